@@ -1,0 +1,1 @@
+"""The VET management database: schema, read queries and the demo-data generator."""

@@ -1,0 +1,88 @@
+"""Settings: defaults in code, overridden by environment variables; secrets only from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def _sqlite_url(name: str) -> str:
+    return f"sqlite:///{INSTANCE_DIR / name}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment, in one typed object.
+
+    Tests build one directly (``Settings(vet_database_url=...)``) and pass it to ``create_app``.
+    """
+
+    vet_database_url: str = field(default_factory=lambda: _sqlite_url("vet.sqlite3"))
+    ioc_database_url: str = field(default_factory=lambda: _sqlite_url("ioc.sqlite3"))
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    secret_key: str | None = None
+    # Scale of the demo database built on first run when the VET database is empty.
+    demo_scale: str = "national"
+    demo_seed: int = 2222
+    auto_init_demo: bool = True
+    # Browser panels re-read the newest snapshot this often.
+    refresh_interval_seconds: int = 60
+    # Snapshot refresh job period, and the age past which data is flagged stale.
+    snapshot_refresh_minutes: int = 30
+    stale_after_minutes: int = 120
+    default_language: str = "vi"
+    # Agency names change with reorganisations (2025: MOLISA -> MOET); keep them out of code.
+    authority_name_vi: str = "Cục Giáo dục nghề nghiệp và Giáo dục thường xuyên, Bộ Giáo dục và Đào tạo"
+    authority_name_en: str = "Department of Vocational and Continuing Education, Ministry of Education and Training"
+    # Optional: official boundary files replacing the built-in ones, and an online tile layer.
+    boundaries_34_path: str | None = None
+    boundaries_63_path: str | None = None
+    tile_url: str | None = None
+    tile_attribution: str | None = None
+    redis_url: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        """Defaults, overridden by ``VET_DATABASE_URL``, ``IOC_DATABASE_URL``, ``IOC_PORT``, ... ."""
+        env = os.environ if environ is None else environ
+        overrides: dict[str, object] = {}
+        for f in fields(cls):
+            for name in ENV_NAMES.get(f.name, (f"IOC_{f.name.upper()}",)):
+                if name in env and env[name] != "":
+                    overrides[f.name] = _coerce(f.type, env[name], name)
+                    break
+        return replace(cls(), **overrides)
+
+
+ENV_NAMES: dict[str, tuple[str, ...]] = {
+    "vet_database_url": ("VET_DATABASE_URL",),
+    "ioc_database_url": ("IOC_DATABASE_URL",),
+    "secret_key": ("IOC_SECRET_KEY", "SECRET_KEY"),
+    "redis_url": ("REDIS_URL",),
+}
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value of the wrong kind."""
+
+
+def _coerce(type_name: object, raw: str, env_name: str) -> object:
+    kind = str(type_name)
+    try:
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("bool"):
+            if raw.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+    except ValueError:
+        raise SettingsError(f"{env_name}={raw!r} is not a valid {kind.split()[0]}") from None
+    return raw
