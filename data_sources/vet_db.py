@@ -53,6 +53,7 @@ def load_provinces(session: Session) -> None:
         )
         for p in geo_provinces.legacy_provinces()
     )
+    session.flush()
 
 
 def data_info(engine: Engine) -> dict[str, str]:

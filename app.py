@@ -1,0 +1,13 @@
+"""Entry point: ``python app.py`` serves the dashboard (building the demo database on first run)."""
+
+from ioc_app import create_app
+from ioc_app.settings import Settings
+
+settings = Settings.from_env()
+app = create_app(settings)
+server = app.server
+
+if __name__ == "__main__":
+    from ioc_app.cli import prepare_and_serve
+
+    prepare_and_serve(app, settings)

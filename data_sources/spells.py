@@ -1,0 +1,303 @@
+"""Indicator series as *spells*: the intervals in which each record counts.
+
+Every series of the registry is one SELECT that yields, per record, the interval in which it
+belongs to the population (``pop_from`` inclusive to ``pop_to`` exclusive, NULL = open-ended)
+and the interval in which it counts in the numerator (``num_from`` to ``num_to``, always
+inside the population interval), tagged with its cell: legacy province, institution type and
+ownership. A record can contribute to the denominator and the numerator on separate rows
+(T08's two numerator pieces), so a row with ``pop_from`` NULL adds nothing to the denominator.
+
+From that one definition come both computations:
+- the value at any date d: count rows with from <= d < to (``point_in_time``);
+- the value at every month end: +1 in the month of each ``from``, -1 in the month of each
+  ``to``, then a running sum (``monthly_deltas``). One pass over each table, whatever the
+  number of months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Date,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.sql.elements import ColumnElement, Null
+
+from data_sources.schema import (
+    Inspection,
+    Institution,
+    InstitutionType,
+    Learner,
+    Milestone,
+    Programme,
+    PublicService,
+    Report,
+    Staff,
+    StaffRole,
+    StaffTraining,
+    TrainingKind,
+)
+from data_sources.sql_functions import (
+    add_months,
+    date_value,
+    earlier_end,
+    later_of,
+    month_key,
+    starts_before_end,
+)
+
+DECISION_DATE = dt.date(2021, 12, 30)
+CELL_COLUMNS = ("province63", "inst_type", "ownership")
+SPELL_COLUMNS = (*CELL_COLUMNS, "pop_from", "pop_to", "num_from", "num_to")
+
+# Milestone codes in the ``milestone`` table, by series.
+MILESTONES: dict[str, tuple[str, ...]] = {
+    "milestones_platform": ("national_vet_platform", "shared_learning_repository"),
+    "milestone_map_formed": ("vet_network_digital_map",),
+    "milestone_map_linked": ("map_linked_certification_lookup",),
+}
+
+
+def _institution_cell() -> list[ColumnElement]:
+    return [
+        Institution.legacy_province_code.label("province63"),
+        type_coerce(Institution.type, String).label("inst_type"),
+        type_coerce(Institution.ownership, String).label("ownership"),
+    ]
+
+
+def _national_cell() -> list[ColumnElement]:
+    return [
+        null().label("province63"),
+        type_coerce(null(), String).label("inst_type"),
+        type_coerce(null(), String).label("ownership"),
+    ]
+
+
+def _as_date(expr: ColumnElement) -> ColumnElement:
+    # A bare NULL must be typed, or PostgreSQL takes the column for text.
+    return cast(expr, Date) if isinstance(expr, Null) else type_coerce(expr, Date)
+
+
+def _spell(cell: list[ColumnElement], pop_from: ColumnElement, pop_to: ColumnElement,
+           num_from: ColumnElement, num_to: ColumnElement) -> list[ColumnElement]:
+    return [
+        *cell,
+        _as_date(pop_from).label("pop_from"),
+        _as_date(pop_to).label("pop_to"),
+        _as_date(num_from).label("num_from"),
+        _as_date(num_to).label("num_to"),
+    ]
+
+
+def _institution_open() -> tuple[ColumnElement, ColumnElement]:
+    return Institution.established_on, Institution.closed_on
+
+
+def _stock(cell: list[ColumnElement], start: ColumnElement, end: ColumnElement,
+           achieved: ColumnElement) -> list[ColumnElement]:
+    """A record in the population from ``start`` to ``end``, in the numerator once ``achieved``."""
+    return _spell(cell, start, end, starts_before_end(later_of(achieved, start), end), end)
+
+
+def _staff(kind: TrainingKind, roles: tuple[StaffRole, ...]) -> Select:
+    # A person trained twice counts once, from the first completed course.
+    first = (
+        select(StaffTraining.staff_id, func.min(StaffTraining.completed_on).label("first_on"))
+        .where(StaffTraining.kind == kind)
+        .group_by(StaffTraining.staff_id)
+        .subquery()
+    )
+    opened, closed = _institution_open()
+    start = later_of(Staff.hired_on, opened)
+    end = earlier_end(Staff.left_on, closed)
+    return (
+        select(*_stock(_institution_cell(), start, end, first.c.first_on))
+        .select_from(Staff)
+        .join(Institution, Institution.id == Staff.institution_id)
+        .outerjoin(first, first.c.staff_id == Staff.id)
+        .where(Staff.role.in_(roles))
+    )
+
+
+def _programmes(achieved: ColumnElement, *where: ColumnElement) -> Select:
+    opened, closed = _institution_open()
+    start = later_of(Programme.approved_on, opened)
+    end = earlier_end(Programme.retired_on, closed)
+    return (
+        select(*_stock(_institution_cell(), start, end, achieved))
+        .select_from(Programme)
+        .join(Institution, Institution.id == Programme.institution_id)
+        .where(*where)
+    )
+
+
+def _institutions(start: ColumnElement, achieved: ColumnElement, *where: ColumnElement) -> Select:
+    _, closed = _institution_open()
+    return select(*_stock(_institution_cell(), start, closed, achieved)).where(*where)
+
+
+def _school_types() -> ColumnElement:
+    return Institution.type.in_((InstitutionType.COLLEGE, InstitutionType.INTERMEDIATE))
+
+
+def _learners(*where: ColumnElement) -> Select:
+    """T08: a record counts while digitised and not graduated, or once its diploma is digitised too."""
+    opened, closed = _institution_open()
+    start = later_of(Learner.enrolled_on, opened)
+    end = closed
+    rec, grad, dip = Learner.record_digitised_on, Learner.graduated_on, Learner.diploma_digitised_on
+    both = later_of(rec, dip)  # record and diploma both digitised from this date
+    # One piece when the diploma was digitised by graduation (or no graduation yet): [rec, end).
+    continuous = (grad.is_(None)) | (both <= grad)
+    first_to = case((continuous, end), else_=earlier_end(grad, end))
+    first_from = starts_before_end(later_of(rec, start), first_to)
+    part_a = (
+        select(*_spell(_institution_cell(), start, end, first_from, first_to))
+        .select_from(Learner)
+        .join(Institution, Institution.id == Learner.institution_id)
+        .where(*where)
+    )
+    # Second piece, only when the diploma was digitised after graduation: [both, end).
+    second_from = starts_before_end(later_of(both, start), end)
+    part_b = (
+        select(*_spell(_institution_cell(), null(), null(), second_from, end))
+        .select_from(Learner)
+        .join(Institution, Institution.id == Learner.institution_id)
+        .where(*where, grad.is_not(None), dip.is_not(None), rec.is_not(None), both > grad)
+    )
+    return union_all(part_a, part_b)
+
+
+def _events_last_12_months(model, on: ColumnElement, counts: ColumnElement) -> Select:  # type: ignore[no-untyped-def]
+    """Records dated ``on`` are in the population for 12 months: e in (d - 12 months, d]."""
+    until = add_months(on, 12)
+    return (
+        select(
+            *_spell(
+                [
+                    model.legacy_province_code.label("province63"),
+                    type_coerce(Institution.type, String).label("inst_type"),
+                    type_coerce(Institution.ownership, String).label("ownership"),
+                ],
+                on,
+                until,
+                case((counts, on), else_=None),
+                until,
+            )
+        )
+        .select_from(model)
+        .outerjoin(Institution, Institution.id == model.institution_id)
+    )
+
+
+def _milestones(codes: tuple[str, ...]) -> Select:
+    start = date_value(DECISION_DATE)
+    return select(*_stock(_national_cell(), start, null(), Milestone.achieved_on)).where(Milestone.code.in_(codes))
+
+
+def _map_completeness() -> Select:
+    opened, closed = _institution_open()
+    updated = Institution.profile_updated_on
+    geolocated = and_(Institution.latitude.is_not(None), Institution.longitude.is_not(None))
+    num_to = earlier_end(add_months(updated, 12), closed)
+    num_from = case((geolocated, starts_before_end(later_of(updated, opened), num_to)), else_=None)
+    return select(*_spell(_institution_cell(), opened, closed, num_from, num_to))
+
+
+SERIES_QUERIES: dict[str, Callable[[], Select]] = {
+    "staff_digital_capacity": lambda: _staff(TrainingKind.DIGITAL_CAPACITY, (StaffRole.TEACHER, StaffRole.MANAGER)),
+    "teacher_digital_materials": lambda: _staff(TrainingKind.DIGITAL_MATERIALS, (StaffRole.TEACHER,)),
+    "programme_digital_outcomes": lambda: _programmes(Programme.digital_outcomes_on),
+    "it_programme_updated": lambda: _programmes(Programme.tech_updated_on, Programme.is_it.is_(True)),
+    "milestones_platform": lambda: _milestones(MILESTONES["milestones_platform"]),
+    "school_platform_connected": lambda: _institutions(
+        Institution.established_on,
+        later_of(Institution.digital_infrastructure_on, Institution.platform_connected_on),
+        _school_types(),
+    ),
+    "public_service_level4": lambda: select(
+        *_stock(_national_cell(), PublicService.introduced_on, null(),
+                later_of(PublicService.level4_on, PublicService.portal_integrated_on))
+    ),
+    "learner_digitised_cd_tc": lambda: _learners(_school_types()),
+    "learner_digitised_all": lambda: _learners(),
+    "inspection_digital": lambda: _events_last_12_months(Inspection, Inspection.conducted_on,
+                                                         Inspection.is_digital.is_(True)),
+    "milestone_map_formed": lambda: _milestones(MILESTONES["milestone_map_formed"]),
+    "milestone_map_linked": lambda: _milestones(MILESTONES["milestone_map_linked"]),
+    "map_completeness": _map_completeness,
+    "report_digital_connected": lambda: _events_last_12_months(
+        Report, Report.submitted_on, and_(Report.is_digital.is_(True), Report.gris_connected.is_(True))
+    ),
+    "high_quality_digital_school": lambda: _institutions(
+        later_of(Institution.high_quality_on, Institution.established_on),
+        Institution.digital_school_on,
+        Institution.high_quality_on.is_not(None),
+    ),
+}
+
+
+def spells(series_key: str) -> Select:
+    """The spell SELECT of one series; KeyError for an unknown key."""
+    return SERIES_QUERIES[series_key]()
+
+
+def point_in_time(series_key: str, as_of: dt.date) -> Select:
+    """Numerator and denominator per cell at ``as_of``: records with from <= d < to."""
+    sp = spells(series_key).subquery()
+    d = date_value(as_of)
+    in_pop = and_(sp.c.pop_from.is_not(None), sp.c.pop_from <= d, (sp.c.pop_to.is_(None)) | (sp.c.pop_to > d))
+    in_num = and_(sp.c.num_from.is_not(None), sp.c.num_from <= d, (sp.c.num_to.is_(None)) | (sp.c.num_to > d))
+    return (
+        select(
+            sp.c.province63,
+            sp.c.inst_type,
+            sp.c.ownership,
+            func.coalesce(func.sum(case((in_num, 1), else_=0)), 0).label("numerator"),
+            func.coalesce(func.sum(case((in_pop, 1), else_=0)), 0).label("denominator"),
+        )
+        .group_by(sp.c.province63, sp.c.inst_type, sp.c.ownership)
+    )
+
+
+def monthly_deltas(series_key: str) -> Select:
+    """Per cell and month 'YYYY-MM': changes of numerator and denominator (+1 at from, -1 at to)."""
+    sp = spells(series_key).cte("sp")
+    parts = []
+    for column, field, sign in (
+        (sp.c.pop_from, "denominator", 1),
+        (sp.c.pop_to, "denominator", -1),
+        (sp.c.num_from, "numerator", 1),
+        (sp.c.num_to, "numerator", -1),
+    ):
+        where = [column.is_not(None)]
+        if column is sp.c.num_to:
+            where.append(sp.c.num_from.is_not(None))
+        if column is sp.c.pop_to:
+            where.append(sp.c.pop_from.is_not(None))
+        parts.append(
+            select(
+                sp.c.province63,
+                sp.c.inst_type,
+                sp.c.ownership,
+                month_key(column).label("month"),
+                literal_column(f"'{field}'", String).label("field"),
+                (func.count() * literal_column(str(sign))).label("delta"),
+            )
+            .where(*where)
+            .group_by(sp.c.province63, sp.c.inst_type, sp.c.ownership, month_key(column))
+        )
+    return union_all(*parts)

@@ -1,0 +1,164 @@
+"""Command line: ``python -m ioc_app <command>``. Errors are one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from ioc_app.settings import Settings, SettingsError
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, no traceback."""
+
+
+def _non_negative_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more, got {value}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line (``--help`` still shows the full usage)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m ioc_app",
+        description="VET IOC: dashboard of the digital transformation programme in VET (Decision 2222/QĐ-TTg).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    init = sub.add_parser(
+        "init-demo",
+        help="build a demo VET management database",
+        description="Build a deterministic demo VET management database (refuses to overwrite without --force).",
+    )
+    init.add_argument("--scale", choices=("small", "national"), default="national",
+                      help="small: ~60 institutions (tests); national: ~1,900 institutions, 2M+ learners")
+    init.add_argument("--seed", type=_non_negative_int, default=None, help="random seed (default from settings)")
+    init.add_argument("--database-url", default=None, help="VET database URL (default: VET_DATABASE_URL)")
+    init.add_argument("--data-date", default=None, help="last date of the generated history, YYYY-MM-DD (default: today)")
+    init.add_argument("--force", action="store_true", help="replace an existing database's data")
+    init.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    serve = sub.add_parser("serve", help="serve the dashboard", description="Serve the dashboard (like python app.py).")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.command == "init-demo":
+            return cmd_init_demo(settings, args)
+        if args.command == "serve":
+            return cmd_serve(settings, args)
+    except (CliError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def cmd_init_demo(settings: Settings, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    url = args.database_url or settings.vet_database_url
+    seed = settings.demo_seed if args.seed is None else args.seed
+    data_date = None
+    if args.data_date:
+        try:
+            data_date = dt.date.fromisoformat(args.data_date)
+        except ValueError:
+            raise CliError(f"--data-date must be YYYY-MM-DD, got {args.data_date!r}") from None
+    report = build_demo(url, scale=args.scale, seed=seed, data_date=data_date, force=args.force,
+                        progress=not args.quiet)
+    counts = ", ".join(f"{table} {n:,}" for table, n in report.counts.items())
+    print(f"built {report.scale} demo database (seed {report.seed}, data date {report.data_date}) "
+          f"in {report.seconds:.1f} s: {counts}")
+    return 0
+
+
+def build_demo(url: str, *, scale: str, seed: int, data_date=None, force: bool = False, progress: bool = True):  # type: ignore[no-untyped-def]
+    """Create the demo database at ``url``; CliError with one clear line on any failure."""
+    from data_sources import vet_db
+    from data_sources.demo import generate
+    from data_sources.engine import make_engine
+
+    try:
+        engine = make_engine(url)
+    except (OSError, SQLAlchemyError, ValueError) as exc:
+        raise CliError(f"cannot open database {url}: {_reason(exc)}") from None
+    try:
+        if vet_db.has_data(engine):
+            if not force:
+                raise CliError(f"database {url} already holds data; add --force to replace it")
+            vet_db.drop_schema(engine)
+        return generate(engine, scale=scale, seed=seed, data_date=data_date, progress=progress)
+    except (OSError, SQLAlchemyError) as exc:
+        raise CliError(f"cannot write database {url}: {_reason(exc)}") from None
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        engine.dispose()
+
+
+def _reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig or exc).splitlines()[0]
+
+
+def ensure_demo_data(settings: Settings) -> None:
+    """On first run, build the demo database the settings ask for when the VET database is empty."""
+    from data_sources import vet_db
+    from data_sources.engine import make_engine
+
+    engine = make_engine(settings.vet_database_url)
+    try:
+        empty = not vet_db.has_data(engine)
+    finally:
+        engine.dispose()
+    if empty and settings.auto_init_demo:
+        print(f"First run: building the {settings.demo_scale} demo database at {settings.vet_database_url}",
+              file=sys.stderr)
+        report = build_demo(settings.vet_database_url, scale=settings.demo_scale, seed=settings.demo_seed)
+        print(f"Demo database ready in {report.seconds:.1f} s.", file=sys.stderr)
+
+
+def prepare_and_serve(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    """Build what the first run needs, then serve on the configured host and port."""
+    try:
+        ensure_demo_data(settings)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    print(f"VET IOC dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
+    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from ioc_app.app_factory import create_app
+
+    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    prepare_and_serve(create_app(settings), settings)
+    return 0

@@ -1,0 +1,41 @@
+"""The app's connections to its two databases, made once from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+
+from data_sources.engine import make_engine
+from ioc_app.settings import Settings
+
+
+@dataclass
+class Services:
+    """What request handlers need: settings and the engines of the VET and IOC databases."""
+
+    settings: Settings
+    vet_engine: Engine
+    ioc_engine: Engine
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Services":
+        return cls(
+            settings=settings,
+            vet_engine=make_engine(settings.vet_database_url),
+            ioc_engine=make_engine(settings.ioc_database_url),
+        )
+
+    def dispose(self) -> None:
+        self.vet_engine.dispose()
+        self.ioc_engine.dispose()
+
+
+def reachable(engine: Engine) -> tuple[bool, str | None]:
+    """Whether a trivial query succeeds; the error's class name when it does not."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True, None
+    except Exception as exc:  # noqa: BLE001 - health checks report, never raise
+        return False, type(exc).__name__

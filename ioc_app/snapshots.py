@@ -1,0 +1,164 @@
+"""Snapshots: the refresh that precomputes every figure, and the cached read the dashboard uses.
+
+A refresh computes all series x all cells x all month ends since December 2021 (plus the
+data date) from the VET database and writes them in one transaction. A failed refresh rolls
+back, leaving the previous snapshot in place, and is recorded with its error. Users' clicks
+read only the newest successful snapshot, cached in memory by its id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.orm import Session
+
+from data_sources.queries import data_date as read_data_date
+from ioc_app.indicators import engine as kpi_engine
+from ioc_app.indicators.scopes import Scope, rollup
+from ioc_app.store import KpiSnapshot, RefreshRun, create_store
+
+log = logging.getLogger(__name__)
+KEEP_SNAPSHOTS = 3
+INSERT_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    run_id: int
+    status: str
+    rows: int
+    seconds: float
+    data_date: dt.date | None
+    error: str | None = None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def vet_data_date(vet_engine: Engine) -> dt.date:
+    """The VET database's own data date, or today when it records none."""
+    with Session(vet_engine) as s:
+        return read_data_date(s) or dt.date.today()
+
+
+def refresh(vet_engine: Engine, ioc_engine: Engine, trigger: str = "cli", data_date: dt.date | None = None,
+            keep: int = KEEP_SNAPSHOTS) -> RefreshResult:
+    """Recompute every figure and store it as the newest snapshot; never raises for a data error."""
+    create_store(ioc_engine)
+    started, t0 = _now(), time.perf_counter()
+    try:
+        data_date = data_date or vet_data_date(vet_engine)
+        cube = kpi_engine.monthly_cells(vet_engine, data_date)
+        run_id = _store(ioc_engine, cube, started, trigger, data_date, time.perf_counter() - t0, keep)
+        seconds = time.perf_counter() - t0
+        log.info("snapshot %s: %s rows in %.1f s", run_id, len(cube), seconds)
+        return RefreshResult(run_id, "ok", len(cube), seconds, data_date)
+    except Exception as exc:  # noqa: BLE001 - a failed refresh is recorded, the old snapshot stays
+        seconds = time.perf_counter() - t0
+        message = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        log.exception("snapshot refresh failed")
+        with Session(ioc_engine) as s:
+            run = RefreshRun(started_at=started, finished_at=_now(), status="failed", trigger=trigger,
+                             data_date=data_date, rows=0, seconds=seconds, error=message)
+            s.add(run)
+            s.commit()
+            return RefreshResult(run.id, "failed", 0, seconds, data_date, message)
+
+
+def _store(ioc_engine: Engine, cube: pd.DataFrame, started: dt.datetime, trigger: str, data_date: dt.date,
+           seconds: float, keep: int) -> int:
+    with Session(ioc_engine) as s, s.begin():
+        run = RefreshRun(started_at=started, finished_at=None, status="running", trigger=trigger,
+                         data_date=data_date, rows=len(cube), seconds=None)
+        s.add(run)
+        s.flush()
+        records = cube.assign(refresh_id=run.id).to_dict("records")
+        conn = s.connection()
+        for i in range(0, len(records), INSERT_BATCH):
+            conn.execute(insert(KpiSnapshot), records[i : i + INSERT_BATCH])
+        run.status, run.finished_at = "ok", _now()
+        run.seconds = seconds
+        # Keep the newest few snapshots; older ones go in the same transaction.
+        old = s.scalars(
+            select(RefreshRun.id).where(RefreshRun.status == "ok", RefreshRun.id != run.id)
+            .order_by(RefreshRun.id.desc()).offset(max(keep - 1, 0))
+        ).all()
+        if old:
+            s.execute(delete(KpiSnapshot).where(KpiSnapshot.refresh_id.in_(old)))
+        return run.id
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    finished_at: dt.datetime
+    data_date: dt.date
+    seconds: float | None
+
+
+class Snapshot:
+    """One stored snapshot, in memory: the cube, split by series for fast reads."""
+
+    def __init__(self, run: RunInfo, cube: pd.DataFrame) -> None:
+        self.run = run
+        self.by_series = {key: part.reset_index(drop=True) for key, part in cube.groupby("series", sort=False)}
+        self.period_ends: list[dt.date] = sorted(cube["period_end"].unique()) if len(cube) else []
+
+    def cells(self, series: str) -> pd.DataFrame:
+        part = self.by_series.get(series)
+        if part is None:
+            return pd.DataFrame(columns=kpi_engine.CUBE_COLUMNS)
+        return part
+
+    def trajectory(self, series: str, scope: Scope) -> pd.DataFrame:
+        """period_end, numerator, denominator, value for every period end of the snapshot."""
+        summed = rollup(self.cells(series), scope).set_index("period_end")[["numerator", "denominator"]]
+        frame = summed.reindex(self.period_ends, fill_value=0).rename_axis("period_end").reset_index()
+        frame["value"] = kpi_engine.values(frame)
+        return frame
+
+
+def latest_run(ioc_engine: Engine) -> RunInfo | None:
+    create_store(ioc_engine)
+    with Session(ioc_engine) as s:
+        run = s.scalars(
+            select(RefreshRun).where(RefreshRun.status == "ok").order_by(RefreshRun.id.desc()).limit(1)
+        ).first()
+        if run is None:
+            return None
+        return RunInfo(run.id, run.finished_at, run.data_date, run.seconds)
+
+
+def last_failure(ioc_engine: Engine) -> RefreshRun | None:
+    """The newest run if it failed (so the UI can say the data may be behind)."""
+    with Session(ioc_engine) as s:
+        run = s.scalars(select(RefreshRun).order_by(RefreshRun.id.desc()).limit(1)).first()
+        return run if run is not None and run.status == "failed" else None
+
+
+@lru_cache(maxsize=4)
+def _load(ioc_engine: Engine, run: RunInfo) -> Snapshot:
+    with ioc_engine.connect() as conn:
+        cube = pd.read_sql(
+            select(KpiSnapshot.series, KpiSnapshot.period_end, KpiSnapshot.province63, KpiSnapshot.inst_type,
+                   KpiSnapshot.ownership, KpiSnapshot.numerator, KpiSnapshot.denominator)
+            .where(KpiSnapshot.refresh_id == run.id),
+            conn,
+        )
+    cube["period_end"] = pd.to_datetime(cube["period_end"]).dt.date
+    return Snapshot(run, cube)
+
+
+def current(ioc_engine: Engine) -> Snapshot | None:
+    """The newest successful snapshot (loaded once per snapshot id, then served from memory)."""
+    run = latest_run(ioc_engine)
+    if run is None:
+        return None
+    return _load(ioc_engine, run)

@@ -1,0 +1,54 @@
+"""The IOC's own store (IOC_DATABASE_URL): snapshot refreshes and their per-cell figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, Engine, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class IocBase(DeclarativeBase):
+    """Declarative base of the IOC store (separate from the VET management database)."""
+
+
+class RefreshRun(IocBase):
+    """One snapshot refresh: when, how long, and whether it succeeded (a failure keeps its error)."""
+
+    __tablename__ = "refresh_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(10))  # ok | failed
+    trigger: Mapped[str] = mapped_column(String(20))  # cli | scheduler | first-run | test
+    data_date: Mapped[dt.date | None] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class KpiSnapshot(IocBase):
+    """Numerator and denominator of one series, at one period end, in one cell.
+
+    A cell is (legacy province, institution type, ownership); '' stands for "not applicable"
+    (national records such as milestones, or a province's own reports). Every scope's figure
+    is a sum over cells, so this one table serves all scopes and dates.
+    """
+
+    __tablename__ = "kpi_snapshot"
+
+    refresh_id: Mapped[int] = mapped_column(ForeignKey("refresh_run.id", ondelete="CASCADE"), primary_key=True)
+    series: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period_end: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province63: Mapped[str] = mapped_column(String(2), primary_key=True)
+    inst_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    ownership: Mapped[str] = mapped_column(String(20), primary_key=True)
+    numerator: Mapped[int] = mapped_column(Integer)
+    denominator: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_kpi_snapshot_refresh_series", "refresh_id", "series"),)
+
+
+def create_store(engine: Engine) -> None:
+    IocBase.metadata.create_all(engine)

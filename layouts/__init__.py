@@ -1,0 +1,1 @@
+"""Page layouts: pure functions that turn data into Dash components and figures."""
