@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from dash import html
+from typing import Any
 
+from dash import Dash
+
+from callbacks.page import PageContext
 from data_sources.queries import network_summary
 from ioc_app.services import Services
 from layouts.home import home_page
 
+PATH = ""
+NAV_KEY = "nav.overview"
 
-def render(services: Services, lang: str, _query: dict[str, str]) -> html.Div:
-    return home_page(network_summary(services.vet_engine), lang)
+
+def render(ctx: PageContext) -> Any:
+    return home_page(network_summary(ctx.services.vet_engine), ctx.lang)
+
+
+def register(app: Dash, services: Services) -> None:
+    """The overview's own callbacks."""

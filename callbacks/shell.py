@@ -1,12 +1,16 @@
-"""Routing and language: the URL and the chosen language decide what the content slot shows."""
+"""Routing, language and freshness: the shell's own callbacks."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+from urllib.parse import parse_qsl
 
-from dash import Dash, Input, Output, State, html
+from dash import Dash, Input, Output, State, no_update
 
+from callbacks.page import PageContext, normalise_selection
+from ioc_app.freshness import snapshot_state
 from ioc_app.i18n import normalise_language, t
 from ioc_app.services import Services
 from layouts import shell as shell_layout
@@ -14,27 +18,27 @@ from layouts.ids import Shell
 
 log = logging.getLogger(__name__)
 
-PageRenderer = Callable[[Services, str, dict[str, str]], html.Div]
+
+def split_path(pathname: str | None) -> tuple[str, list[str]]:
+    parts = [p for p in (pathname or "/").split("/") if p]
+    return (parts[0] if parts else ""), parts[1:]
 
 
-def render_page(pages: dict[str, PageRenderer], services: Services, pathname: str | None, lang: str | None,
-                search: str | None = None) -> html.Div:
-    """The page for ``pathname``; a friendly message (never a stack trace) if it fails."""
+def render_page(pages: dict[str, ModuleType], services: Services, pathname: str | None, lang: str | None,
+                search: str | None = None, selection: dict[str, Any] | None = None) -> Any:
+    """The page for ``pathname``; a calm message (never a stack trace) if it cannot be built."""
     lang = normalise_language(lang)
-    renderer = pages.get((pathname or "/").rstrip("/") or "/")
-    if renderer is None:
+    head, args = split_path(pathname)
+    page = pages.get(head)
+    if page is None:
         return shell_layout.not_found(lang)
+    ctx = PageContext(services=services, lang=lang, args=args, query=dict(parse_qsl((search or "").lstrip("?"))),
+                      selection=normalise_selection(selection))
     try:
-        return renderer(services, lang, _query(search))
+        return page.render(ctx)
     except Exception:  # noqa: BLE001 - log it, show the user a calm message
         log.exception("rendering %s failed", pathname)
         return shell_layout.unavailable(lang)
-
-
-def _query(search: str | None) -> dict[str, str]:
-    from urllib.parse import parse_qsl
-
-    return dict(parse_qsl((search or "").lstrip("?")))
 
 
 def toggle_language(n_clicks: int | None, lang: str | None) -> str:
@@ -44,12 +48,25 @@ def toggle_language(n_clicks: int | None, lang: str | None) -> str:
     return "en" if lang == "vi" else "vi"
 
 
-def header_texts(lang: str | None) -> tuple[str, str, str, list]:
+def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[str, str, str, list]:
     lang = normalise_language(lang)
-    return (t("app.title", lang), t("app.subtitle", lang), t("lang.toggle", lang), shell_layout.nav_links(lang))
+    return (t("app.title", lang), t("app.subtitle", lang), t("lang.toggle", lang),
+            shell_layout.nav_links(nav_items, lang))
 
 
-def register(app: Dash, services: Services, pages: dict[str, PageRenderer]) -> None:
+def poll_snapshot(services: Services, current: dict | None) -> Any:
+    """The newest snapshot's state; no update (so nothing re-renders) when nothing changed."""
+    try:
+        state = snapshot_state(services.ioc_engine, services.settings.stale_after_minutes)
+    except Exception:  # noqa: BLE001 - the IOC store unreachable: keep what the panels show, flag it
+        log.exception("reading the snapshot state failed")
+        state = {**(current or {}), "stale": True}
+    if current and all(current.get(k) == state.get(k) for k in ("id", "stale", "refreshed_at")):
+        return no_update
+    return state
+
+
+def register(app: Dash, services: Services, pages: dict[str, ModuleType], nav_items: list[tuple[str, str]]) -> None:
     app.callback(
         Output(Shell.LANG, "data"),
         Input(Shell.LANG_TOGGLE, "n_clicks"),
@@ -62,10 +79,24 @@ def register(app: Dash, services: Services, pages: dict[str, PageRenderer]) -> N
         Output(Shell.LANG_TOGGLE, "children"),
         Output(Shell.NAV, "children"),
         Input(Shell.LANG, "data"),
-    )(header_texts)
+    )(lambda lang: header_texts(lang, nav_items))
     app.callback(
         Output(Shell.CONTENT, "children"),
         Input(Shell.URL, "pathname"),
         Input(Shell.LANG, "data"),
         State(Shell.URL, "search"),
-    )(lambda pathname, lang, search: render_page(pages, services, pathname, lang, search))
+        State(Shell.SELECTION, "data"),
+    )(lambda pathname, lang, search, selection: render_page(pages, services, pathname, lang, search, selection))
+    app.callback(
+        Output(Shell.SNAPSHOT, "data"),
+        Input(Shell.INTERVAL, "n_intervals"),
+        State(Shell.SNAPSHOT, "data"),
+    )(lambda _n, current: poll_snapshot(services, current))
+    app.callback(
+        Output(Shell.FRESHNESS, "children"),
+        Input(Shell.SNAPSHOT, "data"),
+        Input(Shell.LANG, "data"),
+    )(lambda state, lang: shell_layout.freshness(state, normalise_language(lang)))
+
+
+

@@ -6,10 +6,13 @@ from dash import Dash
 
 from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
-from ioc_app import health
+from ioc_app import api, health
 from ioc_app.settings import PROJECT_ROOT, Settings
 from ioc_app.services import Services
 from layouts.shell import shell
+
+# Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).
+PAGE_MODULES = [home_callbacks]
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -27,8 +30,12 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config["IOC_SERVICES"] = services
     if settings.secret_key:
         app.server.secret_key = settings.secret_key
-    app.layout = lambda: shell(settings.default_language)
-    pages = {"/": home_callbacks.render}
-    shell_callbacks.register(app, services, pages)
+    pages = {page.PATH: page for page in PAGE_MODULES}
+    nav_items = [("/" + page.PATH, page.NAV_KEY) for page in PAGE_MODULES if page.NAV_KEY]
+    app.layout = lambda: shell(nav_items, settings.default_language, settings.refresh_interval_seconds)
+    shell_callbacks.register(app, services, pages, nav_items)
+    for page in PAGE_MODULES:
+        page.register(app, services)
     health.register(app.server, services)
+    api.register(app.server, services)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 
@@ -53,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="replace an existing database's data")
     init.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    refresh = sub.add_parser(
+        "refresh",
+        help="recompute the indicator snapshot",
+        description="Recompute every indicator for every scope and month end since December 2021, and store "
+        "the result as the newest snapshot in the IOC database. A failure keeps the previous snapshot.",
+    )
+    refresh.add_argument("--data-date", default=None, help="compute as of this date, YYYY-MM-DD "
+                         "(default: the VET database's data date)")
+
     serve = sub.add_parser("serve", help="serve the dashboard", description="Serve the dashboard (like python app.py).")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -66,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.command == "init-demo":
             return cmd_init_demo(settings, args)
+        if args.command == "refresh":
+            return cmd_refresh(settings, args)
         if args.command == "serve":
             return cmd_serve(settings, args)
     except (CliError, SettingsError) as exc:
@@ -78,17 +90,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def cmd_init_demo(settings: Settings, args: argparse.Namespace) -> int:
-    import datetime as dt
+def _date_arg(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise CliError(f"--data-date must be YYYY-MM-DD, got {raw!r}") from None
 
+
+def cmd_init_demo(settings: Settings, args: argparse.Namespace) -> int:
     url = args.database_url or settings.vet_database_url
     seed = settings.demo_seed if args.seed is None else args.seed
-    data_date = None
-    if args.data_date:
-        try:
-            data_date = dt.date.fromisoformat(args.data_date)
-        except ValueError:
-            raise CliError(f"--data-date must be YYYY-MM-DD, got {args.data_date!r}") from None
+    data_date = _date_arg(args.data_date)
     report = build_demo(url, scale=args.scale, seed=seed, data_date=data_date, force=args.force,
                         progress=not args.quiet)
     counts = ", ".join(f"{table} {n:,}" for table, n in report.counts.items())
@@ -143,15 +157,61 @@ def ensure_demo_data(settings: Settings) -> None:
         print(f"Demo database ready in {report.seconds:.1f} s.", file=sys.stderr)
 
 
+def ensure_snapshot(settings: Settings) -> None:
+    """On first run, compute the first snapshot so the panels have figures to show."""
+    from data_sources.engine import make_engine
+    from ioc_app.snapshots import latest_run
+
+    engine = make_engine(settings.ioc_database_url)
+    try:
+        missing = latest_run(engine) is None
+    finally:
+        engine.dispose()
+    if missing:
+        print("Computing the first indicator snapshot...", file=sys.stderr)
+        result = run_refresh(settings, "first-run")
+        print(f"Snapshot ready: {result.rows:,} figures in {result.seconds:.1f} s.", file=sys.stderr)
+
+
 def prepare_and_serve(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     """Build what the first run needs, then serve on the configured host and port."""
     try:
         ensure_demo_data(settings)
+        ensure_snapshot(settings)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     print(f"VET IOC dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
+
+
+def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = None):  # type: ignore[no-untyped-def]
+    """One snapshot refresh; CliError if the VET database is empty or the refresh failed."""
+    from data_sources import vet_db
+    from ioc_app.services import Services
+    from ioc_app.snapshots import refresh
+
+    services = Services.from_settings(settings)
+    try:
+        if not vet_db.has_data(services.vet_engine):
+            raise CliError(f"the VET database at {settings.vet_database_url} holds no data; "
+                           "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it")
+        result = refresh(services.vet_engine, services.ioc_engine, trigger=trigger, data_date=data_date)
+    except SQLAlchemyError as exc:
+        raise CliError(f"cannot read the databases: {_reason(exc)}") from None
+    finally:
+        services.dispose()
+    if result.status != "ok":
+        raise CliError(f"refresh failed after {result.seconds:.1f} s ({result.error}); the previous snapshot "
+                       "is kept")
+    return result
+
+
+def cmd_refresh(settings: Settings, args: argparse.Namespace) -> int:
+    result = run_refresh(settings, "cli", _date_arg(args.data_date))
+    print(f"snapshot {result.run_id}: {result.rows:,} figures (series x cells x month ends) as of "
+          f"{result.data_date} in {result.seconds:.1f} s")
+    return 0
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -46,7 +46,22 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Data is temporarily unavailable. The system will retry automatically.",
     ),
     "common.no_data": ("Chưa có dữ liệu", "No data"),
+    "fresh.none": ("Chưa có số liệu tổng hợp", "No snapshot yet"),
+    "fresh.refreshed": ("cập nhật lúc", "refreshed"),
+    "fresh.stale": ("Dữ liệu cũ", "Stale data"),
+    "fresh.stale_hint": (
+        "Số liệu chưa được cập nhật trong khoảng thời gian quy định; đang hiển thị bản gần nhất.",
+        "The figures have not been refreshed within the configured limit; showing the latest available.",
+    ),
 }
+
+
+def add_texts(texts: dict[str, tuple[str, str]]) -> None:
+    """Pages register their own texts (key -> (Vietnamese, English)); a key is defined once."""
+    clash = set(texts) & set(_TEXTS)
+    if clash - {k for k in clash if _TEXTS[k] == texts[k]}:
+        raise ValueError(f"text keys defined twice: {sorted(clash)}")
+    _TEXTS.update(texts)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE) -> str:

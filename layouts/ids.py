@@ -13,3 +13,9 @@ class Shell(StrEnum):
     NAV = "shell-nav"
     TITLE = "shell-title"
     SUBTITLE = "shell-subtitle"
+    # {"level": "34"|"63", "province": code|None, "type": t|None, "ownership": o|None}: shared by every page.
+    SELECTION = "shell-selection"
+    # {"id", "refreshed_at", "data_date", "stale"}: the newest snapshot, re-read on the interval.
+    SNAPSHOT = "shell-snapshot"
+    INTERVAL = "shell-interval"
+    FRESHNESS = "shell-freshness"

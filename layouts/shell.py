@@ -1,16 +1,18 @@
-"""The page shell: header with title, navigation and language toggle, and the content slot."""
+"""The page shell: header with title, navigation, freshness and language toggle, and the content slot."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
-from ioc_app.i18n import DEFAULT_LANGUAGE, t
+from callbacks.page import DEFAULT_SELECTION
+from ioc_app.i18n import DEFAULT_LANGUAGE, fmt_date, fmt_datetime, t
 from layouts.ids import Shell
 
-NAV_ITEMS: tuple[tuple[str, str], ...] = (("/", "nav.overview"),)
+VIETNAM_UTC_OFFSET_HOURS = 7  # Vietnam keeps UTC+7 all year
 
 
-def shell(default_language: str = DEFAULT_LANGUAGE) -> html.Div:
+def shell(nav_items: list[tuple[str, str]], default_language: str = DEFAULT_LANGUAGE,
+          refresh_interval_seconds: int = 60) -> html.Div:
     """The static frame; the router fills ``Shell.CONTENT`` per URL and language."""
     return html.Div(
         className="ioc-shell",
@@ -18,6 +20,10 @@ def shell(default_language: str = DEFAULT_LANGUAGE) -> html.Div:
             dcc.Location(id=Shell.URL),
             # The language choice persists in the browser across visits.
             dcc.Store(id=Shell.LANG, storage_type="local", data=default_language),
+            # The shared selection (province, type, ownership) lives as long as the tab.
+            dcc.Store(id=Shell.SELECTION, storage_type="session", data=dict(DEFAULT_SELECTION)),
+            dcc.Store(id=Shell.SNAPSHOT, data=None),
+            dcc.Interval(id=Shell.INTERVAL, interval=refresh_interval_seconds * 1000, n_intervals=0),
             html.Header(
                 className="ioc-header",
                 children=[
@@ -28,7 +34,8 @@ def shell(default_language: str = DEFAULT_LANGUAGE) -> html.Div:
                             html.P(t("app.subtitle", default_language), id=Shell.SUBTITLE),
                         ],
                     ),
-                    html.Nav(id=Shell.NAV, className="ioc-nav", children=nav_links(default_language)),
+                    html.Nav(id=Shell.NAV, className="ioc-nav", children=nav_links(nav_items, default_language)),
+                    html.Div(id=Shell.FRESHNESS, className="ioc-freshness", **{"aria-live": "polite"}),
                     html.Button(
                         t("lang.toggle", default_language),
                         id=Shell.LANG_TOGGLE,
@@ -43,8 +50,25 @@ def shell(default_language: str = DEFAULT_LANGUAGE) -> html.Div:
     )
 
 
-def nav_links(lang: str) -> list[dcc.Link]:
-    return [dcc.Link(t(key, lang), href=href, className="ioc-nav-link") for href, key in NAV_ITEMS]
+def nav_links(nav_items: list[tuple[str, str]], lang: str) -> list[dcc.Link]:
+    return [dcc.Link(t(key, lang), href=href, className="ioc-nav-link") for href, key in nav_items]
+
+
+def freshness(state: dict | None, lang: str) -> list:
+    """'Data as of 28/11/2026 · refreshed 14:05' and a stale badge (word and icon, not colour alone)."""
+    import datetime as dt
+
+    if not state or not state.get("id"):
+        return [html.Span(t("fresh.none", lang), className="ioc-badge ioc-badge-stale")]
+    refreshed = dt.datetime.fromisoformat(state["refreshed_at"]) + dt.timedelta(hours=VIETNAM_UTC_OFFSET_HOURS)
+    parts: list = [
+        html.Span(f"{t('network.data_date', lang)} {fmt_date(dt.date.fromisoformat(state['data_date']), lang)}"),
+        html.Span(f" · {t('fresh.refreshed', lang)} {fmt_datetime(refreshed, lang)}", className="ioc-muted"),
+    ]
+    if state.get("stale"):
+        parts.append(html.Span(f"⚠ {t('fresh.stale', lang)}", className="ioc-badge ioc-badge-stale",
+                               title=t("fresh.stale_hint", lang)))
+    return parts
 
 
 def not_found(lang: str) -> html.Div:

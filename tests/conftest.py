@@ -38,3 +38,40 @@ def test_settings(tmp_path: Path) -> Settings:
         ioc_database_url=f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
         auto_init_demo=False,
     )
+
+
+DEMO_DATA_DATE = __import__("datetime").date(2026, 11, 15)
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a small demo VET database with its first snapshot (built once per session)."""
+    from data_sources.demo import generate
+    from data_sources.engine import make_engine
+    from ioc_app.snapshots import refresh
+
+    folder = tmp_path_factory.mktemp("small-demo")
+    settings = Settings(
+        vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
+        ioc_database_url=f"sqlite:///{folder / 'ioc.sqlite3'}",
+        auto_init_demo=False,
+    )
+    vet, ioc = make_engine(settings.vet_database_url), make_engine(settings.ioc_database_url)
+    generate(vet, scale="small", seed=7, data_date=DEMO_DATA_DATE, progress=False)
+    result = refresh(vet, ioc, trigger="test")
+    assert result.status == "ok", result.error
+    vet.dispose()
+    ioc.dispose()
+    return settings
+
+
+def pytest_setup_options():  # type: ignore[no-untyped-def]
+    """Chromium flags for dash_duo: headless as root, and no background calls to the internet."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic", "--window-size=1600,1000"):
+        options.add_argument(flag)
+    return options

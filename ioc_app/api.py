@@ -1,0 +1,183 @@
+"""The read API (JSON, stable shapes): ``/api/v1/...``. Errors are JSON with a message, never a trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from typing import Any
+
+from flask import Blueprint, Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ioc_app import kpis, snapshots
+from ioc_app.indicators import registry
+from ioc_app.indicators.scopes import NATIONAL, ScopeError, parse
+from ioc_app.kpis import IndicatorView
+from ioc_app.services import Services
+
+API_PREFIX = "/api/v1"
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _num(v: float | None) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), 6)
+
+
+def _names(vi: str, en: str) -> dict[str, str]:
+    return {"vi": vi, "en": en}
+
+
+def indicator_summary(ind: registry.Indicator) -> dict[str, Any]:
+    return {
+        "code": ind.code,
+        "name": _names(ind.name_vi, ind.name_en),
+        "article": ind.article,
+        "kind": ind.kind,
+        "unit": ind.unit,
+        "direction": ind.direction,
+        "targets": [{"year": t.year, "value": t.value, "series": t.series, "at_least": t.at_least}
+                    for t in ind.targets],
+    }
+
+
+def assessment_json(a) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    proj = a.projection
+    return {
+        "year": a.year,
+        "deadline": a.deadline.isoformat(),
+        "target": a.target,
+        "series": a.series,
+        "status": a.status,
+        "judged": a.judged,
+        "value": _num(a.value),
+        "projection": None if proj is None else {
+            "value": _num(proj.value), "low": _num(proj.low), "high": _num(proj.high),
+            "slope_per_year": _num(proj.slope_per_year),
+        },
+        "gain_needed_per_year": _num(a.gain_needed_per_year),
+    }
+
+
+def view_json(view: IndicatorView, snapshot: snapshots.Snapshot, with_trajectory: bool = True) -> dict[str, Any]:
+    ind = view.indicator
+    head = view.headline_series.last
+    headline = view.headline
+    body = indicator_summary(ind)
+    body.update({
+        "definition": _names(ind.definition_vi, ind.definition_en),
+        "legal_text_vi": ind.legal_text_vi,
+        "source": _names(ind.source_vi, ind.source_en),
+        "scope": view.scope.key,
+        "as_of": view.as_of.isoformat(),
+        "data_date": snapshot.run.data_date.isoformat(),
+        "snapshot": {"id": snapshot.run.id, "refreshed_at": snapshot.run.finished_at.isoformat() + "Z"},
+        "series_key": ind.headline_series.key,
+        "value": _num(head["value"]),
+        "numerator": head["numerator"],
+        "denominator": head["denominator"],
+        "status": headline.status if headline else None,
+        "assessments": [assessment_json(a) for a in view.assessments],
+    })
+    series_out = []
+    for s in ind.all_series:
+        sv = view.series[s.key]
+        item: dict[str, Any] = {
+            "key": s.key,
+            "population": _names(s.population_vi, s.population_en),
+            "numerator_label": _names(s.numerator_vi, s.numerator_en),
+            "national_only": s.national_only,
+            **{k: (_num(v) if k == "value" else v) for k, v in sv.last.items()},
+        }
+        if with_trajectory:
+            item["trajectory"] = [
+                {"period_end": d.isoformat(), "numerator": int(n), "denominator": int(dn), "value": _num(v)}
+                for d, n, dn, v in sv.trajectory[["period_end", "numerator", "denominator", "value"]].itertuples(
+                    index=False)
+            ]
+        series_out.append(item)
+    body["series"] = series_out
+    return body
+
+
+def _snapshot(services: Services) -> snapshots.Snapshot:
+    snap = snapshots.current(services.ioc_engine)
+    if snap is None:
+        raise ApiError(503, "no snapshot yet: run `python -m ioc_app refresh`")
+    return snap
+
+
+def _as_of(raw: str | None, snap: snapshots.Snapshot) -> dt.date:
+    if not raw:
+        return snap.run.data_date
+    try:
+        value = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(400, f"as_of must be a date YYYY-MM-DD, got {raw!r}") from None
+    first = snap.period_ends[0] if snap.period_ends else snap.run.data_date
+    if not first <= value <= snap.run.data_date:
+        raise ApiError(400, f"as_of must lie between {first.isoformat()} and the data date "
+                            f"{snap.run.data_date.isoformat()}")
+    return value
+
+
+def build_blueprint(services: Services) -> Blueprint:
+    bp = Blueprint("api_v1", __name__, url_prefix=API_PREFIX)
+
+    @bp.errorhandler(ApiError)
+    def _api_error(err: ApiError):  # type: ignore[no-untyped-def]
+        return jsonify({"error": err.message, "status": err.status}), err.status
+
+    @bp.errorhandler(Exception)
+    def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
+        if isinstance(err, HTTPException):
+            return jsonify({"error": err.description, "status": err.code}), err.code
+        log.exception("API request failed: %s", request.path)
+        return jsonify({"error": "internal error; the operators have been told", "status": 500}), 500
+
+    @bp.get("/indicators")
+    def list_indicators():  # type: ignore[no-untyped-def]
+        snap = _snapshot(services)
+        items = [view_json(v, snap, with_trajectory=False) for v in kpis.all_views(snap, NATIONAL)]
+        return jsonify({"data_date": snap.run.data_date.isoformat(), "snapshot_id": snap.run.id,
+                        "indicators": items})
+
+    @bp.get("/indicators/<code>")
+    def get_indicator(code: str):  # type: ignore[no-untyped-def]
+        try:
+            ind = registry.get(code)
+        except KeyError:
+            raise ApiError(404, f"unknown indicator {code!r}; codes are T01-T12") from None
+        try:
+            scope = parse(request.args.get("scope"))
+        except ScopeError as exc:
+            raise ApiError(400, str(exc)) from None
+        snap = _snapshot(services)
+        as_of = _as_of(request.args.get("as_of"), snap)
+        view = kpis.indicator_view(snap, ind, scope, as_of, vet_engine=services.vet_engine)
+        return jsonify(view_json(view, snap))
+
+    @bp.route("/<path:rest>")
+    def _unknown(rest: str):  # type: ignore[no-untyped-def]
+        # Dash serves its page for any other path; the API answers JSON instead.
+        raise ApiError(404, f"no such endpoint: {API_PREFIX}/{rest}")
+
+    return bp
+
+
+def register(server: Flask, services: Services) -> None:
+    server.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
+    server.register_blueprint(build_blueprint(services))
+
+    @server.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):  # type: ignore[no-untyped-def]
+        # JSON for the API; Dash pages keep their own handling.
+        if request.path.startswith(API_PREFIX):
+            return jsonify({"error": err.description, "status": err.code}), err.code
+        return err

@@ -1,0 +1,43 @@
+"""Table exports: CSV (UTF-8 with BOM, so Excel shows Vietnamese correctly) and Excel (.xlsx).
+
+Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are
+prefixed with an apostrophe: formula injection is neutralised, the text stays readable.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def prepare(df: pd.DataFrame, headers: dict[str, str] | None = None) -> pd.DataFrame:
+    """Columns renamed to their (translated) headers, every text cell neutralised."""
+    out = df.copy()
+    if headers:
+        out = out[[c for c in headers if c in out.columns]].rename(columns=headers)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out
+
+
+def csv_bytes(df: pd.DataFrame, headers: dict[str, str] | None = None) -> bytes:
+    return prepare(df, headers).to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(df: pd.DataFrame, headers: dict[str, str] | None = None, sheet: str = "IOC") -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        prepare(df, headers).to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buf.getvalue()

@@ -1,0 +1,86 @@
+"""What the API and the pages ask of the indicators: values, trajectories and statuses per scope.
+
+Reads the newest snapshot only. A date between two month ends (the API's ``as_of``) is the one
+case that counts live in the VET database, for that date and that indicator's series alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from ioc_app.indicators import engine as kpi_engine
+from ioc_app.indicators import registry, status
+from ioc_app.indicators.registry import Indicator
+from ioc_app.indicators.scopes import Scope, rollup
+from ioc_app.snapshots import Snapshot
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    key: str
+    trajectory: pd.DataFrame  # period_end, numerator, denominator, value (up to as_of)
+
+    @property
+    def last(self) -> dict:
+        if self.trajectory.empty:
+            return {"numerator": 0, "denominator": 0, "value": None}
+        row = self.trajectory.iloc[-1]
+        value = None if pd.isna(row["value"]) else float(row["value"])
+        return {"numerator": int(row["numerator"]), "denominator": int(row["denominator"]), "value": value}
+
+    def points(self) -> list[tuple[dt.date, float | None]]:
+        return [(d, None if pd.isna(v) else float(v))
+                for d, v in zip(self.trajectory["period_end"], self.trajectory["value"], strict=True)]
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    indicator: Indicator
+    scope: Scope
+    as_of: dt.date
+    series: dict[str, SeriesView]
+    assessments: list[status.Assessment]
+
+    @property
+    def headline(self) -> status.Assessment | None:
+        return status.headline(self.assessments)
+
+    @property
+    def headline_series(self) -> SeriesView:
+        return self.series[self.indicator.headline_series.key]
+
+
+def _live_point(vet_engine: Engine, indicator: Indicator, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+    cells = kpi_engine.cells_at(vet_engine, as_of, [s.key for s in indicator.all_series])
+    return rollup(cells, scope)
+
+
+def indicator_view(snapshot: Snapshot, indicator: Indicator, scope: Scope, as_of: dt.date | None = None,
+                   vet_engine: Engine | None = None) -> IndicatorView:
+    """The indicator in a scope at ``as_of`` (default: the snapshot's data date)."""
+    as_of = as_of or snapshot.run.data_date
+    live = None
+    if as_of not in snapshot.period_ends and vet_engine is not None:
+        live = _live_point(vet_engine, indicator, scope, as_of)
+    views = {}
+    for s in indicator.all_series:
+        traj = snapshot.trajectory(s.key, scope)
+        traj = traj[traj["period_end"] <= as_of]
+        if live is not None:
+            point = live[live["series"] == s.key]
+            num = int(point["numerator"].sum())
+            den = int(point["denominator"].sum())
+            extra = pd.DataFrame([{"period_end": as_of, "numerator": num, "denominator": den}])
+            extra["value"] = kpi_engine.values(extra)
+            traj = pd.concat([traj, extra], ignore_index=True)
+        views[s.key] = SeriesView(s.key, traj.reset_index(drop=True))
+    assessments = status.assess(indicator, {k: v.points() for k, v in views.items()}, as_of)
+    return IndicatorView(indicator, scope, as_of, views, assessments)
+
+
+def all_views(snapshot: Snapshot, scope: Scope, as_of: dt.date | None = None) -> list[IndicatorView]:
+    return [indicator_view(snapshot, ind, scope, as_of) for ind in registry.INDICATORS]
