@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from sqlalchemy import (
     Date,
+    Integer,
     Select,
     String,
     and_,
@@ -60,7 +61,7 @@ from data_sources.sql_functions import (
 
 DECISION_DATE = dt.date(2021, 12, 30)
 CELL_COLUMNS = ("province63", "inst_type", "ownership")
-SPELL_COLUMNS = (*CELL_COLUMNS, "pop_from", "pop_to", "num_from", "num_to")
+SPELL_COLUMNS = ("institution_id", *CELL_COLUMNS, "pop_from", "pop_to", "num_from", "num_to")
 
 # Milestone codes in the ``milestone`` table, by series.
 MILESTONES: dict[str, tuple[str, ...]] = {
@@ -72,6 +73,7 @@ MILESTONES: dict[str, tuple[str, ...]] = {
 
 def _institution_cell() -> list[ColumnElement]:
     return [
+        Institution.id.label("institution_id"),
         Institution.legacy_province_code.label("province63"),
         type_coerce(Institution.type, String).label("inst_type"),
         type_coerce(Institution.ownership, String).label("ownership"),
@@ -80,6 +82,7 @@ def _institution_cell() -> list[ColumnElement]:
 
 def _national_cell() -> list[ColumnElement]:
     return [
+        cast(null(), Integer).label("institution_id"),
         null().label("province63"),
         type_coerce(null(), String).label("inst_type"),
         type_coerce(null(), String).label("ownership"),
@@ -188,6 +191,7 @@ def _events_last_12_months(model, on: ColumnElement, counts: ColumnElement) -> S
         select(
             *_spell(
                 [
+                    model.institution_id.label("institution_id"),
                     model.legacy_province_code.label("province63"),
                     type_coerce(Institution.type, String).label("inst_type"),
                     type_coerce(Institution.ownership, String).label("ownership"),
@@ -255,21 +259,20 @@ def spells(series_key: str) -> Select:
     return SERIES_QUERIES[series_key]()
 
 
-def point_in_time(series_key: str, as_of: dt.date) -> Select:
-    """Numerator and denominator per cell at ``as_of``: records with from <= d < to."""
+def point_in_time(series_key: str, as_of: dt.date, by_institution: bool = False) -> Select:
+    """Numerator and denominator per cell (or per institution) at ``as_of``: records with from <= d < to."""
     sp = spells(series_key).subquery()
+    keys = [sp.c.institution_id] if by_institution else [sp.c.province63, sp.c.inst_type, sp.c.ownership]
     d = date_value(as_of)
     in_pop = and_(sp.c.pop_from.is_not(None), sp.c.pop_from <= d, (sp.c.pop_to.is_(None)) | (sp.c.pop_to > d))
     in_num = and_(sp.c.num_from.is_not(None), sp.c.num_from <= d, (sp.c.num_to.is_(None)) | (sp.c.num_to > d))
     return (
         select(
-            sp.c.province63,
-            sp.c.inst_type,
-            sp.c.ownership,
+            *keys,
             func.coalesce(func.sum(case((in_num, 1), else_=0)), 0).label("numerator"),
             func.coalesce(func.sum(case((in_pop, 1), else_=0)), 0).label("denominator"),
         )
-        .group_by(sp.c.province63, sp.c.inst_type, sp.c.ownership)
+        .group_by(*keys)
     )
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from data_sources.queries import data_date as read_data_date
 from ioc_app.indicators import engine as kpi_engine
 from ioc_app.indicators.scopes import Scope, rollup
-from ioc_app.store import KpiSnapshot, RefreshRun, create_store
+from ioc_app.store import KpiInstitution, KpiSnapshot, RefreshRun, create_store
 
 log = logging.getLogger(__name__)
 KEEP_SNAPSHOTS = 3
@@ -56,7 +56,9 @@ def refresh(vet_engine: Engine, ioc_engine: Engine, trigger: str = "cli", data_d
     try:
         data_date = data_date or vet_data_date(vet_engine)
         cube = kpi_engine.monthly_cells(vet_engine, data_date)
-        run_id = _store(ioc_engine, cube, started, trigger, data_date, time.perf_counter() - t0, keep)
+        per_institution = kpi_engine.institutions_at(vet_engine, data_date)
+        run_id = _store(ioc_engine, cube, per_institution, started, trigger, data_date,
+                        time.perf_counter() - t0, keep)
         seconds = time.perf_counter() - t0
         log.info("snapshot %s: %s rows in %.1f s", run_id, len(cube), seconds)
         return RefreshResult(run_id, "ok", len(cube), seconds, data_date)
@@ -72,17 +74,18 @@ def refresh(vet_engine: Engine, ioc_engine: Engine, trigger: str = "cli", data_d
             return RefreshResult(run.id, "failed", 0, seconds, data_date, message)
 
 
-def _store(ioc_engine: Engine, cube: pd.DataFrame, started: dt.datetime, trigger: str, data_date: dt.date,
+def _store(ioc_engine: Engine, cube: pd.DataFrame, per_institution: pd.DataFrame, started: dt.datetime, trigger: str, data_date: dt.date,
            seconds: float, keep: int) -> int:
     with Session(ioc_engine) as s, s.begin():
         run = RefreshRun(started_at=started, finished_at=None, status="running", trigger=trigger,
                          data_date=data_date, rows=len(cube), seconds=None)
         s.add(run)
         s.flush()
-        records = cube.assign(refresh_id=run.id).to_dict("records")
         conn = s.connection()
-        for i in range(0, len(records), INSERT_BATCH):
-            conn.execute(insert(KpiSnapshot), records[i : i + INSERT_BATCH])
+        for table, frame in ((KpiSnapshot, cube), (KpiInstitution, per_institution)):
+            records = frame.assign(refresh_id=run.id).to_dict("records")
+            for i in range(0, len(records), INSERT_BATCH):
+                conn.execute(insert(table), records[i : i + INSERT_BATCH])
         run.status, run.finished_at = "ok", _now()
         run.seconds = seconds
         # Keep the newest few snapshots; older ones go in the same transaction.
@@ -92,6 +95,7 @@ def _store(ioc_engine: Engine, cube: pd.DataFrame, started: dt.datetime, trigger
         ).all()
         if old:
             s.execute(delete(KpiSnapshot).where(KpiSnapshot.refresh_id.in_(old)))
+            s.execute(delete(KpiInstitution).where(KpiInstitution.refresh_id.in_(old)))
         return run.id
 
 
@@ -106,8 +110,11 @@ class RunInfo:
 class Snapshot:
     """One stored snapshot, in memory: the cube, split by series for fast reads."""
 
-    def __init__(self, run: RunInfo, cube: pd.DataFrame) -> None:
+    def __init__(self, run: RunInfo, cube: pd.DataFrame, institutions: pd.DataFrame | None = None) -> None:
         self.run = run
+        # series, institution_id, numerator, denominator at the data date.
+        self.institutions = institutions if institutions is not None else pd.DataFrame(
+            columns=["series", "institution_id", "numerator", "denominator"])
         self.by_series = {key: part.reset_index(drop=True) for key, part in cube.groupby("series", sort=False)}
         self.period_ends: list[dt.date] = sorted(cube["period_end"].unique()) if len(cube) else []
 
@@ -152,8 +159,13 @@ def _load(ioc_engine: Engine, run: RunInfo) -> Snapshot:
             .where(KpiSnapshot.refresh_id == run.id),
             conn,
         )
+        institutions = pd.read_sql(
+            select(KpiInstitution.series, KpiInstitution.institution_id, KpiInstitution.numerator,
+                   KpiInstitution.denominator).where(KpiInstitution.refresh_id == run.id),
+            conn,
+        )
     cube["period_end"] = pd.to_datetime(cube["period_end"]).dt.date
-    return Snapshot(run, cube)
+    return Snapshot(run, cube, institutions)
 
 
 def current(ioc_engine: Engine) -> Snapshot | None:

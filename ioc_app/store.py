@@ -50,5 +50,17 @@ class KpiSnapshot(IocBase):
     __table_args__ = (Index("ix_kpi_snapshot_refresh_series", "refresh_id", "series"),)
 
 
+class KpiInstitution(IocBase):
+    """Each institution's own numerator and denominator per series at the snapshot's data date."""
+
+    __tablename__ = "kpi_institution"
+
+    refresh_id: Mapped[int] = mapped_column(ForeignKey("refresh_run.id", ondelete="CASCADE"), primary_key=True)
+    series: Mapped[str] = mapped_column(String(40), primary_key=True)
+    institution_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    numerator: Mapped[int] = mapped_column(Integer)
+    denominator: Mapped[int] = mapped_column(Integer)
+
+
 def create_store(engine: Engine) -> None:
     IocBase.metadata.create_all(engine)

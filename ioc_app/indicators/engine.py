@@ -72,6 +72,20 @@ def cells_at(engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None =
     return out[(out.numerator != 0) | (out.denominator != 0)].reset_index(drop=True)
 
 
+def institutions_at(engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None) -> pd.DataFrame:
+    """Per series and institution, numerator and denominator at ``as_of`` (each institution's own position)."""
+    frames = []
+    with engine.connect() as conn:
+        for key in _series_keys(series_keys):
+            rows = conn.execute(spells.point_in_time(key, as_of, by_institution=True)).all()
+            df = pd.DataFrame(rows, columns=["institution_id", "numerator", "denominator"])
+            df.insert(0, "series", key)
+            frames.append(df[df["institution_id"].notna()])
+    out = pd.concat(frames, ignore_index=True)
+    out = out.astype({"institution_id": "int64", "numerator": "int64", "denominator": "int64"})
+    return out[out.denominator != 0].reset_index(drop=True)
+
+
 def _empty_cube() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("numerator", "denominator") else object)
                          for c in CUBE_COLUMNS})

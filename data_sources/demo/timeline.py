@@ -1,0 +1,133 @@
+"""Date arithmetic on numpy day numbers for the demo generator.
+
+Dates are float64 "day numbers" (days since 1970-01-01, whole numbers) while generating, with
+NaN for "no date"; comparisons with NaN are False, which is what "not (yet) happened" needs.
+They become ``datetime64[D]`` (NaT for NaN) only when written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+YEAR = 365.25
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def day(d: dt.date | str) -> float:
+    """Day number of a date (or an ISO date string)."""
+    if isinstance(d, str):
+        d = dt.date.fromisoformat(d)
+    return float((d - _EPOCH).days)
+
+
+def to_date(x: float) -> dt.date:
+    return _EPOCH + dt.timedelta(days=int(x))
+
+
+DECISION = day("2021-12-30")  # Decision 2222/QĐ-TTg
+
+
+def years_after_decision(x: float | np.ndarray) -> float | np.ndarray:
+    return (np.asarray(x) - DECISION) / YEAR
+
+
+def to_datetime64(x: np.ndarray) -> np.ndarray:
+    """Float day numbers (NaN = null) -> ``datetime64[D]`` (NaT = null)."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.full(x.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    ok = ~np.isnan(x)
+    out[ok] = np.floor(x[ok]).astype(np.int64).astype("datetime64[D]")
+    return out
+
+
+def uniform_days(rng: np.random.Generator, lo: np.ndarray | float, hi: np.ndarray | float, n: int) -> np.ndarray:
+    """Whole days uniformly in [lo, hi] (element-wise bounds allowed)."""
+    lo = np.broadcast_to(np.asarray(lo, dtype=np.float64), (n,))
+    hi = np.broadcast_to(np.asarray(hi, dtype=np.float64), (n,))
+    return np.floor(lo + rng.random(n) * (np.maximum(hi, lo) - lo + 1.0))
+
+
+def expit(x: np.ndarray | float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
+def logistic_days(
+    rng: np.random.Generator,
+    mu_years: np.ndarray,
+    scale_years: float,
+    start: float,
+) -> np.ndarray:
+    """Adoption dates from a logistic S-curve in time, truncated to begin at ``start``.
+
+    ``mu_years`` (one per entity) is the midpoint in years after the decision; the share of
+    entities adopted by time t is the logistic CDF at t (rescaled to be 0 at ``start``).
+    """
+    mu = DECISION + np.asarray(mu_years, dtype=np.float64) * YEAR
+    s = scale_years * YEAR
+    f0 = expit((start - mu) / s)
+    u = f0 + rng.random(mu.shape) * (1.0 - f0)
+    u = np.clip(u, 1e-12, 1.0 - 1e-12)
+    return np.floor(mu + s * np.log(u / (1.0 - u)))
+
+
+def seasonal(days: np.ndarray, month_weights: np.ndarray) -> np.ndarray:
+    """Re-time events within their calendar year so months follow ``month_weights``.
+
+    A monotone warp of the position within the year: yearly totals (the S-curve) stay, the
+    within-year rhythm (e.g. more trainings in the second half) follows the weights.
+    """
+    days = np.asarray(days, dtype=np.float64)
+    out = days.copy()
+    ok = ~np.isnan(days)
+    if not ok.any():
+        return out
+    d = days[ok].astype(np.int64).astype("datetime64[D]")
+    y0 = d.astype("datetime64[Y]")
+    start = y0.astype("datetime64[D]").astype(np.int64).astype(np.float64)
+    end = (y0 + 1).astype("datetime64[D]").astype(np.int64).astype(np.float64)
+    f = (days[ok] - start) / (end - start)
+    w = np.asarray(month_weights, dtype=np.float64)
+    cum = np.concatenate([[0.0], np.cumsum(w) / w.sum()])
+    f2 = np.interp(f, cum, np.linspace(0.0, 1.0, 13))
+    out[ok] = np.floor(start + f2 * (end - start))
+    return out
+
+
+class WaveSchedule:
+    """Course completion dates per group (province): events snap to the next course end."""
+
+    _BIG = 1_000_000.0
+
+    def __init__(self, group_days: list[np.ndarray]) -> None:
+        keys = [g * self._BIG + np.sort(np.asarray(d, dtype=np.float64)) for g, d in enumerate(group_days)]
+        self.keys = np.concatenate(keys) if keys else np.empty(0)
+
+    def snap(self, days: np.ndarray, group: np.ndarray) -> np.ndarray:
+        """The first course end on or after each day in its group; unchanged past the last one."""
+        days = np.asarray(days, dtype=np.float64)
+        out = days.copy()
+        ok = ~np.isnan(days)
+        k = group[ok] * self._BIG + days[ok]
+        pos = np.searchsorted(self.keys, k, side="left")
+        pos_c = np.minimum(pos, len(self.keys) - 1)
+        hit = (pos < len(self.keys)) & (np.floor(self.keys[pos_c] / self._BIG) == group[ok])
+        snapped = np.where(hit, self.keys[pos_c] - group[ok] * self._BIG, days[ok])
+        out[ok] = snapped
+        return out
+
+
+def month_day_sampler(
+    rng: np.random.Generator, years: np.ndarray, month_weights: np.ndarray
+) -> np.ndarray:
+    """A day number in each given year, months drawn from ``month_weights``, day uniform."""
+    n = len(years)
+    w = np.asarray(month_weights, dtype=np.float64)
+    months = rng.choice(12, size=n, p=w / w.sum())
+    starts = (
+        (years.astype(np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[M]") + months
+    )
+    s = starts.astype("datetime64[D]").astype(np.int64).astype(np.float64)
+    e = (starts + 1).astype("datetime64[D]").astype(np.int64).astype(np.float64)
+    return np.floor(s + rng.random(n) * (e - s))

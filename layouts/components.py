@@ -1,0 +1,62 @@
+"""Small building blocks shared by pages: status badges, value text, export buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import html
+
+from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
+
+# Colour AND icon AND word, never colour alone. Colours from the Okabe-Ito palette (colour-blind safe).
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "achieved": ("✔", "#009E73"),
+    "on_track": ("↗", "#0072B2"),
+    "at_risk": ("⚠", "#E69F00"),
+    "off_track": ("↘", "#D55E00"),
+    "missed": ("✖", "#A4343A"),
+    "no_data": ("–", "#8A8F98"),
+}
+
+add_texts({
+    "status.achieved": ("Đạt", "Achieved"),
+    "status.on_track": ("Đúng tiến độ", "On track"),
+    "status.at_risk": ("Có nguy cơ", "At risk"),
+    "status.off_track": ("Chậm tiến độ", "Off track"),
+    "status.missed": ("Không đạt", "Missed"),
+    "status.no_data": ("Chưa có dữ liệu", "No data"),
+    "milestone.done": ("Đã hoàn thành", "Achieved"),
+    "milestone.not_done": ("Chưa hoàn thành", "Not yet"),
+    "milestone.of": ("mốc", "milestones"),
+})
+
+
+def status_word(status: str | None, lang: str) -> str:
+    return t(f"status.{status or 'no_data'}", lang)
+
+
+def status_badge(status: str | None, lang: str, compact: bool = False, **kwargs: Any) -> html.Span:
+    """A status as icon + word on its colour; ``compact`` shows the icon only (word kept as title)."""
+    status = status if status in STATUS_STYLE else "no_data"
+    icon, colour = STATUS_STYLE[status]
+    word = status_word(status, lang)
+    return html.Span(
+        [html.Span(icon, className="ioc-status-icon", **{"aria-hidden": "true"}),
+         html.Span(word, className="ioc-status-word" + (" ioc-visually-hidden" if compact else ""))],
+        className=f"ioc-status ioc-status-{status}",
+        style={"--status-colour": colour},
+        title=word,
+        **kwargs,
+    )
+
+
+def value_text(value: float | None, kind: str, lang: str, numerator: int | None = None,
+               denominator: int | None = None) -> str:
+    """A figure as people read it: 57,3% for shares; '1/2 mốc' or 'Đã hoàn thành' for milestones."""
+    if value is None:
+        return t("status.no_data", lang)
+    if kind == "milestone":
+        if denominator and denominator > 1:
+            return f"{fmt_number(numerator, lang)}/{fmt_number(denominator, lang)} {t('milestone.of', lang)}"
+        return t("milestone.done", lang) if value >= 1 else t("milestone.not_done", lang)
+    return fmt_percent(value, lang)
