@@ -63,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--data-date", default=None, help="compute as of this date, YYYY-MM-DD "
                          "(default: the VET database's data date)")
 
+    sub.add_parser(
+        "scheduler",
+        help="run the scheduled snapshot refresh in this process",
+        description="Refresh the snapshot every IOC_SNAPSHOT_REFRESH_MINUTES minutes (run one of these beside "
+        "gunicorn workers, so the refresh happens once, not per worker).",
+    )
+
     serve = sub.add_parser("serve", help="serve the dashboard", description="Serve the dashboard (like python app.py).")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -78,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_init_demo(settings, args)
         if args.command == "refresh":
             return cmd_refresh(settings, args)
+        if args.command == "scheduler":
+            return cmd_scheduler(settings)
         if args.command == "serve":
             return cmd_serve(settings, args)
     except (CliError, SettingsError) as exc:
@@ -181,8 +190,30 @@ def prepare_and_serve(app, settings: Settings) -> None:  # type: ignore[no-untyp
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    _start_embedded_scheduler(settings)
     print(f"VET IOC dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
+
+
+def _start_embedded_scheduler(settings: Settings) -> None:
+    """Single-process serving refreshes in the background; not in the reloader's watcher process."""
+    import os
+
+    if settings.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        return
+    from ioc_app.scheduler import start_background
+
+    start_background(settings)
+
+
+def cmd_scheduler(settings: Settings) -> int:
+    import logging
+
+    from ioc_app.scheduler import run_blocking
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_blocking(settings)
+    return 0
 
 
 def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = None):  # type: ignore[no-untyped-def]

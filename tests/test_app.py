@@ -1,0 +1,138 @@
+"""The app factory, health check, API and snapshot refresh on real SQLite files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import text
+
+from callbacks import shell as shell_callbacks
+from ioc_app import create_app, snapshots
+from ioc_app.freshness import snapshot_state
+from ioc_app.indicators import registry
+from ioc_app.scheduler import configure, refresh_job
+from ioc_app.settings import Settings
+from tests import tiny_vet_db
+
+
+def _tiny_app(test_settings: Settings):  # type: ignore[no-untyped-def]
+    app = create_app(test_settings)
+    services = app.server.config["IOC_SERVICES"]
+    tiny_vet_db.build(services.vet_engine)
+    return app, services
+
+
+def test_healthz_reports_both_databases(test_settings: Settings) -> None:
+    app, _ = _tiny_app(test_settings)
+    resp = app.server.test_client().get("/healthz")
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["status"] == "ok"
+    assert body["vet_database"]["reachable"] and body["ioc_database"]["reachable"]
+    assert body["vet_database"]["data_date"] == tiny_vet_db.DATA_DATE.isoformat()
+
+
+def test_healthz_reports_an_unreachable_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = Settings(vet_database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
+                   ioc_database_url=f"sqlite:///{tmp_path / 'ioc.sqlite3'}", auto_init_demo=False)
+    resp = create_app(bad).server.test_client().get("/healthz")
+    assert resp.status_code == 503
+    assert resp.get_json()["vet_database"] == {"reachable": False, "error": "OperationalError"}
+
+
+def test_api_before_and_after_the_first_snapshot(test_settings: Settings) -> None:
+    app, services = _tiny_app(test_settings)
+    client = app.server.test_client()
+    assert client.get("/api/v1/indicators").status_code == 503
+    assert snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test").status == "ok"
+    body = client.get("/api/v1/indicators").get_json()
+    assert [i["code"] for i in body["indicators"]] == [i.code for i in registry.INDICATORS]
+    t12 = next(i for i in body["indicators"] if i["code"] == "T12")
+    # Hand value (tests/tiny_vet_db.py): I1 is a digital school, I4 is not.
+    assert (t12["numerator"], t12["denominator"], t12["value"]) == (1, 2, 0.5)
+    verdict_2025 = next(a for a in t12["assessments"] if a["year"] == 2025)
+    assert verdict_2025["judged"] and verdict_2025["status"] == "achieved"  # exactly 50%, "at least 50%"
+
+
+def test_api_indicator_scope_as_of_and_errors(test_settings: Settings) -> None:
+    app, services = _tiny_app(test_settings)
+    snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test")
+    client = app.server.test_client()
+    body = client.get("/api/v1/indicators/T08?scope=national&as_of=2024-08-01").get_json()
+    by_key = {s["key"]: s for s in body["series"]}
+    # Between month ends: counted live at that date (hand values).
+    assert (by_key["learner_digitised_cd_tc"]["numerator"], by_key["learner_digitised_cd_tc"]["denominator"]) == (2, 4)
+    assert by_key["learner_digitised_cd_tc"]["trajectory"][0]["period_end"] == "2021-12-31"
+    assert by_key["learner_digitised_cd_tc"]["trajectory"][-1]["period_end"] == "2024-08-01"
+    body = client.get("/api/v1/indicators/t01?scope=province34:25&as_of=2024-01-31").get_json()
+    assert (body["numerator"], body["denominator"], body["scope"]) == (2, 2, "province34:25")
+    assert client.get("/api/v1/indicators/T01?scope=province34:04").get_json()["value"] is None  # no data
+    for url, status in [("/api/v1/indicators/T13", 404), ("/api/v1/indicators/T01?scope=province34:99", 400),
+                        ("/api/v1/indicators/T01?as_of=2030-01-01", 400), ("/api/v1/indicators/T01?as_of=x", 400),
+                        ("/api/v1/nothing", 404)]:
+        resp = client.get(url)
+        assert resp.status_code == status and "error" in resp.get_json(), url
+
+
+def test_a_failed_refresh_keeps_the_previous_snapshot(test_settings: Settings) -> None:
+    _, services = _tiny_app(test_settings)
+    first = snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test")
+    with services.vet_engine.begin() as conn:
+        conn.execute(text("DROP TABLE staff_training"))
+    failed = snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test")
+    assert failed.status == "failed" and "staff_training" in failed.error
+    assert snapshots.latest_run(services.ioc_engine).id == first.run_id
+    assert snapshots.last_failure(services.ioc_engine).error == failed.error
+    snap = snapshots.current(services.ioc_engine)
+    assert snap is not None and len(snap.cells("staff_digital_capacity")) > 0
+
+
+def test_old_snapshots_are_pruned(test_settings: Settings) -> None:
+    _, services = _tiny_app(test_settings)
+    runs = [snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test", keep=2) for _ in range(3)]
+    with services.ioc_engine.connect() as conn:
+        kept = [r[0] for r in conn.execute(text("SELECT DISTINCT refresh_id FROM kpi_snapshot ORDER BY 1"))]
+    assert kept == [runs[1].run_id, runs[2].run_id]
+
+
+def test_freshness_and_polling(test_settings: Settings) -> None:
+    _, services = _tiny_app(test_settings)
+    assert snapshot_state(services.ioc_engine, 120)["id"] is None
+    result = snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test")
+    state = snapshot_state(services.ioc_engine, 120)
+    assert state["id"] == result.run_id and not state["stale"]
+    later = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(hours=3)
+    assert snapshot_state(services.ioc_engine, 120, now=later)["stale"]
+    # The browser's poll changes nothing while the snapshot is the same.
+    assert shell_callbacks.poll_snapshot(services, state) is shell_callbacks.no_update
+
+
+def test_scheduler_job_refreshes(test_settings: Settings) -> None:
+    _, services = _tiny_app(test_settings)
+    result = refresh_job(test_settings)
+    assert result.status == "ok" and snapshots.latest_run(services.ioc_engine).id == result.run_id
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    job = configure(BackgroundScheduler(), test_settings).get_job("snapshot-refresh")
+    assert job.max_instances == 1 and job.coalesce
+    assert job.trigger.interval == dt.timedelta(minutes=test_settings.snapshot_refresh_minutes)
+
+
+def test_language_toggle_and_unknown_pages(test_settings: Settings) -> None:
+    assert shell_callbacks.toggle_language(1, "vi") == "en"
+    assert shell_callbacks.toggle_language(2, "en") == "vi"
+    assert shell_callbacks.toggle_language(1, "fr") == "en"  # unknown → Vietnamese, then toggled
+    app, services = _tiny_app(test_settings)
+    page = shell_callbacks.render_page({}, services, "/nowhere", "vi")
+    assert "Không tìm thấy trang" in str(page)
+
+
+def test_settings_from_environment() -> None:
+    s = Settings.from_env({"VET_DATABASE_URL": "sqlite:///x.db", "IOC_PORT": "9001", "IOC_DEBUG": "yes"})
+    assert (s.vet_database_url, s.port, s.debug) == ("sqlite:///x.db", 9001, True)
+    import pytest
+
+    from ioc_app.settings import SettingsError
+
+    with pytest.raises(SettingsError):
+        Settings.from_env({"IOC_PORT": "eighty"})
