@@ -2,15 +2,18 @@
 
 Every series of the registry is one SELECT that yields, per record, the interval in which it
 belongs to the population (``pop_from`` inclusive to ``pop_to`` exclusive, NULL = open-ended)
-and the interval in which it counts in the numerator (``num_from`` to ``num_to``, always
-inside the population interval), tagged with its cell: legacy province, institution type and
-ownership. A record can contribute to the denominator and the numerator on separate rows
-(T08's two numerator pieces), so a row with ``pop_from`` NULL adds nothing to the denominator.
+and the interval in which it counts in the numerator (``num_from`` to ``num_to``, inside the
+population interval), tagged with its institution (or, for a province's own inspections and
+reports, its legacy province). A record can contribute to the denominator and the numerator on
+separate rows (T08's two numerator pieces): a row with ``pop_from`` NULL adds no denominator.
 
-From that one definition come both computations:
+Records of an institution (staff, programmes, learners) count only while the institution is
+open; the engine applies that per institution and date, so the big tables are never joined.
+
+From that one definition come both computations, grouped by institution in the database:
 - the value at any date d: count rows with from <= d < to (``point_in_time``);
-- the value at every month end: +1 in the month of each ``from``, -1 in the month of each
-  ``to``, then a running sum (``monthly_deltas``). One pass over each table, whatever the
+- the value at every month end: +n in the month of each ``from``, -n in the month of each
+  ``to`` (``monthly_deltas``), then a running sum. A few passes over each table, whatever the
   number of months.
 """
 
@@ -61,7 +64,7 @@ from data_sources.sql_functions import (
 
 DECISION_DATE = dt.date(2021, 12, 30)
 CELL_COLUMNS = ("province63", "inst_type", "ownership")
-SPELL_COLUMNS = ("institution_id", *CELL_COLUMNS, "pop_from", "pop_to", "num_from", "num_to")
+SPELL_COLUMNS = ("institution_id", "province63", "pop_from", "pop_to", "num_from", "num_to")
 
 # Milestone codes in the ``milestone`` table, by series.
 MILESTONES: dict[str, tuple[str, ...]] = {
@@ -71,22 +74,17 @@ MILESTONES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _own_cell(institution_id: ColumnElement) -> list[ColumnElement]:
+    """A record of an institution: its cell comes from the institution table in the engine."""
+    return [institution_id.label("institution_id"), type_coerce(null(), String).label("province63")]
+
+
 def _institution_cell() -> list[ColumnElement]:
-    return [
-        Institution.id.label("institution_id"),
-        Institution.legacy_province_code.label("province63"),
-        type_coerce(Institution.type, String).label("inst_type"),
-        type_coerce(Institution.ownership, String).label("ownership"),
-    ]
+    return [Institution.id.label("institution_id"), Institution.legacy_province_code.label("province63")]
 
 
 def _national_cell() -> list[ColumnElement]:
-    return [
-        cast(null(), Integer).label("institution_id"),
-        null().label("province63"),
-        type_coerce(null(), String).label("inst_type"),
-        type_coerce(null(), String).label("ownership"),
-    ]
+    return [cast(null(), Integer).label("institution_id"), type_coerce(null(), String).label("province63")]
 
 
 def _as_date(expr: ColumnElement) -> ColumnElement:
@@ -105,10 +103,6 @@ def _spell(cell: list[ColumnElement], pop_from: ColumnElement, pop_to: ColumnEle
     ]
 
 
-def _institution_open() -> tuple[ColumnElement, ColumnElement]:
-    return Institution.established_on, Institution.closed_on
-
-
 def _stock(cell: list[ColumnElement], start: ColumnElement, end: ColumnElement,
            achieved: ColumnElement) -> list[ColumnElement]:
     """A record in the population from ``start`` to ``end``, in the numerator once ``achieved``."""
@@ -123,63 +117,40 @@ def _staff(kind: TrainingKind, roles: tuple[StaffRole, ...]) -> Select:
         .group_by(StaffTraining.staff_id)
         .subquery()
     )
-    opened, closed = _institution_open()
-    start = later_of(Staff.hired_on, opened)
-    end = earlier_end(Staff.left_on, closed)
     return (
-        select(*_stock(_institution_cell(), start, end, first.c.first_on))
+        select(*_stock(_own_cell(Staff.institution_id), Staff.hired_on, Staff.left_on, first.c.first_on))
         .select_from(Staff)
-        .join(Institution, Institution.id == Staff.institution_id)
         .outerjoin(first, first.c.staff_id == Staff.id)
         .where(Staff.role.in_(roles))
     )
 
 
 def _programmes(achieved: ColumnElement, *where: ColumnElement) -> Select:
-    opened, closed = _institution_open()
-    start = later_of(Programme.approved_on, opened)
-    end = earlier_end(Programme.retired_on, closed)
-    return (
-        select(*_stock(_institution_cell(), start, end, achieved))
-        .select_from(Programme)
-        .join(Institution, Institution.id == Programme.institution_id)
-        .where(*where)
-    )
+    return select(
+        *_stock(_own_cell(Programme.institution_id), Programme.approved_on, Programme.retired_on, achieved)
+    ).where(*where)
 
 
 def _institutions(start: ColumnElement, achieved: ColumnElement, *where: ColumnElement) -> Select:
-    _, closed = _institution_open()
-    return select(*_stock(_institution_cell(), start, closed, achieved)).where(*where)
+    return select(*_stock(_institution_cell(), start, Institution.closed_on, achieved)).where(*where)
 
 
 def _school_types() -> ColumnElement:
     return Institution.type.in_((InstitutionType.COLLEGE, InstitutionType.INTERMEDIATE))
 
 
-def _learners(*where: ColumnElement) -> Select:
+def _learners() -> Select:
     """T08: a record counts while digitised and not graduated, or once its diploma is digitised too."""
-    opened, closed = _institution_open()
-    start = later_of(Learner.enrolled_on, opened)
-    end = closed
     rec, grad, dip = Learner.record_digitised_on, Learner.graduated_on, Learner.diploma_digitised_on
     both = later_of(rec, dip)  # record and diploma both digitised from this date
-    # One piece when the diploma was digitised by graduation (or no graduation yet): [rec, end).
+    # One open-ended piece when the diploma was digitised by graduation (or no graduation yet).
     continuous = (grad.is_(None)) | (both <= grad)
-    first_to = case((continuous, end), else_=earlier_end(grad, end))
-    first_from = starts_before_end(later_of(rec, start), first_to)
-    part_a = (
-        select(*_spell(_institution_cell(), start, end, first_from, first_to))
-        .select_from(Learner)
-        .join(Institution, Institution.id == Learner.institution_id)
-        .where(*where)
-    )
-    # Second piece, only when the diploma was digitised after graduation: [both, end).
-    second_from = starts_before_end(later_of(both, start), end)
-    part_b = (
-        select(*_spell(_institution_cell(), null(), null(), second_from, end))
-        .select_from(Learner)
-        .join(Institution, Institution.id == Learner.institution_id)
-        .where(*where, grad.is_not(None), dip.is_not(None), rec.is_not(None), both > grad)
+    first_to = case((continuous, None), else_=grad)
+    cell = _own_cell(Learner.institution_id)
+    part_a = select(*_spell(cell, Learner.enrolled_on, null(), starts_before_end(rec, first_to), first_to))
+    # Second piece, only when the diploma was digitised after graduation: [both, open).
+    part_b = select(*_spell(cell, null(), null(), both, null())).where(
+        grad.is_not(None), dip.is_not(None), rec.is_not(None), both > grad
     )
     return union_all(part_a, part_b)
 
@@ -187,24 +158,8 @@ def _learners(*where: ColumnElement) -> Select:
 def _events_last_12_months(model, on: ColumnElement, counts: ColumnElement) -> Select:  # type: ignore[no-untyped-def]
     """Records dated ``on`` are in the population for 12 months: e in (d - 12 months, d]."""
     until = add_months(on, 12)
-    return (
-        select(
-            *_spell(
-                [
-                    model.institution_id.label("institution_id"),
-                    model.legacy_province_code.label("province63"),
-                    type_coerce(Institution.type, String).label("inst_type"),
-                    type_coerce(Institution.ownership, String).label("ownership"),
-                ],
-                on,
-                until,
-                case((counts, on), else_=None),
-                until,
-            )
-        )
-        .select_from(model)
-        .outerjoin(Institution, Institution.id == model.institution_id)
-    )
+    cell = [model.institution_id.label("institution_id"), model.legacy_province_code.label("province63")]
+    return select(*_spell(cell, on, until, case((counts, on), else_=None), until))
 
 
 def _milestones(codes: tuple[str, ...]) -> Select:
@@ -213,7 +168,7 @@ def _milestones(codes: tuple[str, ...]) -> Select:
 
 
 def _map_completeness() -> Select:
-    opened, closed = _institution_open()
+    opened, closed = Institution.established_on, Institution.closed_on
     updated = Institution.profile_updated_on
     geolocated = and_(Institution.latitude.is_not(None), Institution.longitude.is_not(None))
     num_to = earlier_end(add_months(updated, 12), closed)
@@ -236,8 +191,7 @@ SERIES_QUERIES: dict[str, Callable[[], Select]] = {
         *_stock(_national_cell(), PublicService.introduced_on, null(),
                 later_of(PublicService.level4_on, PublicService.portal_integrated_on))
     ),
-    "learner_digitised_cd_tc": lambda: _learners(_school_types()),
-    "learner_digitised_all": lambda: _learners(),
+    "learner_digitised_all": _learners,
     "inspection_digital": lambda: _events_last_12_months(Inspection, Inspection.conducted_on,
                                                          Inspection.is_digital.is_(True)),
     "milestone_map_formed": lambda: _milestones(MILESTONES["milestone_map_formed"]),
@@ -254,53 +208,79 @@ SERIES_QUERIES: dict[str, Callable[[], Select]] = {
 }
 
 
+# Records that belong to an institution: they count only while their institution is open, which
+# the engine applies per institution and date (so the big tables are never joined in SQL).
+WITHIN_OPEN_INSTITUTION = frozenset({
+    "staff_digital_capacity", "teacher_digital_materials", "programme_digital_outcomes", "it_programme_updated",
+    "learner_digitised_all",
+})
+
+# Series that are a subset of another's cells: computed from it instead of scanning again.
+DERIVED_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "learner_digitised_cd_tc": ("learner_digitised_all", (InstitutionType.COLLEGE.value,
+                                                          InstitutionType.INTERMEDIATE.value)),
+}
+
+
 def spells(series_key: str) -> Select:
     """The spell SELECT of one series; KeyError for an unknown key."""
     return SERIES_QUERIES[series_key]()
 
 
-def point_in_time(series_key: str, as_of: dt.date, by_institution: bool = False) -> Select:
-    """Numerator and denominator per cell (or per institution) at ``as_of``: records with from <= d < to."""
+def point_in_time(series_key: str, as_of: dt.date) -> Select:
+    """Numerator and denominator per institution (and record province) at ``as_of``: from <= d < to."""
     sp = spells(series_key).subquery()
-    keys = [sp.c.institution_id] if by_institution else [sp.c.province63, sp.c.inst_type, sp.c.ownership]
     d = date_value(as_of)
     in_pop = and_(sp.c.pop_from.is_not(None), sp.c.pop_from <= d, (sp.c.pop_to.is_(None)) | (sp.c.pop_to > d))
     in_num = and_(sp.c.num_from.is_not(None), sp.c.num_from <= d, (sp.c.num_to.is_(None)) | (sp.c.num_to > d))
     return (
         select(
-            *keys,
+            sp.c.institution_id,
+            sp.c.province63,
             func.coalesce(func.sum(case((in_num, 1), else_=0)), 0).label("numerator"),
             func.coalesce(func.sum(case((in_pop, 1), else_=0)), 0).label("denominator"),
         )
-        .group_by(*keys)
+        .group_by(sp.c.institution_id, sp.c.province63)
+    )
+
+
+def institutions() -> Select:
+    """Every institution's cell and open interval (a small table: the engine joins in memory)."""
+    return select(
+        Institution.id,
+        Institution.legacy_province_code,
+        type_coerce(Institution.type, String),
+        type_coerce(Institution.ownership, String),
+        Institution.established_on,
+        Institution.closed_on,
     )
 
 
 def monthly_deltas(series_key: str) -> Select:
-    """Per cell and month 'YYYY-MM': changes of numerator and denominator (+1 at from, -1 at to)."""
+    """Per institution (or record province) and month 'YYYY-MM': changes of numerator and denominator.
+
+    Four small GROUP BYs (one per interval end) rather than one over all four month keys: that
+    one would have nearly as many groups as records.
+    """
     sp = spells(series_key).cte("sp")
     parts = []
-    for column, field, sign in (
-        (sp.c.pop_from, "denominator", 1),
-        (sp.c.pop_to, "denominator", -1),
-        (sp.c.num_from, "numerator", 1),
-        (sp.c.num_to, "numerator", -1),
+    for column, field, sign, needs in (
+        (sp.c.pop_from, "denominator", 1, None),
+        (sp.c.pop_to, "denominator", -1, sp.c.pop_from),
+        (sp.c.num_from, "numerator", 1, None),
+        (sp.c.num_to, "numerator", -1, sp.c.num_from),
     ):
-        where = [column.is_not(None)]
-        if column is sp.c.num_to:
-            where.append(sp.c.num_from.is_not(None))
-        if column is sp.c.pop_to:
-            where.append(sp.c.pop_from.is_not(None))
+        where = [column.is_not(None)] + ([needs.is_not(None)] if needs is not None else [])
+        month = month_key(column)
         parts.append(
             select(
+                sp.c.institution_id,
                 sp.c.province63,
-                sp.c.inst_type,
-                sp.c.ownership,
-                month_key(column).label("month"),
+                month.label("month"),
                 literal_column(f"'{field}'", String).label("field"),
                 (func.count() * literal_column(str(sign))).label("delta"),
             )
             .where(*where)
-            .group_by(sp.c.province63, sp.c.inst_type, sp.c.ownership, month_key(column))
+            .group_by(sp.c.institution_id, sp.c.province63, month)
         )
     return union_all(*parts)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, String, case, literal
+from sqlalchemy import Date, String, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement, Null
 from sqlalchemy.sql.functions import FunctionElement
@@ -24,7 +24,8 @@ class month_key(FunctionElement):  # noqa: N801 - reads like the SQL function it
 
 @compiles(month_key, "sqlite")
 def _month_key_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
-    return "strftime('%%Y-%%m', %s)" % compiler.process(element.clauses, **kw)
+    # Dates are ISO text in SQLite: the first seven characters are the month, cheaper than strftime.
+    return "substr(%s, 1, 7)" % compiler.process(element.clauses, **kw)
 
 
 @compiles(month_key, "postgresql")
@@ -60,9 +61,70 @@ def add_months(expr: ColumnElement, months: int) -> ColumnElement:
     return plus_months(expr, literal(months))
 
 
+class _later_of(FunctionElement):  # noqa: N801
+    type = Date()
+    inherit_cache = True
+    name = "later_of"
+
+
+class _earlier_end(FunctionElement):  # noqa: N801
+    type = Date()
+    inherit_cache = True
+    name = "earlier_end"
+
+
+class _starts_before_end(FunctionElement):  # noqa: N801
+    type = Date()
+    inherit_cache = True
+    name = "starts_before_end"
+
+
+def _args(element, compiler, **kw) -> list[str]:  # type: ignore[no-untyped-def]
+    return [compiler.process(c, **kw) for c in element.clauses]
+
+
+# SQLite's two-argument max()/min() return NULL when either argument is NULL: exactly "both
+# events are required". They keep expressions short: nested CASEs would repeat each operand and
+# grow exponentially with nesting, which SQLite then evaluates per row.
+@compiles(_later_of, "sqlite")
+def _later_of_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    a, b = _args(element, compiler, **kw)
+    return f"max({a}, {b})"
+
+
+@compiles(_later_of, "postgresql")
+def _later_of_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    a, b = _args(element, compiler, **kw)
+    return f"(CASE WHEN ({a}) IS NULL OR ({b}) IS NULL THEN NULL ELSE GREATEST({a}, {b}) END)"
+
+
+@compiles(_earlier_end, "sqlite")
+def _earlier_end_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    a, b = _args(element, compiler, **kw)
+    return f"coalesce(min({a}, {b}), {a}, {b})"
+
+
+@compiles(_earlier_end, "postgresql")
+def _earlier_end_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    a, b = _args(element, compiler, **kw)
+    return f"LEAST({a}, {b})"  # LEAST ignores NULLs: NULL means open-ended here
+
+
+@compiles(_starts_before_end, "sqlite")
+def _starts_before_end_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    start, end = _args(element, compiler, **kw)
+    return f"(CASE WHEN {start} < coalesce({end}, '9999-12-31') THEN {start} END)"
+
+
+@compiles(_starts_before_end, "postgresql")
+def _starts_before_end_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    start, end = _args(element, compiler, **kw)
+    return f"(CASE WHEN {start} < coalesce({end}, DATE '9999-12-31') THEN {start} END)"
+
+
 def later_of(a: ColumnElement, b: ColumnElement) -> ColumnElement:
     """The later of two dates; NULL when either is NULL (both events are required)."""
-    return case((a.is_(None), None), (b.is_(None), None), (a > b, a), else_=b)
+    return _later_of(a, b)
 
 
 def earlier_end(a: ColumnElement, b: ColumnElement) -> ColumnElement:
@@ -71,7 +133,7 @@ def earlier_end(a: ColumnElement, b: ColumnElement) -> ColumnElement:
         return b
     if _is_null(b):
         return a
-    return case((a.is_(None), b), (b.is_(None), a), (a < b, a), else_=b)
+    return _earlier_end(a, b)
 
 
 def date_value(value: dt.date) -> ColumnElement:
@@ -87,4 +149,4 @@ def starts_before_end(start: ColumnElement, end: ColumnElement) -> ColumnElement
     """``start`` if the interval [start, end) is non-empty, else NULL (end NULL = open-ended)."""
     if _is_null(end):
         return start
-    return case((start.is_(None), None), (end.is_(None), start), (start < end, start), else_=None)
+    return _starts_before_end(start, end)

@@ -14,13 +14,14 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
 from data_sources.queries import data_date as read_data_date
 from ioc_app.indicators import engine as kpi_engine
-from ioc_app.indicators.scopes import Scope, rollup
+from ioc_app.indicators.scopes import Scope
 from ioc_app.store import KpiInstitution, KpiSnapshot, RefreshRun, create_store
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,7 @@ def refresh(vet_engine: Engine, ioc_engine: Engine, trigger: str = "cli", data_d
     started, t0 = _now(), time.perf_counter()
     try:
         data_date = data_date or vet_data_date(vet_engine)
-        cube = kpi_engine.monthly_cells(vet_engine, data_date)
-        per_institution = kpi_engine.institutions_at(vet_engine, data_date)
+        cube, per_institution = kpi_engine.snapshot_frames(vet_engine, data_date)
         run_id = _store(ioc_engine, cube, per_institution, started, trigger, data_date,
                         time.perf_counter() - t0, keep)
         seconds = time.perf_counter() - t0
@@ -117,6 +117,10 @@ class Snapshot:
             columns=["series", "institution_id", "numerator", "denominator"])
         self.by_series = {key: part.reset_index(drop=True) for key, part in cube.groupby("series", sort=False)}
         self.period_ends: list[dt.date] = sorted(cube["period_end"].unique()) if len(cube) else []
+        # Per series: its cells and their numerators/denominators as (cell x period end) arrays, built
+        # on first use, so any scope's trajectory is a masked column sum (about a millisecond per click).
+        self._matrices: dict[str, tuple[pd.DataFrame, np.ndarray, np.ndarray]] = {}
+        self._cell_columns: dict[str, tuple[np.ndarray, ...]] = {}
 
     def cells(self, series: str) -> pd.DataFrame:
         part = self.by_series.get(series)
@@ -124,12 +128,56 @@ class Snapshot:
             return pd.DataFrame(columns=kpi_engine.CUBE_COLUMNS)
         return part
 
+    def matrix(self, series: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """The series' cells (province63, inst_type, ownership) and their numerators and denominators as
+        int arrays of shape (cells, period ends), columns in the order of ``period_ends``."""
+        hit = self._matrices.get(series)
+        if hit is not None:
+            return hit
+        cell_cols = list(kpi_engine.CELL_COLUMNS)
+        grouped = self.cells(series).groupby([*cell_cols, "period_end"], dropna=False)[
+            ["numerator", "denominator"]].sum()
+        if grouped.empty:
+            shape = (0, len(self.period_ends))
+            hit = (pd.DataFrame(columns=cell_cols), np.zeros(shape, np.int64), np.zeros(shape, np.int64))
+        else:
+            wide = grouped.unstack("period_end", fill_value=0)
+            num = wide["numerator"].reindex(columns=self.period_ends, fill_value=0)
+            den = wide["denominator"].reindex(columns=self.period_ends, fill_value=0)
+            hit = (num.index.to_frame(index=False), num.to_numpy(np.int64), den.to_numpy(np.int64))
+        self._matrices[series] = hit  # a race only computes the same thing twice
+        return hit
+
+    def cell_mask(self, series: str, scope: Scope) -> np.ndarray:
+        """Which rows of ``matrix(series)`` fall in the scope (as ``Scope.mask``, in plain numpy)."""
+        cells = self.matrix(series)[0]
+        cols = self._cell_columns.get(series)
+        if cols is None:
+            cols = tuple(cells[c].to_numpy(object) for c in kpi_engine.CELL_COLUMNS)
+            self._cell_columns[series] = cols
+        province63, inst_type, ownership = cols
+        mask = np.ones(len(cells), bool)
+        codes = scope.legacy_codes()
+        if codes is not None:
+            mask &= np.fromiter((c in codes for c in province63), bool, len(province63))
+        if scope.inst_type:
+            mask &= inst_type == scope.inst_type
+        if scope.ownership:
+            mask &= ownership == scope.ownership
+        return mask
+
     def trajectory(self, series: str, scope: Scope) -> pd.DataFrame:
-        """period_end, numerator, denominator, value for every period end of the snapshot."""
-        summed = rollup(self.cells(series), scope).set_index("period_end")[["numerator", "denominator"]]
-        frame = summed.reindex(self.period_ends, fill_value=0).rename_axis("period_end").reset_index()
-        frame["value"] = kpi_engine.values(frame)
-        return frame
+        """period_end, numerator, denominator, value for every period end of the snapshot.
+
+        Equal to ``rollup(self.cells(series), scope)`` filled with zeros over the period ends.
+        """
+        cells, num, den = self.matrix(series)
+        mask = self.cell_mask(series, scope)
+        n = num[mask].sum(axis=0, dtype=np.int64)
+        d = den[mask].sum(axis=0, dtype=np.int64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(d != 0, n / np.where(d != 0, d, 1), np.nan)
+        return pd.DataFrame({"period_end": self.period_ends, "numerator": n, "denominator": d, "value": value})
 
 
 def latest_run(ioc_engine: Engine) -> RunInfo | None:

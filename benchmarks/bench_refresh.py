@@ -1,0 +1,61 @@
+"""Full snapshot refresh at national scale on SQLite: time, rows and peak memory.
+
+Uses the national demo database at $BENCH_DIR (default /tmp/ioc-national), building it first
+if it is missing. Prints figures; the target is a full refresh in at most 60 s on 2 cores.
+
+    python benchmarks/bench_refresh.py
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from data_sources import vet_db  # noqa: E402
+from data_sources.demo import generate  # noqa: E402
+from data_sources.engine import make_engine  # noqa: E402
+from ioc_app import snapshots  # noqa: E402
+from ioc_app.indicators import engine as kpi  # noqa: E402
+from ioc_app.indicators import registry  # noqa: E402
+
+
+def main() -> None:
+    folder = Path(os.environ.get("BENCH_DIR", "/tmp/ioc-national"))
+    folder.mkdir(parents=True, exist_ok=True)
+    vet = make_engine(f"sqlite:///{folder / 'vet.sqlite3'}")
+    ioc = make_engine(f"sqlite:///{folder / 'ioc.sqlite3'}")
+    if not vet_db.has_data(vet):
+        print("building the national demo database first ...")
+        generate(vet, scale="national", progress=True)
+    data_date = snapshots.vet_data_date(vet)
+
+    print(f"data date {data_date}")
+    per_series = []
+    for s in registry.all_series():
+        t0 = time.perf_counter()
+        kpi.monthly_cells(vet, data_date, [s.key])
+        per_series.append((time.perf_counter() - t0, s.key))
+    for seconds, key in sorted(per_series, reverse=True):
+        print(f"  {key:32s} {seconds:6.2f} s")
+
+    t0 = time.perf_counter()
+    result = snapshots.refresh(vet, ioc, trigger="benchmark")
+    total = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"full refresh: status {result.status}, {result.rows:,} cube rows, {total:.1f} s "
+          f"(target <= 60 s), peak RSS {peak_mb:.0f} MB")
+    t0 = time.perf_counter()
+    snap = snapshots.current(ioc)
+    print(f"loading the snapshot into memory: {time.perf_counter() - t0:.2f} s, "
+          f"{len(snap.period_ends)} period ends")
+    if result.status != "ok":
+        raise SystemExit(result.error)
+
+
+if __name__ == "__main__":
+    main()
