@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from dash import Dash
 
 from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
-from ioc_app import api, health
+from ioc_app import api, geo_api, health
 from ioc_app.settings import PROJECT_ROOT, Settings
 from ioc_app.services import Services
 from layouts.shell import shell
 
 # Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).
-PAGE_MODULES = [home_callbacks]
+PAGE_MODULES = [home_callbacks, import_module("callbacks.map")]
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -38,4 +40,5 @@ def create_app(settings: Settings | None = None) -> Dash:
         page.register(app, services)
     health.register(app.server, services)
     api.register(app.server, services)
+    geo_api.register(app.server, services)
     return app
