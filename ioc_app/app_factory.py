@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
         suppress_callback_exceptions=True,
         serve_locally=True,  # no CDN: the control room may have no internet
+        compress=True,  # gzip/brotli: provincial officials are often on slow links
     )
     app.server.config["IOC_SERVICES"] = services
     if settings.secret_key:
