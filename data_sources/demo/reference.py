@@ -500,7 +500,8 @@ GIVEN_FEMALE: tuple[str, ...] = (
 PUBLIC_SERVICES: tuple[str, ...] = (
     "Cấp giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp đối với trường cao đẳng",
     "Cấp giấy chứng nhận đăng ký bổ sung hoạt động giáo dục nghề nghiệp đối với trường cao đẳng",
-    "Cấp giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp đối với trường trung cấp, trung tâm giáo dục nghề nghiệp",
+    "Cấp giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp đối với trường trung cấp, "
+    "trung tâm giáo dục nghề nghiệp",
     "Cấp giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp đối với doanh nghiệp",
     "Thành lập trường cao đẳng công lập",
     "Cho phép thành lập trường cao đẳng tư thục",

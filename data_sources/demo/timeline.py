@@ -36,10 +36,10 @@ def years_after_decision(x: float | np.ndarray) -> float | np.ndarray:
 def to_datetime64(x: np.ndarray) -> np.ndarray:
     """Float day numbers (NaN = null) -> ``datetime64[D]`` (NaT = null)."""
     x = np.asarray(x, dtype=np.float64)
-    out = np.full(x.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-    ok = ~np.isnan(x)
-    out[ok] = np.floor(x[ok]).astype(np.int64).astype("datetime64[D]")
-    return out
+    nan = np.isnan(x)
+    days = np.floor(np.where(nan, 0.0, x)).astype(np.int64)
+    days[nan] = np.iinfo(np.int64).min  # NaT
+    return days.view("datetime64[D]")
 
 
 def uniform_days(rng: np.random.Generator, lo: np.ndarray | float, hi: np.ndarray | float, n: int) -> np.ndarray:
@@ -50,7 +50,32 @@ def uniform_days(rng: np.random.Generator, lo: np.ndarray | float, hi: np.ndarra
 
 
 def expit(x: np.ndarray | float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+    return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(x, dtype=np.float64), -60.0, 60.0)))
+
+
+def stratified_uniform(
+    rng: np.random.Generator, shape: int | tuple[int, ...], block: int | None = None
+) -> np.ndarray:
+    """Uniform(0, 1) draws, one per stratum, in random order.
+
+    Each value is uniform on its own, but together the n values (or, with ``block``, every run
+    of ``block`` consecutive values) cover [0, 1) evenly, so aggregate shares (how many adopted
+    by a date, how many of the inspections in a 12-month window were digital) vary far less
+    between seeds than with independent draws. Use ``block`` on rows sorted by date.
+    """
+    n = int(np.prod(shape))
+    if n == 0:
+        return np.zeros(shape)
+    if block is None or block >= n:
+        return ((rng.permutation(n) + rng.random(n)) / n).reshape(shape)
+    b = np.arange(n) // block
+    order = np.argsort(b + rng.random(n), kind="stable")  # a random order inside each block
+    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    rank = np.arange(n) - np.repeat(starts, sizes)
+    u = np.empty(n)
+    u[order] = (rank + rng.random(n)) / np.repeat(sizes, sizes)
+    return u.reshape(shape)
 
 
 def logistic_days(
@@ -67,9 +92,17 @@ def logistic_days(
     mu = DECISION + np.asarray(mu_years, dtype=np.float64) * YEAR
     s = scale_years * YEAR
     f0 = expit((start - mu) / s)
-    u = f0 + rng.random(mu.shape) * (1.0 - f0)
+    u = f0 + stratified_uniform(rng, mu.shape) * (1.0 - f0)
     u = np.clip(u, 1e-12, 1.0 - 1e-12)
     return np.floor(mu + s * np.log(u / (1.0 - u)))
+
+
+def slowed_after(days: np.ndarray, start: float, factor: float) -> np.ndarray:
+    """Stretch time after ``start`` by ``factor`` (> 1 = slower), e.g. when a funding phase ends."""
+    days = np.asarray(days, dtype=np.float64)
+    if factor == 1.0:
+        return days
+    return np.where(days > start, np.floor(start + (days - start) * factor), days)
 
 
 def seasonal(days: np.ndarray, month_weights: np.ndarray) -> np.ndarray:
@@ -118,6 +151,15 @@ class WaveSchedule:
         return out
 
 
+_CAL_Y0 = 1900
+_MONTH_START = (
+    np.arange(np.datetime64(f"{_CAL_Y0}-01"), np.datetime64("2101-01"), dtype="datetime64[M]")
+    .astype("datetime64[D]")
+    .astype(np.int64)
+    .astype(np.float64)
+)
+
+
 def month_day_sampler(
     rng: np.random.Generator, years: np.ndarray, month_weights: np.ndarray
 ) -> np.ndarray:
@@ -125,9 +167,12 @@ def month_day_sampler(
     n = len(years)
     w = np.asarray(month_weights, dtype=np.float64)
     months = rng.choice(12, size=n, p=w / w.sum())
-    starts = (
-        (years.astype(np.int64) - 1970).astype("datetime64[Y]").astype("datetime64[M]") + months
-    )
-    s = starts.astype("datetime64[D]").astype(np.int64).astype(np.float64)
-    e = (starts + 1).astype("datetime64[D]").astype(np.int64).astype(np.float64)
-    return np.floor(s + rng.random(n) * (e - s))
+    idx = (np.asarray(years, dtype=np.int64) - _CAL_Y0) * 12 + months
+    start = _MONTH_START[idx]
+    length = _MONTH_START[idx + 1] - start
+    return np.floor(start + rng.random(n) * length)
+
+
+def year_of(x: np.ndarray) -> np.ndarray:
+    """Calendar year of day numbers (no NaN)."""
+    return np.asarray(x, dtype=np.int64).view("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
