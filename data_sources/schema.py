@@ -120,6 +120,20 @@ class Institution(VetBase):
         return self.high_quality_on is not None
 
 
+class ProfileUpdate(VetBase):
+    """One update of an institution's profile on the national VET system (T10 map completeness).
+
+    ``Institution.profile_updated_on`` is the latest of these; the history makes the share of
+    institutions with a current profile computable as of any past date.
+    """
+
+    __tablename__ = "institution_profile_update"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    updated_on: Mapped[dt.date] = mapped_column(Date)
+
+
 class Staff(VetBase):
     """A teacher or manager of an institution; the population of T01/T02 at a date."""
 

@@ -45,6 +45,7 @@ from data_sources.schema import (
     InstitutionType,
     Learner,
     Milestone,
+    ProfileUpdate,
     Programme,
     PublicService,
     Report,
@@ -168,12 +169,28 @@ def _milestones(codes: tuple[str, ...]) -> Select:
 
 
 def _map_completeness() -> Select:
+    """Institutions in operation; counted while geolocated and within 12 months of a profile update.
+
+    Each update covers [u, u + 12 months), cut at the next update so overlapping years are
+    not counted twice (the union of the windows, as disjoint pieces).
+    """
     opened, closed = Institution.established_on, Institution.closed_on
-    updated = Institution.profile_updated_on
-    geolocated = and_(Institution.latitude.is_not(None), Institution.longitude.is_not(None))
-    num_to = earlier_end(add_months(updated, 12), closed)
-    num_from = case((geolocated, starts_before_end(later_of(updated, opened), num_to)), else_=None)
-    return select(*_spell(_institution_cell(), opened, closed, num_from, num_to))
+    population = select(*_spell(_institution_cell(), opened, closed, null(), null()))
+    updates = select(
+        ProfileUpdate.institution_id,
+        ProfileUpdate.updated_on,
+        func.lead(ProfileUpdate.updated_on).over(partition_by=ProfileUpdate.institution_id,
+                                                 order_by=ProfileUpdate.updated_on).label("next_on"),
+    ).subquery()
+    num_to = earlier_end(earlier_end(add_months(updates.c.updated_on, 12), updates.c.next_on), closed)
+    num_from = starts_before_end(later_of(updates.c.updated_on, opened), num_to)
+    current = (
+        select(*_spell(_institution_cell(), null(), null(), num_from, num_to))
+        .select_from(updates)
+        .join(Institution, Institution.id == updates.c.institution_id)
+        .where(Institution.latitude.is_not(None), Institution.longitude.is_not(None))
+    )
+    return union_all(population, current)
 
 
 SERIES_QUERIES: dict[str, Callable[[], Select]] = {

@@ -59,7 +59,8 @@ QUERIES: dict[str, str] = {
         WHERE i.high_quality_on <= :d AND {OPEN_I} {{inst}}""",
     "map_completeness": f"""
         SELECT SUM(CASE WHEN i.latitude IS NOT NULL AND i.longitude IS NOT NULL
-                         AND i.profile_updated_on <= :d AND i.profile_updated_on > :year_ago THEN 1 ELSE 0 END),
+                         AND EXISTS (SELECT 1 FROM institution_profile_update u WHERE u.institution_id = i.id
+                                     AND u.updated_on <= :d AND u.updated_on > :year_ago) THEN 1 ELSE 0 END),
                COUNT(*)
         FROM institution i
         WHERE {OPEN_I} {{inst}}""",

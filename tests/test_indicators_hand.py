@@ -94,6 +94,8 @@ def on_month_end(cube, series: str, d: dt.date, scope: Scope = NATIONAL) -> tupl
         # T10 completeness: geolocated and profile updated in the last 12 months (I3 has no coordinates).
         ("map_completeness", D(2025, 12, 31), NATIONAL, (1, 3)),
         ("map_completeness", D(2026, 3, 1), NATIONAL, (1, 3)),
+        # As of a past date, from the update history: I1's update of 2024-02-01 counts then.
+        ("map_completeness", D(2024, 6, 30), NATIONAL, (1, 4)),
         # A province with no institutions: no data.
         ("staff_digital_capacity", D(2024, 1, 1), Scope(province34="04"), (0, 0)),
     ],

@@ -28,6 +28,7 @@ from data_sources.schema import (
     Milestone,
     Ownership,
     Programme,
+    ProfileUpdate,
     PublicService,
     Report,
     ReportKind,
@@ -64,6 +65,14 @@ def build(engine: Engine) -> None:
                         latitude=21.3, longitude=105.4, established_on=D(2023, 3, 1), high_quality_on=D(2023, 9, 1),
                         digital_infrastructure_on=D(2023, 6, 1), platform_connected_on=D(2023, 7, 1),
                         profile_updated_on=D(2026, 1, 10)),
+        ])
+        s.flush()
+        s.add_all([
+            ProfileUpdate(institution_id=1, updated_on=D(2024, 2, 1)),
+            ProfileUpdate(institution_id=1, updated_on=D(2025, 3, 1)),
+            ProfileUpdate(institution_id=2, updated_on=D(2023, 1, 1)),
+            ProfileUpdate(institution_id=3, updated_on=D(2024, 1, 1)),
+            ProfileUpdate(institution_id=4, updated_on=D(2026, 1, 10)),
         ])
         s.flush()
         staff = [

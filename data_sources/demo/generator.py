@@ -36,6 +36,7 @@ from data_sources.schema import (
     Institution,
     Learner,
     Milestone,
+    ProfileUpdate,
     Programme,
     PublicService,
     Report,
@@ -199,7 +200,7 @@ _INSPECTION_MONTHS = np.array([0.02, 0.03, 0.08, 0.10, 0.11, 0.10, 0.08, 0.08, 0
 
 _RNG_STREAMS = (
     "provinces", "institutions", "geo", "names", "staff", "training", "programmes", "learners",
-    "inspections", "reports", "services",
+    "inspections", "reports", "services", "profiles",
 )
 
 
@@ -1069,6 +1070,33 @@ def _learners(ctx: _Ctx, inst: _Institutions, prog: _Programmes) -> dict[str, ob
 _MERGER = day("2025-07-01")  # 63 -> 34 provincial units
 
 
+def _profile_updates(ctx: _Ctx, inst: _Institutions) -> dict[str, object]:
+    """Each institution's profile updates on the national system, ending at its latest update.
+
+    Institutions began keeping their profile current between 2022 and 2025 (earlier where
+    adoption is faster), then updated it every two to eleven months.
+    """
+    rng = ctx.rng["profiles"]
+    n = len(inst)
+    last = inst.columns["profile_updated_on"].astype("datetime64[D]").astype(np.int64).astype(np.float64)
+    began = day("2022-01-15") + rng.beta(2.0, 2.5, n) * 3.3 * 365.25 + inst.eff * 120.0
+    began = np.maximum(np.maximum(began, inst.est), day("2021-06-01"))
+    steps = 16
+    gaps = rng.uniform(60.0, 330.0, (n, steps - 1)).round()
+    back = np.concatenate([np.zeros((n, 1)), np.cumsum(gaps, axis=1)], axis=1)
+    when = last[:, None] - back
+    keep = when >= began[:, None]
+    keep[:, 0] = True  # the latest update is the one on the institution's record
+    rows, cols = np.nonzero(keep)
+    order = np.lexsort((when[rows, cols], rows))
+    rows, cols = rows[order], cols[order]
+    return {
+        "id": np.arange(1, len(rows) + 1),
+        "institution_id": inst.id[rows],
+        "updated_on": to_datetime64(when[rows, cols]),
+    }
+
+
 def _is_open(inst: _Institutions, idx: np.ndarray, d: np.ndarray) -> np.ndarray:
     return (inst.est[idx] <= d) & ~(inst.close[idx] <= d)
 
@@ -1328,6 +1356,7 @@ def generate(
                     bar.set_description_str("demo: institution")
                     inst = _institutions(ctx, points_in_province)
                     write(Institution, inst.columns)
+                    write(ProfileUpdate, _profile_updates(ctx, inst))
                     bar.set_description_str("demo: staff")
                     staff = _staff(ctx, inst)
                     write(Staff, staff.columns)
