@@ -14,7 +14,11 @@ from ioc_app.services import Services
 from layouts.shell import shell
 
 # Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).
-PAGE_MODULES = [home_callbacks, import_module("callbacks.map")]
+PAGE_MODULES = [
+    home_callbacks,
+    import_module("callbacks.targets"),
+    import_module("callbacks.map"),
+]
 
 
 def create_app(settings: Settings | None = None) -> Dash:

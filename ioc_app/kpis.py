@@ -69,7 +69,8 @@ def indicator_view(snapshot: Snapshot, indicator: Indicator, scope: Scope, as_of
     views = {}
     for s in indicator.all_series:
         traj = snapshot.trajectory(s.key, scope)
-        traj = traj[traj["period_end"] <= as_of]
+        if snapshot.period_ends and as_of < snapshot.period_ends[-1]:  # the usual as_of (data date) keeps all
+            traj = traj[traj["period_end"] <= as_of].reset_index(drop=True)
         if live is not None:
             point = live[live["series"] == s.key]
             num = int(point["numerator"].sum())
@@ -77,7 +78,7 @@ def indicator_view(snapshot: Snapshot, indicator: Indicator, scope: Scope, as_of
             extra = pd.DataFrame([{"period_end": as_of, "numerator": num, "denominator": den}])
             extra["value"] = kpi_engine.values(extra)
             traj = pd.concat([traj, extra], ignore_index=True)
-        views[s.key] = SeriesView(s.key, traj.reset_index(drop=True))
+        views[s.key] = SeriesView(s.key, traj)
     assessments = status.assess(indicator, {k: v.points() for k, v in views.items()}, as_of)
     return IndicatorView(indicator, scope, as_of, views, assessments)
 

@@ -1,63 +1,500 @@
-"""The national overview (home) page."""
+"""The national overview (home page): filters, the network at a glance and one panel per target.
+
+Pure functions of data: the callbacks hand over indicator views and counts read from the snapshot.
+The filter bar is shared with the target pages (same IDs, one set of callbacks).
+"""
 
 from __future__ import annotations
 
-from dash import html
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
-from data_sources.queries import NetworkSummary
-from ioc_app.i18n import fmt_date, fmt_number, t
+import pandas as pd
+from dash import dcc, html
 
-INSTITUTION_TYPES = ("college", "intermediate", "centre")
-OWNERSHIPS = ("public", "private", "foreign")
+from geo import provinces as geo_provinces
+from ioc_app.i18n import add_texts, fmt_date, fmt_datetime, fmt_number, fmt_percent, t
+from ioc_app.indicators.registry import Indicator
+from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS, Scope
+from ioc_app.indicators.status import Assessment
+from ioc_app.kpis import IndicatorView
+from layouts import charts
+from layouts.components import STATUS_STYLE, status_badge, status_word, value_text
+
+VIETNAM_UTC_OFFSET = dt.timedelta(hours=7)
 
 
-def stat_tile(label: str, value: str, tile_id: str | None = None) -> html.Div:
-    kwargs = {"id": tile_id} if tile_id else {}
+class Filters(StrEnum):
+    """The shared filter bar (overview and target pages)."""
+
+    BAR = "filters-bar"
+    LEVEL = "filters-level"
+    PROVINCE = "filters-province"
+    TYPE = "filters-type"
+    OWNERSHIP = "filters-ownership"
+
+
+class Home(StrEnum):
+    PAGE = "home-page"
+    NETWORK = "home-network"
+    PANELS = "home-panels"
+    ASOF = "network-data-date"
+    EXPORT_CSV = "home-export-csv"
+    EXPORT_XLSX = "home-export-xlsx"
+    DOWNLOAD = "home-download"
+
+
+def panel_id(code: str) -> str:
+    return f"home-panel-{code}"
+
+
+add_texts({
+    "filter.level": ("Đơn vị hành chính", "Administrative units"),
+    "filter.level34": ("34 tỉnh, thành", "34 provinces"),
+    "filter.level63": ("63 tỉnh, thành (trước 7/2025)", "63 legacy provinces"),
+    "filter.province": ("Tỉnh, thành phố", "Province"),
+    "filter.type": ("Loại cơ sở", "Institution type"),
+    "filter.ownership": ("Hình thức sở hữu", "Ownership"),
+    "filter.all_provinces": ("Toàn quốc", "Whole country"),
+    "filter.all_types": ("Mọi loại cơ sở", "All types"),
+    "filter.all_ownerships": ("Mọi hình thức", "All ownerships"),
+    "scope.national": ("Toàn quốc", "National"),
+    "home.title": ("Tiến độ 12 chỉ tiêu của Chương trình", "Progress on the programme's 12 targets"),
+    "home.scope": ("Phạm vi", "Scope"),
+    "home.export_csv": ("Tải CSV", "Download CSV"),
+    "home.export_xlsx": ("Tải Excel", "Download Excel"),
+    "tile.staff": ("Nhà giáo, CBQL", "Teachers, managers"),
+    "tile.programmes": ("Chương trình ĐT", "Programmes"),
+    "tile.type.college": ("Trường cao đẳng", "Colleges"),
+    "tile.type.intermediate": ("Trường trung cấp", "Intermediate"),
+    "tile.type.centre": ("Trung tâm GDNN", "VET centres"),
+    "tile.learners": ("Hồ sơ người học", "Learner records"),
+    "tile.ownership.public": ("Công lập", "Public"),
+    "tile.ownership.private": ("Tư thục", "Private"),
+    "tile.ownership.foreign": ("Vốn nước ngoài", "Foreign-invested"),
+    "panel.targets": ("Mục tiêu", "Targets"),
+    "panel.gap": ("Còn {gap} đến mục tiêu {year}", "{gap} short of the {year} target"),
+    "panel.gap_milestones": ("Còn {n} mốc đến hạn {year}", "{n} milestone(s) left for {year}"),
+    "panel.reached": ("Đã đạt mục tiêu {year}", "{year} target reached"),
+    "panel.judged": ("{year} · đã chốt", "{year} · judged"),
+    "panel.projected": ("{year} · dự báo", "{year} · projected"),
+    "panel.national_only": ("Chỉ tiêu cấp quốc gia", "National-level target"),
+    "panel.map_share": ("Bản đồ: {value} cơ sở có toạ độ, hồ sơ cập nhật",
+                        "Map: {value} of institutions geolocated and up to date"),
+    "panel.open": ("Xem chi tiết chỉ tiêu {code}", "Open target {code}"),
+    "unit.pp": ("điểm %", "pp"),
+    "export.code": ("Mã chỉ tiêu", "Code"),
+    "export.indicator": ("Chỉ tiêu", "Target"),
+    "export.scope": ("Phạm vi", "Scope"),
+    "export.value": ("Giá trị hiện tại (%)", "Current value (%)"),
+    "export.numerator": ("Tử số", "Numerator"),
+    "export.denominator": ("Mẫu số", "Denominator"),
+    "export.population": ("Đối tượng (mẫu số)", "Population (denominator)"),
+    "export.judged_year": ("Hạn đã chốt", "Judged deadline"),
+    "export.judged_target": ("Mục tiêu hạn đã chốt (%)", "Judged target (%)"),
+    "export.judged_status": ("Kết quả hạn đã chốt", "Judged result"),
+    "export.next_year": ("Hạn tiếp theo", "Next deadline"),
+    "export.next_target": ("Mục tiêu hạn tiếp theo (%)", "Next target (%)"),
+    "export.next_status": ("Đánh giá hạn tiếp theo", "Next deadline status"),
+    "export.projection": ("Dự báo đến hạn (%)", "Projection at deadline (%)"),
+    "export.projection_low": ("Dự báo - cận dưới (%)", "Projection - low (%)"),
+    "export.projection_high": ("Dự báo - cận trên (%)", "Projection - high (%)"),
+    "export.gain": ("Mức tăng cần đạt mỗi năm (điểm %)", "Gain needed per year (pp)"),
+    "export.data_date": ("Dữ liệu tính đến", "Data as of"),
+})
+
+
+# --- data handed over by the callbacks ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NetworkCounts:
+    """The network at a glance in a scope, at the data date (from the snapshot's denominators)."""
+
+    data_date: dt.date
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_ownership: dict[str, int] = field(default_factory=dict)
+    staff: int = 0
+    programmes: int = 0
+    learner_records: int = 0
+
+    @property
+    def institutions(self) -> int:
+        return sum(self.by_type.values())
+
+
+@dataclass(frozen=True)
+class PanelData:
+    """One target's panel: its view in the scope (national for national-level targets)."""
+
+    view: IndicatorView
+    national_only: bool = False  # shown for the whole country whatever the filters
+    supporting: dict[str, Any] | None = None  # T10: map completeness {"numerator", "denominator", "value"}
+    spark_dates: list[dt.date] = field(default_factory=list)
+    spark_values: list[float | None] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    snapshot_id: int | None
+    data_date: dt.date | None
+    refreshed_at: dt.datetime | None  # UTC
+    stale: bool = False
+
+
+# --- small helpers --------------------------------------------------------------------------------
+
+def scope_label(scope: Scope, lang: str) -> str:
+    """'Toàn quốc' or 'Hà Nội · Trường cao đẳng · Công lập'."""
+    parts = []
+    if scope.province34:
+        parts.append(geo_provinces.province_by_code()[scope.province34].name)
+    if scope.province63:
+        parts.append(geo_provinces.legacy_by_code()[scope.province63].name)
+    if scope.inst_type:
+        parts.append(t(f"type.{scope.inst_type}", lang))
+    if scope.ownership:
+        parts.append(t(f"ownership.{scope.ownership}", lang))
+    return " · ".join(parts) or t("scope.national", lang)
+
+
+def stale_marker(lang: str) -> html.Span:
+    return html.Span(f"⚠ {t('fresh.stale', lang)}", className="ioc-badge ioc-badge-stale ov-stale-marker",
+                     title=t("fresh.stale_hint", lang))
+
+
+def points_text(value: float | None, lang: str) -> str:
+    """A difference of shares in percentage points: '12,3 điểm %'."""
+    return f"{fmt_number((value or 0) * 100, lang, 1)} {t('unit.pp', lang)}"
+
+
+def milestone_counts(view: IndicatorView) -> tuple[int, int]:
+    """Milestones achieved and milestones in all, over the judged series (T10: map formed + map linked)."""
+    lasts = [view.series[s.key].last for s in view.indicator.series if s.key in view.series]
+    return sum(int(x["numerator"]) for x in lasts), sum(int(x["denominator"]) for x in lasts)
+
+
+def headline_value(view: IndicatorView, lang: str) -> tuple[str, str]:
+    """The figure a panel leads with, and its numerator/denominator detail.
+
+    Shares read '57,3%' ('1.234 / 2.154'); milestones count over every judged series, so T10 (map
+    formed by 2025, linked by 2030) reads '1/2 mốc' rather than only its 2030 milestone.
+    """
+    ind = view.indicator
+    if ind.kind == "milestone":
+        done, total = milestone_counts(view)
+        return value_text(done / total if total else None, ind.kind, lang, done, total), ""
+    last = view.headline_series.last
+    detail = f"{fmt_number(last['numerator'], lang)} / {fmt_number(last['denominator'], lang)}" \
+        if last["denominator"] else ""
+    return value_text(last["value"], ind.kind, lang, last["numerator"], last["denominator"]), detail
+
+
+def targets_text(indicator: Indicator, lang: str, view: IndicatorView | None = None) -> str:
+    """'50% (2025) · 100% (2030)'; milestones count cumulatively: '1/2 mốc (2025) · 2/2 mốc (2030)'."""
+    parts = []
+    if indicator.kind == "milestone" and view is not None:
+        per_series = {s.key: int(view.series[s.key].last["denominator"]) for s in indicator.series
+                      if s.key in view.series}
+        total, done = sum(per_series.values()), 0
+        for target in sorted(indicator.targets, key=lambda x: x.year):
+            done += per_series.pop(target.series, 0)
+            parts.append(f"{fmt_number(done, lang)}/{fmt_number(total, lang)} {t('milestone.of', lang)} ({target.year})")
+        return " · ".join(parts)
+    for target in indicator.targets:
+        if indicator.kind == "milestone":
+            parts.append(f"{t('milestone.done', lang)} ({target.year})")
+        else:
+            prefix = "≥ " if target.at_least else ""
+            parts.append(f"{prefix}{fmt_percent(target.value, lang, 0)} ({target.year})")
+    return " · ".join(parts)
+
+
+def province_options(level: str, lang: str) -> list[dict[str, str]]:
+    units = geo_provinces.legacy_provinces() if level == "63" else geo_provinces.provinces()
+    return [{"label": p.name, "value": p.code} for p in sorted(units, key=lambda p: _sort_key(p.name))]
+
+
+def _sort_key(name: str) -> str:
+    # Vietnamese order is close enough to the order of the names without diacritics.
+    import unicodedata
+
+    return unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d")).encode("ascii", "ignore").decode()
+
+
+def filter_bar(selection: dict[str, Any], lang: str, extra: list | None = None) -> html.Div:
+    """Level (34/63), province, type and ownership: they write the shared selection."""
+    level = selection.get("level") or "34"
     return html.Div(
-        className="ioc-stat",
-        children=[html.Div(value, className="ioc-stat-value"), html.Div(label, className="ioc-stat-label")],
-        **kwargs,
-    )
-
-
-def network_at_a_glance(summary: NetworkSummary, lang: str) -> html.Section:
-    """Institutions by type and ownership, staff, learners and the data date."""
-    tiles = [stat_tile(t("network.institutions", lang), fmt_number(summary.institutions, lang), "stat-institutions")]
-    tiles += [
-        stat_tile(t(f"type.{k}", lang), fmt_number(summary.institutions_by_type.get(k, 0), lang), f"stat-type-{k}")
-        for k in INSTITUTION_TYPES
-    ]
-    tiles += [
-        stat_tile(t("network.staff", lang), fmt_number(summary.staff, lang), "stat-staff"),
-        stat_tile(t("network.learners", lang), fmt_number(summary.learners_enrolled, lang), "stat-learners"),
-        stat_tile(t("network.programmes", lang), fmt_number(summary.programmes, lang), "stat-programmes"),
-    ]
-    ownership = html.Ul(
-        className="ioc-ownership",
+        id=Filters.BAR,
+        className="ov-filters",
+        role="search",
         children=[
-            html.Li(f"{t(f'ownership.{k}', lang)}: {fmt_number(summary.institutions_by_ownership.get(k, 0), lang)}")
-            for k in OWNERSHIPS
-        ],
-    )
-    return html.Section(
-        className="ioc-network",
-        children=[
-            html.Div(
-                className="ioc-section-head",
-                children=[
-                    html.H2(t("network.title", lang)),
-                    html.Span(
-                        f"{t('network.data_date', lang)}: {fmt_date(summary.data_date, lang)}",
-                        className="ioc-data-date",
-                        id="network-data-date",
-                    ),
-                ],
+            dcc.RadioItems(
+                id=Filters.LEVEL,
+                className="ov-level-toggle",
+                options=[{"label": t("filter.level34", lang), "value": "34"},
+                         {"label": t("filter.level63", lang), "value": "63"}],
+                value=level,
+                inline=True,
+                inputClassName="ov-level-input",
+                labelClassName="ov-level-label",
             ),
-            html.Div(className="ioc-stats", children=tiles),
-            ownership,
+            dcc.Dropdown(
+                id=Filters.PROVINCE,
+                className="ov-filter ov-filter-province",
+                options=province_options(level, lang),
+                value=selection.get("province"),
+                placeholder=t("filter.all_provinces", lang),
+                clearable=True,
+                searchable=True,
+            ),
+            dcc.Dropdown(
+                id=Filters.TYPE,
+                className="ov-filter",
+                options=[{"label": t(f"type.{k}", lang), "value": k} for k in INSTITUTION_TYPES],
+                value=selection.get("type"),
+                placeholder=t("filter.all_types", lang),
+                clearable=True,
+                searchable=False,
+            ),
+            dcc.Dropdown(
+                id=Filters.OWNERSHIP,
+                className="ov-filter",
+                options=[{"label": t(f"ownership.{k}", lang), "value": k} for k in OWNERSHIPS],
+                value=selection.get("ownership"),
+                placeholder=t("filter.all_ownerships", lang),
+                clearable=True,
+                searchable=False,
+            ),
+            *(extra or []),
         ],
     )
 
 
-def home_page(summary: NetworkSummary, lang: str) -> html.Div:
-    return html.Div(className="ioc-page ioc-home", children=[network_at_a_glance(summary, lang)])
+def export_buttons(csv_id: str, xlsx_id: str, download_id: str, lang: str) -> html.Div:
+    return html.Div(
+        className="ov-exports",
+        children=[
+            html.Button(f"⬇ {t('home.export_csv', lang)}", id=csv_id, n_clicks=0, className="ov-button"),
+            html.Button(f"⬇ {t('home.export_xlsx', lang)}", id=xlsx_id, n_clicks=0, className="ov-button"),
+            dcc.Download(id=download_id),
+        ],
+    )
+
+
+def freshness_text(fresh: Freshness, lang: str) -> list:
+    if fresh.data_date is None:
+        return [html.Span(t("fresh.none", lang))]
+    parts: list = [html.Span(f"{t('network.data_date', lang)} {fmt_date(fresh.data_date, lang)}",
+                             className="ov-asof-date")]
+    if fresh.refreshed_at is not None:
+        parts.append(html.Span(f" · {t('fresh.refreshed', lang)} "
+                               f"{fmt_datetime(fresh.refreshed_at + VIETNAM_UTC_OFFSET, lang)}", className="ioc-muted"))
+    if fresh.stale:
+        parts.append(stale_marker(lang))
+    return parts
+
+
+# --- the network at a glance ----------------------------------------------------------------------
+
+def _tile(label: str, value: int, lang: str, tile_id: str, major: bool = False, full: str | None = None) -> html.Div:
+    return html.Div(
+        id=tile_id,
+        className="ov-tile" + (" ov-tile-major" if major else ""),
+        title=full or label,
+        children=[html.Div(fmt_number(value, lang), className="ov-tile-value"),
+                  html.Div(label, className="ov-tile-label")],
+    )
+
+
+def network_strip(counts: NetworkCounts, scope: Scope, fresh: Freshness, lang: str) -> list:
+    """Institutions by type and ownership, staff, programmes and learner records in the scope, on one row."""
+    tiles = [_tile(t("network.institutions", lang), counts.institutions, lang, "stat-institutions", major=True)]
+    tiles += [_tile(t(f"tile.type.{k}", lang), counts.by_type.get(k, 0), lang, f"stat-type-{k}",
+                    full=t(f"type.{k}", lang)) for k in INSTITUTION_TYPES]
+    tiles += [_tile(t(f"tile.ownership.{k}", lang), counts.by_ownership.get(k, 0), lang, f"stat-ownership-{k}",
+                    full=t(f"ownership.{k}", lang)) for k in OWNERSHIPS]
+    tiles += [
+        _tile(t("tile.staff", lang), counts.staff, lang, "stat-staff", major=True, full=t("network.staff", lang)),
+        _tile(t("tile.programmes", lang), counts.programmes, lang, "stat-programmes", major=True,
+              full=t("network.programmes", lang)),
+        _tile(t("tile.learners", lang), counts.learner_records, lang, "stat-learners", major=True,
+              full=t("network.learners_total", lang)),
+    ]
+    head = html.Div(
+        className="ov-network-head",
+        children=[
+            html.H2(t("network.title", lang)),
+            html.Span(scope_label(scope, lang), className="ov-scope-chip", id="home-scope-label"),
+            *([stale_marker(lang)] if fresh.stale else []),
+        ],
+    )
+    return [head, html.Div(className="ov-tiles", children=tiles)]
+
+
+# --- one panel per target -------------------------------------------------------------------------
+
+def _judged_and_next(assessments: list[Assessment]) -> tuple[Assessment | None, Assessment | None]:
+    judged = [a for a in assessments if a.judged]
+    open_ = [a for a in assessments if not a.judged]
+    return (max(judged, key=lambda a: a.deadline) if judged else None,
+            min(open_, key=lambda a: a.deadline) if open_ else None)
+
+
+def gap_text(indicator: Indicator, last: dict[str, Any], assessments: list[Assessment], lang: str) -> str:
+    """How far the current value is from the next (or, if none is left, the last) target."""
+    judged, nxt = _judged_and_next(assessments)
+    goal = nxt or judged
+    if goal is None or last.get("value") is None:
+        return ""
+    current = last["value"]
+    if indicator.kind == "milestone":
+        series_last = last
+        left = max(0, int(series_last["denominator"]) - int(series_last["numerator"]))
+        if left == 0:
+            return t("panel.reached", lang).format(year=goal.year)
+        return t("panel.gap_milestones", lang).format(n=fmt_number(left, lang), year=goal.year)
+    if current >= goal.target - 1e-9:
+        return t("panel.reached", lang).format(year=goal.year)
+    return t("panel.gap", lang).format(gap=points_text(goal.target - current, lang), year=goal.year)
+
+
+def verdict(a: Assessment, indicator: Indicator, lang: str) -> html.Div:
+    """One deadline: year, judged/projected, badge (colour + icon + word) and the figure behind it."""
+    if a.judged:
+        head = t("panel.judged", lang).format(year=a.year)
+        figure = "" if indicator.kind == "milestone" or a.value is None else fmt_percent(a.value, lang)
+    else:
+        head = t("panel.projected", lang).format(year=a.year)
+        figure = fmt_percent(a.projection.value, lang) if a.projection is not None else ""
+    return html.Div(
+        className="ov-verdict",
+        children=[html.Div([html.Span(head), html.Span(figure, className="ov-verdict-figure")],
+                           className="ov-verdict-head"),
+                  html.Div(status_badge(a.status, lang), className="ov-verdict-body")],
+    )
+
+
+def panel(data: PanelData, lang: str, stale: bool = False) -> dcc.Link:
+    """A target's panel; the whole panel links to its page."""
+    view = data.view
+    ind = view.indicator
+    last = view.headline_series.last
+    headline = view.headline
+    status = headline.status if headline else "no_data"
+    judged, nxt = _judged_and_next(view.assessments)
+    value, detail = headline_value(view, lang)
+    # A milestone's value already says what is left; T10 shows its map's completeness instead.
+    line = "" if ind.kind == "milestone" else gap_text(ind, last, view.assessments, lang)
+    if data.supporting is not None and data.supporting.get("value") is not None:
+        line = t("panel.map_share", lang).format(value=fmt_percent(data.supporting["value"], lang))
+    target_line = nxt.target if nxt is not None and ind.kind == "percent" else None
+    tags: list = []
+    if data.national_only:
+        tags.append(html.Span(t("panel.national_only", lang), className="ov-panel-tag"))
+    if stale:
+        tags.append(stale_marker(lang))
+    return dcc.Link(
+        id=panel_id(ind.code),
+        href=f"/targets/{ind.code}",
+        className=f"ov-panel ov-panel-{status}",
+        style={"--status-colour": STATUS_STYLE.get(status, STATUS_STYLE["no_data"])[1]},
+        title=t("panel.open", lang).format(code=ind.code),
+        children=[
+            html.Div([html.Span(ind.code, className="ov-panel-code"), " ", ind.name(lang)],
+                     className="ov-panel-name", title=ind.name(lang)),
+            html.Div(className="ov-panel-value-row", children=[
+                html.Span(value, className="ov-panel-value" + (" ov-panel-value-text" if ind.kind == "milestone"
+                                                                 else "")),
+                html.Span(detail, className="ov-panel-detail"),
+                html.Span(tags, className="ov-panel-tags") if tags else None,
+            ]),
+            html.Div(f"{t('panel.targets', lang)}: {targets_text(ind, lang, view)}", className="ov-panel-targets"),
+            html.Div(line or "\u00a0", className="ov-panel-gap"),
+            html.Div(className="ov-verdicts",
+                     children=[verdict(a, ind, lang) for a in (judged, nxt) if a is not None]),
+            dcc.Graph(
+                figure=charts.sparkline(data.spark_dates, data.spark_values, lang, target=target_line),
+                config=charts.graph_config(f"{ind.code}-sparkline", static=True),
+                className="ov-sparkline",
+                style={"height": f"{charts.SPARKLINE_HEIGHT}px"},  # the box never follows the window's height
+            ),
+        ],
+    )
+
+
+def panels_grid(panels: list[PanelData], lang: str, stale: bool = False) -> list:
+    return [panel(p, lang, stale) for p in panels]
+
+
+def home_page(selection: dict[str, Any], scope: Scope, counts: NetworkCounts | None, panels: list[PanelData],
+              fresh: Freshness, lang: str) -> html.Div:
+    """The whole overview for the first paint; the callbacks then refresh the network and the panels."""
+    return html.Div(
+        id=Home.PAGE,
+        className="ioc-page ov-home",
+        children=[
+            html.Div(className="ov-toolbar", children=[
+                filter_bar(selection, lang),
+                html.Span(freshness_text(fresh, lang), className="ov-asof", id=Home.ASOF),
+                export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
+            ]),
+            html.Section(id=Home.NETWORK, className="ov-network",
+                         children=network_body(counts, scope, fresh, lang)),
+            html.Section(id=Home.PANELS, className="ov-panels", **{"aria-label": t("home.title", lang)},
+                         children=panels_grid(panels, lang, fresh.stale)),
+        ],
+    )
+
+
+def network_body(counts: NetworkCounts | None, scope: Scope, fresh: Freshness, lang: str) -> list:
+    if counts is None:
+        return [html.Div(t("fresh.none", lang), className="ioc-unavailable")]
+    return network_strip(counts, scope, fresh, lang)
+
+
+# --- the panel table (export) ---------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("code", "indicator", "scope", "value", "numerator", "denominator", "population", "judged_year",
+                  "judged_target", "judged_status", "next_year", "next_target", "next_status", "projection",
+                  "projection_low", "projection_high", "gain", "data_date")
+
+
+def _pct(v: float | None) -> float | None:
+    return None if v is None else round(v * 100, 2)
+
+
+def panel_table(panels: list[PanelData], scope: Scope, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The overview as a table (shares in %, statuses as words) and its headers in the language."""
+    rows = []
+    for p in panels:
+        v = p.view
+        ind = v.indicator
+        last = v.headline_series.last
+        judged, nxt = _judged_and_next(v.assessments)
+        proj = nxt.projection if nxt is not None else None
+        series = ind.headline_series
+        rows.append({
+            "code": ind.code,
+            "indicator": ind.name(lang),
+            "scope": t("scope.national", lang) if p.national_only else scope_label(scope, lang),
+            "value": _pct(last["value"]),
+            "numerator": last["numerator"],
+            "denominator": last["denominator"],
+            "population": series.population_en if lang == "en" else series.population_vi,
+            "judged_year": judged.year if judged else None,
+            "judged_target": _pct(judged.target) if judged else None,
+            "judged_status": status_word(judged.status, lang) if judged else None,
+            "next_year": nxt.year if nxt else None,
+            "next_target": _pct(nxt.target) if nxt else None,
+            "next_status": status_word(nxt.status, lang) if nxt else None,
+            "projection": _pct(proj.value) if proj else None,
+            "projection_low": _pct(proj.low) if proj else None,
+            "projection_high": _pct(proj.high) if proj else None,
+            "gain": _pct(nxt.gain_needed_per_year) if nxt else None,
+            "data_date": v.as_of.isoformat(),
+        })
+    headers = {c: t(f"export.{c}", lang) for c in EXPORT_COLUMNS}
+    return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS)), headers

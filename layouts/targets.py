@@ -1,0 +1,439 @@
+"""One page per target (/targets/T01 ...) and the list of the twelve (/targets).
+
+Pure functions of data: the callbacks hand over the indicator view, the province ranking, the
+breakdowns and the projection fan, all read from the snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+from dash import dcc, html
+
+from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
+from ioc_app.indicators.registry import Indicator
+from ioc_app.indicators.scopes import Scope
+from ioc_app.indicators.status import Assessment
+from ioc_app.kpis import IndicatorView
+from layouts import charts
+from layouts.components import STATUS_STYLE, status_badge, status_word
+from layouts.home import (
+    Freshness,
+    PanelData,
+    export_buttons,
+    filter_bar,
+    freshness_text,
+    gap_text,
+    headline_value,
+    points_text,
+    scope_label,
+    stale_marker,
+    targets_text,
+)
+
+
+class TargetIds(StrEnum):
+    PAGE = "target-page"
+    CODE = "target-code"  # store: the code of the target shown
+    BODY = "target-body"
+    LIST = "target-list"
+    RANKING_CSV = "target-ranking-csv"
+    RANKING_XLSX = "target-ranking-xlsx"
+    RANKING_DOWNLOAD = "target-ranking-download"
+    BREAKDOWN_CSV = "target-breakdown-csv"
+    BREAKDOWN_XLSX = "target-breakdown-xlsx"
+    BREAKDOWN_DOWNLOAD = "target-breakdown-download"
+
+
+RANK_SHOWN = 10  # best and worst ten
+
+add_texts({
+    "targets.title": ("12 chỉ tiêu của Quyết định 2222/QĐ-TTg", "The 12 targets of Decision 2222/QĐ-TTg"),
+    "targets.unknown": ("Không có chỉ tiêu mã {code}. Các chỉ tiêu có mã T01 đến T12.",
+                        "There is no target with code {code}. Targets are coded T01 to T12."),
+    "targets.back": ("Danh sách 12 chỉ tiêu", "The 12 targets"),
+    "targets.trajectory": ("Diễn biến từ 12/2021 so với lộ trình", "Trajectory since Dec 2021 against the path"),
+    "targets.verdicts": ("Đánh giá theo từng mốc", "Verdict per deadline"),
+    "targets.ranking": ("Xếp hạng tỉnh, thành", "Province ranking"),
+    "targets.best": ("{n} tỉnh, thành cao nhất", "Top {n} provinces"),
+    "targets.worst": ("{n} tỉnh, thành thấp nhất", "Bottom {n} provinces"),
+    "targets.all_ranked": ("Tất cả tỉnh, thành có số liệu", "All provinces with data"),
+    "targets.ranking_note": ("{n} đơn vị có số liệu; toàn quốc = tổng tử số / tổng mẫu số.",
+                             "{n} units with data; national = sum of numerators / sum of denominators."),
+    "targets.ranking_national_only": ("Chỉ tiêu cấp quốc gia: không có số liệu theo tỉnh, thành.",
+                                      "A national-level target: there are no figures by province."),
+    "targets.ranking_supporting": ("Xếp hạng theo tỷ lệ cơ sở có toạ độ và hồ sơ cập nhật (mốc bản đồ là mốc "
+                                   "quốc gia).",
+                                   "Ranked by the share of institutions geolocated and up to date (the map "
+                                   "milestones are national)."),
+    "targets.rank_of": ("{name}: hạng {rank}/{n} ({value})", "{name}: ranked {rank} of {n} ({value})"),
+    "targets.breakdown_type": ("Theo loại cơ sở", "By institution type"),
+    "targets.breakdown_ownership": ("Theo hình thức sở hữu", "By ownership"),
+    "targets.breakdown_other": ("Không gắn với cơ sở", "Not tied to an institution"),
+    "targets.export_ranking": ("Bảng xếp hạng", "Ranking table"),
+    "targets.export_breakdown": ("Bảng phân tổ", "Breakdown table"),
+    "targets.facts": ("Thông tin chỉ tiêu", "About this target"),
+    "targets.legal": ("Nguyên văn Quyết định 2222/QĐ-TTg", "Wording of Decision 2222/QĐ-TTg"),
+    "targets.legal_note": ("", "(the legal text, in Vietnamese)"),
+    "targets.definition": ("Cách tính", "Definition"),
+    "targets.numerator": ("Tử số", "Numerator"),
+    "targets.population": ("Mẫu số (đối tượng)", "Denominator (population)"),
+    "targets.used_for": ("Dùng cho mục tiêu {years}", "Used for the {years} target"),
+    "targets.source": ("Nguồn số liệu", "Source"),
+    "targets.article": ("Căn cứ", "Article"),
+    "targets.article_text": ("Điều {a}, khoản {b}, điểm {c}", "Article {a}, item {b}, point {c}"),
+    "targets.updated": ("Cập nhật", "Updated"),
+    "targets.judged": ("Hạn {year} đã qua: kết quả chốt", "Deadline {year} passed: final result"),
+    "targets.open": ("Hạn {year}: dự báo", "Deadline {year}: projection"),
+    "targets.target": ("Mục tiêu", "Target"),
+    "targets.reached_value": ("Đạt được tại hạn", "Value at the deadline"),
+    "targets.current": ("Hiện tại", "Now"),
+    "targets.projection": ("Dự báo đến hạn", "Projected at the deadline"),
+    "targets.gain": ("Cần tăng mỗi năm", "Yearly gain still needed"),
+    "targets.trend": ("Xu hướng hiện tại", "Current trend"),
+    "targets.per_year": ("/năm", "/year"),
+    "targets.milestone_rule": ("Mốc không dự báo theo xu hướng.", "Milestones are not projected from a trend."),
+    "targets.no_snapshot": ("Chưa có số liệu tổng hợp.", "No snapshot yet."),
+    "targets.col_value": ("Giá trị", "Value"),
+    "targets.col_status": ("Đánh giá", "Status"),
+    "targets.col_code": ("Mã", "Code"),
+    "targets.col_name": ("Chỉ tiêu", "Target"),
+    "export.rank": ("Thứ hạng", "Rank"),
+    "export.province_code": ("Mã tỉnh", "Province code"),
+    "export.province": ("Tỉnh, thành phố", "Province"),
+    "export.status": ("Đánh giá", "Status"),
+    "export.dimension": ("Phân tổ", "Breakdown"),
+    "export.group": ("Nhóm", "Group"),
+    "export.level": ("Đơn vị hành chính", "Administrative units"),
+})
+
+
+# --- data handed over by the callbacks ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Ranking:
+    """Provinces of one level ranked on a series at the data date (value desc; no-data ones dropped)."""
+
+    level: str  # "34" or "63"
+    series: str
+    table: pd.DataFrame  # code, name, numerator, denominator, value, status (None when not judged)
+    national: float | None
+    national_only: bool = False
+    supporting: bool = False  # ranked on a supporting series (T10's map completeness)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dimension: str  # "type" or "ownership"
+    table: pd.DataFrame  # group, label, numerator, denominator, value
+
+
+@dataclass(frozen=True)
+class TargetData:
+    view: IndicatorView
+    chart: charts.TrajectoryChart
+    ranking: Ranking
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    national_only: bool = False
+
+
+# --- pieces ---------------------------------------------------------------------------------------
+
+def unknown_target(code: str, lang: str) -> html.Div:
+    return html.Div(
+        className="ioc-not-found",
+        role="alert",
+        children=[html.H2(t("targets.unknown", lang).format(code=code)),
+                  dcc.Link(t("targets.back", lang), href="/targets")],
+    )
+
+
+def article_text(article: str, lang: str) -> str:
+    parts = article.split(".")
+    if len(parts) != 3:
+        return article
+    return t("targets.article_text", lang).format(a=parts[0], b=parts[1], c=parts[2])
+
+
+def verdict_card(a: Assessment, indicator: Indicator, lang: str) -> html.Div:
+    """One deadline in full: status, target, value, projection with its band, and the gain still needed."""
+    milestone = indicator.kind == "milestone"
+
+    def share(v: float | None) -> str:
+        if milestone:
+            return t("milestone.done", lang) if (v or 0) >= 1 else t("milestone.not_done", lang)
+        return fmt_percent(v, lang)
+
+    at_least = any(x.at_least and x.year == a.year for x in indicator.targets)
+    goal = t("milestone.done", lang) if milestone else ("≥ " if at_least else "") + fmt_percent(a.target, lang, 0)
+    rows: list[tuple[str, str]] = [(t("targets.target", lang), goal)]
+    if a.judged:
+        head = t("targets.judged", lang).format(year=a.year)
+        rows.append((t("targets.reached_value", lang), share(a.value) if a.value is not None else "—"))
+    else:
+        head = t("targets.open", lang).format(year=a.year)
+        rows.append((t("targets.current", lang), share(a.value) if a.value is not None else "—"))
+        if a.projection is not None:
+            p = a.projection
+            rows.append((t("targets.projection", lang),
+                         f"{fmt_percent(p.value, lang)} ({fmt_percent(p.low, lang, 0)}–{fmt_percent(p.high, lang, 0)})"))
+            rows.append((t("targets.trend", lang),
+                         f"{'+' if p.slope_per_year >= 0 else '−'}{points_text(abs(p.slope_per_year), lang)}"
+                         f"{t('targets.per_year', lang)}"))
+        if a.gain_needed_per_year is not None and not milestone:
+            rows.append((t("targets.gain", lang), f"{points_text(a.gain_needed_per_year, lang)}"
+                                                  f"{t('targets.per_year', lang)}"))
+    body = [html.Div(className="ov-kv", children=[html.Span(k, className="ov-kv-key"),
+                                                   html.Span(v, className="ov-kv-value")]) for k, v in rows]
+    if milestone and not a.judged:
+        body.append(html.Div(t("targets.milestone_rule", lang), className="ov-muted-note"))
+    colour = STATUS_STYLE.get(a.status, STATUS_STYLE["no_data"])[1]
+    return html.Div(
+        className=f"ov-verdict-card ov-verdict-card-{a.status}",
+        id=f"target-verdict-{a.year}",
+        style={"--status-colour": colour},
+        children=[html.Div(className="ov-verdict-card-head",
+                           children=[html.Span(head), status_badge(a.status, lang)]), *body],
+    )
+
+
+def ranking_section(ranking: Ranking, indicator: Indicator, lang: str, highlight: str | None,
+                    target: float | None, stale: bool = False) -> html.Section:
+    children: list = [html.Div(className="ov-card-head", children=[
+        html.H3(t("targets.ranking", lang)),
+        *([stale_marker(lang)] if stale else []),
+        html.Span(t("filter.level34" if ranking.level == "34" else "filter.level63", lang), className="ov-scope-chip"),
+        export_buttons(TargetIds.RANKING_CSV, TargetIds.RANKING_XLSX, TargetIds.RANKING_DOWNLOAD, lang),
+    ])]
+    if ranking.national_only:
+        children.append(html.P(t("targets.ranking_national_only", lang), className="ov-muted-note"))
+        return html.Section(className="ov-card ov-ranking", id="target-ranking", children=children)
+    table = ranking.table
+    if ranking.supporting:
+        children.append(html.P(t("targets.ranking_supporting", lang), className="ov-muted-note"))
+    children.append(html.P(t("targets.ranking_note", lang).format(n=fmt_number(len(table), lang)),
+                           className="ov-muted-note"))
+    hl_name = None
+    if highlight is not None:
+        hit = table[table["code"] == highlight]
+        if len(hit):
+            hl_name = hit["name"].iloc[0]
+            children.append(html.P(t("targets.rank_of", lang).format(
+                name=hl_name, rank=int(hit.index[0]) + 1, n=len(table), value=fmt_percent(hit["value"].iloc[0], lang)),
+                className="ov-rank-of", id="target-rank-of"))
+
+    def fig(part: pd.DataFrame) -> dcc.Graph:
+        figure = charts.ranking_figure(list(part["name"]), [float(v) for v in part["value"]], list(part["status"]),
+                                       lang, national=ranking.national, target=target, highlight=hl_name)
+        return dcc.Graph(figure=figure, config=charts.graph_config(f"{indicator.code}-ranking"),
+                         style=charts.graph_style(figure))
+
+    if len(table) <= 2 * RANK_SHOWN:
+        children.append(html.Div(className="ov-rank-col", children=[html.H4(t("targets.all_ranked", lang)),
+                                                                      fig(table)]))
+    else:
+        children.append(html.Div(className="ov-two-cols", children=[
+            html.Div(className="ov-rank-col", children=[
+                html.H4(t("targets.best", lang).format(n=RANK_SHOWN)), fig(table.head(RANK_SHOWN))]),
+            html.Div(className="ov-rank-col", children=[
+                html.H4(t("targets.worst", lang).format(n=RANK_SHOWN)), fig(table.tail(RANK_SHOWN).iloc[::-1])]),
+        ]))
+    return html.Section(className="ov-card ov-ranking", id="target-ranking", children=children)
+
+
+def breakdown_section(breakdowns: list[Breakdown], indicator: Indicator, lang: str,
+                      target: float | None, stale: bool = False) -> html.Section:
+    head = html.Div(className="ov-card-head", children=[
+        html.H3(f"{t('targets.breakdown_type', lang)} · {t('targets.breakdown_ownership', lang)}"),
+        *([stale_marker(lang)] if stale else []),
+        export_buttons(TargetIds.BREAKDOWN_CSV, TargetIds.BREAKDOWN_XLSX, TargetIds.BREAKDOWN_DOWNLOAD, lang),
+    ])
+    if not breakdowns:
+        return html.Section(className="ov-card", id="target-breakdowns", children=[
+            head, html.P(t("targets.ranking_national_only", lang), className="ov-muted-note")])
+    cols = []
+    for b in breakdowns:
+        tb = b.table
+        figure = charts.breakdown_figure(list(tb["label"]), [None if pd.isna(v) else float(v) for v in tb["value"]],
+                                         [int(n) for n in tb["numerator"]], [int(d) for d in tb["denominator"]],
+                                         lang, target=target)
+        graph = dcc.Graph(id=f"target-breakdown-{b.dimension}", figure=figure,
+                          config=charts.graph_config(f"{indicator.code}-{b.dimension}"), style=charts.graph_style(figure))
+        cols.append(html.Div(className="ov-rank-col", children=[
+            html.H4(t(f"targets.breakdown_{b.dimension}", lang)),
+            graph,
+
+        ]))
+    return html.Section(className="ov-card", id="target-breakdowns",
+                        children=[head, html.Div(className="ov-two-cols", children=cols)])
+
+
+def fact_card(indicator: Indicator, fresh: Freshness, lang: str) -> html.Section:
+    """The decision's wording (always Vietnamese: it is the legal text), definition, populations, source."""
+    def row(key: str, *value: Any) -> html.Div:
+        return html.Div(className="ov-fact", children=[html.Dt(key), html.Dd(list(value))])
+
+    series_rows = []
+    judged_series = {s.key for s in indicator.series}
+    for s in indicator.all_series:
+        years = [str(tg.year) for tg in indicator.targets if tg.series == s.key]
+        used = f" — {t('targets.used_for', lang).format(years=', '.join(years))}" if len(judged_series) > 1 and years \
+            else ""
+        series_rows.append(html.Div(className="ov-series-fact", children=[
+            html.Div([html.B(f"{t('targets.population', lang)}: "), s.population_en if lang == "en" else s.population_vi,
+                      html.Span(used, className="ov-muted-inline")]),
+            html.Div([html.B(f"{t('targets.numerator', lang)}: "), s.numerator_en if lang == "en" else s.numerator_vi]),
+        ]))
+    updated = freshness_text(fresh, lang)
+    return html.Section(
+        className="ov-card ov-facts",
+        id="target-facts",
+        children=[
+            html.H3(t("targets.facts", lang)),
+            html.Dl(className="ov-fact-list", children=[
+                row(f"{t('targets.legal', lang)} {t('targets.legal_note', lang)}".strip(),
+                    html.Blockquote(indicator.legal_text_vi, lang="vi", className="ov-legal")),
+                row(t("targets.definition", lang), indicator.definition(lang)),
+                row(f"{t('targets.population', lang)} · {t('targets.numerator', lang)}", *series_rows),
+                row(t("targets.source", lang), indicator.source_en if lang == "en" else indicator.source_vi),
+                row(t("targets.article", lang), f"{article_text(indicator.article, lang)} — Quyết định 2222/QĐ-TTg"),
+                row(t("targets.updated", lang), *updated),
+            ]),
+        ],
+    )
+
+
+def target_body(data: TargetData, scope: Scope, fresh: Freshness, lang: str, highlight: str | None) -> list:
+    """Everything below the filters: header, trajectory, verdicts, ranking, breakdowns, facts."""
+    view = data.view
+    ind = view.indicator
+    last = view.headline_series.last
+    open_ = [a for a in view.assessments if not a.judged]
+    target = min(open_, key=lambda a: a.deadline).target if open_ and ind.kind == "percent" else None
+    head_bits: list = [
+        html.Span(t("scope.national", lang) if data.national_only else scope_label(scope, lang),
+                  className="ov-scope-chip", id="target-scope-label"),
+        html.Span(freshness_text(fresh, lang), className="ov-asof"),
+    ]
+    stale_mark = [stale_marker(lang)] if fresh.stale else []  # on every card, not only once
+    headline = view.headline
+    value, detail = headline_value(view, lang)
+    summary = html.Div(className="ov-target-summary", children=[
+        html.Span(value, className="ov-target-value", id="target-value"),
+        html.Span(detail, className="ov-panel-detail"),
+        status_badge(headline.status if headline else None, lang, id="target-status"),
+        html.Span("" if ind.kind == "milestone" else gap_text(ind, last, view.assessments, lang),
+                  className="ov-panel-gap"),
+        html.Span(f"{t('panel.targets', lang)}: {targets_text(ind, lang, view)}", className="ov-panel-targets"),
+    ])
+    trajectory = charts.trajectory_figure(data.chart, lang)
+    trajectory_card = html.Section(className="ov-card ov-trajectory", children=[
+        html.Div(className="ov-card-head", children=[html.H3(t("targets.trajectory", lang)), *stale_mark]),
+        dcc.Graph(id="target-trajectory", figure=trajectory, config=charts.graph_config(f"{ind.code}-trajectory"),
+                  style=charts.graph_style(trajectory)),
+    ])
+    verdicts = html.Section(className="ov-card ov-verdict-cards", children=[
+        html.Div(className="ov-card-head", children=[html.H3(t("targets.verdicts", lang)), *stale_mark]),
+        *[verdict_card(a, ind, lang) for a in sorted(view.assessments, key=lambda a: a.deadline)],
+    ])
+    return [
+        html.Div(className="ov-target-meta", children=head_bits),
+        summary,
+        html.Div(className="ov-target-grid", children=[trajectory_card, verdicts]),
+        ranking_section(data.ranking, ind, lang, highlight, target, fresh.stale),
+        breakdown_section(data.breakdowns, ind, lang, target, fresh.stale),
+        fact_card(ind, fresh, lang),
+    ]
+
+
+def target_page(code: str, indicator: Indicator | None, data: TargetData | None, selection: dict[str, Any],
+                scope: Scope, fresh: Freshness, lang: str, highlight: str | None = None) -> html.Div:
+    if indicator is None:
+        return html.Div(className="ioc-page ov-target", id=TargetIds.PAGE, children=[unknown_target(code, lang)])
+    body = (target_body(data, scope, fresh, lang, highlight) if data is not None
+            else [html.Div(t("targets.no_snapshot", lang), className="ioc-unavailable")])
+    return html.Div(
+        className="ioc-page ov-target",
+        id=TargetIds.PAGE,
+        children=[
+            dcc.Store(id=TargetIds.CODE, data=indicator.code),
+            html.Div(className="ov-target-title", children=[
+                dcc.Link(f"← {t('targets.back', lang)}", href="/targets", className="ov-back"),
+                html.H2([html.Span(indicator.code, className="ov-panel-code"), " ", indicator.name(lang)]),
+            ]),
+            html.Div(className="ov-toolbar", children=[filter_bar(selection, lang)]),
+            html.Div(id=TargetIds.BODY, children=body),
+        ],
+    )
+
+
+# --- the list of the twelve -----------------------------------------------------------------------
+
+def target_list_rows(panels: list[PanelData], lang: str) -> list:
+    rows = []
+    for p in panels:
+        v = p.view
+        ind = v.indicator
+        last = v.headline_series.last
+        badges = [html.Span([html.Span(f"{a.year} ", className="ov-list-year"), status_badge(a.status, lang)],
+                            className="ov-list-badge")
+                  for a in sorted(v.assessments, key=lambda a: a.deadline)]
+        rows.append(dcc.Link(
+            href=f"/targets/{ind.code}", className="ov-list-row", id=f"target-list-{ind.code}",
+            children=[html.Span(ind.code, className="ov-panel-code"),
+                      html.Span(ind.name(lang), className="ov-list-name"),
+                      html.Span(headline_value(v, lang)[0], className="ov-list-value"),
+                      html.Span(badges, className="ov-list-badges")],
+        ))
+    return rows
+
+
+def target_list_page(panels: list[PanelData], selection: dict[str, Any], scope: Scope, fresh: Freshness,
+                     lang: str) -> html.Div:
+    return html.Div(className="ioc-page ov-target-list", id=TargetIds.PAGE, children=[
+        html.Div(className="ov-target-title", children=[html.H2(t("targets.title", lang))]),
+        html.Div(className="ov-toolbar", children=[filter_bar(selection, lang)]),
+        html.Div(className="ov-target-meta", children=[
+            html.Span(scope_label(scope, lang), className="ov-scope-chip"),
+            html.Span(freshness_text(fresh, lang), className="ov-asof")]),
+        html.Div(id=TargetIds.LIST, className="ov-list", children=list_body(panels, fresh, lang)),
+    ])
+
+
+def list_body(panels: list[PanelData], fresh: Freshness, lang: str) -> list:
+    if not panels:
+        return [html.Div(t("targets.no_snapshot", lang), className="ioc-unavailable")]
+    return ([stale_marker(lang)] if fresh.stale else []) + target_list_rows(panels, lang)
+
+
+# --- export tables --------------------------------------------------------------------------------
+
+def ranking_table(ranking: Ranking, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    tb = ranking.table
+    frame = pd.DataFrame({
+        "rank": range(1, len(tb) + 1),
+        "province_code": list(tb["code"]),
+        "province": list(tb["name"]),
+        "value": [round(float(v) * 100, 2) for v in tb["value"]],
+        "numerator": [int(n) for n in tb["numerator"]],
+        "denominator": [int(d) for d in tb["denominator"]],
+        "status": [status_word(s, lang) if s else "" for s in tb["status"]],
+        "level": t("filter.level34" if ranking.level == "34" else "filter.level63", lang),
+    })
+    cols = ("rank", "province_code", "province", "value", "numerator", "denominator", "status", "level")
+    return frame, {c: t(f"export.{c}", lang) for c in cols}
+
+
+def breakdown_table(breakdowns: list[Breakdown], lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    rows = []
+    for b in breakdowns:
+        for r in b.table.itertuples(index=False):
+            rows.append({"dimension": t(f"targets.breakdown_{b.dimension}", lang), "group": r.label,
+                         "value": None if pd.isna(r.value) else round(float(r.value) * 100, 2),
+                         "numerator": int(r.numerator), "denominator": int(r.denominator)})
+    cols = ("dimension", "group", "value", "numerator", "denominator")
+    return pd.DataFrame(rows, columns=list(cols)), {c: t(f"export.{c}", lang) for c in cols}
+

@@ -1,0 +1,166 @@
+"""Screenshots of the overview and the target pages at 1920x1080, in Vietnamese and English.
+
+Serves the app on a free local port against a demo built with ``python -m ioc_app init-demo``
+and ``python -m ioc_app refresh`` (default: the national demo in /tmp/ioc-national), drives
+headless Chromium, and writes PNGs:
+
+    python scripts/screenshots.py [--data /tmp/ioc-national] [--out /tmp/ioc-shots] [--url URL]
+
+Files: overview-vi.png, overview-en.png (the wall-display view, no scrolling), overview-province-vi.png
+(one province picked in the filter), targets-vi.png (the list), and whole target pages
+target-T01-vi.png, target-T10-vi.png, target-T08-en.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+import logging  # noqa: E402
+
+from ioc_app import create_app  # noqa: E402
+from ioc_app.settings import Settings  # noqa: E402
+
+WIDTH, HEIGHT = 1920, 1080
+CHROME_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", f"--window-size={WIDTH},{HEIGHT}", "--force-device-scale-factor=1")
+
+
+def serve(data: Path) -> tuple[str, object]:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log on the console
+    settings = Settings(vet_database_url=f"sqlite:///{data / 'vet.sqlite3'}",
+                        ioc_database_url=f"sqlite:///{data / 'ioc.sqlite3'}", auto_init_demo=False)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = make_server("127.0.0.1", port, create_app(settings).server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{port}", server
+
+
+def driver() -> webdriver.Chrome:
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    size(d, WIDTH, HEIGHT)
+    return d
+
+
+def size(d: webdriver.Chrome, width: int, height: int) -> None:
+    """The page's viewport exactly (a window size would include the browser's own bars)."""
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+def wait_text(d: webdriver.Chrome, css: str, text: str, timeout: float = 60) -> None:
+    WebDriverWait(d, timeout).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+
+
+def set_language(d: webdriver.Chrome, base: str, lang: str) -> None:
+    """The language is kept in the browser (local storage); the toggle flips it."""
+    d.get(base + "/")
+    wait_text(d, "#shell-title", "")
+    title = d.find_element(By.CSS_SELECTOR, "#shell-title")
+    WebDriverWait(d, 60).until(lambda _: title.text.strip() != "")
+    is_en = "Operations Center" in title.text
+    if (lang == "en") != is_en:
+        d.find_element(By.CSS_SELECTOR, "#shell-lang-toggle").click()
+        wait_text(d, "#shell-title", "Operations Center" if lang == "en" else "Trung tâm điều hành")
+
+
+def settle(d: webdriver.Chrome) -> None:
+    """Wait until Dash has no callback in flight and every plotly graph has drawn."""
+    WebDriverWait(d, 60).until(lambda drv: drv.execute_script(
+        "return !document.querySelector('[data-dash-is-loading=\"true\"]') && "
+        "Array.from(document.querySelectorAll('.js-plotly-plot')).every(g => g.querySelector('.main-svg'));"))
+
+
+def pick_province(d: webdriver.Chrome, name: str) -> None:
+    """Open the province dropdown, search and click the option, as a user would."""
+    WebDriverWait(d, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#filters-province"))).click()
+    box = WebDriverWait(d, 30).until(ec.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".dash-dropdown-content input")))
+    box.send_keys(name)
+    option = (By.XPATH, f"//div[contains(@class,'dash-dropdown-content')]//*[@role='option'][contains(., '{name}')]")
+    WebDriverWait(d, 30).until(ec.element_to_be_clickable(option)).click()
+
+
+def shot(d: webdriver.Chrome, base: str, path: str, ready_css: str, out: Path, name: str,
+         full_page: bool = False) -> Path:
+    size(d, WIDTH, HEIGHT)
+    d.get(base + path)
+    WebDriverWait(d, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, ready_css)))
+    wait_text(d, "#shell-freshness", "")
+    settle(d)
+    if full_page:
+        height = d.execute_script("return document.documentElement.scrollHeight")
+        size(d, WIDTH, max(HEIGHT, int(height)))
+        settle(d)
+    target = out / name
+    d.save_screenshot(str(target))
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default="/tmp/ioc-national", help="folder with vet.sqlite3 and ioc.sqlite3")
+    parser.add_argument("--out", default="/tmp/ioc-shots", help="where the PNGs go")
+    parser.add_argument("--url", default=None, help="an already running dashboard instead of serving --data")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    server = None
+    base = args.url.rstrip("/") if args.url else None
+    if base is None:
+        base, server = serve(Path(args.data))
+    d = driver()
+    written = []
+    try:
+        for lang in ("vi", "en"):
+            set_language(d, base, lang)
+            written.append(shot(d, base, "/", "#home-panel-T12 .main-svg", out, f"overview-{lang}.png"))
+        set_language(d, base, "vi")
+        written.append(shot(d, base, "/targets", "#target-list-T12", out, "targets-vi.png"))
+        written.append(shot(d, base, "/targets/T01", "#target-trajectory .main-svg", out, "target-T01-vi.png",
+                            full_page=True))
+        written.append(shot(d, base, "/targets/T10", "#target-trajectory .main-svg", out, "target-T10-vi.png",
+                            full_page=True))
+        set_language(d, base, "en")
+        written.append(shot(d, base, "/targets/T08", "#target-trajectory .main-svg", out, "target-T08-en.png",
+                            full_page=True))
+        # One province: pick it in the filter bar like a user would.
+        set_language(d, base, "vi")
+        size(d, WIDTH, HEIGHT)
+        d.get(base + "/")
+        WebDriverWait(d, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#home-panel-T12 .main-svg")))
+        pick_province(d, "Đà Nẵng")
+        wait_text(d, "#home-scope-label", "Đà Nẵng")
+        settle(d)
+        d.save_screenshot(str(out / "overview-province-vi.png"))
+        written.append(out / "overview-province-vi.png")
+        # Back to the whole country, so the next visit starts there.
+        d.execute_script("window.sessionStorage.clear(); window.localStorage.clear();")
+    finally:
+        d.quit()
+        if server is not None:
+            server.shutdown()
+    for path in written:
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

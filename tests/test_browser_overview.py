@@ -1,0 +1,75 @@
+"""The overview and a target page in a real browser (headless Chromium): a filter changes the
+panels, English labels and number formatting, a click opens the target, no console errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from geo import provinces as geo_provinces
+from ioc_app import create_app
+
+pytestmark = pytest.mark.browser
+
+VALUE = "#home-panel-T01 .ov-panel-value"
+
+
+def pick_province(dash_duo, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the province dropdown, type and click the option, as a user would."""
+    dash_duo.wait_for_element("#filters-province", timeout=20).click()
+    box = dash_duo.wait_for_element(".dash-dropdown-content input", timeout=10)
+    box.send_keys(name)
+    option = (By.XPATH, f"//div[contains(@class,'dash-dropdown-content')]//*[@role='option'][contains(., '{name}')]")
+    WebDriverWait(dash_duo.driver, 10).until(ec.element_to_be_clickable(option)).click()
+
+
+def test_overview_filter_language_and_target_page(dash_duo, small_demo) -> None:  # type: ignore[no-untyped-def]
+    dash_duo.start_server(create_app(small_demo))
+    dash_duo.wait_for_element("#home-panel-T12 .main-svg", timeout=30)
+    assert len(dash_duo.find_elements(".ov-panel")) == 12
+    dash_duo.wait_for_text_to_equal("#home-scope-label", "Toàn quốc", timeout=10)
+    national = dash_duo.find_element(VALUE).text
+    assert re.fullmatch(r"\d{1,3},\d%", national), national  # Vietnamese: decimal comma
+    national_staff = dash_duo.find_element("#stat-staff .ov-tile-value").text
+
+    # A province: the panels and the network follow it.
+    province = geo_provinces.provinces()[0].name  # Hà Nội
+    pick_province(dash_duo, province)
+    dash_duo.wait_for_text_to_equal("#home-scope-label", province, timeout=20)
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#stat-staff .ov-tile-value").text != national_staff)
+
+    # English: labels and number formatting (decimal point), the filters are kept.
+    dash_duo.find_element("#shell-lang-toggle").click()
+    dash_duo.wait_for_text_to_equal("#shell-title", "VET Digital Transformation Operations Center", timeout=20)
+    dash_duo.wait_for_contains_text("#home-panel-T01", "Teachers and managers trained in digital capacity",
+                                    timeout=20)
+    dash_duo.wait_for_contains_text("#home-panel-T01", "Targets: 50% (2025)", timeout=10)
+    dash_duo.wait_for_text_to_equal("#home-scope-label", province, timeout=10)
+    english = dash_duo.find_element(VALUE).text
+    assert re.fullmatch(r"\d{1,3}\.\d%", english), english
+    assert re.search(r"\d,\d{3}", dash_duo.find_element("#stat-learners .ov-tile-value").text)
+
+    # A click on a panel opens its target page, in the same scope.
+    dash_duo.find_element("#home-panel-T01").click()
+    dash_duo.wait_for_element("#target-trajectory .main-svg", timeout=30)
+    assert dash_duo.driver.current_url.endswith("/targets/T01")
+    dash_duo.wait_for_text_to_equal("#target-scope-label", province, timeout=10)
+    dash_duo.wait_for_contains_text("#target-facts", "Wording of Decision 2222/QĐ-TTg", timeout=10)
+    dash_duo.wait_for_element("#target-ranking .main-svg", timeout=20)
+    assert dash_duo.get_logs() == []
+
+
+def test_unknown_target_and_the_list(dash_duo, small_demo) -> None:  # type: ignore[no-untyped-def]
+    dash_duo.start_server(create_app(small_demo))
+    dash_duo.wait_for_element("#shell-title", timeout=20)
+    dash_duo.driver.get(dash_duo.server_url + "/targets/T99")
+    dash_duo.wait_for_contains_text("#shell-content", "Không có chỉ tiêu mã T99", timeout=20)
+    dash_duo.find_element("#shell-content a").click()
+    dash_duo.wait_for_element("#target-list-T12", timeout=20)
+    assert len(dash_duo.find_elements(".ov-list-row")) == 12
+    assert dash_duo.get_logs() == []

@@ -1,0 +1,309 @@
+"""The national overview as plain functions: figures equal the API's, filters change the scope,
+the page re-reads a new snapshot, exports carry translated headers. Small demo and tiny DB."""
+
+from __future__ import annotations
+
+import base64
+import io
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from callbacks import home
+from callbacks.page import PageContext
+from data_sources.queries import network_summary
+from geo import provinces as geo_provinces
+from ioc_app import create_app, kpis, snapshots
+from ioc_app.indicators import registry
+from ioc_app.indicators.scopes import NATIONAL, Scope, parse, rollup, standard_scopes
+from ioc_app.services import Services
+from ioc_app.settings import Settings
+from layouts import charts
+from layouts import home as layout
+from layouts.home import Home, panel_id
+from tests import tiny_vet_db
+
+
+def texts(component: Any) -> list[str]:
+    """Every string in a Dash component tree, in order."""
+    out: list[str] = []
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, (list, tuple)):
+        for c in component:
+            out += texts(c)
+        return out
+    children = getattr(component, "children", None)
+    if children is not None:
+        out += texts(children)
+    return out
+
+
+def find(component: Any, component_id: str) -> Any:
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = component if isinstance(component, (list, tuple)) else getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for c in children:
+            hit = find(c, component_id)
+            if hit is not None:
+                return hit
+    elif children is not None and not isinstance(children, str):
+        return find(children, component_id)
+    return None
+
+
+@pytest.fixture(scope="module")
+def services(small_demo: Settings) -> Iterator[Services]:
+    svc = Services.from_settings(small_demo)
+    yield svc
+    svc.dispose()
+
+
+@pytest.fixture(scope="module")
+def snap(services: Services) -> snapshots.Snapshot:
+    s = snapshots.current(services.ioc_engine)
+    assert s is not None
+    return s
+
+
+@pytest.fixture(scope="module")
+def api(small_demo: Settings):  # type: ignore[no-untyped-def]
+    return create_app(small_demo).server.test_client()
+
+
+# --- the snapshot's fast trajectories (matrix + mask) ---------------------------------------------
+
+def test_snapshot_trajectory_equals_the_cube_rollup(snap: snapshots.Snapshot) -> None:
+    scopes = standard_scopes()
+    rng = random.Random(7)
+    picked = [NATIONAL, *rng.sample(scopes, 40), parse("province34:01|type:college|ownership:public")]
+    for s in registry.all_series():
+        for scope in picked:
+            summed = rollup(snap.cells(s.key), scope).set_index("period_end")[["numerator", "denominator"]]
+            expected = summed.reindex(snap.period_ends, fill_value=0).rename_axis("period_end").reset_index()
+            got = snap.trajectory(s.key, scope)
+            assert list(got["numerator"]) == list(expected["numerator"]), (s.key, scope.key)
+            assert list(got["denominator"]) == list(expected["denominator"]), (s.key, scope.key)
+            assert str(got["numerator"].dtype) == "int64"
+
+
+# --- figures equal the API's ----------------------------------------------------------------------
+
+def test_national_panels_equal_the_api(snap: snapshots.Snapshot, api) -> None:  # type: ignore[no-untyped-def]
+    body = api.get("/api/v1/indicators").get_json()
+    by_code = {i["code"]: i for i in body["indicators"]}
+    panels = home.all_panels(snap, NATIONAL)
+    assert [p.view.indicator.code for p in panels] == [f"T{i:02d}" for i in range(1, 13)]
+    for p in panels:
+        item = by_code[p.view.indicator.code]
+        last = p.view.headline_series.last
+        assert (last["numerator"], last["denominator"]) == (item["numerator"], item["denominator"])
+        assert p.view.headline.status == item["status"]
+        assert [a.status for a in p.view.assessments] == [a["status"] for a in item["assessments"]]
+
+
+def test_panel_shows_the_api_value_formatted(snap: snapshots.Snapshot, api) -> None:  # type: ignore[no-untyped-def]
+    item = api.get("/api/v1/indicators/T01").get_json()
+    component = layout.panel(home.panel_data(snap, registry.get("T01"), NATIONAL), "vi")
+    words = texts(component)
+    assert layout.fmt_percent(item["value"], "vi") in words
+    assert f"{layout.fmt_number(item['numerator'], 'vi')} / {layout.fmt_number(item['denominator'], 'vi')}" in words
+    assert component.href == "/targets/T01" and component.id == panel_id("T01")
+    english = texts(layout.panel(home.panel_data(snap, registry.get("T01"), NATIONAL), "en"))
+    assert layout.fmt_percent(item["value"], "en") in english
+    assert any(w.startswith("Targets:") for w in english)
+
+
+def test_province_panel_equals_the_api_in_that_scope(snap: snapshots.Snapshot, api) -> None:  # type: ignore[no-untyped-def]
+    cells = snap.cells("staff_digital_capacity")
+    code63 = sorted(c for c in cells["province63"].unique() if c)[0]
+    code34 = geo_provinces.current_code_of(code63)
+    for scope_text in (f"province34:{code34}", f"province63:{code63}|type:college"):
+        item = api.get(f"/api/v1/indicators/T01?scope={scope_text}").get_json()
+        p = home.panel_data(snap, registry.get("T01"), parse(scope_text))
+        last = p.view.headline_series.last
+        assert (last["numerator"], last["denominator"], p.view.headline.status) == \
+            (item["numerator"], item["denominator"], item["status"])
+
+
+def test_milestone_panels_count_every_milestone(snap: snapshots.Snapshot, api) -> None:  # type: ignore[no-untyped-def]
+    for code in ("T05", "T10"):
+        item = api.get(f"/api/v1/indicators/{code}").get_json()
+        judged = [s for s in item["series"] if s["key"] in {x.key for x in registry.get(code).series}]
+        done, total = sum(s["numerator"] for s in judged), sum(s["denominator"] for s in judged)
+        value, _ = layout.headline_value(home.panel_data(snap, registry.get(code), NATIONAL).view, "vi")
+        expected = f"{done}/{total} mốc" if total > 1 else ("Đã hoàn thành" if done else "Chưa hoàn thành")
+        assert value == expected
+    t10 = home.panel_data(snap, registry.get("T10"), NATIONAL)
+    api_share = next(s for s in api.get("/api/v1/indicators/T10").get_json()["series"]
+                     if s["key"] == "map_completeness")["value"]
+    assert t10.supporting is not None and round(t10.supporting["value"], 6) == api_share
+    assert layout.fmt_percent(api_share, "vi") in " ".join(texts(layout.panel(t10, "vi")))
+
+
+def test_national_targets_stay_national_under_a_province_filter(snap: snapshots.Snapshot) -> None:
+    scope = Scope(province34=geo_provinces.provinces()[0].code)
+    t05 = home.panel_data(snap, registry.get("T05"), scope)
+    assert t05.national_only and t05.view.scope == NATIONAL
+    assert "Chỉ tiêu cấp quốc gia" in texts(layout.panel(t05, "vi"))
+    t01 = home.panel_data(snap, registry.get("T01"), scope)
+    assert not t01.national_only and t01.view.scope == scope
+
+
+# --- the network at a glance ----------------------------------------------------------------------
+
+def test_network_counts_match_the_vet_database(services: Services, snap: snapshots.Snapshot) -> None:
+    counts = home.network_counts(snap, NATIONAL)
+    live = network_summary(services.vet_engine)  # the slow way, once, to check the snapshot's counts
+    assert counts.by_type == {k: live.institutions_by_type.get(k, 0) for k in counts.by_type}
+    assert counts.by_ownership == {k: live.institutions_by_ownership.get(k, 0) for k in counts.by_ownership}
+    assert counts.staff == live.staff
+    assert counts.programmes == live.programmes
+    assert counts.institutions == live.institutions
+
+
+def test_network_counts_add_up_over_provinces(snap: snapshots.Snapshot) -> None:
+    national = home.network_counts(snap, NATIONAL)
+    parts = [home.network_counts(snap, Scope(province34=p.code)) for p in geo_provinces.provinces()]
+    assert sum(p.institutions for p in parts) == national.institutions
+    assert sum(p.staff for p in parts) == national.staff
+    assert sum(p.learner_records for p in parts) == national.learner_records
+    colleges = home.network_counts(snap, Scope(inst_type="college"))
+    assert colleges.institutions == national.by_type["college"]
+
+
+# --- filters and selection ------------------------------------------------------------------------
+
+def test_selection_scope_reads_the_shared_selection() -> None:
+    assert home.selection_scope(None) == NATIONAL
+    assert home.selection_scope({"level": "34", "province": "79", "type": "college", "ownership": "public"}) == \
+        Scope(province34="79", inst_type="college", ownership="public")
+    assert home.selection_scope({"level": "63", "province": "26"}) == Scope(province63="26")
+    # Unknown or mismatched codes never fail a page: they are ignored.
+    assert home.selection_scope({"level": "34", "province": "zz", "type": "castle"}) == NATIONAL
+
+
+def test_level_switch_maps_the_province() -> None:
+    options, value = home.level_changed("34", "26", "vi")  # Vĩnh Phúc (legacy) lies in Phú Thọ
+    assert len(options) == 34 and value == geo_provinces.current_code_of("26")
+    options, value = home.level_changed("63", "25", "vi")  # Phú Thọ (current) merged three units
+    assert len(options) == 63 and value is None
+    unchanged = next(p for p in geo_provinces.provinces() if len(p.merged_from) == 1)
+    assert home.level_changed("63", unchanged.code, "vi")[1] == unchanged.merged_from[0]
+    assert home.level_changed("34", None, "en")[1] is None
+
+
+def test_filters_write_the_selection() -> None:
+    assert home.selection_from_filters("63", "26", "college", None) == \
+        {"level": "63", "province": "26", "type": "college", "ownership": None}
+    assert home.selection_from_filters(None, "", None, "") == \
+        {"level": "34", "province": None, "type": None, "ownership": None}
+
+
+def test_a_filter_changes_the_panels(services: Services, snap: snapshots.Snapshot) -> None:
+    state = {"id": snap.run.id, "refreshed_at": snap.run.finished_at.isoformat(),
+             "data_date": snap.run.data_date.isoformat(), "stale": False}
+    _, _, national = home.update_overview(services, state, None, "vi")
+    province = max(geo_provinces.provinces(),
+                   key=lambda p: home.network_counts(snap, Scope(province34=p.code)).staff)
+    asof, network, scoped = home.update_overview(services, state, {"level": "34", "province": province.code}, "vi")
+    assert province.name in texts(network)
+    assert texts(national) != texts(scoped)
+    assert "Dữ liệu tính đến" in " ".join(texts(asof))
+    assert len(scoped) == 12
+
+
+def test_stale_data_is_marked_on_every_panel(services: Services, snap: snapshots.Snapshot) -> None:
+    state = {"id": snap.run.id, "refreshed_at": snap.run.finished_at.isoformat(),
+             "data_date": snap.run.data_date.isoformat(), "stale": True}
+    _, _, panels = home.update_overview(services, state, None, "en")
+    assert all("⚠ Stale data" in texts(p) for p in panels)
+    _, _, fresh = home.update_overview(services, {**state, "stale": False}, None, "en")
+    assert not any("⚠ Stale data" in texts(p) for p in fresh)
+
+
+def test_render_builds_the_whole_page(services: Services) -> None:
+    page = home.render(PageContext(services=services, lang="vi"))
+    assert find(page, Home.PANELS) is not None and len(find(page, Home.PANELS).children) == 12
+    assert find(page, "stat-institutions") is not None
+    english = home.render(PageContext(services=services, lang="en", selection={"level": "63"}))
+    assert "63 legacy provinces" in " ".join(texts(find(english, "filters-level").options[1]["label"]))
+
+
+def test_sparklines_and_figures_are_valid_plotly(snap: snapshots.Snapshot) -> None:
+    for p in home.all_panels(snap, NATIONAL):
+        fig = charts.sparkline(p.spark_dates, p.spark_values, "vi", target=0.5)
+        go.Figure(fig)  # validates every property
+        assert fig["layout"]["separators"] == ",."
+        assert len(fig["data"][0]["x"]) == len(snap.period_ends)
+    assert charts.sparkline([], [], "en")["layout"]["separators"] == ".,"
+
+
+# --- a new snapshot reaches the open page ---------------------------------------------------------
+
+def test_the_overview_rereads_a_new_snapshot(test_settings: Settings) -> None:
+    from data_sources.schema import Staff, StaffTraining, TrainingKind
+    from sqlalchemy.orm import Session
+
+    svc = Services.from_settings(test_settings)
+    tiny_vet_db.build(svc.vet_engine)
+    snapshots.refresh(svc.vet_engine, svc.ioc_engine)
+    before = home.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0].view.headline_series.last
+    with Session(svc.vet_engine) as s:  # the never-trained teacher S4 completes a course
+        s.add(StaffTraining(staff_id=4, kind=TrainingKind.DIGITAL_CAPACITY, completed_on=tiny_vet_db.D(2026, 1, 5)))
+        assert s.get(Staff, 4) is not None
+        s.commit()
+    snapshots.refresh(svc.vet_engine, svc.ioc_engine)
+    state = {"id": 2, "refreshed_at": "2026-11-28T10:00:00", "data_date": tiny_vet_db.DATA_DATE.isoformat(),
+             "stale": False}
+    _, _, panels = home.update_overview(svc, state, None, "vi")
+    assert before["numerator"] + 1 == home.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0] \
+        .view.headline_series.last["numerator"]
+    assert layout.fmt_percent((before["numerator"] + 1) / before["denominator"], "vi") in texts(panels[0])
+    svc.dispose()
+
+
+def test_no_snapshot_yet_is_a_calm_message(test_settings: Settings) -> None:
+    svc = Services.from_settings(test_settings)
+    tiny_vet_db.build(svc.vet_engine)
+    page = home.render(PageContext(services=svc, lang="vi"))
+    assert "Chưa có số liệu tổng hợp" in texts(page)
+    _, network, panels = home.update_overview(svc, None, None, "en")
+    assert "No snapshot yet" in texts(network) and panels == []
+    svc.dispose()
+
+
+# --- exports --------------------------------------------------------------------------------------
+
+def _decode(sent: dict) -> bytes:
+    return base64.b64decode(sent["content"])
+
+
+def test_overview_exports_carry_translated_headers(services: Services, snap: snapshots.Snapshot) -> None:
+    csv_vi = _decode(home.overview_export(services, "csv", None, "vi"))
+    assert csv_vi.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(csv_vi), encoding="utf-8-sig")
+    assert list(frame.columns[:4]) == ["Mã chỉ tiêu", "Chỉ tiêu", "Phạm vi", "Giá trị hiện tại (%)"]
+    assert list(frame["Mã chỉ tiêu"]) == [f"T{i:02d}" for i in range(1, 13)]
+    t01 = home.panel_data(snap, registry.get("T01"), NATIONAL).view.headline_series.last
+    assert frame.loc[0, "Tử số"] == t01["numerator"] and frame.loc[0, "Mẫu số"] == t01["denominator"]
+    sent = home.overview_export(services, "xlsx", {"level": "34", "province": "01"}, "en")
+    assert sent["filename"].endswith(".xlsx") and "province34-01" in sent["filename"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(_decode(sent))).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Code", "Target", "Scope", "Current value (%)")
+    assert rows[1][2] == "Hà Nội"
+
+
+def test_panel_table_neutralises_formulas_in_exports(snap: snapshots.Snapshot) -> None:
+    from ioc_app.exports import csv_bytes
+
+    frame, headers = layout.panel_table(home.all_panels(snap, NATIONAL), NATIONAL, "vi")
+    frame.loc[0, "indicator"] = "=HYPERLINK(\"http://x\")"  # as if a name ever started with a formula
+    text = csv_bytes(frame, headers).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
