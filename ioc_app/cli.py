@@ -190,20 +190,24 @@ def prepare_and_serve(app, settings: Settings) -> None:  # type: ignore[no-untyp
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    _start_embedded_scheduler(settings)
+    _start_embedded_scheduler(app, settings)
     print(f"VET IOC dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
 
 
-def _start_embedded_scheduler(settings: Settings) -> None:
+def _start_embedded_scheduler(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     """Single-process serving refreshes in the background; not in the reloader's watcher process."""
     import os
 
     if settings.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return
+    from ioc_app import snapshots
     from ioc_app.scheduler import start_background
 
-    start_background(settings)
+    ioc_engine = app.server.config["IOC_SERVICES"].ioc_engine
+    start_background(settings, on_refreshed=lambda: snapshots.current(ioc_engine))
+    # Load the current snapshot now, before the first visitor asks for it.
+    snapshots.current(ioc_engine)
 
 
 def cmd_scheduler(settings: Settings) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -21,8 +22,12 @@ log = logging.getLogger(__name__)
 JOB_ID = "snapshot-refresh"
 
 
-def refresh_job(settings: Settings) -> RefreshResult:
-    """One refresh with fresh connections (the job may run in another thread or process)."""
+def refresh_job(settings: Settings, on_refreshed: Callable[[], object] | None = None) -> RefreshResult:
+    """One refresh with fresh connections (the job may run in another thread or process).
+
+    ``on_refreshed`` runs after a successful refresh: the embedded scheduler uses it to load the
+    new snapshot into the web process's memory, so no user waits for that load.
+    """
     services = Services.from_settings(settings)
     try:
         result = refresh(services.vet_engine, services.ioc_engine, trigger="scheduler")
@@ -30,19 +35,22 @@ def refresh_job(settings: Settings) -> RefreshResult:
         services.dispose()
     if result.status == "ok":
         log.info("scheduled refresh: snapshot %s, %s figures, %.1f s", result.run_id, result.rows, result.seconds)
+        if on_refreshed is not None:
+            on_refreshed()
     else:
         log.error("scheduled refresh failed: %s", result.error)
     return result
 
 
-def configure(scheduler: BaseScheduler, settings: Settings) -> BaseScheduler:
+def configure(scheduler: BaseScheduler, settings: Settings,
+              on_refreshed: Callable[[], object] | None = None) -> BaseScheduler:
     """Add the refresh job: every ``snapshot_refresh_minutes``, at most one at a time, missed runs merged."""
     first_run = _first_run_time(settings)
     scheduler.add_job(
         refresh_job,
         "interval",
         minutes=settings.snapshot_refresh_minutes,
-        args=[settings],
+        args=[settings, on_refreshed],
         id=JOB_ID,
         max_instances=1,
         coalesce=True,
@@ -66,9 +74,9 @@ def _first_run_time(settings: Settings) -> dt.datetime:
     return max(now, finished_local + dt.timedelta(minutes=settings.snapshot_refresh_minutes))
 
 
-def start_background(settings: Settings) -> BackgroundScheduler:
+def start_background(settings: Settings, on_refreshed: Callable[[], object] | None = None) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(daemon=True)
-    configure(scheduler, settings)
+    configure(scheduler, settings, on_refreshed)
     scheduler.start()
     return scheduler
 
