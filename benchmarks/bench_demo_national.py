@@ -81,7 +81,8 @@ RATIO_SQL: dict[str, str] = {
         FROM inspection n WHERE n.conducted_on > :d0 AND n.conducted_on <= :d""",
     "T10c": f"""
         SELECT SUM(CASE WHEN i.latitude IS NOT NULL AND i.longitude IS NOT NULL
-                   AND i.profile_updated_on > :d0 AND i.profile_updated_on <= :d THEN 1 ELSE 0 END), COUNT(*)
+                   AND EXISTS (SELECT 1 FROM institution_profile_update u WHERE u.institution_id = i.id
+                               AND u.updated_on > :d0 AND u.updated_on <= :d) THEN 1 ELSE 0 END), COUNT(*)
         FROM institution i WHERE {_OPEN}""",
     "T11": """
         SELECT SUM(CASE WHEN r.is_digital AND r.gris_connected THEN 1 ELSE 0 END), COUNT(*)
