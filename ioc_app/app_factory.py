@@ -17,7 +17,11 @@ from layouts.shell import shell
 PAGE_MODULES = [
     home_callbacks,
     import_module("callbacks.targets"),
+    import_module("callbacks.scorecard"),
     import_module("callbacks.map"),
+    import_module("callbacks.province"),
+    import_module("callbacks.institution"),
+    import_module("callbacks.tasks"),
 ]
 
 

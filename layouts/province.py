@@ -1,0 +1,433 @@
+"""The province page: its 12 targets against the nation, and its institutions' contribution.
+
+Pure functions of data: no queries, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+from dash import dcc, html
+
+from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
+from ioc_app.indicators import registry
+from layouts.components import status_word, value_text
+from layouts.scorecard import (
+    Cell,
+    Unit,
+    badge_html,
+    cell_html,
+    esc,
+    export_buttons,
+    html_block,
+    link,
+    short_name,
+    sort_th,
+    stale_marker,
+    tag,
+    vi_sort_key,
+)
+
+add_texts({
+    "prov.kind_legacy": ("Tỉnh, thành cũ (trước 01/7/2025)", "Legacy province (before 1 Jul 2025)"),
+    "prov.merged_from": ("Hợp nhất từ", "Merged from"),
+    "prov.kind.city": ("Thành phố trực thuộc trung ương", "Centrally-run city"),
+    "prov.kind.province": ("Tỉnh", "Province"),
+    "prov.not_merged": ("Không sắp xếp", "Not merged"),
+    "prov.now_part_of": ("Nay thuộc", "Now part of"),
+    "prov.back": ("← Bảng điểm các tỉnh", "← Province scorecard"),
+    "prov.unknown": ("Không tìm thấy tỉnh, thành phố có mã này.", "There is no province with this code."),
+    "prov.targets": ("12 chỉ tiêu của tỉnh", "The province's 12 targets"),
+    "prov.col_target": ("Chỉ tiêu", "Target"),
+    "prov.col_value": ("Giá trị", "Value"),
+    "prov.col_status": ("Trạng thái", "Status"),
+    "prov.col_national": ("Toàn quốc", "National"),
+    "prov.col_diff": ("Chênh lệch", "Difference"),
+    "prov.col_rank": ("Xếp hạng", "Rank"),
+    "prov.pp": ("điểm %", "pp"),
+    "prov.institutions": ("Cơ sở GDNN của tỉnh", "VET institutions of the province"),
+    "prov.institutions_count": ("{open} cơ sở đang hoạt động", "{open} institutions in operation"),
+    "prov.closed_count": ("(và {closed} đã ngừng hoạt động)", "(and {closed} closed)"),
+    "prov.no_institutions": ("Không có cơ sở GDNN nào trong phạm vi này.", "No VET institution in this scope."),
+    "prov.focus": ("Phân tích theo chỉ tiêu", "Analyse by target"),
+    "prov.drag_title": ("Cơ sở kéo tỉnh xuống", "Institutions pulling the province down"),
+    "prov.drag_intro": (
+        "Cơ sở có nhiều trường hợp chưa đạt nhất, và tỷ trọng của mỗi cơ sở trong phần còn thiếu của tỉnh.",
+        "Institutions with the most cases not yet done, and each one's share of what the province still lacks.",
+    ),
+    "prov.drag_none": ("Không còn trường hợp nào chưa đạt.", "Nothing left to do."),
+    "prov.drag_outside": (
+        "{share} phần còn thiếu thuộc hoạt động cấp tỉnh, không gắn với cơ sở nào.",
+        "{share} of the gap is in province-level records, tied to no institution.",
+    ),
+    "prov.col_name": ("Tên cơ sở", "Institution"),
+    "prov.col_type": ("Loại", "Type"),
+    "prov.col_ownership": ("Loại hình", "Ownership"),
+    "prov.col_readiness": ("Sẵn sàng số", "Digital readiness"),
+    "prov.col_done": ("Đã đạt / tổng", "Done / total"),
+    "prov.col_short": ("Còn thiếu", "Still to do"),
+    "prov.col_share": ("% phần thiếu của tỉnh", "% of province gap"),
+    "prov.below_hint": ("↓ thấp hơn mức của tỉnh", "↓ below the province's level"),
+    "prov.flag.infra": ("Hạ tầng số", "Infrastructure"),
+    "prov.flag.connected": ("Kết nối", "Connected"),
+    "prov.flag.digital_school": ("Trường số", "Digital school"),
+    "prov.flag.high_quality": ("CLC", "High-quality"),
+    "prov.flag.infra_hint": ("Có hạ tầng số", "Has digital infrastructure"),
+    "prov.flag.connected_hint": ("Đã kết nối nền tảng số GDNN quốc gia", "Connected to the national VET platform"),
+    "prov.flag.digital_school_hint": ("Được công nhận trường học số", "Recognised as a digital school"),
+    "prov.flag.high_quality_hint": ("Trường chất lượng cao", "High-quality school"),
+    "prov.yes": ("Có", "Yes"),
+    "prov.no": ("Chưa", "No"),
+    "prov.type_short.college": ("Cao đẳng", "College"),
+    "prov.type_short.intermediate": ("Trung cấp", "Intermediate"),
+    "prov.type_short.centre": ("Trung tâm", "Centre"),
+    "prov.filtered": ("Đang lọc", "Filtered"),
+    "prov.export.id": ("Mã số", "Id"),
+    "prov.export.code": ("Mã cơ sở", "Institution code"),
+    "prov.export.status_national": ("Trạng thái toàn quốc", "National status"),
+    "prov.export.value": ("giá trị (%)", "value (%)"),
+    "prov.export.numerator": ("tử số", "numerator"),
+    "prov.export.denominator": ("mẫu số", "denominator"),
+    "prov.export.province_value": ("Giá trị của tỉnh (%)", "Province value (%)"),
+    "prov.export.national_value": ("Giá trị toàn quốc (%)", "National value (%)"),
+    "prov.export.rank": ("Xếp hạng", "Rank"),
+    "prov.export.target": ("Chỉ tiêu", "Target"),
+})
+
+FLAGS = ("infra", "connected", "digital_school", "high_quality")
+
+
+class ProvIds(StrEnum):
+    UNIT = "prov-unit"
+    TARGETS = "prov-targets"
+    DRAG = "prov-drag"
+    INSTITUTIONS = "prov-institutions"
+    FOCUS = "prov-focus"
+    TARGETS_CSV = "prov-targets-csv"
+    TARGETS_XLSX = "prov-targets-xlsx"
+    INST_CSV = "prov-inst-csv"
+    INST_XLSX = "prov-inst-xlsx"
+    DOWNLOAD = "prov-download"
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target of a province: its cell, the national cell, its rank among the units."""
+
+    code: str
+    province: Cell
+    national: Cell
+    rank: int | None
+    ranked: int  # how many units have a value
+
+
+@dataclass(frozen=True)
+class InstitutionRow:
+    id: int
+    code: str
+    name: str
+    type: str
+    ownership: str
+    flags: dict[str, bool]
+    cells: dict[str, tuple[int, int]]  # indicator code -> (numerator, denominator) at the data date
+
+    def value(self, code: str) -> float | None:
+        num, den = self.cells.get(code, (0, 0))
+        return num / den if den else None
+
+    def shortfall(self, code: str) -> int | None:
+        num, den = self.cells.get(code, (0, 0))
+        return den - num if den else None
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def unknown_province(lang: str) -> html.Div:
+    return html.Div(className="ioc-not-found", role="alert", children=[
+        html.H2(t("prov.unknown", lang)), dcc.Link(t("prov.back", lang), href="/scorecard"),
+    ])
+
+
+def province_page(unit: Unit, subtitle: str, lang: str, focus_options: list[str], focus: str) -> html.Div:
+    """The page frame; the targets and the institutions are filled (and refreshed) by callbacks."""
+    return html.Div(className="ioc-page ioc-province", children=[
+        dcc.Store(id=ProvIds.UNIT, data={"level": unit.level, "code": unit.code}),
+        dcc.Download(id=ProvIds.DOWNLOAD),
+        html.Div(className="ioc-prov-head", children=[
+            html.H2(unit.name, id="prov-name"),
+            html.Span(subtitle, className="ioc-prov-sub"),
+            dcc.Link(t("prov.back", lang), href="/scorecard", className="ioc-back"),
+        ]),
+        html.Div(className="ioc-prov-grid", children=[
+            html.Section(className="ioc-panel", children=[
+                html.Div(className="ioc-panel-head", children=[
+                    html.H3(t("prov.targets", lang)),
+                    export_buttons(ProvIds.TARGETS_CSV, ProvIds.TARGETS_XLSX, lang),
+                ]),
+                dcc.Loading(html.Div(id=ProvIds.TARGETS), type="dot", delay_show=400),
+            ]),
+            html.Section(className="ioc-panel", children=[
+                html.Div(className="ioc-panel-head", children=[
+                    html.H3(t("prov.drag_title", lang)),
+                    html.Div(className="ioc-focus-controls", children=[
+                        html.Label(t("prov.focus", lang), htmlFor=ProvIds.FOCUS),
+                        dcc.Dropdown(
+                            id=ProvIds.FOCUS, value=focus, clearable=False, searchable=False,
+                            options=[{"label": f"{c} · {short_name(c, lang)}", "value": c} for c in focus_options],
+                        ),
+                    ]),
+                ]),
+                html.P(t("prov.drag_intro", lang), className="ioc-note"),
+                html.Div(id=ProvIds.DRAG),
+            ]),
+        ]),
+        html.Section(className="ioc-panel", children=[
+            html.Div(className="ioc-panel-head", children=[
+                html.H3(t("prov.institutions", lang)),
+                export_buttons(ProvIds.INST_CSV, ProvIds.INST_XLSX, lang),
+            ]),
+            dcc.Loading(html.Div(id=ProvIds.INSTITUTIONS), type="dot", delay_show=400),
+        ]),
+    ])
+
+
+def _diff(province: Cell, national: Cell, lang: str) -> str:
+    if province.value is None or national.value is None or province.kind != "percent":
+        return ""
+    diff = (province.value - national.value) * 100
+    if abs(diff) < 0.05:
+        return tag("span", "= 0", class_="ioc-muted")
+    sign, cls = ("▲ +", "ioc-delta-up") if diff > 0 else ("▼ −", "ioc-delta-down")
+    return tag("span", esc(f"{sign}{fmt_number(abs(diff), lang, 1)} {t('prov.pp', lang)}"), class_=cls)
+
+
+def _status_html(cell: Cell, lang: str) -> str:
+    if cell.mode == "national" and cell.value is None:
+        return tag("span", esc(t("sc.national_only", lang)), class_="ioc-muted", title=t("sc.national_only_hint", lang))
+    if cell.status is None:
+        return tag("span", esc(t("sc.info", lang)), class_="ioc-muted", title=t("sc.info_hint", lang))
+    return badge_html(cell.status, lang)
+
+
+def _caption(parts: list[Any]) -> html.Div | None:
+    parts = [p for p in parts if p is not None]
+    return html.Div(parts, className="ioc-sc-caption") if parts else None
+
+
+def targets_table(rows: list[TargetRow], lang: str, stale: bool, filters: list[str]) -> html.Div:
+    """The province's cell, status, national cell, difference and rank on each of the 12 targets."""
+    head = tag("tr", tag("th", esc(t("prov.col_target", lang)), colspan="2")
+               + tag("th", esc(t("prov.col_value", lang)), class_="ioc-num")
+               + tag("th", esc(t("prov.col_status", lang)))
+               + tag("th", esc(t("prov.col_national", lang)), class_="ioc-num")
+               + tag("th", esc(t("prov.col_diff", lang)), class_="ioc-num")
+               + tag("th", esc(t("prov.col_rank", lang)), class_="ioc-num"))
+    body = []
+    for r in rows:
+        ind = registry.get(r.code)
+        rank = f"{r.rank}/{r.ranked}" if r.rank is not None else "—"
+        body.append(tag("tr", tag("td", esc(r.code), class_="ioc-code")
+                        + tag("td", esc(short_name(r.code, lang)), title=ind.name(lang), class_="ioc-target-name")
+                        + cell_html(r.province, lang)
+                        + tag("td", _status_html(r.province, lang))
+                        + cell_html(r.national, lang)
+                        + tag("td", _diff(r.province, r.national, lang), class_="ioc-num")
+                        + tag("td", esc(rank), class_="ioc-num"), data_code=r.code))
+    table = tag("table", tag("thead", head) + tag("tbody", "".join(body)),
+                class_="ioc-table ioc-sc-table ioc-prov-targets", id="prov-targets-table")
+    chips: list[Any] = []
+    if filters:
+        chips.append(html.Span(f"{t('prov.filtered', lang)}: {' · '.join(filters)}", className="ioc-chip"))
+    chips.append(stale_marker(stale, lang))
+    return html.Div([_caption(chips), html_block(table, "ioc-sc-block")])
+
+
+def province_gap(cell: Cell) -> int:
+    """What the province still lacks on a target: its denominator minus its numerator."""
+    return max(cell.denominator - cell.numerator, 0)
+
+
+def drag_list(rows: list[InstitutionRow], focus: str, province_cell: Cell, lang: str, top: int = 8) -> Any:
+    """The institutions with the most still to do on the focus target, with their share of the province gap.
+
+    The share is of the province's own gap: records kept at province level (inspections of the
+    province, its own reports) belong to no institution, so the shares may add up to less than 100%.
+    """
+    with_gap = [r for r in rows if (r.shortfall(focus) or 0) > 0]
+    total = province_gap(province_cell)
+    if not with_gap or not total:
+        return html.P(t("prov.drag_none", lang), className="ioc-note")
+    with_gap.sort(key=lambda r: (-(r.shortfall(focus) or 0), vi_sort_key(r.name)))
+    items = []
+    for r in with_gap[:top]:
+        gap = r.shortfall(focus) or 0
+        share = gap / total
+        bar = tag("div", tag("span", "", style=f"width:{share * 100:.1f}%"), class_="ioc-bar")
+        items.append(tag("tr", tag("td", link(f"/institution/{r.id}", esc(r.name)), class_="ioc-inst-name")
+                         + tag("td", esc(value_text(r.value(focus), "percent", lang)), class_="ioc-num")
+                         + tag("td", esc(fmt_number(gap, lang)), class_="ioc-num")
+                         + tag("td", esc(fmt_percent(share, lang)) + bar, class_="ioc-num ioc-share")))
+    head = tag("tr", tag("th", esc(t("prov.col_name", lang))) + tag("th", esc(focus), class_="ioc-num")
+               + tag("th", esc(t("prov.col_short", lang)), class_="ioc-num")
+               + tag("th", esc(t("prov.col_share", lang)), class_="ioc-num"))
+    block = html_block(tag("table", tag("thead", head) + tag("tbody", "".join(items)),
+                           class_="ioc-table ioc-drag-table", id="prov-drag-table"), "ioc-sc-block")
+    outside = total - sum(r.shortfall(focus) or 0 for r in with_gap)
+    if outside > 0:
+        return html.Div([block, html.P(t("prov.drag_outside", lang).format(
+            share=fmt_percent(outside / total, lang)), className="ioc-note")])
+    return block
+
+
+def _flags_html(flags: dict[str, bool], lang: str) -> str:
+    chips = []
+    for key in FLAGS:
+        on = flags.get(key, False)
+        if key == "high_quality" and not on:
+            continue
+        chips.append(tag("span", esc(("✔ " if on else "✖ ") + t(f"prov.flag.{key}", lang)),
+                         class_="ioc-flag-chip " + ("ioc-flag-yes" if on else "ioc-flag-no"),
+                         title=f"{t(f'prov.flag.{key}_hint', lang)}: {t('prov.yes' if on else 'prov.no', lang)}"))
+    return tag("div", "".join(chips), class_="ioc-flags")
+
+
+def institutions_table(rows: list[InstitutionRow], codes: list[str], focus: str, province_cells: dict[str, Cell],
+                       path: str, lang: str, sort_col: str, desc: bool, closed: int, stale: bool) -> html.Div:
+    """Every institution in the scope: readiness flags, the focus target's gap, its value on each target."""
+    if not rows:
+        return html.P(t("prov.no_institutions", lang), className="ioc-note")
+    total_gap = province_gap(province_cells[focus])
+    hint = t("sc.sort_hint", lang)
+
+    def th(col: str, label: str, numeric: bool = True, title: str | None = None) -> str:
+        return sort_th(path, col, label, sort_col, desc, title or hint, "ioc-num" if numeric else "",
+                       default_desc=col not in ("name", "type", "ownership"))
+
+    def sub(label: str) -> str:
+        return tag("strong", esc(focus)) + tag("span", esc(label), class_="ioc-sc-short")
+
+    head = (th("name", esc(t("prov.col_name", lang)), False) + th("type", esc(t("prov.col_type", lang)), False)
+            + th("ownership", esc(t("prov.col_ownership", lang)), False)
+            + tag("th", esc(t("prov.col_readiness", lang)))
+            + th("done", sub(t("prov.col_done", lang))) + th("short", sub(t("prov.col_short", lang)))
+            + th("share", sub(t("prov.col_share", lang)))
+            + "".join(th(c, tag("strong", esc(c)), title=f"{c}: {registry.get(c).name(lang)} ({hint})") for c in codes))
+    body = []
+    for r in rows:
+        num, den = r.cells.get(focus, (0, 0))
+        gap = r.shortfall(focus)
+        cells = []
+        for c in codes:
+            v = r.value(c)
+            ref = province_cells[c].value
+            below = v is not None and ref is not None and v < ref - 1e-9
+            n, d = r.cells.get(c, (0, 0))
+            text = esc(value_text(v, "percent", lang)) if v is not None else "—"
+            if below:
+                text += tag("span", " ↓", class_="ioc-flag")
+            cells.append(tag("td", text, class_="ioc-num" + (" ioc-below" if below else ""),
+                             title=f"{fmt_number(n, lang)}/{fmt_number(d, lang)}" if d else None))
+        body.append(tag("tr", tag("td", link(f"/institution/{r.id}", esc(r.name)), class_="ioc-inst-name")
+                        + tag("td", esc(t(f"prov.type_short.{r.type}", lang)))
+                        + tag("td", esc(t(f"ownership.{r.ownership}", lang)))
+                        + tag("td", _flags_html(r.flags, lang), class_="ioc-flags-cell")
+                        + tag("td", esc(f"{fmt_number(num, lang)}/{fmt_number(den, lang)}") if den else "—",
+                              class_="ioc-num")
+                        + tag("td", esc(fmt_number(gap, lang)) if gap is not None else "—", class_="ioc-num")
+                        + tag("td", esc(fmt_percent(gap / total_gap, lang)) if gap and total_gap else "—",
+                              class_="ioc-num")
+                        + "".join(cells), data_id=r.id))
+    caption: list[Any] = [html.Span(t("prov.institutions_count", lang).format(open=fmt_number(len(rows), lang)))]
+    if closed:
+        caption.append(html.Span(t("prov.closed_count", lang).format(closed=fmt_number(closed, lang))))
+    caption.append(html.Span(t("prov.below_hint", lang), className="ioc-below ioc-chip"))
+    caption.append(stale_marker(stale, lang))
+    table = tag("table", tag("thead", tag("tr", head)) + tag("tbody", "".join(body)),
+                class_="ioc-table ioc-inst-table", id="prov-inst-table")
+    return html.Div([_caption(caption), html_block(tag("div", table, class_="ioc-inst-scroll"), "ioc-sc-block")])
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports
+
+
+def targets_export(unit: Unit, rows: list[TargetRow], lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    records = []
+    for r in rows:
+        ind = registry.get(r.code)
+        p, n = r.province, r.national
+        records.append({
+            "province": unit.name,
+            "code": r.code,
+            "target": ind.name(lang),
+            "value": None if p.value is None else round(p.value * 100, 1),
+            "status": "" if p.status is None else status_word(p.status, lang),
+            "numerator": p.numerator if p.denominator else None,
+            "denominator": p.denominator if p.denominator else None,
+            "national_value": None if n.value is None else round(n.value * 100, 1),
+            "national_status": "" if n.status is None else status_word(n.status, lang),
+            "rank": f"{r.rank}/{r.ranked}" if r.rank is not None else None,
+        })
+    headers = {
+        "province": t("sc.export.province", lang), "code": t("sc.export.code", lang),
+        "target": t("prov.export.target", lang), "value": t("prov.export.province_value", lang),
+        "status": t("prov.col_status", lang), "numerator": t("prov.export.numerator", lang).capitalize(),
+        "denominator": t("prov.export.denominator", lang).capitalize(),
+        "national_value": t("prov.export.national_value", lang),
+        "national_status": t("prov.export.status_national", lang), "rank": t("prov.export.rank", lang),
+    }
+    frame = pd.DataFrame(records, columns=list(headers))
+    for c in ("numerator", "denominator"):
+        frame[c] = frame[c].astype("Int64")
+    return frame, headers
+
+
+def institutions_export(rows: list[InstitutionRow], codes: list[str], lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    records = []
+    for r in rows:
+        rec: dict[str, Any] = {
+            "id": r.id, "code": r.code, "name": r.name, "type": t(f"prov.type_short.{r.type}", lang),
+            "ownership": t(f"ownership.{r.ownership}", lang),
+        }
+        for key in FLAGS:
+            rec[f"flag_{key}"] = t("prov.yes" if r.flags.get(key) else "prov.no", lang)
+        for c in codes:
+            num, den = r.cells.get(c, (0, 0))
+            rec[f"{c}_value"] = round(num / den * 100, 1) if den else None
+            rec[f"{c}_num"] = num if den else None
+            rec[f"{c}_den"] = den if den else None
+        records.append(rec)
+    headers = {
+        "id": t("prov.export.id", lang), "code": t("prov.export.code", lang), "name": t("prov.col_name", lang),
+        "type": t("prov.col_type", lang), "ownership": t("prov.col_ownership", lang),
+    }
+    headers.update({f"flag_{k}": t(f"prov.flag.{k}_hint", lang) for k in FLAGS})
+    for c in codes:
+        label = f"{c} {short_name(c, lang)}"
+        headers[f"{c}_value"] = f"{label} – {t('prov.export.value', lang)}"
+        headers[f"{c}_num"] = f"{label} – {t('prov.export.numerator', lang)}"
+        headers[f"{c}_den"] = f"{label} – {t('prov.export.denominator', lang)}"
+    frame = pd.DataFrame(records, columns=list(headers))
+    for col in frame.columns:
+        if col.endswith(("_num", "_den")):
+            frame[col] = frame[col].astype("Int64")
+    return frame, headers
+
+
+def kind_text(kind: str, lang: str) -> str:
+    """"Tỉnh" / "Thành phố" from the code tables, in the page's language."""
+    return t("prov.kind.city", lang) if kind.lower().startswith("thành phố") else t("prov.kind.province", lang)
+
+
+def subtitle_34(kind: str, merged_names: list[str], lang: str) -> str:
+    if len(merged_names) <= 1:
+        return f"{kind_text(kind, lang)} · {t('prov.not_merged', lang)}"
+    return f"{kind_text(kind, lang)} · {t('prov.merged_from', lang)}: {', '.join(merged_names)}"
+
+
+def subtitle_63(current_name: str, lang: str) -> str:
+    return f"{t('prov.kind_legacy', lang)} · {t('prov.now_part_of', lang)}: {current_name}"
