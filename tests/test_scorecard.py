@@ -345,3 +345,11 @@ def test_cache_does_not_mix_two_databases(tmp_path: Any, snap: snapshots.Snapsho
     assert a.totals["T01"].denominator != b.totals["T01"].denominator
     vet.dispose()
     ioc.dispose()
+
+
+def test_html_tables_escape_text_from_the_database() -> None:
+    from layouts.scorecard import esc, link, tag
+
+    cell = tag("td", link("/province/01", esc("<script>alert(1)</script>")), title='x" onmouseover="alert(1)')
+    assert "<script>" not in cell and "&lt;script&gt;" in cell
+    assert 'title="x&quot; onmouseover=&quot;alert(1)"' in cell
