@@ -65,6 +65,26 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
+@pytest.fixture(scope="module")
+def services(small_demo: Settings) -> Iterator["Services"]:
+    """Connections to the small demo databases (one set per test module)."""
+    from ioc_app.services import Services
+
+    svc = Services.from_settings(small_demo)
+    yield svc
+    svc.dispose()
+
+
+@pytest.fixture(scope="module")
+def snap(services):  # type: ignore[no-untyped-def]
+    """The small demo's newest snapshot, as the pages read it."""
+    from ioc_app import snapshots
+
+    s = snapshots.current(services.ioc_engine)
+    assert s is not None
+    return s
+
+
 def pytest_setup_options():  # type: ignore[no-untyped-def]
     """Chromium flags for dash_duo: headless as root, and no background calls to the internet."""
     from selenium.webdriver.chrome.options import Options

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import io
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import openpyxl
@@ -56,20 +55,6 @@ def find(component: Any, component_id: str) -> Any:
     elif children is not None and not isinstance(children, str):
         return find(children, component_id)
     return None
-
-
-@pytest.fixture(scope="module")
-def services(small_demo: Settings) -> Iterator[Services]:
-    svc = Services.from_settings(small_demo)
-    yield svc
-    svc.dispose()
-
-
-@pytest.fixture(scope="module")
-def snap(services: Services) -> snapshots.Snapshot:
-    s = snapshots.current(services.ioc_engine)
-    assert s is not None
-    return s
 
 
 @pytest.fixture(scope="module")

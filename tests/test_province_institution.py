@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator
 
 import pandas as pd
 import pytest
@@ -20,25 +19,10 @@ from ioc_app import snapshots
 from ioc_app.exports import csv_bytes
 from ioc_app.indicators.scopes import Scope
 from ioc_app.services import Services
-from ioc_app.settings import Settings
 from layouts import institution as inst_layout
 from layouts import province as prov_layout
 from layouts.province import InstitutionRow
 from tests.test_scorecard import markdown_html, state, table_rows, texts
-
-
-@pytest.fixture(scope="module")
-def services(small_demo: Settings) -> Iterator[Services]:
-    svc = Services.from_settings(small_demo)
-    yield svc
-    svc.dispose()
-
-
-@pytest.fixture(scope="module")
-def snap(services: Services) -> snapshots.Snapshot:
-    s = snapshots.current(services.ioc_engine)
-    assert s is not None
-    return s
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
@@ -91,20 +90,6 @@ def body_rows(component: Any) -> list[dict]:
 def state(snap: snapshots.Snapshot, stale: bool = False) -> dict:
     return {"id": snap.run.id, "refreshed_at": snap.run.finished_at.isoformat(),
             "data_date": snap.run.data_date.isoformat(), "stale": stale}
-
-
-@pytest.fixture(scope="module")
-def services(small_demo: Settings) -> Iterator[Services]:
-    svc = Services.from_settings(small_demo)
-    yield svc
-    svc.dispose()
-
-
-@pytest.fixture(scope="module")
-def snap(services: Services) -> snapshots.Snapshot:
-    s = snapshots.current(services.ioc_engine)
-    assert s is not None
-    return s
 
 
 JUDGED = [ind for ind in registry.INDICATORS if sc.column_series(ind)[1] == sc.STATUS_MODE]

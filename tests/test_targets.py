@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-from collections.abc import Iterator
 
 import openpyxl
 import pandas as pd
@@ -25,20 +24,6 @@ from layouts import charts
 from layouts import targets as layout
 from layouts.targets import Ranking, TargetIds
 from tests.test_overview import find, texts
-
-
-@pytest.fixture(scope="module")
-def services(small_demo: Settings) -> Iterator[Services]:
-    svc = Services.from_settings(small_demo)
-    yield svc
-    svc.dispose()
-
-
-@pytest.fixture(scope="module")
-def snap(services: Services) -> snapshots.Snapshot:
-    s = snapshots.current(services.ioc_engine)
-    assert s is not None
-    return s
 
 
 def _state(snap: snapshots.Snapshot, stale: bool = False) -> dict:
