@@ -26,6 +26,22 @@ def pg_url(pg_server_url: str) -> str:
     return fresh_database(pg_server_url)
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def tiny_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The hand-computed tiny VET database (tests/tiny_vet_db.py), on SQLite and on PostgreSQL."""
+    from data_sources.engine import make_engine
+    from tests import tiny_vet_db
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('tiny') / 'vet.sqlite3'}"
+    else:
+        url = fresh_database(request.getfixturevalue("pg_server_url"))
+    engine = make_engine(url)
+    tiny_vet_db.build(engine)
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'vet.sqlite3'}"

@@ -13,7 +13,6 @@ from ioc_app.indicators import engine as kpi
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, Scope, rollup
 from tests import independent_sql, tiny_vet_db
-from tests.postgres_server import fresh_database
 
 SERIES = [s.key for s in registry.all_series()]
 
@@ -34,27 +33,15 @@ def _independent(engine, series: str, d: dt.date, scope: Scope) -> tuple[int, in
     return independent_sql.count(engine, series, d, sorted(codes) if codes is not None else None, scope.inst_type)
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def tiny(request, tmp_path_factory):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('tiny-x') / 'vet.sqlite3'}"
-    else:
-        url = fresh_database(request.getfixturevalue("pg_server_url"))
-    engine = make_engine(url)
-    tiny_vet_db.build(engine)
-    yield engine
-    engine.dispose()
-
-
 TINY_DATES = [dt.date(2023, 12, 31), dt.date(2024, 1, 1), dt.date(2024, 6, 30), dt.date(2024, 7, 15),
               dt.date(2025, 12, 31), dt.date(2026, 3, 15)]
 
 
 @pytest.mark.parametrize("series", SERIES)
-def test_tiny_database_engine_equals_independent_sql(tiny, series: str) -> None:  # type: ignore[no-untyped-def]
+def test_tiny_database_engine_equals_independent_sql(tiny_engine, series: str) -> None:  # type: ignore[no-untyped-def]
     for d in TINY_DATES:
         for scope in (NATIONAL, Scope(province34="25"), Scope(province63="01"), Scope(inst_type="college")):
-            assert _engine_value(tiny, series, d, scope) == _independent(tiny, series, d, scope), (d, scope.key)
+            assert _engine_value(tiny_engine, series, d, scope) == _independent(tiny_engine, series, d, scope), (d, scope.key)
 
 
 @pytest.fixture(scope="module")

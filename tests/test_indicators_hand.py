@@ -6,26 +6,12 @@ import datetime as dt
 
 import pytest
 
-from data_sources.engine import make_engine
 from ioc_app.indicators import engine as kpi
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.scopes import NATIONAL, Scope, ScopeError, parse, rollup
 from tests import tiny_vet_db
-from tests.postgres_server import fresh_database
 
 D = dt.date
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def tiny_engine(request, tmp_path_factory):  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('tiny') / 'vet.sqlite3'}"
-    else:
-        url = fresh_database(request.getfixturevalue("pg_server_url"))
-    engine = make_engine(url)
-    tiny_vet_db.build(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")
