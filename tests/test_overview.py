@@ -15,7 +15,7 @@ import pytest
 
 from callbacks import home
 from callbacks.page import PageContext
-from data_sources.queries import network_summary
+from tests.independent_sql import network_summary
 from geo import provinces as geo_provinces
 from ioc_app import create_app, kpis, snapshots
 from ioc_app.indicators import registry
