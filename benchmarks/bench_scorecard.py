@@ -31,6 +31,7 @@ from callbacks import institution, province, scorecard, tasks  # noqa: E402
 from callbacks.page import PageContext  # noqa: E402
 from data_sources.institutions import institutions_in  # noqa: E402
 from geo import provinces as geo  # noqa: E402
+from ioc_app import scorecard as scorecard_data  # noqa: E402
 from ioc_app import snapshots  # noqa: E402
 from ioc_app.freshness import snapshot_state  # noqa: E402
 from ioc_app.services import Services  # noqa: E402
@@ -81,11 +82,11 @@ def main() -> int:
     langs = ["vi", "en"]
 
     def clear() -> None:
-        scorecard._cache.clear()
+        scorecard_data._cache.clear()
 
     t0 = time.perf_counter()
-    scorecard._encoded.clear()
-    scorecard.scorecard(snap, "34")
+    scorecard_data._encoded.clear()
+    scorecard_data.scorecard(snap, "34")
     print(f"first scorecard of a new snapshot (encodes every series once): {(time.perf_counter() - t0) * 1000:.0f} ms")
 
     bodies: dict[str, Callable[[int], Any]] = {

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.page import PageContext, normalise_selection
 from geo import provinces as geo_provinces
@@ -233,9 +233,7 @@ def overview_export(services: Services, fmt: str, selection: dict[str, Any] | No
     scope = selection_scope(selection)
     frame, headers = layout.panel_table(all_panels(snap, scope), scope, lang)
     stem = f"chi-tieu-2222_{scope.key.replace('|', '_').replace(':', '-')}_{snap.run.data_date.isoformat()}"
-    if fmt == "xlsx":
-        return dcc.send_bytes(exports.xlsx_bytes(frame, headers, t("export.indicator", lang)), f"{stem}.xlsx")
-    return dcc.send_bytes(exports.csv_bytes(frame, headers), f"{stem}.csv")
+    return exports.download(frame, headers, fmt, stem, t("export.indicator", lang))
 
 
 def register(app: Dash, services: Services) -> None:

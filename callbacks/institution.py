@@ -12,7 +12,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State
 
-from callbacks import scorecard as sc
+from ioc_app import scorecard as sd
 from callbacks.page import PageContext
 from callbacks.province import institution_codes
 from data_sources.institutions import institution_profile
@@ -43,13 +43,13 @@ def parse_id(args: list[str]) -> int | None:
 
 def position_rows(snapshot: Snapshot, institution_id: int, province_code: str) -> list[PositionRow]:
     """The institution's own figure on each target measured per institution, beside its province and the nation."""
-    card = sc.scorecard(snapshot, "34")
+    card = sd.scorecard(snapshot, "34")
     own = snapshot.institutions
     own = own[own["institution_id"] == institution_id]
     by_series = {s: (int(n), int(d)) for s, n, d in own[["series", "numerator", "denominator"]].itertuples(index=False)}
     rows = []
     for code in institution_codes(snapshot):
-        key = sc.column_series(registry.get(code))[0]
+        key = sd.column_series(registry.get(code))[0]
         num, den = by_series.get(key, (0, 0))
         rows.append(PositionRow(code, num, den, card.cells[province_code][code], card.totals[code]))
     return rows

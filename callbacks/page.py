@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ioc_app.selection import DEFAULT_SELECTION, normalise_selection  # noqa: F401 - pages import them from here
 from ioc_app.services import Services
-
-DEFAULT_SELECTION: dict[str, Any] = {"level": "34", "province": None, "type": None, "ownership": None}
-
 
 @dataclass(frozen=True)
 class PageContext:
@@ -23,12 +21,3 @@ class PageContext:
     args: list[str] = field(default_factory=list)  # URL segments after the page's own
     query: dict[str, str] = field(default_factory=dict)
     selection: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_SELECTION))
-
-
-def normalise_selection(selection: dict[str, Any] | None) -> dict[str, Any]:
-    out = dict(DEFAULT_SELECTION)
-    if isinstance(selection, dict):
-        out.update({k: v for k, v in selection.items() if k in DEFAULT_SELECTION})
-    if out["level"] not in ("34", "63"):
-        out["level"] = "34"
-    return out

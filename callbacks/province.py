@@ -17,20 +17,21 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
-from callbacks import scorecard as sc
+from ioc_app import scorecard as sd
 from callbacks.page import PageContext, normalise_selection
 from data_sources.institutions import institutions_in
 from geo import provinces as geo
 from ioc_app import snapshots
-from ioc_app.exports import csv_bytes, xlsx_bytes
+from ioc_app.exports import download
 from ioc_app.i18n import normalise_language, t
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import Scope
 from ioc_app.services import Services
 from ioc_app.snapshots import Snapshot
 from layouts import province as view
+from layouts import scorecard as scorecard_view
 from layouts.ids import Shell
 from layouts.province import InstitutionRow, ProvIds, TargetRow
 from layouts.scorecard import Unit, vi_sort_key
@@ -49,14 +50,14 @@ def parse_unit(args: list[str]) -> Unit | None:
         return None
     raw = args[0].strip()
     if raw.startswith("63-"):
-        return sc.unit_of("63", raw[3:])
-    return sc.unit_of("34", raw)
+        return sd.unit_of("63", raw[3:])
+    return sd.unit_of("34", raw)
 
 
 def unit_from_store(data: Any) -> Unit | None:
     if not isinstance(data, dict):
         return None
-    return sc.unit_of(str(data.get("level")), str(data.get("code")))
+    return sd.unit_of(str(data.get("level")), str(data.get("code")))
 
 
 def unit_scope(unit: Unit, inst_type: str | None = None, ownership: str | None = None) -> Scope:
@@ -74,7 +75,7 @@ def subtitle(unit: Unit, lang: str) -> str:
     return view.subtitle_34(p.kind, names, lang)
 
 
-def target_rows(card: sc.Scorecard, unit: Unit) -> list[TargetRow]:
+def target_rows(card: sd.Scorecard, unit: Unit) -> list[TargetRow]:
     """The unit's cell on each target, the national cell, and its rank (1 = highest value) among the units."""
     rows = []
     for ind in registry.INDICATORS:
@@ -88,7 +89,7 @@ def target_rows(card: sc.Scorecard, unit: Unit) -> list[TargetRow]:
 def institution_codes(snapshot: Snapshot) -> list[str]:
     """Targets with a figure per institution (the series each scorecard column shows), in registry order."""
     present = set(snapshot.institutions["series"].unique())
-    return [ind.code for ind in registry.INDICATORS if sc.column_series(ind)[0] in present]
+    return [ind.code for ind in registry.INDICATORS if sd.column_series(ind)[0] in present]
 
 
 def institution_rows(services: Services, snapshot: Snapshot, unit: Unit, inst_type: str | None,
@@ -100,7 +101,7 @@ def institution_rows(services: Services, snapshot: Snapshot, unit: Unit, inst_ty
     open_ = frame[frame["is_open"]]
     as_of = snapshot.run.data_date
     codes = institution_codes(snapshot)
-    series_code = {sc.column_series(registry.get(c))[0]: c for c in codes}
+    series_code = {sd.column_series(registry.get(c))[0]: c for c in codes}
     per = snapshot.institutions
     per = per[per["institution_id"].isin(open_["id"]) & per["series"].isin(series_code)]
     cells: dict[int, dict[str, tuple[int, int]]] = {}
@@ -175,9 +176,9 @@ def update_targets(services: Services, state: dict | None, selection: dict | Non
     if unit is None:
         return view.unknown_province(lang)
     if snap is None:
-        return sc.view.no_snapshot(lang)
-    _level, inst_type, ownership = sc.clean_filters(selection)
-    card = sc.scorecard(snap, unit.level, inst_type, ownership)
+        return scorecard_view.no_snapshot(lang)
+    _level, inst_type, ownership = sd.clean_filters(selection)
+    card = sd.scorecard(snap, unit.level, inst_type, ownership)
     return view.targets_table(target_rows(card, unit), lang, bool(state and state.get("stale")),
                               filter_labels(inst_type, ownership, lang))
 
@@ -198,8 +199,8 @@ def update_institutions(services: Services, state: dict | None, selection: dict 
     snap = snapshots.current(services.ioc_engine)
     if unit is None or snap is None:
         return None, None
-    _level, inst_type, ownership = sc.clean_filters(selection)
-    card = sc.scorecard(snap, unit.level, inst_type, ownership)
+    _level, inst_type, ownership = sd.clean_filters(selection)
+    card = sd.scorecard(snap, unit.level, inst_type, ownership)
     codes = institution_codes(snap)
     focus = clean_focus(focus, codes)
     rows, closed = institution_rows(services, snap, unit, inst_type, ownership)
@@ -234,11 +235,11 @@ def export(services: Services, which: str, fmt: str, selection: dict | None, foc
     snap = snapshots.current(services.ioc_engine)
     if unit is None or snap is None:
         return no_update
-    _level, inst_type, ownership = sc.clean_filters(selection)
+    _level, inst_type, ownership = sd.clean_filters(selection)
     stamp = snap.run.data_date.isoformat()
     slug = unit.code if unit.level == "34" else f"63-{unit.code}"
     if which == "targets":
-        card = sc.scorecard(snap, unit.level, inst_type, ownership)
+        card = sd.scorecard(snap, unit.level, inst_type, ownership)
         frame, headers = view.targets_export(unit, target_rows(card, unit), lang)
         stem = f"{'chi-tieu-tinh' if lang == 'vi' else 'province-targets'}-{slug}-{stamp}"
     else:
@@ -248,9 +249,7 @@ def export(services: Services, which: str, fmt: str, selection: dict | None, foc
         frame, headers = view.institutions_export(sort_institutions(rows, clean_focus(focus, codes), col, desc),
                                                   codes, lang)
         stem = f"{'co-so-gdnn' if lang == 'vi' else 'institutions'}-{slug}-{stamp}"
-    if fmt == "xlsx":
-        return dcc.send_bytes(xlsx_bytes(frame, headers, sheet=unit.name), f"{stem}.xlsx")
-    return dcc.send_bytes(csv_bytes(frame, headers), f"{stem}.csv")
+    return download(frame, headers, fmt, stem, sheet=unit.name)
 
 
 _EXPORTS = {

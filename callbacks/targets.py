@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.home import all_panels, freshness_of, is_national_only, per_snapshot, selection_scope
 from callbacks.page import PageContext, normalise_selection
@@ -270,10 +270,6 @@ def update_list(services: Services, state: dict[str, Any] | None, selection: dic
         return no_update
 
 
-def _send(frame: pd.DataFrame, headers: dict[str, str], fmt: str, stem: str, sheet: str) -> dict:
-    if fmt == "xlsx":
-        return dcc.send_bytes(exports.xlsx_bytes(frame, headers, sheet), f"{stem}.xlsx")
-    return dcc.send_bytes(exports.csv_bytes(frame, headers), f"{stem}.csv")
 
 
 def table_export(services: Services, table: str, fmt: str, code: str | None, selection: dict[str, Any] | None,
@@ -290,9 +286,9 @@ def table_export(services: Services, table: str, fmt: str, code: str | None, sel
     if table == "ranking":
         _, ranking = _core(snap, indicator, scope, selection["level"])
         frame, headers = layout.ranking_table(ranking, lang)
-        return _send(frame, headers, fmt, stem, t("targets.export_ranking", lang))
+        return exports.download(frame, headers, fmt, stem, t("targets.export_ranking", lang))
     frame, headers = layout.breakdown_table(breakdowns(snap, indicator, scope, lang), lang)
-    return _send(frame, headers, fmt, stem, t("targets.export_breakdown", lang))
+    return exports.download(frame, headers, fmt, stem, t("targets.export_breakdown", lang))
 
 
 def register(app: Dash, services: Services) -> None:

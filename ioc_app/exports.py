@@ -36,6 +36,15 @@ def csv_bytes(df: pd.DataFrame, headers: dict[str, str] | None = None) -> bytes:
     return prepare(df, headers).to_csv(index=False).encode("utf-8-sig")
 
 
+def download(df: pd.DataFrame, headers: dict[str, str] | None, fmt: str, stem: str, sheet: str = "IOC") -> dict:
+    """What a ``dcc.Download`` needs: the table as ``stem.xlsx`` when ``fmt`` is "xlsx", else ``stem.csv``."""
+    from dash import dcc
+
+    if fmt == "xlsx":
+        return dcc.send_bytes(xlsx_bytes(df, headers, sheet), f"{stem}.xlsx")
+    return dcc.send_bytes(csv_bytes(df, headers), f"{stem}.csv")
+
+
 def xlsx_bytes(df: pd.DataFrame, headers: dict[str, str] | None = None, sheet: str = "IOC") -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:

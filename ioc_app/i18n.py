@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from typing import Final
 
 LANGUAGES: Final = ("vi", "en")
@@ -108,3 +109,20 @@ def fmt_datetime(value: dt.datetime | None, lang: str = DEFAULT_LANGUAGE) -> str
     if lang == "en":
         return value.strftime("%d %b %Y %H:%M")
     return value.strftime("%H:%M %d/%m/%Y")
+
+
+def vi_sort_key(text: str) -> tuple:
+    """Vietnamese alphabetical order (a ă â b c d đ e ê ...): base letters first, then the marks."""
+    base, marks = [], []
+    for ch in unicodedata.normalize("NFD", text.lower()):
+        if unicodedata.combining(ch):
+            # Breve and circumflex make distinct letters; tone marks only break ties.
+            if ch in ("\u0306", "\u0302", "\u031b"):
+                base.append(ch)
+            else:
+                marks.append(ch)
+        elif ch == "đ":
+            base.append("d\U0010ffff")
+        else:
+            base.append(ch)
+    return ("".join(base), "".join(marks))

@@ -5,7 +5,6 @@ Pure functions of data: no queries, no I/O.
 
 from __future__ import annotations
 
-import unicodedata
 from html import escape
 from urllib.parse import urlencode
 from dataclasses import dataclass
@@ -15,8 +14,9 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from ioc_app.i18n import add_texts, fmt_date, fmt_number, t
+from ioc_app.i18n import add_texts, fmt_date, fmt_number, t, vi_sort_key  # noqa: F401 - pages sort with it
 from ioc_app.indicators import registry
+from ioc_app.scorecard import Cell, Unit  # noqa: F401 - the data the views show
 from layouts.components import STATUS_STYLE, status_badge, status_word, value_text
 
 add_texts({
@@ -94,53 +94,8 @@ class ScoreIds(StrEnum):
     EXPORT_XLSX = "sc-export-xlsx"
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A provincial unit of the scorecard: one of the 34 current or 63 legacy units."""
-
-    code: str
-    name: str
-    level: str  # "34" | "63"
-
-    @property
-    def path(self) -> str:
-        return f"/province/{self.code}" if self.level == "34" else f"/province/63-{self.code}"
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One figure: value at the data date, its fraction, its status (None: not judged) and how it is measured."""
-
-    value: float | None
-    numerator: int
-    denominator: int
-    status: str | None
-    mode: str  # "status" | "info" | "national"
-    kind: str  # "percent" | "milestone"
-    status_year: int | None = None  # the deadline the status is about
-    status_value: float | None = None  # the value judged (at the deadline once it has passed)
-    judged: bool = False  # the status is a judgement at a passed deadline
-
-
 # ---------------------------------------------------------------------------------------------
 # Shared pieces
-
-
-def vi_sort_key(text: str) -> tuple:
-    """Vietnamese alphabetical order (a ă â b c d đ e ê ...): base letters first, then the marks."""
-    base, marks = [], []
-    for ch in unicodedata.normalize("NFD", text.lower()):
-        if unicodedata.combining(ch):
-            # Breve and circumflex make distinct letters; tone marks only break ties.
-            if ch in ("\u0306", "\u0302", "\u031b"):
-                base.append(ch)
-            else:
-                marks.append(ch)
-        elif ch == "đ":
-            base.append("d\U0010ffff")
-        else:
-            base.append(ch)
-    return ("".join(base), "".join(marks))
 
 
 def stale_marker(stale: bool, lang: str) -> html.Span | None:

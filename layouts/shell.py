@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from callbacks.page import DEFAULT_SELECTION
+from ioc_app.selection import DEFAULT_SELECTION
 from ioc_app.i18n import DEFAULT_LANGUAGE, fmt_date, fmt_datetime, t
 from layouts.ids import Shell
 

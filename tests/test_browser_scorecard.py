@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callbacks import scorecard as sc
+from ioc_app import scorecard as sd
 from data_sources.engine import make_engine
 from ioc_app import create_app, snapshots
 
@@ -23,7 +23,7 @@ def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -
     engine = make_engine(small_demo.ioc_database_url)
     snap = snapshots.current(engine)
     assert snap is not None
-    card34 = sc.scorecard(snap, "34")
+    card34 = sd.scorecard(snap, "34")
     engine.dispose()
 
     dash_duo.start_server(create_app(small_demo))
@@ -35,11 +35,11 @@ def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -
 
     # Sort by T01: a header link; the lowest value first, the provinces with no data last.
     dash_duo.find_element("#sc-grid thead th:nth-child(3) a").click()
-    expected = [u.code for u in sc.sort_units(card34, "T01", False)]
+    expected = [u.code for u in sd.sort_units(card34, "T01", False)]
     dash_duo._wait_for(lambda d: _row_codes(dash_duo) == expected, msg="sorted by T01", timeout=20)
     assert "sort=T01" in dash_duo.driver.current_url
     dash_duo.find_element("#sc-grid thead th:nth-child(3) a").click()  # again: highest first
-    expected_desc = [u.code for u in sc.sort_units(card34, "T01", True)]
+    expected_desc = [u.code for u in sd.sort_units(card34, "T01", True)]
     dash_duo._wait_for(lambda d: _row_codes(dash_duo) == expected_desc, msg="reversed", timeout=20)
 
     # Switch to the 63 legacy provinces.

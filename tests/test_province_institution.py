@@ -11,7 +11,7 @@ import pytest
 
 from callbacks import institution as inst_cb
 from callbacks import province as prov_cb
-from callbacks import scorecard as sc
+from ioc_app import scorecard as sd
 from callbacks.page import PageContext
 from data_sources.institutions import institution_profile, institutions_in
 from geo import provinces as geo
@@ -39,13 +39,13 @@ def unit_data(code: str, level: str = "34") -> dict:
 # --- province -------------------------------------------------------------------------------------
 
 def test_province_urls() -> None:
-    assert prov_cb.parse_unit(["79"]) == sc.unit_of("34", "79")
+    assert prov_cb.parse_unit(["79"]) == sd.unit_of("34", "79")
     assert prov_cb.parse_unit(["63-77"]).level == "63"  # type: ignore[union-attr]
     assert prov_cb.parse_unit(["63-77"]).name == "Bà Rịa - Vũng Tàu"  # type: ignore[union-attr]
     for bad in ([], ["99"], ["63-99"], ["77"], ["<script>"], ["63-"]):
         assert prov_cb.parse_unit(bad) is None, bad
-    assert sc.unit_of("34", "79").path == "/province/79"  # type: ignore[union-attr]
-    assert sc.unit_of("63", "77").path == "/province/63-77"  # type: ignore[union-attr]
+    assert sd.unit_of("34", "79").path == "/province/79"  # type: ignore[union-attr]
+    assert sd.unit_of("63", "77").path == "/province/63-77"  # type: ignore[union-attr]
 
 
 def test_unknown_province_gives_a_message(services: Services) -> None:
@@ -68,8 +68,8 @@ def test_province_page_names_the_merge(services: Services) -> None:
 
 def test_targets_equal_the_scorecard_with_national_and_rank(services: Services, snap: snapshots.Snapshot,
                                                             busiest: str) -> None:
-    card = sc.scorecard(snap, "34")
-    unit = sc.unit_of("34", busiest)
+    card = sd.scorecard(snap, "34")
+    unit = sd.unit_of("34", busiest)
     assert unit is not None
     rows = prov_cb.target_rows(card, unit)
     assert [r.code for r in rows] == [f"T{i:02d}" for i in range(1, 13)]
@@ -85,12 +85,12 @@ def test_targets_equal_the_scorecard_with_national_and_rank(services: Services, 
 
 
 def test_institutions_add_up_to_the_province(services: Services, snap: snapshots.Snapshot, busiest: str) -> None:
-    unit = sc.unit_of("34", busiest)
+    unit = sd.unit_of("34", busiest)
     assert unit is not None
     rows, closed = prov_cb.institution_rows(services, snap, unit, None, None)
     frame = institutions_in(services.vet_engine, Scope(province34=busiest))
     assert len(rows) + closed == len(frame) and len(rows) == int(frame["is_open"].sum())
-    card = sc.scorecard(snap, "34")
+    card = sd.scorecard(snap, "34")
     for code in prov_cb.institution_codes(snap):
         if code in ("T09", "T11"):  # province-level inspections and reports belong to no institution
             continue
@@ -101,12 +101,12 @@ def test_institutions_add_up_to_the_province(services: Services, snap: snapshots
 
 def test_each_institution_figure_comes_from_the_snapshot(services: Services, snap: snapshots.Snapshot,
                                                          busiest: str) -> None:
-    unit = sc.unit_of("34", busiest)
+    unit = sd.unit_of("34", busiest)
     rows, _ = prov_cb.institution_rows(services, snap, unit, None, None)  # type: ignore[arg-type]
     own = snap.institutions.set_index(["institution_id", "series"])
     for r in rows[:10]:
         for code, (num, den) in r.cells.items():
-            key = sc.column_series(prov_cb.registry.get(code))[0]
+            key = sd.column_series(prov_cb.registry.get(code))[0]
             assert (num, den) == tuple(own.loc[(r.id, key), ["numerator", "denominator"]]), (r.id, code)
 
 
@@ -117,8 +117,8 @@ def test_institution_table_sorts_by_gap_and_flags_laggards(services: Services, s
     gaps = [int(x["cells"][5].replace(".", "")) for x in rows if x["cells"][5] != "—"]
     assert gaps == sorted(gaps, reverse=True)  # default: the largest gap on the focus target first
     assert all(x["links"][0] == f"/institution/{x['attrs']['data-id']}" for x in rows)
-    card = sc.scorecard(snap, "34")
-    unit = sc.unit_of("34", busiest)
+    card = sd.scorecard(snap, "34")
+    unit = sd.unit_of("34", busiest)
     data, _ = prov_cb.institution_rows(services, snap, unit, None, None)  # type: ignore[arg-type]
     codes = prov_cb.institution_codes(snap)
     expected = sum(1 for r in data for c in codes
@@ -133,7 +133,7 @@ def test_institution_table_sorts_by_gap_and_flags_laggards(services: Services, s
 
 
 def test_drag_shares_are_of_the_province_gap() -> None:
-    cell = sc.Cell(0.5, 5, 10, "off_track", sc.STATUS_MODE, "percent")
+    cell = sd.Cell(0.5, 5, 10, "off_track", sd.STATUS_MODE, "percent")
     rows = [InstitutionRow(1, "A", "Trường A", "college", "public", {}, {"T01": (1, 4)}),
             InstitutionRow(2, "B", "Trường B", "college", "public", {}, {"T01": (3, 4)})]
     block = prov_layout.drag_list(rows, "T01", cell, "vi")
@@ -190,10 +190,10 @@ def test_institution_profile_and_position(services: Services, snap: snapshots.Sn
     assert geo.province_by_code()[chosen["province_code"]].name in words
     assert geo.legacy_by_code()[chosen["legacy_province_code"]].name in words
     rows = inst_cb.position_rows(snap, int(chosen["id"]), chosen["province_code"])
-    card = sc.scorecard(snap, "34")
+    card = sd.scorecard(snap, "34")
     own = snap.institutions[snap.institutions["institution_id"] == chosen["id"]].set_index("series")
     for r in rows:
-        key = sc.column_series(prov_cb.registry.get(r.code))[0]
+        key = sd.column_series(prov_cb.registry.get(r.code))[0]
         if key in own.index:
             assert (r.numerator, r.denominator) == tuple(own.loc[key, ["numerator", "denominator"]])
         assert r.province == card.cells[chosen["province_code"]][r.code] and r.national == card.totals[r.code]

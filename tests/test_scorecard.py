@@ -15,6 +15,7 @@ import pytest
 from dash import dcc
 
 from callbacks import scorecard as sc
+from ioc_app import scorecard as sd
 from callbacks.page import PageContext
 from data_sources.engine import make_engine
 from geo import provinces as geo
@@ -92,7 +93,7 @@ def state(snap: snapshots.Snapshot, stale: bool = False) -> dict:
             "data_date": snap.run.data_date.isoformat(), "stale": stale}
 
 
-JUDGED = [ind for ind in registry.INDICATORS if sc.column_series(ind)[1] == sc.STATUS_MODE]
+JUDGED = [ind for ind in registry.INDICATORS if sd.column_series(ind)[1] == sd.STATUS_MODE]
 
 
 # --- the figures ----------------------------------------------------------------------------------
@@ -101,7 +102,7 @@ JUDGED = [ind for ind in registry.INDICATORS if sc.column_series(ind)[1] == sc.S
                                                         ("34", "college", None), ("63", None, "private")])
 def test_every_cell_equals_the_province_view(snap: snapshots.Snapshot, level: str, inst_type: str | None,
                                              ownership: str | None) -> None:
-    card = sc.build_scorecard(snap, level, inst_type, ownership)
+    card = sd.build_scorecard(snap, level, inst_type, ownership)
     assert len(card.units) == (34 if level == "34" else 63)
     for unit in card.units:
         scope = Scope(province34=unit.code, inst_type=inst_type, ownership=ownership) if level == "34" \
@@ -115,7 +116,7 @@ def test_every_cell_equals_the_province_view(snap: snapshots.Snapshot, level: st
             assert cell.status == view.headline.status, (unit, ind.code)
             assert (cell.status_year, cell.judged) == (view.headline.year, view.headline.judged)
     for ind in registry.INDICATORS:
-        if sc.column_series(ind)[1] == sc.INFO_MODE:
+        if sd.column_series(ind)[1] == sd.INFO_MODE:
             continue
         view = kpis.indicator_view(snap, ind, Scope(inst_type=inst_type, ownership=ownership))
         assert card.totals[ind.code].value == view.headline_series.last["value"], ind.code
@@ -137,15 +138,15 @@ def _independent_total(snap: snapshots.Snapshot, series: str, inst_type: str | N
                                                         ("34", "intermediate", "public")])
 def test_national_row_is_sum_of_numerators_over_sum_of_denominators(
         snap: snapshots.Snapshot, level: str, inst_type: str | None, ownership: str | None) -> None:
-    card = sc.scorecard(snap, level, inst_type, ownership)
+    card = sd.scorecard(snap, level, inst_type, ownership)
     averages_differ = False
     for ind in registry.INDICATORS:
-        series, mode = sc.column_series(ind)
+        series, mode = sd.column_series(ind)
         total = card.totals[ind.code]
         num, den = _independent_total(snap, series or ind.headline_series.key, inst_type, ownership)
         assert (total.numerator, total.denominator) == (num, den), ind.code
         assert total.value == (pytest.approx(num / den) if den else None), ind.code
-        if mode == sc.NATIONAL_MODE:
+        if mode == sd.NATIONAL_MODE:
             continue
         cells = card.column(ind.code)
         # The provinces shown add up to the nation: no cell is lost or counted twice.
@@ -158,18 +159,18 @@ def test_national_row_is_sum_of_numerators_over_sum_of_denominators(
 
 
 def test_national_only_targets_have_no_provincial_figures(snap: snapshots.Snapshot) -> None:
-    card = sc.scorecard(snap, "34")
+    card = sd.scorecard(snap, "34")
     for code in ("T05", "T07"):
-        assert sc.column_series(registry.get(code)) == (None, sc.NATIONAL_MODE)
-        assert all(c.value is None and c.mode == sc.NATIONAL_MODE for c in card.column(code))
+        assert sd.column_series(registry.get(code)) == (None, sd.NATIONAL_MODE)
+        assert all(c.value is None and c.mode == sd.NATIONAL_MODE for c in card.column(code))
         assert card.totals[code].status is not None
-    assert sc.column_series(registry.get("T10")) == ("map_completeness", sc.INFO_MODE)
+    assert sd.column_series(registry.get("T10")) == ("map_completeness", sd.INFO_MODE)
     assert all(c.status is None for c in card.column("T10"))
 
 
 def test_scorecard_is_cached_per_snapshot_and_filter(snap: snapshots.Snapshot) -> None:
-    assert sc.scorecard(snap, "34") is sc.scorecard(snap, "34")
-    assert sc.scorecard(snap, "34", "college") is not sc.scorecard(snap, "34")
+    assert sd.scorecard(snap, "34") is sd.scorecard(snap, "34")
+    assert sd.scorecard(snap, "34", "college") is not sd.scorecard(snap, "34")
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -188,7 +189,7 @@ def test_table_has_a_row_per_unit_and_follows_the_level(services: Services, snap
 
 
 def test_cells_show_value_and_status_word(services: Services, snap: snapshots.Snapshot) -> None:
-    card = sc.scorecard(snap, "34")
+    card = sd.scorecard(snap, "34")
     table = sc.update_table(services, state(snap), None, "", "vi")
     first = body_rows(table)[0]
     cell = card.cells[first["attrs"]["data-code"]]["T01"]
@@ -200,7 +201,7 @@ def test_cells_show_value_and_status_word(services: Services, snap: snapshots.Sn
 
 @pytest.mark.parametrize("column", ["T01", "T06", "T08"])
 def test_sorting_by_a_target(services: Services, snap: snapshots.Snapshot, column: str) -> None:
-    card = sc.scorecard(snap, "34")
+    card = sd.scorecard(snap, "34")
     for desc in (False, True):
         table = sc.update_table(services, state(snap), None, f"?sort={column}&desc={int(desc)}", "en")
         codes = [r["attrs"]["data-code"] for r in body_rows(table)]
@@ -211,17 +212,17 @@ def test_sorting_by_a_target(services: Services, snap: snapshots.Snapshot, colum
 
 
 def test_sort_links_reverse_the_order_and_junk_is_ignored(services: Services, snap: snapshots.Snapshot) -> None:
-    assert sc.parse_sort("?sort=T03&desc=1") == ("T03", True)
-    assert sc.parse_sort("?sort=DROP TABLE&desc=1") == ("code", False)
-    assert sc.parse_sort(None) == ("code", False)
+    assert sd.parse_sort("?sort=T03&desc=1") == ("T03", True)
+    assert sd.parse_sort("?sort=DROP TABLE&desc=1") == ("code", False)
+    assert sd.parse_sort(None) == ("code", False)
     html = markdown_html(sc.update_table(services, state(snap), None, "?sort=T03&desc=0", "vi"))
     assert 'href="/scorecard?sort=T03&amp;desc=1"' in html  # the active column's link reverses it
     assert 'href="/scorecard?sort=T04&amp;desc=0"' in html
 
 
 def test_names_sort_in_vietnamese_alphabetical_order(snap: snapshots.Snapshot) -> None:
-    card = sc.scorecard(snap, "63")
-    names = [u.name for u in sc.sort_units(card, "name", False)]
+    card = sd.scorecard(snap, "63")
+    names = [u.name for u in sd.sort_units(card, "name", False)]
     assert names.index("Cà Mau") < names.index("Đà Nẵng") < names.index("Gia Lai")  # Đ right after D, not after Y
     assert names.index("An Giang") < names.index("Bà Rịa - Vũng Tàu") < names.index("Cà Mau")
 
@@ -230,12 +231,12 @@ def test_filters_come_from_the_selection(services: Services, snap: snapshots.Sna
     table = sc.update_table(services, state(snap), {"level": "34", "type": "college", "ownership": "public"}, "", "vi")
     words = " ".join(texts(table))
     assert "Trường cao đẳng" in words and "Công lập" in words
-    card = sc.scorecard(snap, "34", "college", "public")
+    card = sd.scorecard(snap, "34", "college", "public")
     first = body_rows(table)[0]
     cell = card.cells[first["attrs"]["data-code"]]["T01"]
     if cell.value is not None:
         assert layout.value_text(cell.value, "percent", "vi") in first["cells"][2]
-    assert sc.clean_filters({"level": "99", "type": "university", "ownership": "x"}) == ("34", None, None)
+    assert sd.clean_filters({"level": "99", "type": "university", "ownership": "x"}) == ("34", None, None)
 
 
 def test_controls_write_the_selection() -> None:
@@ -282,8 +283,8 @@ def test_csv_export_has_vietnamese_headers_and_the_national_row(services: Servic
     assert "T01 NG, CBQL có năng lực số – giá trị (%)" in frame.columns
     assert len(frame) == 35 and frame.iloc[-1]["Tỉnh, thành phố"] == "Toàn quốc"
     names = list(frame["Tỉnh, thành phố"][:-1])
-    assert names == [u.name for u in sc.sort_units(sc.scorecard(snap, "34"), "name", False)]
-    card = sc.scorecard(snap, "34")
+    assert names == [u.name for u in sd.sort_units(sd.scorecard(snap, "34"), "name", False)]
+    card = sd.scorecard(snap, "34")
     total = card.totals["T01"]
     assert frame.iloc[-1]["T01 NG, CBQL có năng lực số – tử số"] == total.numerator
     assert frame.iloc[-1]["T01 NG, CBQL có năng lực số – giá trị (%)"] == pytest.approx(round(total.value * 100, 1))
@@ -299,11 +300,11 @@ def test_excel_export_in_english(services: Services, snap: snapshots.Snapshot) -
 
 
 def test_exports_are_formula_safe() -> None:
-    cell = Cell(0.5, 1, 2, "on_track", sc.STATUS_MODE, "percent", 2030, 0.5, False)
-    nat = Cell(None, 0, 0, None, sc.NATIONAL_MODE, "milestone")
-    cells = {ind.code: (nat if sc.column_series(ind)[1] == sc.NATIONAL_MODE else cell) for ind in registry.INDICATORS}
+    cell = Cell(0.5, 1, 2, "on_track", sd.STATUS_MODE, "percent", 2030, 0.5, False)
+    nat = Cell(None, 0, 0, None, sd.NATIONAL_MODE, "milestone")
+    cells = {ind.code: (nat if sd.column_series(ind)[1] == sd.NATIONAL_MODE else cell) for ind in registry.INDICATORS}
     unit = Unit("01", "=HYPERLINK(\"http://x\")", "34")
-    card = sc.Scorecard("34", None, None, dt.date(2026, 11, 15), (unit,), {"01": cells}, cells)
+    card = sd.Scorecard("34", None, None, dt.date(2026, 11, 15), (unit,), {"01": cells}, cells)
     frame, headers = layout.export_frame(card, [unit], "vi")
     text = csv_bytes(frame, headers).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
@@ -325,7 +326,7 @@ def test_cache_does_not_mix_two_databases(tmp_path: Any, snap: snapshots.Snapsho
     assert snapshots.refresh(vet, ioc).status == "ok"
     tiny = snapshots.current(ioc)
     assert tiny is not None
-    a, b = sc.scorecard(tiny, "34"), sc.scorecard(snap, "34")
+    a, b = sd.scorecard(tiny, "34"), sd.scorecard(snap, "34")
     assert a.as_of == tiny_vet_db.DATA_DATE and b.as_of == snap.run.data_date
     assert a.totals["T01"].denominator != b.totals["T01"].denominator
     vet.dispose()
