@@ -20,11 +20,8 @@ from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.orm import Session
 
 from data_sources.queries import data_date as read_data_date
-from data_sources.schema import Institution
+from data_sources.schema import INSTITUTION_TYPES, OWNERSHIPS, Institution
 from geo import provinces as geo_provinces
-
-INSTITUTION_TYPES = ("college", "intermediate", "centre")
-OWNERSHIPS = ("public", "private", "foreign")
 # Coordinates to 5 decimals (about a metre): more digits only add bytes.
 COORD_DECIMALS = 5
 

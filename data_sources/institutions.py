@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from data_sources.queries import data_date
 from data_sources.schema import Institution
-
-if TYPE_CHECKING:  # data_sources must not import the app package at run time (circular import)
-    from ioc_app.indicators.scopes import Scope
+from data_sources.scope import Scope
 
 PROFILE_COLUMNS = (
     "id", "code", "name", "type", "ownership", "province_code", "legacy_province_code", "address",

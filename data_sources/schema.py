@@ -33,6 +33,11 @@ class Ownership(str, enum.Enum):
     FOREIGN = "foreign"  # có vốn đầu tư nước ngoài
 
 
+# The codes as plain strings, in display order: every filter and breakdown lists them from here.
+INSTITUTION_TYPES: tuple[str, ...] = tuple(t.value for t in InstitutionType)
+OWNERSHIPS: tuple[str, ...] = tuple(o.value for o in Ownership)
+
+
 class StaffRole(str, enum.Enum):
     TEACHER = "teacher"  # nhà giáo
     MANAGER = "manager"  # cán bộ quản lý
