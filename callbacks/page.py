@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ioc_app.selection import DEFAULT_SELECTION, normalise_selection  # noqa: F401 - pages import them from here
+from ioc_app.selection import DEFAULT_SELECTION
 from ioc_app.services import Services
+
 
 @dataclass(frozen=True)
 class PageContext:

@@ -14,56 +14,36 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import parse_qsl
 
-import pandas as pd
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from ioc_app import scorecard as sd
-from callbacks.page import PageContext, normalise_selection
-from data_sources.institutions import institutions_in
+from callbacks.guard import guarded
+from callbacks.page import PageContext
 from geo import provinces as geo
 from ioc_app import snapshots
 from ioc_app.exports import download
 from ioc_app.i18n import normalise_language, t
-from ioc_app.indicators import registry
-from ioc_app.indicators.scopes import Scope
+from ioc_app.province_view import (
+    Unit,
+    clean_focus,
+    institution_codes,
+    institution_rows,
+    parse_inst_sort,
+    parse_unit,
+    province_targets,
+    sort_institutions,
+    unit_from_store,
+)
+from ioc_app.selection import Selection
 from ioc_app.services import Services
-from ioc_app.snapshots import Snapshot
 from layouts import province as view
 from layouts import scorecard as scorecard_view
 from layouts.ids import Shell
-from layouts.province import InstitutionRow, ProvIds, TargetRow
-from layouts.scorecard import Unit, vi_sort_key
+from layouts.province import ProvIds
 
 PATH = "province"
 NAV_KEY = None
 log = logging.getLogger(__name__)
-
-DEFAULT_FOCUS = "T01"
-INSTITUTION_SORTS = ("name", "type", "ownership", "done", "short", "share")
-
-
-def parse_unit(args: list[str]) -> Unit | None:
-    """``["79"]`` -> current unit 79; ``["63-79"]`` -> legacy unit 79; anything else -> None."""
-    if not args:
-        return None
-    raw = args[0].strip()
-    if raw.startswith("63-"):
-        return sd.unit_of("63", raw[3:])
-    return sd.unit_of("34", raw)
-
-
-def unit_from_store(data: Any) -> Unit | None:
-    if not isinstance(data, dict):
-        return None
-    return sd.unit_of(str(data.get("level")), str(data.get("code")))
-
-
-def unit_scope(unit: Unit, inst_type: str | None = None, ownership: str | None = None) -> Scope:
-    if unit.level == "63":
-        return Scope(province63=unit.code, inst_type=inst_type, ownership=ownership)
-    return Scope(province34=unit.code, inst_type=inst_type, ownership=ownership)
 
 
 def subtitle(unit: Unit, lang: str) -> str:
@@ -73,80 +53,6 @@ def subtitle(unit: Unit, lang: str) -> str:
     p = geo.province_by_code()[unit.code]
     names = [geo.legacy_by_code()[c].name for c in p.merged_from]
     return view.subtitle_34(p.kind, names, lang)
-
-
-def target_rows(card: sd.Scorecard, unit: Unit) -> list[TargetRow]:
-    """The unit's cell on each target, the national cell, and its rank (1 = highest value) among the units."""
-    rows = []
-    for ind in registry.INDICATORS:
-        mine = card.cells[unit.code][ind.code]
-        values = [c.value for c in card.column(ind.code) if c.value is not None]
-        rank = None if mine.value is None else 1 + sum(v > mine.value + 1e-12 for v in values)
-        rows.append(TargetRow(ind.code, mine, card.totals[ind.code], rank, len(values)))
-    return rows
-
-
-def institution_codes(snapshot: Snapshot) -> list[str]:
-    """Targets with a figure per institution (the series each scorecard column shows), in registry order."""
-    present = set(snapshot.institutions["series"].unique())
-    return [ind.code for ind in registry.INDICATORS if sd.column_series(ind)[0] in present]
-
-
-def institution_rows(services: Services, snapshot: Snapshot, unit: Unit, inst_type: str | None,
-                     ownership: str | None) -> tuple[list[InstitutionRow], int]:
-    """Open institutions of the scope with their own figures; and how many closed ones were left out."""
-    frame = institutions_in(services.vet_engine, unit_scope(unit, inst_type, ownership))
-    if frame.empty:
-        return [], 0
-    open_ = frame[frame["is_open"]]
-    as_of = snapshot.run.data_date
-    codes = institution_codes(snapshot)
-    series_code = {sd.column_series(registry.get(c))[0]: c for c in codes}
-    per = snapshot.institutions
-    per = per[per["institution_id"].isin(open_["id"]) & per["series"].isin(series_code)]
-    cells: dict[int, dict[str, tuple[int, int]]] = {}
-    for series, iid, num, den in per[["series", "institution_id", "numerator", "denominator"]].itertuples(index=False):
-        cells.setdefault(int(iid), {})[series_code[series]] = (int(num), int(den))
-
-    def on(d: Any) -> bool:
-        return d is not None and not pd.isna(d) and d <= as_of
-
-    rows = [
-        InstitutionRow(
-            id=int(r.id), code=r.code, name=r.name, type=r.type, ownership=r.ownership,
-            flags={"infra": on(r.digital_infrastructure_on), "connected": on(r.platform_connected_on),
-                   "digital_school": on(r.digital_school_on), "high_quality": on(r.high_quality_on)},
-            cells=cells.get(int(r.id), {}),
-        )
-        for r in open_.itertuples(index=False)
-    ]
-    return rows, int(len(frame) - len(open_))
-
-
-def sort_institutions(rows: list[InstitutionRow], focus: str, col: str, desc: bool) -> list[InstitutionRow]:
-    """Sorted by a column; missing figures always last, ties by name."""
-    if col == "name":
-        return sorted(rows, key=lambda r: vi_sort_key(r.name), reverse=desc)
-    if col in ("type", "ownership"):
-        return sorted(rows, key=lambda r: (getattr(r, col), vi_sort_key(r.name)), reverse=desc)
-
-    def metric(r: InstitutionRow) -> float | None:
-        if col in ("short", "share"):
-            return r.shortfall(focus)
-        if col == "done":
-            return r.value(focus)
-        return r.value(col)
-
-    known = [r for r in rows if metric(r) is not None]
-    known.sort(key=lambda r: vi_sort_key(r.name))
-    known.sort(key=lambda r: metric(r), reverse=desc)  # stable: ties keep the name order
-    return known + [r for r in rows if metric(r) is None]
-
-
-def clean_focus(focus: str | None, codes: list[str]) -> str:
-    if focus in codes:
-        return focus  # type: ignore[return-value]
-    return DEFAULT_FOCUS if DEFAULT_FOCUS in codes else (codes[0] if codes else DEFAULT_FOCUS)
 
 
 def filter_labels(inst_type: str | None, ownership: str | None, lang: str) -> list[str]:
@@ -177,19 +83,9 @@ def update_targets(services: Services, state: dict | None, selection: dict | Non
         return view.unknown_province(lang)
     if snap is None:
         return scorecard_view.no_snapshot(lang)
-    _level, inst_type, ownership = sd.clean_filters(selection)
-    card = sd.scorecard(snap, unit.level, inst_type, ownership)
-    return view.targets_table(target_rows(card, unit), lang, bool(state and state.get("stale")),
-                              filter_labels(inst_type, ownership, lang))
-
-
-def parse_inst_sort(search: str | None, codes: list[str]) -> tuple[str, bool]:
-    """``?sort=T06&desc=0`` -> ("T06", False); default: the largest gap on the focus target first."""
-    query = dict(parse_qsl((search or "").lstrip("?")))
-    col = query.get("sort")
-    if col in INSTITUTION_SORTS or col in codes:
-        return col, query.get("desc", "1") in ("1", "true")  # type: ignore[return-value]
-    return "short", True
+    inst_type, ownership = Selection.from_store(selection).filters
+    _card, rows = province_targets(snap, unit, inst_type, ownership)
+    return view.targets_table(rows, lang, bool(state and state.get("stale")), filter_labels(inst_type, ownership, lang))
 
 
 def update_institutions(services: Services, state: dict | None, selection: dict | None, focus: str | None,
@@ -199,8 +95,8 @@ def update_institutions(services: Services, state: dict | None, selection: dict 
     snap = snapshots.current(services.ioc_engine)
     if unit is None or snap is None:
         return None, None
-    _level, inst_type, ownership = sd.clean_filters(selection)
-    card = sd.scorecard(snap, unit.level, inst_type, ownership)
+    inst_type, ownership = Selection.from_store(selection).filters
+    card, _rows = province_targets(snap, unit, inst_type, ownership)
     codes = institution_codes(snap)
     focus = clean_focus(focus, codes)
     rows, closed = institution_rows(services, snap, unit, inst_type, ownership)
@@ -220,11 +116,10 @@ def select_on_visit(pathname: str | None, selection: dict | None) -> Any:
     unit = parse_unit(parts[1:])
     if unit is None:
         return no_update
-    sel = normalise_selection(selection)
-    if sel["province"] == unit.code and sel["level"] == unit.level:
+    sel = Selection.from_store(selection)
+    if sel.province == unit.code and sel.level == unit.level:
         return no_update
-    sel.update(level=unit.level, province=unit.code)
-    return sel
+    return sel.with_province(unit.code, unit.level).to_store()
 
 
 def export(services: Services, which: str, fmt: str, selection: dict | None, focus: str | None,
@@ -235,12 +130,12 @@ def export(services: Services, which: str, fmt: str, selection: dict | None, foc
     snap = snapshots.current(services.ioc_engine)
     if unit is None or snap is None:
         return no_update
-    _level, inst_type, ownership = sd.clean_filters(selection)
+    inst_type, ownership = Selection.from_store(selection).filters
     stamp = snap.run.data_date.isoformat()
     slug = unit.code if unit.level == "34" else f"63-{unit.code}"
     if which == "targets":
-        card = sd.scorecard(snap, unit.level, inst_type, ownership)
-        frame, headers = view.targets_export(unit, target_rows(card, unit), lang)
+        _card, rows = province_targets(snap, unit, inst_type, ownership)
+        frame, headers = view.targets_export(unit, rows, lang)
         stem = f"{'chi-tieu-tinh' if lang == 'vi' else 'province-targets'}-{slug}-{stamp}"
     else:
         codes = institution_codes(snap)
@@ -265,7 +160,8 @@ def register(app: Dash, services: Services) -> None:
         Input(Shell.SELECTION, "data"),
         State(ProvIds.UNIT, "data"),
         State(Shell.LANG, "data"),
-    )(lambda state, selection, unit, lang: update_targets(services, state, selection, unit, lang))
+    )(guarded("province targets", 1)(lambda state, selection, unit, lang: update_targets(services, state, selection,
+                                                                                         unit, lang)))
     app.callback(
         Output(ProvIds.INSTITUTIONS, "children"),
         Output(ProvIds.DRAG, "children"),
@@ -275,8 +171,8 @@ def register(app: Dash, services: Services) -> None:
         Input(Shell.URL, "search"),
         State(ProvIds.UNIT, "data"),
         State(Shell.LANG, "data"),
-    )(lambda state, selection, focus, search, unit, lang: update_institutions(
-        services, state, selection, focus, search, unit, lang))
+    )(guarded("province institutions", 2)(lambda state, selection, focus, search, unit, lang: update_institutions(
+        services, state, selection, focus, search, unit, lang)))
     app.callback(
         Output(Shell.SELECTION, "data", allow_duplicate=True),
         Input(Shell.URL, "pathname"),

@@ -12,12 +12,13 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from callbacks.page import PageContext, normalise_selection
+from callbacks.guard import guarded
+from callbacks.page import PageContext
 from ioc_app import snapshots
 from ioc_app.exports import download
 from ioc_app.i18n import normalise_language
-from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS
 from ioc_app.scorecard import clean_filters, parse_sort, scorecard, sort_units
+from ioc_app.selection import Selection
 from ioc_app.services import Services
 from layouts import scorecard as view
 from layouts.ids import Shell
@@ -46,20 +47,14 @@ def update_table(services: Services, state: dict | None, selection: dict | None,
     level, inst_type, ownership = clean_filters(selection)
     card = scorecard(snap, level, inst_type, ownership)
     col, desc = parse_sort(search)
-    selected = normalise_selection(selection).get("province")
+    selected = Selection.from_store(selection).province
     stale = bool(state and state.get("stale"))
     return view.scorecard_table(card, sort_units(card, col, desc), lang, col, desc, selected, stale)
 
 
 def write_filters(level: str | None, inst_type: str | None, ownership: str | None, selection: dict | None) -> dict:
-    """The controls written into the shared selection (a change of level drops the selected province)."""
-    sel = normalise_selection(selection)
-    new_level = level if level in ("34", "63") else "34"
-    if new_level != sel["level"]:
-        sel["province"] = None
-    sel.update(level=new_level, type=inst_type if inst_type in INSTITUTION_TYPES else None,
-               ownership=ownership if ownership in OWNERSHIPS else None)
-    return sel
+    """The controls written into the shared selection (a change of level maps the province as every page does)."""
+    return Selection.from_store(selection).with_level(level).with_filters(inst_type, ownership).to_store()
 
 
 def export(services: Services, fmt: str, selection: dict | None, search: str | None, lang: str | None) -> Any:
@@ -83,7 +78,8 @@ def register(app: Dash, services: Services) -> None:
         Input(Shell.SELECTION, "data"),
         Input(Shell.URL, "search"),
         State(Shell.LANG, "data"),
-    )(lambda state, selection, search, lang: update_table(services, state, selection, search, lang))
+    )(guarded("scorecard", 1)(lambda state, selection, search, lang: update_table(services, state, selection, search,
+                                                                                  lang)))
     app.callback(
         Output(Shell.SELECTION, "data", allow_duplicate=True),
         Input(ScoreIds.LEVEL, "value"),

@@ -9,9 +9,10 @@ from urllib.parse import parse_qsl
 
 from dash import Dash, Input, Output, State, no_update
 
-from callbacks.page import PageContext, normalise_selection
+from callbacks.page import PageContext
 from ioc_app.freshness import snapshot_state
 from ioc_app.i18n import normalise_language, t
+from ioc_app.selection import normalise_selection
 from ioc_app.services import Services
 from layouts import shell as shell_layout
 from layouts.ids import Shell

@@ -9,8 +9,8 @@ from dash import Dash
 from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
 from ioc_app import api, geo_api, health
-from ioc_app.settings import PROJECT_ROOT, Settings
 from ioc_app.services import Services
+from ioc_app.settings import PROJECT_ROOT, Settings
 from layouts.shell import shell
 
 # Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).

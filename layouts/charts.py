@@ -10,16 +10,21 @@ No geo traces: they would fetch from a CDN.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
+from ioc_app.target_data import PRIMARY as PRIMARY_ROLE
+from ioc_app.target_data import SECONDARY as SECONDARY_ROLE
+from ioc_app.target_data import SUPPORTING as SUPPORTING_ROLE
+from ioc_app.target_data import TrajectoryChart
 from layouts.components import STATUS_STYLE, status_word
 
 Figure = dict[str, Any]
 
 PRIMARY = "#0b4f8a"
 SECONDARY = "#009E73"  # Okabe-Ito bluish green: a second population (T08's colleges and intermediate schools)
+SUPPORTING = "#CC79A7"  # Okabe-Ito reddish purple: an informative series, not judged
+LINE_COLOURS = {PRIMARY_ROLE: PRIMARY, SECONDARY_ROLE: SECONDARY, SUPPORTING_ROLE: SUPPORTING}
 PATH_COLOUR = "#5b6675"
 TARGET_COLOUR = "#b3261e"
 GRID = "#e3e7ed"
@@ -122,44 +127,6 @@ def sparkline(dates: list[dt.date], values: list[float | None], lang: str, targe
     }
 
 
-@dataclass(frozen=True)
-class Line:
-    """One series' trajectory on the target chart."""
-
-    name: str
-    dates: list[dt.date]
-    values: list[float | None]
-    colour: str = PRIMARY
-
-
-@dataclass(frozen=True)
-class TargetMark:
-    """A deadline's target and the straight path to it from the December 2021 baseline."""
-
-    year: int
-    deadline: dt.date
-    value: float
-    baseline_date: dt.date | None = None
-    baseline_value: float | None = None
-
-
-@dataclass(frozen=True)
-class Fan:
-    """The projection: centre line and 95% band from the last known value to the deadline."""
-
-    dates: list[dt.date]
-    centre: list[float]
-    low: list[float]
-    high: list[float]
-
-
-@dataclass(frozen=True)
-class TrajectoryChart:
-    lines: list[Line]
-    targets: list[TargetMark] = field(default_factory=list)
-    fan: Fan | None = None
-
-
 def trajectory_figure(chart: TrajectoryChart, lang: str, height: int = 400) -> Figure:
     """Trajectory against the straight path to each target, with the projection fan to 2030."""
     if not any(v is not None for line in chart.lines for v in line.values):
@@ -189,7 +156,7 @@ def trajectory_figure(chart: TrajectoryChart, lang: str, height: int = 400) -> F
                      "hovertemplate": f"{label}: %{{y:.0%}}<extra></extra>"})
     for line in chart.lines:
         data.append({"type": "scatter", "mode": "lines", "x": [_iso(d) for d in line.dates], "y": line.values,
-                     "name": line.name, "line": {"color": line.colour, "width": 3.5},
+                     "name": line.name, "line": {"color": LINE_COLOURS.get(line.role, PRIMARY), "width": 3.5},
                      "hovertemplate": "%{y:.1%}<extra></extra>"})
     return {
         "data": data,

@@ -7,7 +7,6 @@ The filter bar is shared with the target pages (same IDs, one set of callbacks).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +19,7 @@ from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS, Scope
 from ioc_app.indicators.status import Assessment
 from ioc_app.kpis import IndicatorView
+from ioc_app.overview import Freshness, NetworkCounts, PanelData
 from layouts import charts
 from layouts.components import STATUS_STYLE, status_badge, status_word, value_text
 
@@ -104,43 +104,6 @@ add_texts({
     "export.gain": ("Mức tăng cần đạt mỗi năm (điểm %)", "Gain needed per year (pp)"),
     "export.data_date": ("Dữ liệu tính đến", "Data as of"),
 })
-
-
-# --- data handed over by the callbacks ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class NetworkCounts:
-    """The network at a glance in a scope, at the data date (from the snapshot's denominators)."""
-
-    data_date: dt.date
-    by_type: dict[str, int] = field(default_factory=dict)
-    by_ownership: dict[str, int] = field(default_factory=dict)
-    staff: int = 0
-    programmes: int = 0
-    learner_records: int = 0
-
-    @property
-    def institutions(self) -> int:
-        return sum(self.by_type.values())
-
-
-@dataclass(frozen=True)
-class PanelData:
-    """One target's panel: its view in the scope (national for national-level targets)."""
-
-    view: IndicatorView
-    national_only: bool = False  # shown for the whole country whatever the filters
-    supporting: dict[str, Any] | None = None  # T10: map completeness {"numerator", "denominator", "value"}
-    spark_dates: list[dt.date] = field(default_factory=list)
-    spark_values: list[float | None] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Freshness:
-    snapshot_id: int | None
-    data_date: dt.date | None
-    refreshed_at: dt.datetime | None  # UTC
-    stale: bool = False
 
 
 # --- small helpers --------------------------------------------------------------------------------

@@ -19,3 +19,6 @@ class Shell(StrEnum):
     SNAPSHOT = "shell-snapshot"
     INTERVAL = "shell-interval"
     FRESHNESS = "shell-freshness"
+    # "Data temporarily unavailable": shown by any update callback that failed, while its last good
+    # content stays on screen; hidden again by the next one that succeeds.
+    NOTICE = "shell-notice"

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from dash import dcc, html
 
-from data_sources.institutions import InstitutionProfile
 from ioc_app.i18n import add_texts, fmt_date, fmt_number, t
 from ioc_app.indicators import registry
-from layouts.scorecard import Cell, esc, html_block, short_name, stale_marker, tag
+from ioc_app.province_view import InstitutionProfile, PositionRow
 from layouts.components import value_text
+from layouts.scorecard import esc, html_block, short_name, stale_marker, tag
 
 add_texts({
     "inst.unknown": ("Không tìm thấy cơ sở GDNN này.", "There is no VET institution with this id."),
@@ -64,19 +63,6 @@ add_texts({
 class InstIds(StrEnum):
     ID = "inst-id"
     POSITION = "inst-position"
-
-
-@dataclass(frozen=True)
-class PositionRow:
-    code: str
-    numerator: int
-    denominator: int
-    province: Cell
-    national: Cell
-
-    @property
-    def value(self) -> float | None:
-        return self.numerator / self.denominator if self.denominator else None
 
 
 def unknown_institution(lang: str) -> html.Div:

@@ -1,7 +1,8 @@
 """The digital map of the VET institution network (target T10 of Decision 2222).
 
-Pure builders: from a snapshot (already in memory) and the user's choices to the small dicts the
-browser styles the map with (``hideout``), and from those to components. No queries, no I/O.
+Pure builders: from the page's values (``ioc_app.map_data.MapModel``, figures from the one
+per-province computation) to the small dicts the browser styles the map with (``hideout``), and
+from those to components. No queries, no I/O, no computation of figures.
 
 Geometry never passes through here: the map loads it from ``/api/v1/geo/provinces`` and
 ``/api/v1/institutions`` (ioc_app/geo_api.py) and the browser keeps it; a change of indicator,
@@ -10,31 +11,25 @@ date or filter only sends a new ``hideout`` of a few kilobytes.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 import dash_leaflet as dl
-import numpy as np
 from dash import dcc, html
 
 from geo import provinces as geo_provinces
-from geo.boundaries import expected_codes
 from ioc_app.i18n import add_texts, fmt_date, fmt_number, fmt_percent, t
-from ioc_app.indicators import registry, status
-from ioc_app.indicators.registry import Indicator, Series
-from ioc_app.snapshots import Snapshot
+from ioc_app.indicators import registry
+from ioc_app.indicators.registry import Indicator
+from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS
+from ioc_app.map_data import MapModel, ProvinceFigure
+from ioc_app.selection import Selection
 from layouts.components import STATUS_STYLE, status_badge, status_word
 
 PROVINCES_URL = "/api/v1/geo/provinces"
 INSTITUTIONS_URL = "/api/v1/institutions"
-DEFAULT_INDICATOR = "T06"
 # Initial view: the mainland and both archipelagos (Hoàng Sa ~16.5°N 112°E, Trường Sa ~8-11.5°N 112-116°E).
 # A little more to the west than Vietnam's westernmost point, so the legend (bottom left) stays clear of Cà Mau.
 INITIAL_BOUNDS = [[7.5, 99.8], [23.5, 117.5]]
@@ -55,8 +50,6 @@ EPS = 1e-9
 # Institution points: colour AND size differ by type (Okabe-Ito hues, dark outline).
 TYPE_COLOURS = {"college": "#D55E00", "intermediate": "#CC79A7", "centre": "#FFFFFF"}
 TYPE_RADIUS = {"college": 7, "intermediate": 6, "centre": 4.5}
-INSTITUTION_TYPES = ("college", "intermediate", "centre")
-OWNERSHIPS = ("public", "private", "foreign")
 
 
 class MapIds(StrEnum):
@@ -140,196 +133,19 @@ add_texts({
 })
 
 
-# --- which series a map shows -------------------------------------------------------------
-
-
-def map_series(indicator: Indicator) -> Series | None:
-    """The series coloured on the map, or None when the indicator has no provincial figures.
-
-    T10's own series are national milestones; its supporting ``map_completeness`` series is
-    provincial. T05 and T07 are national only.
-    """
-    if indicator.code == "T10":
-        return indicator.series_by_key("map_completeness")
-    headline = indicator.headline_series
-    return None if headline.national_only else headline
-
-
-def mappable_codes() -> list[str]:
-    return [ind.code for ind in registry.INDICATORS if map_series(ind) is not None]
+# --- presentation of the figures ----------------------------------------------------------
 
 
 def indicator_options(lang: str) -> list[dict[str, Any]]:
     """T01–T12 for the dropdown; national-only ones disabled and marked."""
     out = []
     for ind in registry.INDICATORS:
-        series = map_series(ind)
         label = f"{ind.code} · {ind.name(lang)}"
-        if series is None:
+        if ind.provincial is None:
             label += f" ({t('map.national_only', lang)})"
-        elif ind.code == "T10":
+        elif not ind.provincially_judged:
             label += f" ({t('map.t10_series', lang)})"
-        out.append({"label": label, "value": ind.code, "disabled": series is None})
-    return out
-
-
-# --- per-province figures ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProvinceFigure:
-    code: str
-    name: str
-    value: float | None
-    numerator: int
-    denominator: int
-    statuses: tuple[str, ...]  # one per target of the indicator (empty for a supporting series)
-
-
-def _unit_codes(level: str) -> dict[str, str]:
-    return expected_codes(level)
-
-
-@dataclass(frozen=True)
-class _CellIndex:
-    """A series' cells as integer positions (legacy province, period end) and plain arrays."""
-
-    legacy: np.ndarray  # position in the 63 legacy codes, -1 if none (national records)
-    period: np.ndarray  # position in snapshot.period_ends
-    inst_type: np.ndarray
-    ownership: np.ndarray
-    numerator: np.ndarray
-    denominator: np.ndarray
-
-
-_LEGACY_CODES = tuple(p.code for p in geo_provinces.legacy_provinces())
-
-
-class SnapshotMemo:
-    """Values derived from a snapshot, kept while that snapshot is current.
-
-    Keyed by the snapshot's id (never by the object, so an old snapshot is not kept alive);
-    a newer snapshot drops the older entries, and each snapshot keeps its ``size`` most recent.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._run: int | None = None
-        self._items: OrderedDict[tuple, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, snapshot: Snapshot, key: tuple, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if self._run != snapshot.run.id:
-                self._run, self._items = snapshot.run.id, OrderedDict()
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = compute()  # outside the lock: two threads may compute the same value once each
-        with self._lock:
-            if self._run == snapshot.run.id:
-                self._items[key] = value
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
-        return value
-
-
-_CELLS = SnapshotMemo(64)
-_FIGURES = SnapshotMemo(512)
-
-
-def _cell_index(snapshot: Snapshot, series_key: str) -> _CellIndex:
-    return _CELLS.get(snapshot, (series_key,), lambda: _build_cell_index(snapshot, series_key))
-
-
-def _build_cell_index(snapshot: Snapshot, series_key: str) -> _CellIndex:
-    cells = snapshot.cells(series_key)
-    legacy = {c: i for i, c in enumerate(_LEGACY_CODES)}
-    period = {d: i for i, d in enumerate(snapshot.period_ends)}
-    return _CellIndex(
-        legacy=np.array([legacy.get(c, -1) for c in cells["province63"]], dtype=np.int64),
-        period=np.array([period.get(d, -1) for d in cells["period_end"]], dtype=np.int64),
-        inst_type=cells["inst_type"].to_numpy(dtype=object),
-        ownership=cells["ownership"].to_numpy(dtype=object),
-        numerator=cells["numerator"].to_numpy(dtype=np.int64),
-        denominator=cells["denominator"].to_numpy(dtype=np.int64),
-    )
-
-
-def province_arrays(snapshot: Snapshot, series_key: str, level: str, inst_type: str | None = None,
-                    ownership: str | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Codes of ``level`` and their numerators and denominators, shape (codes, snapshot period ends).
-
-    The same sums as ``snapshot.trajectory(series, Scope(province34=code, ...))`` for every code at
-    once: one pass over the series' cells instead of 34 or 63 rollups.
-    """
-    codes = list(_unit_codes(level))
-    num = np.zeros((len(codes), len(snapshot.period_ends)), dtype=np.int64)
-    den = np.zeros_like(num)
-    cells = _cell_index(snapshot, series_key)
-    if level == "34":
-        position = {c: i for i, c in enumerate(codes)}
-        to_unit = np.array([position[p.code34] for p in geo_provinces.legacy_provinces()], dtype=np.int64)
-    else:
-        to_unit = np.arange(len(_LEGACY_CODES), dtype=np.int64)
-    ok = (cells.legacy >= 0) & (cells.period >= 0)
-    if inst_type:
-        ok &= cells.inst_type == inst_type
-    if ownership:
-        ok &= cells.ownership == ownership
-    index = (to_unit[cells.legacy[ok]], cells.period[ok])
-    np.add.at(num, index, cells.numerator[ok])
-    np.add.at(den, index, cells.denominator[ok])
-    return codes, num, den
-
-
-def _shares(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den != 0, num / np.where(den != 0, den, 1), np.nan)
-
-
-def province_figures(snapshot: Snapshot, indicator_code: str, level: str, as_of: dt.date,
-                     inst_type: str | None = None, ownership: str | None = None) -> dict[str, ProvinceFigure]:
-    """Value at ``as_of`` and status against each target, per province of ``level``.
-
-    Equal to ``kpis.indicator_view(snapshot, indicator, Scope(province34=code, ...), as_of)`` for each
-    code (the API's figures), computed in one pass. Remembered per snapshot: a snapshot never changes.
-    """
-    key = (indicator_code, level, as_of, inst_type, ownership)
-    return _FIGURES.get(snapshot, key, lambda: compute_province_figures(snapshot, *key))
-
-
-def compute_province_figures(snapshot: Snapshot, indicator_code: str, level: str, as_of: dt.date,
-                             inst_type: str | None = None, ownership: str | None = None) -> dict[str, ProvinceFigure]:
-    """:func:`province_figures` without the memo."""
-    indicator = registry.get(indicator_code)
-    shown = map_series(indicator)
-    names = _unit_codes(level)
-    if shown is None:
-        return {}
-    judged = shown.key in {tg.series for tg in indicator.targets}
-    keys = {shown.key} | ({tg.series for tg in indicator.targets} if judged else set())
-    arrays = {k: province_arrays(snapshot, k, level, inst_type, ownership) for k in keys}
-    known = bisect.bisect_right(snapshot.period_ends, as_of)  # period ends up to as_of
-    ends = snapshot.period_ends[:known]
-    codes, num, den = arrays[shown.key]
-    values = {k: _shares(n, d) for k, (_c, n, d) in arrays.items()}
-    out = {}
-    for i, code in enumerate(codes):
-        value = None
-        if known and not np.isnan(values[shown.key][i, known - 1]):
-            value = float(values[shown.key][i, known - 1])
-        statuses: tuple[str, ...] = ()
-        if judged:
-            trajectories = {k: [(d, None if np.isnan(v) else float(v)) for d, v in zip(ends, vals[i, :known])]
-                            for k, vals in values.items()}
-            statuses = tuple(a.status for a in status.assess(indicator, trajectories, as_of))
-        out[code] = ProvinceFigure(
-            code=code, name=names[code], value=value,
-            numerator=int(num[i, known - 1]) if known else 0,
-            denominator=int(den[i, known - 1]) if known else 0,
-            statuses=statuses,
-        )
+        out.append({"label": label, "value": ind.code, "disabled": ind.provincial is None})
     return out
 
 
@@ -370,8 +186,7 @@ def provinces_hideout(figures: dict[str, ProvinceFigure], indicator: Indicator, 
         ratio = f"{fmt_number(f.numerator, lang)}/{fmt_number(f.denominator, lang)}" if f.denominator else ""
         text = fmt_percent(f.value, lang) if f.value is not None else t("map.no_data", lang)
         values[code] = [colour_of(f.value), text, ratio, list(f.statuses)]
-    shown = map_series(indicator)
-    judged = shown is not None and shown.key in {tg.series for tg in indicator.targets}
+    judged = indicator.provincially_judged
     return {
         "v": values,
         "sel": selected,
@@ -401,67 +216,7 @@ def points_hideout(lang: str) -> dict[str, Any]:
     }
 
 
-def switch_level(selection: dict[str, Any], level: str) -> dict[str, Any]:
-    """The selection after changing between 34 and 63 units.
-
-    A legacy province maps to exactly one current unit; a current unit covers several legacy
-    ones, so going 34 -> 63 clears the province rather than guess.
-    """
-    out = dict(selection)
-    if level not in ("34", "63") or out.get("level") == level:
-        out["level"] = level if level in ("34", "63") else out.get("level", "34")
-        return out
-    code = out.get("province")
-    if code and level == "34":
-        legacy = geo_provinces.legacy_by_code().get(code)
-        out["province"] = legacy.code34 if legacy else None
-    elif code:
-        out["province"] = None
-    out["level"] = level
-    return out
-
-
-# --- the page model and components ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MapModel:
-    """Everything the page shows, computed from the snapshot and the user's choices."""
-
-    indicator: Indicator
-    level: str
-    period_ends: list[dt.date]
-    date_index: int
-    figures: dict[str, ProvinceFigure]
-    national: ProvinceFigure | None
-    selection: dict[str, Any]
-    snapshot_id: int
-    stale: bool = False
-    tile_url: str | None = None
-    tile_attribution: str | None = None
-    archipelagos: list[dict[str, Any]] = field(default_factory=list)
-    located: int | None = None  # open institutions drawn on the map
-    unlocated: int | None = None  # open institutions without coordinates (T10 counts them)
-
-    @property
-    def as_of(self) -> dt.date:
-        return self.period_ends[self.date_index]
-
-
-def national_figure(snapshot: Snapshot, indicator: Indicator, as_of: dt.date, inst_type: str | None,
-                    ownership: str | None) -> ProvinceFigure | None:
-    """The nationwide figure of the mapped series, for context beside the map."""
-    shown = map_series(indicator)
-    if shown is None:
-        return None
-    cells = snapshot.cells(shown.key)
-    cells = cells[cells["period_end"] == as_of]
-    if inst_type:
-        cells = cells[cells["inst_type"] == inst_type]
-    if ownership:
-        cells = cells[cells["ownership"] == ownership]
-    num, den = int(cells["numerator"].sum()), int(cells["denominator"].sum())
-    return ProvinceFigure("VN", "", num / den if den else None, num, den, ())
+# --- components ----------------------------------------------------------------------------
 
 
 def date_marks(period_ends: list[dt.date], lang: str) -> dict[int, str]:
@@ -476,18 +231,17 @@ def date_marks(period_ends: list[dt.date], lang: str) -> dict[int, str]:
     return marks
 
 
-def scope_text(selection: dict[str, Any], lang: str) -> str:
+def scope_text(selection: Selection, lang: str) -> str:
     parts = []
-    if selection.get("type"):
-        parts.append(t(f"type.{selection['type']}", lang))
-    if selection.get("ownership"):
-        parts.append(t(f"ownership.{selection['ownership']}", lang))
+    if selection.inst_type:
+        parts.append(t(f"type.{selection.inst_type}", lang))
+    if selection.ownership:
+        parts.append(t(f"ownership.{selection.ownership}", lang))
     return " · ".join(parts)
 
 
 def title_card(model: MapModel, lang: str) -> list:
     ind = model.indicator
-    shown = map_series(ind)
     sub = [fmt_date(model.as_of, lang)]
     scope = scope_text(model.selection, lang)
     if scope:
@@ -499,7 +253,7 @@ def title_card(model: MapModel, lang: str) -> list:
         html.Div([html.Span(ind.code, className="ioc-map-code"), html.Span(ind.name(lang))],
                  className="ioc-map-title-name"),
     ]
-    if ind.code == "T10" and shown is not None:
+    if ind.provincial is not None and not ind.provincially_judged:  # T10: the map's completeness
         children.append(html.Div(t("map.t10_note", lang), className="ioc-map-title-note"))
     children.append(html.Div(" · ".join(sub), className="ioc-map-title-sub"))
     if model.stale:
@@ -544,7 +298,7 @@ def legend(lang: str, located: int | None = None, unlocated: int | None = None) 
 
 def info_panel(model: MapModel, lang: str) -> list:
     """The selected province's figure and statuses, or a hint to click one."""
-    code = model.selection.get("province")
+    code = model.selection.province
     fig = model.figures.get(code) if code else None
     if fig is None:
         return [html.Div(t("map.click_hint", lang), className="ioc-map-info-hint")]
@@ -593,12 +347,12 @@ def _js(name: str) -> dict[str, str]:
     return {"variable": f"iocMap.{name}"}
 
 
-def _points_url(selection: dict[str, Any]) -> str:
+def _points_url(selection: Selection) -> str:
     q = []
-    if selection.get("type"):
-        q.append(f"type={selection['type']}")
-    if selection.get("ownership"):
-        q.append(f"ownership={selection['ownership']}")
+    if selection.inst_type:
+        q.append(f"type={selection.inst_type}")
+    if selection.ownership:
+        q.append(f"ownership={selection.ownership}")
     return INSTITUTIONS_URL + ("?" + "&".join(q) if q else "")
 
 
@@ -609,7 +363,7 @@ def leaflet_map(model: MapModel, lang: str) -> dl.Map:
     layers.append(dl.GeoJSON(
         id=MapIds.PROVINCES,
         url=f"{PROVINCES_URL}?set={model.level}",
-        hideout=provinces_hideout(model.figures, model.indicator, lang, model.selection.get("province")),
+        hideout=provinces_hideout(model.figures, model.indicator, lang, model.selection.province),
         style=_js("provinceStyle"),
         hoverStyle=_js("provinceHover"),
         onEachFeature=_js("provinceEach"),
@@ -674,12 +428,12 @@ def controls(model: MapModel, lang: str) -> list:
             html.Div(className="ioc-map-control", children=[
                 html.Label(t("map.filter_type", lang), htmlFor=MapIds.TYPE),
                 dcc.Dropdown(id=MapIds.TYPE, options=_dropdown_options(INSTITUTION_TYPES, "type", lang),
-                             value=sel.get("type") or "", clearable=False, searchable=False),
+                             value=sel.inst_type or "", clearable=False, searchable=False),
             ]),
             html.Div(className="ioc-map-control", children=[
                 html.Label(t("map.filter_ownership", lang), htmlFor=MapIds.OWNERSHIP),
                 dcc.Dropdown(id=MapIds.OWNERSHIP, options=_dropdown_options(OWNERSHIPS, "ownership", lang),
-                             value=sel.get("ownership") or "", clearable=False, searchable=False),
+                             value=sel.ownership or "", clearable=False, searchable=False),
             ]),
             html.Div(className="ioc-map-control", children=[
                 html.Label(t("map.filter_ready", lang), htmlFor=MapIds.READY),
@@ -701,8 +455,8 @@ def view_state(model: MapModel, lang: str) -> dict[str, Any]:
     """
     sel = model.selection
     return {"snapshot": model.snapshot_id, "stale": model.stale, "indicator": model.indicator.code,
-            "date": model.date_index, "level": model.level, "province": sel.get("province"),
-            "type": sel.get("type"), "ownership": sel.get("ownership"), "lang": lang}
+            "date": model.date_index, "level": model.level, "province": sel.province,
+            "type": sel.inst_type, "ownership": sel.ownership, "lang": lang}
 
 
 def map_page(model: MapModel, lang: str) -> html.Div:

@@ -5,7 +5,6 @@ Pure functions of data: no queries, no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -14,6 +13,7 @@ from dash import dcc, html
 
 from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
 from ioc_app.indicators import registry
+from ioc_app.province_view import FLAGS, InstitutionRow, TargetRow
 from layouts.components import status_word, value_text
 from layouts.scorecard import (
     Cell,
@@ -97,7 +97,6 @@ add_texts({
     "prov.export.target": ("Chỉ tiêu", "Target"),
 })
 
-FLAGS = ("infra", "connected", "digital_school", "high_quality")
 
 
 class ProvIds(StrEnum):
@@ -111,36 +110,6 @@ class ProvIds(StrEnum):
     INST_CSV = "prov-inst-csv"
     INST_XLSX = "prov-inst-xlsx"
     DOWNLOAD = "prov-download"
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    """One target of a province: its cell, the national cell, its rank among the units."""
-
-    code: str
-    province: Cell
-    national: Cell
-    rank: int | None
-    ranked: int  # how many units have a value
-
-
-@dataclass(frozen=True)
-class InstitutionRow:
-    id: int
-    code: str
-    name: str
-    type: str
-    ownership: str
-    flags: dict[str, bool]
-    cells: dict[str, tuple[int, int]]  # indicator code -> (numerator, denominator) at the data date
-
-    def value(self, code: str) -> float | None:
-        num, den = self.cells.get(code, (0, 0))
-        return num / den if den else None
-
-    def shortfall(self, code: str) -> int | None:
-        num, den = self.cells.get(code, (0, 0))
-        return den - num if den else None
 
 
 # ---------------------------------------------------------------------------------------------

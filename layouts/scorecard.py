@@ -5,11 +5,10 @@ Pure functions of data: no queries, no I/O.
 
 from __future__ import annotations
 
-from html import escape
-from urllib.parse import urlencode
-from dataclasses import dataclass
 from enum import StrEnum
+from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 from dash import dcc, html

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from ioc_app.selection import DEFAULT_SELECTION
 from ioc_app.i18n import DEFAULT_LANGUAGE, fmt_date, fmt_datetime, t
+from ioc_app.selection import DEFAULT_SELECTION
 from layouts.ids import Shell
 
 VIETNAM_UTC_OFFSET_HOURS = 7  # Vietnam keeps UTC+7 all year
@@ -45,6 +45,7 @@ def shell(nav_items: list[tuple[str, str]], default_language: str = DEFAULT_LANG
                     ),
                 ],
             ),
+            html.Div(id=Shell.NOTICE, className="ioc-unavailable ioc-notice", role="status", hidden=True),
             html.Main(id=Shell.CONTENT, className="ioc-content"),
         ],
     )

@@ -6,7 +6,6 @@ breakdowns and the projection fan, all read from the snapshot.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -17,12 +16,11 @@ from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import Scope
 from ioc_app.indicators.status import Assessment
-from ioc_app.kpis import IndicatorView
+from ioc_app.overview import Freshness, PanelData
+from ioc_app.target_data import Breakdown, Ranking, TargetData
 from layouts import charts
 from layouts.components import STATUS_STYLE, status_badge, status_word
 from layouts.home import (
-    Freshness,
-    PanelData,
     export_buttons,
     filter_bar,
     freshness_text,
@@ -109,35 +107,6 @@ add_texts({
     "export.group": ("Nhóm", "Group"),
     "export.level": ("Đơn vị hành chính", "Administrative units"),
 })
-
-
-# --- data handed over by the callbacks ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Ranking:
-    """Provinces of one level ranked on a series at the data date (value desc; no-data ones dropped)."""
-
-    level: str  # "34" or "63"
-    series: str
-    table: pd.DataFrame  # code, name, numerator, denominator, value, status (None when not judged)
-    national: float | None
-    national_only: bool = False
-    supporting: bool = False  # ranked on a supporting series (T10's map completeness)
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    dimension: str  # "type" or "ownership"
-    table: pd.DataFrame  # group, label, numerator, denominator, value
-
-
-@dataclass(frozen=True)
-class TargetData:
-    view: IndicatorView
-    chart: charts.TrajectoryChart
-    ranking: Ranking
-    breakdowns: list[Breakdown] = field(default_factory=list)
-    national_only: bool = False
 
 
 # --- pieces ---------------------------------------------------------------------------------------

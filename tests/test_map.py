@@ -12,6 +12,10 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from callbacks import map as map_callbacks
+from geo.boundaries import expected_codes
+from ioc_app import map_data
+from ioc_app.memo import SnapshotMemo
+from ioc_app.selection import Selection
 from data_sources.engine import make_engine
 from data_sources.institution_points import PointFilter, PointFilterError
 from data_sources.schema import Institution
@@ -52,7 +56,7 @@ def test_provinces_are_a_feature_collection_keyed_by_code(client, level: str) ->
     assert body["type"] == "FeatureCollection"
     features = body["features"]
     assert len(features) == int(level)
-    assert [f["id"] for f in features] == sorted(map_layout.expected_codes(level))
+    assert [f["id"] for f in features] == sorted(expected_codes(level))
     for f in features:
         assert set(f["properties"]) == {"code", "name"}
         assert f["id"] == f["properties"]["code"]
@@ -202,10 +206,10 @@ def test_point_filter_parses_the_query_string() -> None:
 ])
 def test_province_figures_equal_the_snapshot_rollup(snapshot, code: str, level: str, inst_type: str | None) -> None:  # type: ignore[no-untyped-def]
     indicator = registry.get(code)
-    shown = map_layout.map_series(indicator)
+    shown = indicator.provincial
     for as_of in (snapshot.period_ends[-1], snapshot.period_ends[30]):
-        figures = map_layout.province_figures(snapshot, code, level, as_of, inst_type, None)
-        assert sorted(figures) == sorted(map_layout.expected_codes(level))
+        figures = map_data.province_figures(snapshot, code, level, as_of, inst_type, None)
+        assert sorted(figures) == sorted(expected_codes(level))
         for pcode in list(figures)[::5]:
             scope = Scope(province34=pcode, inst_type=inst_type) if level == "34" else Scope(
                 province63=pcode, inst_type=inst_type)
@@ -222,7 +226,7 @@ def test_province_figures_equal_the_snapshot_rollup(snapshot, code: str, level: 
 
 def test_figures_add_up_to_the_national_total(snapshot) -> None:  # type: ignore[no-untyped-def]
     as_of = snapshot.period_ends[-1]
-    figures = map_layout.province_figures(snapshot, "T01", "34", as_of)
+    figures = map_data.province_figures(snapshot, "T01", "34", as_of)
     national = kpis.indicator_view(snapshot, registry.get("T01"), Scope(), as_of).headline_series.last
     assert sum(f.numerator for f in figures.values()) == national["numerator"]
     assert sum(f.denominator for f in figures.values()) == national["denominator"]
@@ -234,10 +238,10 @@ def test_national_only_indicators_are_not_mapped(snapshot) -> None:  # type: ign
     assert options["T05"]["disabled"] and options["T07"]["disabled"]
     assert "chỉ có số liệu toàn quốc" in options["T05"]["label"]
     assert not options["T10"]["disabled"]
-    assert map_layout.map_series(registry.get("T10")).key == "map_completeness"
-    assert map_layout.province_figures(snapshot, "T05", "34", snapshot.period_ends[-1]) == {}
-    assert map_callbacks.indicator_code("t07") == map_layout.DEFAULT_INDICATOR
-    assert map_callbacks.indicator_code("t12") == "T12"
+    assert registry.get("T10").provincial.key == "map_completeness"
+    assert map_data.province_figures(snapshot, "T05", "34", snapshot.period_ends[-1]) == {}
+    assert map_data.indicator_code("t07") == map_data.DEFAULT_INDICATOR
+    assert map_data.indicator_code("t12") == "T12"
 
 
 @pytest.mark.parametrize("value, cls", [(None, None), (float("nan"), None), (0.0, 0), (0.2499, 0), (0.25, 1),
@@ -251,7 +255,7 @@ def test_class_breaks(value: float | None, cls: int | None) -> None:
 def test_hideout_carries_colours_texts_and_statuses(snapshot) -> None:  # type: ignore[no-untyped-def]
     indicator = registry.get("T06")
     as_of = snapshot.period_ends[-1]
-    figures = map_layout.province_figures(snapshot, "T06", "34", as_of)
+    figures = map_data.province_figures(snapshot, "T06", "34", as_of)
     hideout = map_layout.provinces_hideout(figures, indicator, "en", selected="79")
     assert sorted(hideout["v"]) == sorted(figures)
     assert hideout["sel"] == "79"
@@ -270,17 +274,16 @@ def test_hideout_carries_colours_texts_and_statuses(snapshot) -> None:  # type: 
 
 
 def test_t10_hideout_has_no_provincial_target(snapshot) -> None:  # type: ignore[no-untyped-def]
-    figures = map_layout.province_figures(snapshot, "T10", "34", snapshot.period_ends[-1])
+    figures = map_data.province_figures(snapshot, "T10", "34", snapshot.period_ends[-1])
     hideout = map_layout.provinces_hideout(figures, registry.get("T10"), "vi")
     assert hideout["tg"] == [] and hideout["note"]
     assert all(row[3] == [] for row in hideout["v"].values())
 
 
 def test_switching_level_keeps_or_clears_the_province() -> None:
-    sel = {"level": "63", "province": "26", "type": "college", "ownership": None}
-    assert map_layout.switch_level(sel, "34") == {"level": "34", "province": "25", "type": "college",
-                                                  "ownership": None}
-    assert map_layout.switch_level({"level": "34", "province": "25"}, "63") == {"level": "63", "province": None}
+    sel = Selection.from_store({"level": "63", "province": "26", "type": "college", "ownership": None})
+    assert sel.with_level("34").to_store() == {"level": "34", "province": "25", "type": "college", "ownership": None}
+    assert Selection.from_store({"level": "34", "province": "25"}).with_level("63").province is None
     assert map_callbacks.select_level("63", None)["level"] == "63"
     assert map_callbacks.select_filters("centre", "", {"province": "01"}) == {
         "level": "34", "province": "01", "type": "centre", "ownership": None}
@@ -303,7 +306,7 @@ def test_update_map_restyles_without_geometry(small_demo: Settings, snapshot) ->
     assert hideout["sel"] == "01" and len(hideout["v"]) == 34
     assert label == snapshot.period_ends[10].strftime("%d/%m/%Y")
     assert state["snapshot"] == snapshot.run.id and state["indicator"] == "T01" and state["date"] == 10
-    expected = map_layout.province_figures(snapshot, "T01", "34", snapshot.period_ends[10])
+    expected = map_data.province_figures(snapshot, "T01", "34", snapshot.period_ends[10])
     assert hideout["v"]["01"][0] == map_layout.colour_of(expected["01"].value)
     assert "coordinates" not in json.dumps(hideout)
     hideout63, url63, *_ = map_callbacks.update_map(
@@ -362,17 +365,17 @@ def test_date_slider_follows_a_new_snapshot(small_demo: Settings, snapshot) -> N
 
 
 def test_stale_data_is_flagged_on_the_map(small_demo: Settings, snapshot) -> None:  # type: ignore[no-untyped-def]
-    model = map_callbacks.build_model(_services(small_demo), snapshot, "T06", None, None, stale=True)
+    model = map_data.build_model(_services(small_demo), snapshot, "T06", None, None, stale=True)
     text = json.dumps([c.to_plotly_json() for c in map_layout.title_card(model, "vi")],
                       default=lambda o: o.to_plotly_json(), ensure_ascii=False)
     assert "Dữ liệu cũ" in text
-    fresh = map_callbacks.build_model(_services(small_demo), snapshot, "T06", None, None, stale=False)
+    fresh = map_data.build_model(_services(small_demo), snapshot, "T06", None, None, stale=False)
     assert "Dữ liệu cũ" not in json.dumps([c.to_plotly_json() for c in map_layout.title_card(fresh, "vi")],
                                           default=lambda o: o.to_plotly_json(), ensure_ascii=False)
 
 
 def test_figures_are_remembered_per_snapshot_only(snapshot) -> None:  # type: ignore[no-untyped-def]
-    memo = map_layout.SnapshotMemo(size=2)
+    memo = SnapshotMemo("test", size=2)
     calls: list[int] = []
 
     def compute(n: int):  # type: ignore[no-untyped-def]

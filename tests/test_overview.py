@@ -14,6 +14,8 @@ import plotly.graph_objects as go
 import pytest
 
 from callbacks import home
+from ioc_app import overview
+from ioc_app.selection import Selection
 from callbacks.page import PageContext
 from tests.independent_sql import network_summary
 from geo import provinces as geo_provinces
@@ -83,7 +85,7 @@ def test_snapshot_trajectory_equals_the_cube_rollup(snap: snapshots.Snapshot) ->
 def test_national_panels_equal_the_api(snap: snapshots.Snapshot, api) -> None:  # type: ignore[no-untyped-def]
     body = api.get("/api/v1/indicators").get_json()
     by_code = {i["code"]: i for i in body["indicators"]}
-    panels = home.all_panels(snap, NATIONAL)
+    panels = overview.all_panels(snap, NATIONAL)
     assert [p.view.indicator.code for p in panels] == [f"T{i:02d}" for i in range(1, 13)]
     for p in panels:
         item = by_code[p.view.indicator.code]
@@ -95,12 +97,12 @@ def test_national_panels_equal_the_api(snap: snapshots.Snapshot, api) -> None:  
 
 def test_panel_shows_the_api_value_formatted(snap: snapshots.Snapshot, api) -> None:  # type: ignore[no-untyped-def]
     item = api.get("/api/v1/indicators/T01").get_json()
-    component = layout.panel(home.panel_data(snap, registry.get("T01"), NATIONAL), "vi")
+    component = layout.panel(overview.panel_data(snap, registry.get("T01"), NATIONAL), "vi")
     words = texts(component)
     assert layout.fmt_percent(item["value"], "vi") in words
     assert f"{layout.fmt_number(item['numerator'], 'vi')} / {layout.fmt_number(item['denominator'], 'vi')}" in words
     assert component.href == "/targets/T01" and component.id == panel_id("T01")
-    english = texts(layout.panel(home.panel_data(snap, registry.get("T01"), NATIONAL), "en"))
+    english = texts(layout.panel(overview.panel_data(snap, registry.get("T01"), NATIONAL), "en"))
     assert layout.fmt_percent(item["value"], "en") in english
     assert any(w.startswith("Targets:") for w in english)
 
@@ -111,7 +113,7 @@ def test_province_panel_equals_the_api_in_that_scope(snap: snapshots.Snapshot, a
     code34 = geo_provinces.current_code_of(code63)
     for scope_text in (f"province34:{code34}", f"province63:{code63}|type:college"):
         item = api.get(f"/api/v1/indicators/T01?scope={scope_text}").get_json()
-        p = home.panel_data(snap, registry.get("T01"), parse(scope_text))
+        p = overview.panel_data(snap, registry.get("T01"), parse(scope_text))
         last = p.view.headline_series.last
         assert (last["numerator"], last["denominator"], p.view.headline.status) == \
             (item["numerator"], item["denominator"], item["status"])
@@ -122,10 +124,10 @@ def test_milestone_panels_count_every_milestone(snap: snapshots.Snapshot, api) -
         item = api.get(f"/api/v1/indicators/{code}").get_json()
         judged = [s for s in item["series"] if s["key"] in {x.key for x in registry.get(code).series}]
         done, total = sum(s["numerator"] for s in judged), sum(s["denominator"] for s in judged)
-        value, _ = layout.headline_value(home.panel_data(snap, registry.get(code), NATIONAL).view, "vi")
+        value, _ = layout.headline_value(overview.panel_data(snap, registry.get(code), NATIONAL).view, "vi")
         expected = f"{done}/{total} mốc" if total > 1 else ("Đã hoàn thành" if done else "Chưa hoàn thành")
         assert value == expected
-    t10 = home.panel_data(snap, registry.get("T10"), NATIONAL)
+    t10 = overview.panel_data(snap, registry.get("T10"), NATIONAL)
     api_share = next(s for s in api.get("/api/v1/indicators/T10").get_json()["series"]
                      if s["key"] == "map_completeness")["value"]
     assert t10.supporting is not None and round(t10.supporting["value"], 6) == api_share
@@ -134,17 +136,17 @@ def test_milestone_panels_count_every_milestone(snap: snapshots.Snapshot, api) -
 
 def test_national_targets_stay_national_under_a_province_filter(snap: snapshots.Snapshot) -> None:
     scope = Scope(province34=geo_provinces.provinces()[0].code)
-    t05 = home.panel_data(snap, registry.get("T05"), scope)
+    t05 = overview.panel_data(snap, registry.get("T05"), scope)
     assert t05.national_only and t05.view.scope == NATIONAL
     assert "Chỉ tiêu cấp quốc gia" in texts(layout.panel(t05, "vi"))
-    t01 = home.panel_data(snap, registry.get("T01"), scope)
+    t01 = overview.panel_data(snap, registry.get("T01"), scope)
     assert not t01.national_only and t01.view.scope == scope
 
 
 # --- the network at a glance ----------------------------------------------------------------------
 
 def test_network_counts_match_the_vet_database(services: Services, snap: snapshots.Snapshot) -> None:
-    counts = home.network_counts(snap, NATIONAL)
+    counts = overview.network_counts(snap, NATIONAL)
     live = network_summary(services.vet_engine)  # the slow way, once, to check the snapshot's counts
     assert counts.by_type == {k: live.institutions_by_type.get(k, 0) for k in counts.by_type}
     assert counts.by_ownership == {k: live.institutions_by_ownership.get(k, 0) for k in counts.by_ownership}
@@ -154,24 +156,28 @@ def test_network_counts_match_the_vet_database(services: Services, snap: snapsho
 
 
 def test_network_counts_add_up_over_provinces(snap: snapshots.Snapshot) -> None:
-    national = home.network_counts(snap, NATIONAL)
-    parts = [home.network_counts(snap, Scope(province34=p.code)) for p in geo_provinces.provinces()]
+    national = overview.network_counts(snap, NATIONAL)
+    parts = [overview.network_counts(snap, Scope(province34=p.code)) for p in geo_provinces.provinces()]
     assert sum(p.institutions for p in parts) == national.institutions
     assert sum(p.staff for p in parts) == national.staff
     assert sum(p.learner_records for p in parts) == national.learner_records
-    colleges = home.network_counts(snap, Scope(inst_type="college"))
+    colleges = overview.network_counts(snap, Scope(inst_type="college"))
     assert colleges.institutions == national.by_type["college"]
 
 
 # --- filters and selection ------------------------------------------------------------------------
 
+def selection_scope(data):  # type: ignore[no-untyped-def]
+    return Selection.from_store(data).scope
+
+
 def test_selection_scope_reads_the_shared_selection() -> None:
-    assert home.selection_scope(None) == NATIONAL
-    assert home.selection_scope({"level": "34", "province": "79", "type": "college", "ownership": "public"}) == \
+    assert selection_scope(None) == NATIONAL
+    assert selection_scope({"level": "34", "province": "79", "type": "college", "ownership": "public"}) == \
         Scope(province34="79", inst_type="college", ownership="public")
-    assert home.selection_scope({"level": "63", "province": "26"}) == Scope(province63="26")
+    assert selection_scope({"level": "63", "province": "26"}) == Scope(province63="26")
     # Unknown or mismatched codes never fail a page: they are ignored.
-    assert home.selection_scope({"level": "34", "province": "zz", "type": "castle"}) == NATIONAL
+    assert selection_scope({"level": "34", "province": "zz", "type": "castle"}) == NATIONAL
 
 
 def test_level_switch_maps_the_province() -> None:
@@ -196,7 +202,7 @@ def test_a_filter_changes_the_panels(services: Services, snap: snapshots.Snapsho
              "data_date": snap.run.data_date.isoformat(), "stale": False}
     _, _, national = home.update_overview(services, state, None, "vi")
     province = max(geo_provinces.provinces(),
-                   key=lambda p: home.network_counts(snap, Scope(province34=p.code)).staff)
+                   key=lambda p: overview.network_counts(snap, Scope(province34=p.code)).staff)
     asof, network, scoped = home.update_overview(services, state, {"level": "34", "province": province.code}, "vi")
     assert province.name in texts(network)
     assert texts(national) != texts(scoped)
@@ -222,7 +228,7 @@ def test_render_builds_the_whole_page(services: Services) -> None:
 
 
 def test_sparklines_and_figures_are_valid_plotly(snap: snapshots.Snapshot) -> None:
-    for p in home.all_panels(snap, NATIONAL):
+    for p in overview.all_panels(snap, NATIONAL):
         fig = charts.sparkline(p.spark_dates, p.spark_values, "vi", target=0.5)
         go.Figure(fig)  # validates every property
         assert fig["layout"]["separators"] == ",."
@@ -239,7 +245,7 @@ def test_the_overview_rereads_a_new_snapshot(test_settings: Settings) -> None:
     svc = Services.from_settings(test_settings)
     tiny_vet_db.build(svc.vet_engine)
     snapshots.refresh(svc.vet_engine, svc.ioc_engine)
-    before = home.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0].view.headline_series.last
+    before = overview.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0].view.headline_series.last
     with Session(svc.vet_engine) as s:  # the never-trained teacher S4 completes a course
         s.add(StaffTraining(staff_id=4, kind=TrainingKind.DIGITAL_CAPACITY, completed_on=tiny_vet_db.D(2026, 1, 5)))
         assert s.get(Staff, 4) is not None
@@ -248,7 +254,7 @@ def test_the_overview_rereads_a_new_snapshot(test_settings: Settings) -> None:
     state = {"id": 2, "refreshed_at": "2026-11-28T10:00:00", "data_date": tiny_vet_db.DATA_DATE.isoformat(),
              "stale": False}
     _, _, panels = home.update_overview(svc, state, None, "vi")
-    assert before["numerator"] + 1 == home.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0] \
+    assert before["numerator"] + 1 == overview.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0] \
         .view.headline_series.last["numerator"]
     assert layout.fmt_percent((before["numerator"] + 1) / before["denominator"], "vi") in texts(panels[0])
     svc.dispose()
@@ -276,7 +282,7 @@ def test_overview_exports_carry_translated_headers(services: Services, snap: sna
     frame = pd.read_csv(io.BytesIO(csv_vi), encoding="utf-8-sig")
     assert list(frame.columns[:4]) == ["Mã chỉ tiêu", "Chỉ tiêu", "Phạm vi", "Giá trị hiện tại (%)"]
     assert list(frame["Mã chỉ tiêu"]) == [f"T{i:02d}" for i in range(1, 13)]
-    t01 = home.panel_data(snap, registry.get("T01"), NATIONAL).view.headline_series.last
+    t01 = overview.panel_data(snap, registry.get("T01"), NATIONAL).view.headline_series.last
     assert frame.loc[0, "Tử số"] == t01["numerator"] and frame.loc[0, "Mẫu số"] == t01["denominator"]
     sent = home.overview_export(services, "xlsx", {"level": "34", "province": "01"}, "en")
     assert sent["filename"].endswith(".xlsx") and "province34-01" in sent["filename"]
@@ -288,7 +294,7 @@ def test_overview_exports_carry_translated_headers(services: Services, snap: sna
 def test_panel_table_neutralises_formulas_in_exports(snap: snapshots.Snapshot) -> None:
     from ioc_app.exports import csv_bytes
 
-    frame, headers = layout.panel_table(home.all_panels(snap, NATIONAL), NATIONAL, "vi")
+    frame, headers = layout.panel_table(overview.all_panels(snap, NATIONAL), NATIONAL, "vi")
     frame.loc[0, "indicator"] = "=HYPERLINK(\"http://x\")"  # as if a name ever started with a formula
     text = csv_bytes(frame, headers).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text

@@ -13,6 +13,10 @@ from callbacks import institution as inst_cb
 from callbacks import province as prov_cb
 from ioc_app import scorecard as sd
 from callbacks.page import PageContext
+from ioc_app.i18n import vi_sort_key
+from ioc_app.indicators import registry
+from ioc_app import province_view
+from ioc_app.province_view import parse_institution_id
 from data_sources.institutions import institution_profile, institutions_in
 from geo import provinces as geo
 from ioc_app import snapshots
@@ -22,7 +26,7 @@ from ioc_app.services import Services
 from layouts import institution as inst_layout
 from layouts import province as prov_layout
 from layouts.province import InstitutionRow
-from tests.test_scorecard import markdown_html, state, table_rows, texts
+from tests.test_scorecard import column_series, markdown_html, state, table_rows, texts
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +43,11 @@ def unit_data(code: str, level: str = "34") -> dict:
 # --- province -------------------------------------------------------------------------------------
 
 def test_province_urls() -> None:
-    assert prov_cb.parse_unit(["79"]) == sd.unit_of("34", "79")
-    assert prov_cb.parse_unit(["63-77"]).level == "63"  # type: ignore[union-attr]
-    assert prov_cb.parse_unit(["63-77"]).name == "Bà Rịa - Vũng Tàu"  # type: ignore[union-attr]
+    assert province_view.parse_unit(["79"]) == sd.unit_of("34", "79")
+    assert province_view.parse_unit(["63-77"]).level == "63"  # type: ignore[union-attr]
+    assert province_view.parse_unit(["63-77"]).name == "Bà Rịa - Vũng Tàu"  # type: ignore[union-attr]
     for bad in ([], ["99"], ["63-99"], ["77"], ["<script>"], ["63-"]):
-        assert prov_cb.parse_unit(bad) is None, bad
+        assert province_view.parse_unit(bad) is None, bad
     assert sd.unit_of("34", "79").path == "/province/79"  # type: ignore[union-attr]
     assert sd.unit_of("63", "77").path == "/province/63-77"  # type: ignore[union-attr]
 
@@ -71,7 +75,7 @@ def test_targets_equal_the_scorecard_with_national_and_rank(services: Services, 
     card = sd.scorecard(snap, "34")
     unit = sd.unit_of("34", busiest)
     assert unit is not None
-    rows = prov_cb.target_rows(card, unit)
+    rows = province_view.target_rows(card, unit)
     assert [r.code for r in rows] == [f"T{i:02d}" for i in range(1, 13)]
     for r in rows:
         assert r.province == card.cells[busiest][r.code] and r.national == card.totals[r.code]
@@ -87,11 +91,11 @@ def test_targets_equal_the_scorecard_with_national_and_rank(services: Services, 
 def test_institutions_add_up_to_the_province(services: Services, snap: snapshots.Snapshot, busiest: str) -> None:
     unit = sd.unit_of("34", busiest)
     assert unit is not None
-    rows, closed = prov_cb.institution_rows(services, snap, unit, None, None)
+    rows, closed = province_view.institution_rows(services, snap, unit, None, None)
     frame = institutions_in(services.vet_engine, Scope(province34=busiest))
     assert len(rows) + closed == len(frame) and len(rows) == int(frame["is_open"].sum())
     card = sd.scorecard(snap, "34")
-    for code in prov_cb.institution_codes(snap):
+    for code in province_view.institution_codes(snap):
         if code in ("T09", "T11"):  # province-level inspections and reports belong to no institution
             continue
         cell = card.cells[busiest][code]
@@ -102,11 +106,11 @@ def test_institutions_add_up_to_the_province(services: Services, snap: snapshots
 def test_each_institution_figure_comes_from_the_snapshot(services: Services, snap: snapshots.Snapshot,
                                                          busiest: str) -> None:
     unit = sd.unit_of("34", busiest)
-    rows, _ = prov_cb.institution_rows(services, snap, unit, None, None)  # type: ignore[arg-type]
+    rows, _ = province_view.institution_rows(services, snap, unit, None, None)  # type: ignore[arg-type]
     own = snap.institutions.set_index(["institution_id", "series"])
     for r in rows[:10]:
         for code, (num, den) in r.cells.items():
-            key = sd.column_series(prov_cb.registry.get(code))[0]
+            key = column_series(registry.get(code))[0]
             assert (num, den) == tuple(own.loc[(r.id, key), ["numerator", "denominator"]]), (r.id, code)
 
 
@@ -119,8 +123,8 @@ def test_institution_table_sorts_by_gap_and_flags_laggards(services: Services, s
     assert all(x["links"][0] == f"/institution/{x['attrs']['data-id']}" for x in rows)
     card = sd.scorecard(snap, "34")
     unit = sd.unit_of("34", busiest)
-    data, _ = prov_cb.institution_rows(services, snap, unit, None, None)  # type: ignore[arg-type]
-    codes = prov_cb.institution_codes(snap)
+    data, _ = province_view.institution_rows(services, snap, unit, None, None)  # type: ignore[arg-type]
+    codes = province_view.institution_codes(snap)
     expected = sum(1 for r in data for c in codes
                    if r.value(c) is not None and card.cells[busiest][c].value is not None
                    and r.value(c) < card.cells[busiest][c].value - 1e-9)  # type: ignore[operator]
@@ -129,7 +133,7 @@ def test_institution_table_sorts_by_gap_and_flags_laggards(services: Services, s
     by_name, _ = prov_cb.update_institutions(services, state(snap), None, "T06", "?sort=name&desc=0",
                                              unit_data(busiest), "en")
     names = [x["cells"][0] for x in table_rows(by_name) if x["attrs"].get("data-id")]
-    assert names == sorted(names, key=prov_cb.vi_sort_key)
+    assert names == sorted(names, key=vi_sort_key)
 
 
 def test_drag_shares_are_of_the_province_gap() -> None:
@@ -167,9 +171,9 @@ def test_province_exports(services: Services, snap: snapshots.Snapshot, busiest:
 # --- institution ----------------------------------------------------------------------------------
 
 def test_institution_ids() -> None:
-    assert inst_cb.parse_id(["12"]) == 12
+    assert parse_institution_id(["12"]) == 12
     for bad in ([], ["0"], ["-3"], ["abc"], ["1e3"], ["99999999999"]):
-        assert inst_cb.parse_id(bad) is None, bad
+        assert parse_institution_id(bad) is None, bad
 
 
 def test_unknown_institution_gives_a_message(services: Services, snap: snapshots.Snapshot) -> None:
@@ -189,11 +193,11 @@ def test_institution_profile_and_position(services: Services, snap: snapshots.Sn
     assert chosen["high_quality_on"].strftime("%d/%m/%Y") in words  # Vietnamese date format
     assert geo.province_by_code()[chosen["province_code"]].name in words
     assert geo.legacy_by_code()[chosen["legacy_province_code"]].name in words
-    rows = inst_cb.position_rows(snap, int(chosen["id"]), chosen["province_code"])
+    rows = province_view.position_rows(snap, int(chosen["id"]), chosen["province_code"])
     card = sd.scorecard(snap, "34")
     own = snap.institutions[snap.institutions["institution_id"] == chosen["id"]].set_index("series")
     for r in rows:
-        key = sd.column_series(prov_cb.registry.get(r.code))[0]
+        key = column_series(registry.get(r.code))[0]
         if key in own.index:
             assert (r.numerator, r.denominator) == tuple(own.loc[key, ["numerator", "denominator"]])
         assert r.province == card.cells[chosen["province_code"]][r.code] and r.national == card.totals[r.code]

@@ -16,6 +16,7 @@ from dash import dcc
 
 from callbacks import scorecard as sc
 from ioc_app import scorecard as sd
+from ioc_app.provincial import mode_of
 from callbacks.page import PageContext
 from data_sources.engine import make_engine
 from geo import provinces as geo
@@ -93,7 +94,12 @@ def state(snap: snapshots.Snapshot, stale: bool = False) -> dict:
             "data_date": snap.run.data_date.isoformat(), "stale": stale}
 
 
-JUDGED = [ind for ind in registry.INDICATORS if sd.column_series(ind)[1] == sd.STATUS_MODE]
+
+def column_series(ind):  # type: ignore[no-untyped-def]
+    """The series a province view shows and how (the registry's declaration, read as the pages read it)."""
+    return (ind.provincial.key if ind.provincial is not None else None), mode_of(ind)
+
+JUDGED = [ind for ind in registry.INDICATORS if column_series(ind)[1] == sd.STATUS_MODE]
 
 
 # --- the figures ----------------------------------------------------------------------------------
@@ -116,7 +122,7 @@ def test_every_cell_equals_the_province_view(snap: snapshots.Snapshot, level: st
             assert cell.status == view.headline.status, (unit, ind.code)
             assert (cell.status_year, cell.judged) == (view.headline.year, view.headline.judged)
     for ind in registry.INDICATORS:
-        if sd.column_series(ind)[1] == sd.INFO_MODE:
+        if column_series(ind)[1] == sd.INFO_MODE:
             continue
         view = kpis.indicator_view(snap, ind, Scope(inst_type=inst_type, ownership=ownership))
         assert card.totals[ind.code].value == view.headline_series.last["value"], ind.code
@@ -141,7 +147,7 @@ def test_national_row_is_sum_of_numerators_over_sum_of_denominators(
     card = sd.scorecard(snap, level, inst_type, ownership)
     averages_differ = False
     for ind in registry.INDICATORS:
-        series, mode = sd.column_series(ind)
+        series, mode = column_series(ind)
         total = card.totals[ind.code]
         num, den = _independent_total(snap, series or ind.headline_series.key, inst_type, ownership)
         assert (total.numerator, total.denominator) == (num, den), ind.code
@@ -161,10 +167,10 @@ def test_national_row_is_sum_of_numerators_over_sum_of_denominators(
 def test_national_only_targets_have_no_provincial_figures(snap: snapshots.Snapshot) -> None:
     card = sd.scorecard(snap, "34")
     for code in ("T05", "T07"):
-        assert sd.column_series(registry.get(code)) == (None, sd.NATIONAL_MODE)
+        assert column_series(registry.get(code)) == (None, sd.NATIONAL_MODE)
         assert all(c.value is None and c.mode == sd.NATIONAL_MODE for c in card.column(code))
         assert card.totals[code].status is not None
-    assert sd.column_series(registry.get("T10")) == ("map_completeness", sd.INFO_MODE)
+    assert column_series(registry.get("T10")) == ("map_completeness", sd.INFO_MODE)
     assert all(c.status is None for c in card.column("T10"))
 
 
@@ -302,7 +308,7 @@ def test_excel_export_in_english(services: Services, snap: snapshots.Snapshot) -
 def test_exports_are_formula_safe() -> None:
     cell = Cell(0.5, 1, 2, "on_track", sd.STATUS_MODE, "percent", 2030, 0.5, False)
     nat = Cell(None, 0, 0, None, sd.NATIONAL_MODE, "milestone")
-    cells = {ind.code: (nat if sd.column_series(ind)[1] == sd.NATIONAL_MODE else cell) for ind in registry.INDICATORS}
+    cells = {ind.code: (nat if column_series(ind)[1] == sd.NATIONAL_MODE else cell) for ind in registry.INDICATORS}
     unit = Unit("01", "=HYPERLINK(\"http://x\")", "34")
     card = sd.Scorecard("34", None, None, dt.date(2026, 11, 15), (unit,), {"01": cells}, cells)
     frame, headers = layout.export_frame(card, [unit], "vi")

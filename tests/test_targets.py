@@ -22,7 +22,9 @@ from ioc_app.services import Services
 from ioc_app.settings import Settings
 from layouts import charts
 from layouts import targets as layout
-from layouts.targets import Ranking, TargetIds
+from ioc_app import target_data
+from ioc_app.target_data import Ranking
+from layouts.targets import TargetIds
 from tests.test_overview import find, texts
 
 
@@ -87,7 +89,7 @@ def test_fact_card_of_t08_shows_both_populations(snap: snapshots.Snapshot) -> No
 @pytest.mark.parametrize("level", ["34", "63"])
 def test_ranking_equals_each_province_view(snap: snapshots.Snapshot, level: str) -> None:
     ind = registry.get("T06")
-    ranking = targets.province_ranking(snap, ind, Scope(ownership="public"), level)
+    ranking = target_data.province_ranking(snap, ind, Scope(ownership="public"), level)
     table = ranking.table
     assert list(table["value"]) == sorted(table["value"], reverse=True)
     for row in table.itertuples(index=False):
@@ -105,7 +107,7 @@ def test_ranking_equals_each_province_view(snap: snapshots.Snapshot, level: str)
 
 def test_ranking_equals_the_api(small_demo: Settings, snap: snapshots.Snapshot) -> None:
     client = create_app(small_demo).server.test_client()
-    ranking = targets.province_ranking(snap, registry.get("T08"), NATIONAL, "34")
+    ranking = target_data.province_ranking(snap, registry.get("T08"), NATIONAL, "34")
     for row in ranking.table.head(3).itertuples(index=False):
         item = client.get(f"/api/v1/indicators/T08?scope=province34:{row.code}").get_json()
         assert (item["numerator"], item["denominator"], item["status"]) == (row.numerator, row.denominator,
@@ -114,16 +116,16 @@ def test_ranking_equals_the_api(small_demo: Settings, snap: snapshots.Snapshot) 
 
 def test_national_targets_have_no_province_ranking(snap: snapshots.Snapshot) -> None:
     for code in ("T05", "T07"):
-        ranking = targets.province_ranking(snap, registry.get(code), NATIONAL, "34")
+        ranking = target_data.province_ranking(snap, registry.get(code), NATIONAL, "34")
         assert ranking.national_only and ranking.table.empty
-        assert targets.breakdowns(snap, registry.get(code), NATIONAL, "vi") == []
-    t10 = targets.province_ranking(snap, registry.get("T10"), NATIONAL, "63")
+        assert target_data.breakdowns(snap, registry.get(code), NATIONAL, "vi") == []
+    t10 = target_data.province_ranking(snap, registry.get("T10"), NATIONAL, "63")
     assert t10.supporting and t10.series == "map_completeness" and set(t10.table["status"]) == {None}
 
 
 def test_ranking_figure_shows_best_and_worst_ten(snap: snapshots.Snapshot) -> None:
     ind = registry.get("T01")
-    ranking = targets.province_ranking(snap, ind, NATIONAL, "63")
+    ranking = target_data.province_ranking(snap, ind, NATIONAL, "63")
     section = layout.ranking_section(ranking, ind, "vi", highlight=None, target=1.0)
     graphs = [g for g in _walk(section) if type(g).__name__ == "Graph"]
     if len(ranking.table) > 2 * layout.RANK_SHOWN:
@@ -152,7 +154,7 @@ def test_breakdowns_add_up_to_the_scope(snap: snapshots.Snapshot) -> None:
     ind = registry.get("T01")
     province = geo_provinces.provinces()[1].code
     scope = Scope(province34=province, inst_type="college")
-    by_type, by_owner = targets.breakdowns(snap, ind, scope, "vi")
+    by_type, by_owner = target_data.breakdowns(snap, ind, scope, "vi")
     total = kpis.indicator_view(snap, ind, Scope(province34=province)).headline_series.last
     assert by_type.table["numerator"].sum() == total["numerator"]
     assert by_type.table["denominator"].sum() == total["denominator"]
@@ -166,7 +168,7 @@ def test_breakdowns_add_up_to_the_scope(snap: snapshots.Snapshot) -> None:
 def test_projection_fan_is_the_status_rule(snap: snapshots.Snapshot) -> None:
     ind = registry.get("T02")
     view = kpis.indicator_view(snap, ind, NATIONAL)
-    chart = targets.trajectory_chart(view, "vi")
+    chart = target_data.trajectory_chart(view, "vi")
     open_ = [a for a in view.assessments if not a.judged and a.projection is not None]
     if not open_:
         pytest.skip("the demo's T02 has no projection")
@@ -183,19 +185,19 @@ def test_projection_fan_is_the_status_rule(snap: snapshots.Snapshot) -> None:
 
 def test_t08_chart_draws_both_populations(snap: snapshots.Snapshot) -> None:
     view = kpis.indicator_view(snap, registry.get("T08"), NATIONAL)
-    chart = targets.trajectory_chart(view, "en")
+    chart = target_data.trajectory_chart(view, "en")
     assert [line.name for line in chart.lines] == ["Learners at colleges and intermediate schools",
                                                    "Learners at all VET institutions"]
     assert [(m.year, m.value) for m in chart.targets] == [(2025, 1.0), (2030, 1.0)]
 
 
 def test_half_year_ends() -> None:
-    assert targets.half_year_ends(dt.date(2026, 11, 15), dt.date(2028, 12, 31)) == [
+    assert target_data.half_year_ends(dt.date(2026, 11, 15), dt.date(2028, 12, 31)) == [
         dt.date(2026, 12, 31), dt.date(2027, 6, 30), dt.date(2027, 12, 31), dt.date(2028, 6, 30)]
 
 
 def test_no_data_figures_are_calm() -> None:
-    empty = charts.trajectory_figure(charts.TrajectoryChart(lines=[charts.Line("x", [], [])]), "vi")
+    empty = charts.trajectory_figure(target_data.TrajectoryChart(lines=[target_data.Line("x", [], [])]), "vi")
     assert empty["layout"]["annotations"][0]["text"] == "Chưa có dữ liệu"
     assert charts.ranking_figure([], [], [], "en")["layout"]["annotations"][0]["text"] == "No data"
 
@@ -212,7 +214,7 @@ def test_ranking_and_breakdown_exports(services: Services, snap: snapshots.Snaps
     rows = _rows(sent)
     assert rows[0] == ("Thứ hạng", "Mã tỉnh", "Tỉnh, thành phố", "Giá trị hiện tại (%)", "Tử số", "Mẫu số",
                        "Đánh giá", "Đơn vị hành chính")
-    ranking = targets.province_ranking(snap, registry.get("T01"), NATIONAL, "63")
+    ranking = target_data.province_ranking(snap, registry.get("T01"), NATIONAL, "63")
     assert len(rows) == len(ranking.table) + 1
     assert rows[1][2] == ranking.table["name"].iloc[0]
     csv = base64.b64decode(targets.table_export(services, "breakdown", "csv", "T01", None, "en")["content"])

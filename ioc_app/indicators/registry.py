@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 SOURCE_VI = "Cơ sở dữ liệu quản lý GDNN"
+HEADLINE = "headline"
 SOURCE_EN = "VET management database"
 
 
@@ -52,6 +53,9 @@ class Indicator:
     source_en: str = SOURCE_EN
     # An informative series shown beside a milestone (T10: map completeness), not judged.
     supporting_series: tuple[Series, ...] = ()
+    # What a province view (scorecard column, map colour, ranking, province page) shows: the key of
+    # a series with provincial figures, HEADLINE for the headline series, None for national only.
+    province_series: str | None = "headline"
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_vi
@@ -74,6 +78,26 @@ class Indicator:
     @property
     def all_series(self) -> tuple[Series, ...]:
         return (*self.series, *self.supporting_series)
+
+    @property
+    def provincial(self) -> Series | None:
+        """The series province views show, or None when the target is measured nationally only."""
+        if self.province_series is None:
+            return None
+        if self.province_series == HEADLINE:
+            return self.headline_series
+        return self.series_by_key(self.province_series)
+
+    @property
+    def provincially_judged(self) -> bool:
+        """Whether a province's figure is judged against the targets (False: shown for reference)."""
+        shown = self.provincial
+        return shown is not None and shown.key in {t.series for t in self.targets}
+
+    @property
+    def national_only(self) -> bool:
+        """Measured on national records only (milestones, the authority's public services)."""
+        return all(s.national_only for s in self.series)
 
 
 _STAFF_BOTH_VI = "Nhà giáo và cán bộ quản lý đang công tác tại cơ sở GDNN"
@@ -180,6 +204,7 @@ INDICATORS: tuple[Indicator, ...] = (
                    "Milestones achieved", national_only=True),
         ),
         targets=(Target(2025, 1.0, "milestones_platform"),),
+        province_series=None,  # national records only
         unit="milestone",
     ),
     Indicator(
@@ -219,6 +244,7 @@ INDICATORS: tuple[Indicator, ...] = (
                    "Level 4 and integrated", national_only=True),
         ),
         targets=(Target(2023, 1.0, "public_service_level4"),),
+        province_series=None,  # national records only
     ),
     Indicator(
         code="T08",
@@ -285,6 +311,7 @@ INDICATORS: tuple[Indicator, ...] = (
                    "Map linked", national_only=True),
         ),
         targets=(Target(2025, 1.0, "milestone_map_formed"), Target(2030, 1.0, "milestone_map_linked")),
+        province_series="map_completeness",  # the milestones are national; provinces show map completeness
         supporting_series=(
             Series("map_completeness", "Cơ sở GDNN đang hoạt động", "VET institutions in operation",
                    "Có toạ độ và hồ sơ cập nhật trong 12 tháng", "Geolocated, profile updated in 12 months"),
