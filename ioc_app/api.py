@@ -8,11 +8,13 @@ import math
 from typing import Any
 
 from flask import Blueprint, Flask, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from ioc_app import kpis, snapshots
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, ScopeError, parse
+from ioc_app.indicators.status import Assessment
 from ioc_app.kpis import IndicatorView
 from ioc_app.services import Services
 
@@ -47,7 +49,7 @@ def indicator_summary(ind: registry.Indicator) -> dict[str, Any]:
     }
 
 
-def assessment_json(a) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def assessment_json(a: Assessment) -> dict[str, Any]:
     proj = a.projection
     return {
         "year": a.year,
@@ -131,25 +133,26 @@ def build_blueprint(services: Services) -> Blueprint:
     bp = Blueprint("api_v1", __name__, url_prefix=API_PREFIX)
 
     @bp.errorhandler(ApiError)
-    def _api_error(err: ApiError):  # type: ignore[no-untyped-def]
+    def _api_error(err: ApiError) -> ResponseReturnValue:
         return jsonify({"error": err.message, "status": err.status}), err.status
 
     @bp.errorhandler(Exception)
-    def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(err: Exception) -> ResponseReturnValue:
         if isinstance(err, HTTPException):
-            return jsonify({"error": err.description, "status": err.code}), err.code
+            # Flask hands handlers only HTTP errors that carry a code; the 500 is never used.
+            return jsonify({"error": err.description, "status": err.code}), err.code or 500
         log.exception("API request failed: %s", request.path)
         return jsonify({"error": "internal error; the operators have been told", "status": 500}), 500
 
     @bp.get("/indicators")
-    def list_indicators():  # type: ignore[no-untyped-def]
+    def list_indicators() -> ResponseReturnValue:
         snap = _snapshot(services)
         items = [view_json(v, snap, with_trajectory=False) for v in kpis.all_views(snap, NATIONAL)]
         return jsonify({"data_date": snap.run.data_date.isoformat(), "snapshot_id": snap.run.id,
                         "indicators": items})
 
     @bp.get("/indicators/<code>")
-    def get_indicator(code: str):  # type: ignore[no-untyped-def]
+    def get_indicator(code: str) -> ResponseReturnValue:
         try:
             ind = registry.get(code)
         except KeyError:
@@ -164,7 +167,7 @@ def build_blueprint(services: Services) -> Blueprint:
         return jsonify(view_json(view, snap))
 
     @bp.route("/<path:rest>")
-    def _unknown(rest: str):  # type: ignore[no-untyped-def]
+    def _unknown(rest: str) -> ResponseReturnValue:
         # Dash serves its page for any other path; the API answers JSON instead.
         raise ApiError(404, f"no such endpoint: {API_PREFIX}/{rest}")
 
@@ -172,12 +175,14 @@ def build_blueprint(services: Services) -> Blueprint:
 
 
 def register(server: Flask, services: Services) -> None:
-    server.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable
+    # Vietnamese stays readable.
+    server.json.ensure_ascii = False  # type: ignore[attr-defined]  # Flask types app.json as the JSONProvider base; DefaultJSONProvider has ensure_ascii
     server.register_blueprint(build_blueprint(services))
 
     @server.errorhandler(HTTPException)
-    def _http_error(err: HTTPException):  # type: ignore[no-untyped-def]
+    def _http_error(err: HTTPException) -> ResponseReturnValue:
         # JSON for the API; Dash pages keep their own handling.
         if request.path.startswith(API_PREFIX):
-            return jsonify({"error": err.description, "status": err.code}), err.code
+            # Flask hands handlers only HTTP errors that carry a code; the 500 is never used.
+            return jsonify({"error": err.description, "status": err.code}), err.code or 500
         return err

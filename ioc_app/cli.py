@@ -6,10 +6,17 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from ioc_app.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from dash import Dash
+
+    from data_sources.demo import DemoReport
+    from ioc_app.snapshots import RefreshResult
 
 
 class CliError(Exception):
@@ -29,7 +36,7 @@ def _non_negative_int(raw: str) -> int:
 class _Parser(argparse.ArgumentParser):
     """Usage errors are one line (``--help`` still shows the full usage)."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(2)
 
@@ -120,7 +127,7 @@ def cmd_init_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def build_demo(url: str, *, scale: str, seed: int, data_date=None, force: bool = False, progress: bool = True):  # type: ignore[no-untyped-def]
+def build_demo(url: str, *, scale: str, seed: int, data_date: dt.date | None = None, force: bool = False, progress: bool = True) -> DemoReport:
     """Create the demo database at ``url``; CliError with one clear line on any failure."""
     from data_sources import vet_db
     from data_sources.demo import generate
@@ -182,7 +189,7 @@ def ensure_snapshot(settings: Settings) -> None:
         print(f"Snapshot ready: {result.rows:,} figures in {result.seconds:.1f} s.", file=sys.stderr)
 
 
-def prepare_and_serve(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def prepare_and_serve(app: Dash, settings: Settings) -> None:
     """Build what the first run needs, then serve on the configured host and port."""
     try:
         ensure_demo_data(settings)
@@ -195,7 +202,7 @@ def prepare_and_serve(app, settings: Settings) -> None:  # type: ignore[no-untyp
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
 
 
-def _start_embedded_scheduler(app, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def _start_embedded_scheduler(app: Dash, settings: Settings) -> None:
     """Single-process serving refreshes in the background; not in the reloader's watcher process."""
     import os
 
@@ -220,7 +227,7 @@ def cmd_scheduler(settings: Settings) -> int:
     return 0
 
 
-def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = None):  # type: ignore[no-untyped-def]
+def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = None) -> RefreshResult:
     """One snapshot refresh; CliError if the VET database is empty or the refresh failed."""
     from data_sources import vet_db
     from ioc_app.services import Services

@@ -7,7 +7,7 @@ prefixed with an apostrophe: formula injection is neutralised, the text stays re
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -36,13 +36,14 @@ def csv_bytes(df: pd.DataFrame, headers: dict[str, str] | None = None) -> bytes:
     return prepare(df, headers).to_csv(index=False).encode("utf-8-sig")
 
 
-def download(df: pd.DataFrame, headers: dict[str, str] | None, fmt: str, stem: str, sheet: str = "IOC") -> dict:
+def download(df: pd.DataFrame, headers: dict[str, str] | None, fmt: str, stem: str, sheet: str = "IOC") -> dict[str, Any]:
     """What a ``dcc.Download`` needs: the table as ``stem.xlsx`` when ``fmt`` is "xlsx", else ``stem.csv``."""
-    from dash import dcc
+    # dash.dcc re-exports send_bytes through a computed __all__, which type checkers cannot read.
+    from dash.dcc.express import send_bytes
 
     if fmt == "xlsx":
-        return dcc.send_bytes(xlsx_bytes(df, headers, sheet), f"{stem}.xlsx")
-    return dcc.send_bytes(csv_bytes(df, headers), f"{stem}.csv")
+        return cast(dict[str, Any], send_bytes(xlsx_bytes(df, headers, sheet), f"{stem}.xlsx"))  # type: ignore[no-untyped-call]  # dash leaves send_bytes unannotated
+    return cast(dict[str, Any], send_bytes(csv_bytes(df, headers), f"{stem}.csv"))  # type: ignore[no-untyped-call]  # dash leaves send_bytes unannotated
 
 
 def xlsx_bytes(df: pd.DataFrame, headers: dict[str, str] | None = None, sheet: str = "IOC") -> bytes:

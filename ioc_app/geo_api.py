@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import Engine
 
 from data_sources.institution_points import (
@@ -127,7 +128,6 @@ def _send(body: Body, max_age: int, extra: dict[str, str] | None = None) -> Resp
         resp.headers["Content-Encoding"] = "gzip"
     else:
         resp = Response(body.raw, mimetype="application/geo+json", headers=headers)
-    resp.charset = "utf-8"
     return resp
 
 
@@ -136,16 +136,16 @@ def build_blueprint(services: Services) -> Blueprint:
     settings = services.settings
 
     @bp.errorhandler(ApiError)
-    def _api_error(err: ApiError):  # type: ignore[no-untyped-def]
+    def _api_error(err: ApiError) -> ResponseReturnValue:
         return jsonify({"error": err.message, "status": err.status}), err.status
 
     @bp.errorhandler(Exception)
-    def _unexpected(err: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(err: Exception) -> ResponseReturnValue:
         log.exception("geo API request failed: %s", request.path)
         return jsonify({"error": "internal error; the operators have been told", "status": 500}), 500
 
     @bp.get("/geo/provinces")
-    def provinces():  # type: ignore[no-untyped-def]
+    def provinces() -> ResponseReturnValue:
         level = request.args.get("set", "34").strip()
         unknown = sorted(set(request.args) - {"set"})
         if unknown:
@@ -157,7 +157,7 @@ def build_blueprint(services: Services) -> Blueprint:
         return _send(body, GEOMETRY_MAX_AGE, {"X-Boundary-Warning": warning} if warning else None)
 
     @bp.get("/institutions")
-    def institutions():  # type: ignore[no-untyped-def]
+    def institutions() -> ResponseReturnValue:
         try:
             flt = PointFilter.from_args(request.args)
         except PointFilterError as exc:

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
 from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
 
 from data_sources import vet_db
 from ioc_app.services import Services, reachable
 
 
-def health_report(services: Services) -> tuple[dict, int]:
+class DatabaseHealth(TypedDict):
+    reachable: bool
+    error: str | None
+    data_date: NotRequired[str | None]
+
+
+class HealthReport(TypedDict):
+    status: str
+    vet_database: DatabaseHealth
+    ioc_database: DatabaseHealth
+
+
+def health_report(services: Services) -> tuple[HealthReport, int]:
     vet_ok, vet_err = reachable(services.vet_engine)
     ioc_ok, ioc_err = reachable(services.ioc_engine)
-    body = {
+    body: HealthReport = {
         "status": "ok" if vet_ok and ioc_ok else "degraded",
         "vet_database": {"reachable": vet_ok, "error": vet_err},
         "ioc_database": {"reachable": ioc_ok, "error": ioc_err},
@@ -24,6 +39,6 @@ def health_report(services: Services) -> tuple[dict, int]:
 
 def register(server: Flask, services: Services) -> None:
     @server.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
+    def healthz() -> ResponseReturnValue:
         body, status = health_report(services)
         return jsonify(body), status

@@ -111,7 +111,7 @@ def fmt_datetime(value: dt.datetime | None, lang: str = DEFAULT_LANGUAGE) -> str
     return value.strftime("%H:%M %d/%m/%Y")
 
 
-def vi_sort_key(text: str) -> tuple:
+def vi_sort_key(text: str) -> tuple[str, str]:
     """Vietnamese alphabetical order (a ă â b c d đ e ê ...): base letters first, then the marks."""
     base, marks = [], []
     for ch in unicodedata.normalize("NFD", text.lower()):

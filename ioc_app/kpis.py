@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -25,7 +26,7 @@ class SeriesView:
     trajectory: pd.DataFrame  # period_end, numerator, denominator, value (up to as_of)
 
     @property
-    def last(self) -> dict:
+    def last(self) -> dict[str, Any]:
         if self.trajectory.empty:
             return {"numerator": 0, "denominator": 0, "value": None}
         row = self.trajectory.iloc[-1]

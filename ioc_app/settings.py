@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -51,7 +52,7 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
         """Defaults, overridden by ``VET_DATABASE_URL``, ``IOC_DATABASE_URL``, ``IOC_PORT``, ... ."""
         env = os.environ if environ is None else environ
-        overrides: dict[str, object] = {}
+        overrides: dict[str, Any] = {}  # field name -> value of that field's type
         for f in fields(cls):
             for name in ENV_NAMES.get(f.name, (f"IOC_{f.name.upper()}",)):
                 if name in env and env[name] != "":
@@ -72,7 +73,7 @@ class SettingsError(ValueError):
     """An environment variable holds a value of the wrong kind."""
 
 
-def _coerce(type_name: object, raw: str, env_name: str) -> object:
+def _coerce(type_name: object, raw: str, env_name: str) -> str | int | bool:
     kind = str(type_name)
     try:
         if kind.startswith("int"):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
@@ -83,7 +84,8 @@ def _store(ioc_engine: Engine, cube: pd.DataFrame, per_institution: pd.DataFrame
         s.flush()
         conn = s.connection()
         for table, frame in ((KpiSnapshot, cube), (KpiInstitution, per_institution)):
-            records = frame.assign(refresh_id=run.id).to_dict("records")
+            # into=dict (the default) selects the stubs' overload with the column names' own key type.
+            records = frame.assign(refresh_id=run.id).to_dict("records", into=dict)
             for i in range(0, len(records), INSERT_BATCH):
                 conn.execute(insert(table), records[i : i + INSERT_BATCH])
         run.status, run.finished_at = "ok", _now()
@@ -119,8 +121,8 @@ class Snapshot:
         self.period_ends: list[dt.date] = sorted(cube["period_end"].unique()) if len(cube) else []
         # Per series: its cells and their numerators/denominators as (cell x period end) arrays, built
         # on first use, so any scope's trajectory is a masked column sum (about a millisecond per click).
-        self._matrices: dict[str, tuple[pd.DataFrame, np.ndarray, np.ndarray]] = {}
-        self._cell_columns: dict[str, tuple[np.ndarray, ...]] = {}
+        self._matrices: dict[str, tuple[pd.DataFrame, npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
+        self._cell_columns: dict[str, tuple[npt.NDArray[np.object_], ...]] = {}
 
     def cells(self, series: str) -> pd.DataFrame:
         part = self.by_series.get(series)
@@ -128,7 +130,7 @@ class Snapshot:
             return pd.DataFrame(columns=kpi_engine.CUBE_COLUMNS)
         return part
 
-    def matrix(self, series: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    def matrix(self, series: str) -> tuple[pd.DataFrame, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The series' cells (province63, inst_type, ownership) and their numerators and denominators as
         int arrays of shape (cells, period ends), columns in the order of ``period_ends``."""
         hit = self._matrices.get(series)
@@ -142,13 +144,16 @@ class Snapshot:
             hit = (pd.DataFrame(columns=cell_cols), np.zeros(shape, np.int64), np.zeros(shape, np.int64))
         else:
             wide = grouped.unstack("period_end", fill_value=0)
-            num = wide["numerator"].reindex(columns=self.period_ends, fill_value=0)
-            den = wide["denominator"].reindex(columns=self.period_ends, fill_value=0)
+            num, den = wide["numerator"], wide["denominator"]
+            # The columns are (field, period end), so each field selects a frame.
+            assert isinstance(num, pd.DataFrame) and isinstance(den, pd.DataFrame)
+            num = num.reindex(columns=self.period_ends, fill_value=0)
+            den = den.reindex(columns=self.period_ends, fill_value=0)
             hit = (num.index.to_frame(index=False), num.to_numpy(np.int64), den.to_numpy(np.int64))
         self._matrices[series] = hit  # a race only computes the same thing twice
         return hit
 
-    def cell_mask(self, series: str, scope: Scope) -> np.ndarray:
+    def cell_mask(self, series: str, scope: Scope) -> npt.NDArray[np.bool_]:
         """Which rows of ``matrix(series)`` fall in the scope (as ``Scope.mask``, in plain numpy)."""
         cells = self.matrix(series)[0]
         cols = self._cell_columns.get(series)
@@ -188,6 +193,7 @@ def latest_run(ioc_engine: Engine) -> RunInfo | None:
         ).first()
         if run is None:
             return None
+        assert run.finished_at is not None and run.data_date is not None  # an ok run records both
         return RunInfo(run.id, run.finished_at, run.data_date, run.seconds)
 
 

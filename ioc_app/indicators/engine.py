@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
@@ -98,7 +99,7 @@ def _attach_cells(df: pd.DataFrame, inst: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _open_at(inst: pd.DataFrame, ids: pd.Series, dates: pd.Series) -> np.ndarray:
+def _open_at(inst: pd.DataFrame, ids: pd.Series, dates: pd.Series) -> npt.NDArray[np.bool_]:
     """Whether each row's institution was open at each row's date (established <= d < closed)."""
     when = pd.to_datetime(dates)
     established = ids.map(inst["established_on"])
@@ -172,7 +173,9 @@ def _monthly_series(conn: Connection, key: str, ends: list[dt.date], inst: pd.Da
     wide = deltas.pivot_table(index=["institution_id", "province63", "field"], columns="idx", values="delta",
                               aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=range(len(ends)), fill_value=0).cumsum(axis=1)
-    long = wide.stack().rename("value").reset_index()
+    stacked = wide.stack()
+    assert isinstance(stacked, pd.Series)  # single-level columns stack to a Series
+    long = stacked.rename("value").reset_index()
     long = long[long["value"] != 0]
     long["period_end"] = long["idx"].astype(int).map(dict(enumerate(ends)))
     if key in spells.WITHIN_OPEN_INSTITUTION:

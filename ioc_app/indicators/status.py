@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import asdict, dataclass
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -69,10 +70,19 @@ class Assessment:
     projection: Projection | None
     gain_needed_per_year: float | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["deadline"] = self.deadline.isoformat()
         return d
+
+
+class _TargetFields(TypedDict):
+    """The fields of an Assessment that come from its target."""
+
+    year: int
+    deadline: dt.date
+    target: float
+    series: str
 
 
 def deadline_of(target: Target) -> dt.date:
@@ -134,7 +144,7 @@ def _meets(v: float | None, target: Target) -> bool:
 def _assess_target(indicator: Indicator, target: Target, points: list[Point], as_of: dt.date) -> Assessment:
     deadline = deadline_of(target)
     current = points[-1][1] if points else None
-    base = dict(year=target.year, deadline=deadline, target=target.value, series=target.series)
+    base = _TargetFields(year=target.year, deadline=deadline, target=target.value, series=target.series)
     if as_of >= deadline:
         at_deadline = value_at(points, deadline)
         if at_deadline is None:
