@@ -4,8 +4,10 @@ authority's online public services and the programme's national milestones."""
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from . import reference as ref
+from .bulk import Column
 from .calibration import CAL, INSPECTION_MONTHS, PUBLIC, TYPE_EFFECT
 from .context import Context, concat
 from .institutions import Institutions
@@ -20,9 +22,10 @@ from .timeline import (
 )
 
 _MERGER = day("2025-07-01")  # 63 -> 34 provincial units
+_NULL = np.array(None, dtype=object)  # a null cell in an object column
 
 
-def build_profile_updates(ctx: Context, inst: Institutions) -> dict[str, object]:
+def build_profile_updates(ctx: Context, inst: Institutions) -> dict[str, Column]:
     """Each institution's profile updates on the national system, ending at its latest update.
 
     Institutions began keeping their profile current between 2022 and 2025 (earlier where
@@ -30,7 +33,9 @@ def build_profile_updates(ctx: Context, inst: Institutions) -> dict[str, object]
     """
     rng = ctx.rng["profiles"]
     n = len(inst)
-    last = inst.columns["profile_updated_on"].astype("datetime64[D]").astype(np.int64).astype(np.float64)
+    updated_on = inst.columns["profile_updated_on"]
+    assert isinstance(updated_on, np.ndarray)  # written by build_institutions as datetime64[D]
+    last = updated_on.astype("datetime64[D]").astype(np.int64).astype(np.float64)
     began = day("2022-01-15") + rng.beta(2.0, 2.5, n) * 3.3 * 365.25 + inst.eff * 120.0
     began = np.maximum(np.maximum(began, inst.est), day("2021-06-01"))
     steps = 16
@@ -49,11 +54,12 @@ def build_profile_updates(ctx: Context, inst: Institutions) -> dict[str, object]
     }
 
 
-def _is_open(inst: Institutions, idx: np.ndarray, d: np.ndarray) -> np.ndarray:
-    return (inst.est[idx] <= d) & ~(inst.close[idx] <= d)
+def _is_open(inst: Institutions, idx: npt.NDArray[np.int64], d: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    is_open: npt.NDArray[np.bool_] = (inst.est[idx] <= d) & ~(inst.close[idx] <= d)
+    return is_open
 
 
-def build_inspections(ctx: Context, inst: Institutions) -> dict[str, object]:
+def build_inspections(ctx: Context, inst: Institutions) -> dict[str, Column]:
     rng = ctx.rng["inspections"]
     pv = ctx.prov
     years = np.arange(2021, ctx.data_date.year + 1)
@@ -86,28 +92,30 @@ def build_inspections(ctx: Context, inst: Institutions) -> dict[str, object]:
         "id": np.arange(1, n + 1),
         "conducted_on": to_datetime64(d),
         "target": np.where(to_province, "province", "institution").astype(object),
-        "institution_id": np.where(to_province, None, inst.id[target_inst].astype(object)),
+        "institution_id": np.where(to_province, _NULL, inst.id[target_inst].astype(object)),
         "province_code": current,
         "legacy_province_code": legacy,
         "is_digital": is_digital,
     }
 
 
-def build_reports(ctx: Context, inst: Institutions) -> dict[str, object]:
+def build_reports(ctx: Context, inst: Institutions) -> dict[str, Column]:
     rng = ctx.rng["reports"]
     pv = ctx.prov
     codes = np.array(pv.codes, dtype=object)
     last_year = ctx.data_date.year
     # (kind, period, period end, submission window after the end in days) per reporter kind.
-    inst_periods, prov_periods = [], []
+    Period = tuple[str, str, float, tuple[int, int]]
+    inst_periods: list[Period] = []
+    prov_periods: list[Period] = []
     for y in range(2021, last_year + 1):
         inst_periods += [
             ("periodic", f"{y}-H1", day(f"{y}-06-30"), (1, 30)),
             ("periodic", f"{y}", day(f"{y}-12-31"), (-16, 30)),
             ("statistical", f"{y}", day(f"{y}-12-31"), (5, 85)),
         ]
-        for q, end in ((1, "03-31"), (2, "06-30"), (3, "09-30"), (4, "12-31")):
-            prov_periods.append(("periodic", f"{y}-Q{q}", day(f"{y}-{end}"), (3, 25)))
+        for q, month_day in ((1, "03-31"), (2, "06-30"), (3, "09-30"), (4, "12-31")):
+            prov_periods.append(("periodic", f"{y}-Q{q}", day(f"{y}-{month_day}"), (3, 25)))
         prov_periods += [
             ("periodic", f"{y}-H1", day(f"{y}-06-30"), (5, 30)),
             ("periodic", f"{y}", day(f"{y}-12-31"), (-10, 25)),
@@ -148,14 +156,15 @@ def build_reports(ctx: Context, inst: Institutions) -> dict[str, object]:
         prov_idx.append(units[ok])
         submitted.append(sub[ok])
         from_prov.append(np.ones(int(ok.sum()), dtype=bool))
-    kind = concat(kinds, object)
-    period = concat(periods, object)
+    kind_col = concat(kinds, object)
+    period_col = concat(periods, object)
     ii = concat(inst_ids, np.int64)
     pi = concat(prov_idx, np.int64)
     sub = concat(submitted, np.float64)
     fp = concat(from_prov, bool)
     order = np.lexsort((ii, sub))
-    kind, period, ii, pi, sub, fp = kind[order], period[order], ii[order], pi[order], sub[order], fp[order]
+    kind_col, period_col = kind_col[order], period_col[order]
+    ii, pi, sub, fp = ii[order], pi[order], sub[order], fp[order]
     n = len(sub)
     t = years_after_decision(sub)
     shift = 0.5 * pv.effect[pi] + np.where(fp, -0.5, TYPE_EFFECT[inst.type[np.maximum(ii, 0)]] * 0.5)
@@ -167,9 +176,9 @@ def build_reports(ctx: Context, inst: Institutions) -> dict[str, object]:
     current = pv.code34[pi]
     return {
         "id": np.arange(1, n + 1),
-        "kind": kind,
-        "period": period,
-        "institution_id": np.where(fp, None, inst.id[np.maximum(ii, 0)].astype(object)),
+        "kind": kind_col,
+        "period": period_col,
+        "institution_id": np.where(fp, _NULL, inst.id[np.maximum(ii, 0)].astype(object)),
         "province_code": current,
         "legacy_province_code": legacy,
         "submitted_on": to_datetime64(sub),
@@ -178,7 +187,7 @@ def build_reports(ctx: Context, inst: Institutions) -> dict[str, object]:
     }
 
 
-def build_public_services(ctx: Context) -> dict[str, object]:
+def build_public_services(ctx: Context) -> dict[str, Column]:
     rng = ctx.rng["services"]
     names = ref.PUBLIC_SERVICES
     n = len(names)
@@ -218,7 +227,7 @@ def build_public_services(ctx: Context) -> dict[str, object]:
     }
 
 
-def build_milestones(ctx: Context) -> dict[str, object]:
+def build_milestones(ctx: Context) -> dict[str, Column]:
     achieved = np.array([np.nan if d is None else day(d) for *_, d in ref.MILESTONES])
     return {
         "code": np.array([m[0] for m in ref.MILESTONES], dtype=object),

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from geo import provinces as geo_provinces
 
@@ -56,9 +57,7 @@ def build_provinces(scale: Scale, rng: np.random.Generator) -> Provinces:
     base = np.array([ref.READINESS.get(c, 0.0) for c in codes])
     noise = rng.normal(0.0, CAL["prov_noise"], len(codes))
     used = (
-        np.arange(len(codes))
-        if scale.provinces is None
-        else np.array(sorted(codes.index(c) for c in scale.provinces))
+        np.arange(len(codes)) if scale.provinces is None else np.array(sorted(codes.index(c) for c in scale.provinces))
     )
     return Provinces(
         codes=codes,
@@ -73,5 +72,5 @@ def build_provinces(scale: Scale, rng: np.random.Generator) -> Provinces:
     )
 
 
-def concat(parts: list[np.ndarray], dtype: object) -> np.ndarray:
+def concat(parts: list[np.ndarray], dtype: npt.DTypeLike) -> np.ndarray:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype=dtype)

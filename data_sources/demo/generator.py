@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,10 +56,10 @@ from .activity import (
     build_public_services,
     build_reports,
 )
-from .bulk import BulkWriter, indexes_deferred
+from .bulk import BulkWriter, Column, indexes_deferred
 from .calibration import EARLIEST_DATA_DATE, RNG_STREAMS, SCALE_PLANS, SCALES
 from .context import Context, build_provinces
-from .institutions import build_institutions
+from .institutions import PointsInProvince, build_institutions
 from .learners import build_learners
 from .people import build_staff, build_trainings
 from .programmes import build_programmes
@@ -77,8 +77,7 @@ class DemoReport:
     seconds: float
 
 
-
-def _default_points_in_province() -> Callable:
+def _default_points_in_province() -> PointsInProvince:
     from geo.boundaries import points_in_province
 
     return points_in_province
@@ -120,15 +119,21 @@ def generate(
     started = time.perf_counter()
     sc = SCALE_PLANS[scale]
     streams = np.random.SeedSequence(int(seed)).spawn(len(RNG_STREAMS))
-    rngs = {name: np.random.default_rng(s) for name, s in zip(RNG_STREAMS, streams)}
+    rngs = {name: np.random.default_rng(s) for name, s in zip(RNG_STREAMS, streams, strict=True)}
     ctx = Context(sc, int(seed), data_date, day(data_date), rngs, build_provinces(sc, rngs["provinces"]))
     points_in_province = _default_points_in_province()
 
     counts: dict[str, int] = {}
     estimate = 3_250_000 if scale == "national" else 25_000
     bar = tqdm(
-        total=estimate, unit="row", unit_scale=True, desc="demo", file=sys.stderr,
-        disable=not progress, dynamic_ncols=True, leave=True,
+        total=estimate,
+        unit="row",
+        unit_scale=True,
+        desc="demo",
+        file=sys.stderr,
+        disable=not progress,
+        dynamic_ncols=True,
+        leave=True,
     )
     try:
         bar.set_description_str("demo: schema")
@@ -148,9 +153,11 @@ def generate(
                     counts["province_legacy"] = len(geo_provinces.legacy_provinces())
                     writer = BulkWriter(conn, on_rows=bar.update)
 
-                    def write(model, columns) -> None:
+                    def write(model: type[VetBase], columns: Mapping[str, Column]) -> None:
                         bar.set_description_str(f"demo: {model.__tablename__}")
-                        counts[model.__tablename__] = writer.insert(model.__table__, columns)
+                        counts[model.__tablename__] = writer.insert(
+                            VetBase.metadata.tables[model.__tablename__], columns
+                        )
 
                     bar.set_description_str("demo: institution")
                     inst = build_institutions(ctx, points_in_province)
@@ -174,7 +181,7 @@ def generate(
                         "data_date": data_date.isoformat(),
                         "scale": scale,
                         "seed": str(int(seed)),
-                        "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+                        "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
                     }
                     write(DataInfo, {"key": list(info), "value": list(info.values())})
             finally:

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import reference as ref
+from .bulk import Column
 from .calibration import (
     CAL,
     CENTRE,
@@ -26,20 +28,23 @@ from .context import Context
 from .naming import institution_names
 from .timeline import day, logistic_days, month_day_sampler, to_datetime64, uniform_days
 
+# (legacy province code, how many, random stream) -> (latitudes, longitudes) inside the province.
+PointsInProvince = Callable[[str, int, np.random.Generator], tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]
+
 
 @dataclass
 class Institutions:
-    id: np.ndarray
-    type: np.ndarray
-    own: np.ndarray
-    prov: np.ndarray  # index into the 63 legacy provinces
-    est: np.ndarray
-    close: np.ndarray
-    eff: np.ndarray  # adoption effect, years (negative = earlier)
-    size: np.ndarray  # staff headcount target
+    id: npt.NDArray[np.int64]
+    type: npt.NDArray[np.int64]
+    own: npt.NDArray[np.int64]
+    prov: npt.NDArray[np.int64]  # index into the 63 legacy provinces
+    est: npt.NDArray[np.float64]
+    close: npt.NDArray[np.float64]
+    eff: npt.NDArray[np.float64]  # adoption effect, years (negative = earlier)
+    size: npt.NDArray[np.int64]  # staff headcount target
     boosts: list[tuple[str, ...]]  # field groups the institution specialises in
-    hq: np.ndarray  # high_quality_on (NaN = not)
-    columns: dict[str, object]
+    hq: npt.NDArray[np.float64]  # high_quality_on (NaN = not)
+    columns: dict[str, Column]
 
     def __len__(self) -> int:
         return len(self.id)
@@ -53,7 +58,7 @@ def _ipf(seed: np.ndarray, rows: np.ndarray, cols: np.ndarray, iters: int = 200)
     return m
 
 
-def _round_columns(m: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def _round_columns(m: npt.NDArray[np.float64], cols: np.ndarray) -> npt.NDArray[np.int64]:
     """Integer matrix with exact column sums (largest remainders)."""
     out = np.floor(m).astype(np.int64)
     for j in range(m.shape[1]):
@@ -67,9 +72,7 @@ def _round_columns(m: np.ndarray, cols: np.ndarray) -> np.ndarray:
 def _allocate(ctx: Context) -> np.ndarray:
     """Institution rows per (used province, type), all statuses included."""
     sc, pv = ctx.scale, ctx.prov
-    totals = np.array(
-        [sc.open_2024[t] + sc.closed_2021_24[t] + sc.new_2025_26[t] for t in range(3)], dtype=np.float64
-    )
+    totals = np.array([sc.open_2024[t] + sc.closed_2021_24[t] + sc.new_2025_26[t] for t in range(3)], dtype=np.float64)
     used = pv.used
     codes = [pv.codes[i] for i in used]
     w = pv.pop[used] ** 0.85 * np.array([ref.CITY_BOOST.get(c, 1.0) for c in codes])
@@ -114,7 +117,7 @@ def _pick(rng: np.random.Generator, candidates: np.ndarray, weights: np.ndarray,
     return rng.choice(candidates, size=k, replace=False, p=p)
 
 
-def build_institutions(ctx: Context, points_in_province: Callable) -> Institutions:
+def build_institutions(ctx: Context, points_in_province: PointsInProvince) -> Institutions:
     sc, pv, rng = ctx.scale, ctx.prov, ctx.rng["institutions"]
     counts = _allocate(ctx)
     prov = np.repeat(np.repeat(ctx.prov.used, 3), counts.ravel())
@@ -143,7 +146,7 @@ def build_institutions(ctx: Context, points_in_province: Callable) -> Institutio
         chosen = _pick(rng, fidx, prop[prov[fidx]], sc.foreign[t])
         own[chosen] = FOREIGN
         rest = idx[own[idx] == PUBLIC]
-        n_private = int(round(sc.private_share[t] * len(idx)))
+        n_private = round(sc.private_share[t] * len(idx))
         own[_pick(rng, rest, prop[prov[rest]] ** 1.5, n_private)] = PRIVATE
 
     # Established / closed.
@@ -208,7 +211,7 @@ def build_institutions(ctx: Context, points_in_province: Callable) -> Institutio
     # Coordinates inside the legacy province; ~2 % not yet geolocated.
     geo_rng = ctx.rng["geo"]
     w_missing = np.where(typ == CENTRE, 2.0, 1.0) * np.where(own == PUBLIC, 1.0, 1.5) * np.where(status >= 3, 3.0, 1.0)
-    n_missing = max(1, int(round(0.02 * n)))
+    n_missing = max(1, round(0.02 * n))
     missing = np.zeros(n, dtype=bool)
     missing[_pick(geo_rng, np.arange(n), w_missing, n_missing)] = True
     lat = np.full(n, np.nan)
@@ -275,9 +278,7 @@ def build_institutions(ctx: Context, points_in_province: Callable) -> Institutio
     return Institutions(ids, typ, own, prov, est, close, eff, size, boosts, hq, columns)
 
 
-def _by_stratum(
-    rng: np.random.Generator, strata: np.ndarray, mu: np.ndarray, scale: float, start: float
-) -> np.ndarray:
+def _by_stratum(rng: np.random.Generator, strata: np.ndarray, mu: np.ndarray, scale: float, start: float) -> np.ndarray:
     """:func:`logistic_days` drawn separately within each stratum."""
     out = np.empty(len(mu))
     for k in np.unique(strata):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .bulk import ZeroPadded
+from .bulk import Column, ZeroPadded
 from .calibration import CAL, LEVELS, PHASE_2, SCALE_PLANS, SCHOOL_INTAKE_MONTHS, SHORT_INTAKE_MONTHS
 from .context import Context, concat
 from .institutions import Institutions
@@ -22,7 +22,7 @@ _YEAR_FACTOR = {2021: 0.9, 2022: 0.96, 2023: 1.0, 2024: 1.02, 2025: 1.03}
 _DROPOUT = np.array([0.17, 0.2, 0.06, 0.03])
 
 
-def build_learners(ctx: Context, inst: Institutions, prog: Programmes) -> dict[str, object]:
+def build_learners(ctx: Context, inst: Institutions, prog: Programmes) -> dict[str, Column]:
     rng = ctx.rng["learners"]
     n_inst = len(inst)
     key = prog.inst * 4 + prog.level
@@ -67,10 +67,10 @@ def build_learners(ctx: Context, inst: Institutions, prog: Programmes) -> dict[s
     li = concat(parts_inst, np.int64)
     ll = concat(parts_lvl, np.int64)
     enrolled = concat(parts_day, np.float64)
-    year = concat(parts_year, np.int64)
+    enrol_year = concat(parts_year, np.int64)
     # Rows grouped by institution (as synchronised from each institution), in enrolment order.
     order = np.argsort(li.astype(np.int64) * 100_000 + (enrolled - day("2020-01-01")).astype(np.int64), kind="stable")
-    li, ll, enrolled, year = li[order], ll[order], enrolled[order], year[order]
+    li, ll, enrolled, enrol_year = li[order], ll[order], enrolled[order], enrol_year[order]
     n = len(li)
 
     # Programme: a random one of the institution's programmes at that level that is running,
@@ -120,7 +120,7 @@ def build_learners(ctx: Context, inst: Institutions, prog: Programmes) -> dict[s
     ).astype(np.int64)
     female = rng.random(n) < np.array([0.45, 0.4, 0.45, 0.5])[ll]
     birth_prov = birth_provinces(ctx, rng, inst.prov[li], 0.8)
-    pid = person_ids(rng, birth_prov, year - age, female)
+    pid = person_ids(rng, birth_prov, enrol_year - age, female)
 
     return {
         "id": np.arange(1, n + 1),

@@ -13,7 +13,9 @@ def _province_label(kind: str, name: str) -> str:
     return f"{'thành phố' if kind == 'Thành phố' else 'tỉnh'} {name}"
 
 
-def institution_names(ctx: Context, prov: np.ndarray, typ: np.ndarray, own: np.ndarray):
+def institution_names(
+    ctx: Context, prov: np.ndarray, typ: np.ndarray, own: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
     """Unique Vietnamese names, addresses and each institution's field boosts.
 
     A candidate is (name, boosted field groups, district or None); an institution named after a
@@ -69,7 +71,7 @@ def institution_names(ctx: Context, prov: np.ndarray, typ: np.ndarray, own: np.n
                 # More public schools than themes (big cities): named after a district instead.
                 cands += [
                     (f"{head} {themes[j][0] or 'Nghề'} {short(d)}", themes[j][1], d)
-                    for j, d in zip(rng.permutation(len(themes)), shuffled)
+                    for j, d in zip(rng.permutation(len(themes)), shuffled, strict=False)
                 ]
                 cand = unique(cands, [])
             elif o == PRIVATE:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import reference as ref
-from .bulk import ZeroPadded
+from .bulk import Column, ZeroPadded
 from .calibration import CAL, PHASE_2, TRAINING_MONTHS
 from .context import Context
 from .institutions import Institutions
@@ -33,19 +34,20 @@ def person_ids(
     female: np.ndarray,
 ) -> np.ndarray:
     """12-digit personal identification numbers as int64 (province 3 + century/sex 1 + year 2 + 6)."""
-    century = np.where(birth_year >= 2000, 2, 0) + female.astype(np.int64)
-    return (
+    century: npt.NDArray[np.int64] = np.where(birth_year >= 2000, 2, 0) + female.astype(np.int64)
+    ids: npt.NDArray[np.int64] = (
         birth_prov.astype(np.int64) * 10**9
         + century * 10**8
         + (birth_year.astype(np.int64) % 100) * 10**6
         + rng.integers(0, 10**6, len(birth_prov))
     )
+    return ids
 
 
 def birth_provinces(ctx: Context, rng: np.random.Generator, home: np.ndarray, p_home: float) -> np.ndarray:
     """Province of birth (as a number, e.g. 1 for Hà Nội): mostly where they study or work."""
-    codes = np.array([int(c) for c in ctx.prov.codes])
-    where = home.copy()
+    codes = np.array([int(c) for c in ctx.prov.codes], dtype=np.int64)
+    where: npt.NDArray[np.int64] = home.copy()
     away = np.flatnonzero(rng.random(len(home)) >= p_home)
     where[away] = rng.choice(len(codes), size=len(away), p=ctx.prov.pop / ctx.prov.pop.sum())
     return codes[where]
@@ -69,7 +71,7 @@ class StaffMembers:
     hire: np.ndarray
     leave: np.ndarray
     manager: np.ndarray
-    columns: dict[str, object]
+    columns: dict[str, Column]
 
 
 def build_staff(ctx: Context, inst: Institutions) -> StaffMembers:
@@ -134,11 +136,11 @@ def build_staff(ctx: Context, inst: Institutions) -> StaffMembers:
 def _wave_schedule(ctx: Context, rng: np.random.Generator) -> WaveSchedule:
     """Course completion dates per province: national waves plus provincial courses."""
     last_year = ctx.data_date.year + 1
-    national = []
+    national_days: list[float] = []
     for y in range(2021, last_year + 1):
         for md in ("05-22", "08-14", "10-30", "12-11"):
-            national.append(day(f"{y}-{md}"))
-    national = np.array(national)
+            national_days.append(day(f"{y}-{md}"))
+    national = np.array(national_days)
     groups = []
     years = np.arange(2021, last_year + 1)
     for _ in ctx.prov.codes:
@@ -147,7 +149,7 @@ def _wave_schedule(ctx: Context, rng: np.random.Generator) -> WaveSchedule:
     return WaveSchedule(groups)
 
 
-def build_trainings(ctx: Context, inst: Institutions, staff: StaffMembers) -> dict[str, object]:
+def build_trainings(ctx: Context, inst: Institutions, staff: StaffMembers) -> dict[str, Column]:
     rng = ctx.rng["training"]
     waves = _wave_schedule(ctx, rng)
     prov = inst.prov[staff.inst]

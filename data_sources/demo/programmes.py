@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import reference as ref
+from .bulk import Column
 from .calibration import CAL, CENTRE, COLLEGE, INTERMEDIATE, LEVELS, PHASE_2
 from .context import Context
 from .institutions import Institutions
@@ -19,7 +20,7 @@ class Programmes:
     level: np.ndarray
     approved: np.ndarray
     retired: np.ndarray
-    columns: dict[str, object]
+    columns: dict[str, Column]
 
 
 _LEVEL_MIX = {  # programme levels per institution type
