@@ -22,11 +22,18 @@ from sqlalchemy.orm import Session
 from data_sources.queries import data_date as read_data_date
 from data_sources.schema import INSTITUTION_TYPES, OWNERSHIPS, Institution
 from geo import provinces as geo_provinces
+
 # Coordinates to 5 decimals (about a metre): more digits only add bytes.
 COORD_DECIMALS = 5
 
-_DATE_COLUMNS = ("established_on", "digital_infrastructure_on", "platform_connected_on", "digital_school_on",
-                 "profile_updated_on", "high_quality_on")
+_DATE_COLUMNS = (
+    "established_on",
+    "digital_infrastructure_on",
+    "platform_connected_on",
+    "digital_school_on",
+    "profile_updated_on",
+    "high_quality_on",
+)
 
 
 class PointFilterError(ValueError):
@@ -43,7 +50,7 @@ class PointFilter:
     connected: bool | None = None
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> "PointFilter":
+    def from_args(cls, args: Mapping[str, str]) -> PointFilter:
         """Validate query-string style arguments (``province``, ``type``, ``ownership``, ``connected``)."""
         known = {"province", "type", "ownership", "connected"}
         unknown = sorted(set(args) - known)
@@ -105,15 +112,26 @@ def points_at(engine: Engine, as_of: dt.date) -> InstitutionPoints:
     """The institutions open at ``as_of`` (cached: the table is read once per engine and date)."""
     i = Institution
     stmt = (
-        select(i.id, i.code, i.name, i.type, i.ownership, i.province_code, i.legacy_province_code,
-               i.latitude, i.longitude, *(getattr(i, c) for c in _DATE_COLUMNS))
+        select(
+            i.id,
+            i.code,
+            i.name,
+            i.type,
+            i.ownership,
+            i.province_code,
+            i.legacy_province_code,
+            i.latitude,
+            i.longitude,
+            *(getattr(i, c) for c in _DATE_COLUMNS),
+        )
         .where(and_(i.established_on <= as_of, or_(i.closed_on.is_(None), i.closed_on > as_of)))
         .order_by(i.id)
     )
     with Session(engine) as s:
         rows = s.execute(stmt).all()
-    frame = pd.DataFrame(rows, columns=["id", "code", "name", "type", "ownership", "code34", "code63",
-                                        "lat", "lon", *_DATE_COLUMNS])
+    frame = pd.DataFrame(
+        rows, columns=["id", "code", "name", "type", "ownership", "code34", "code63", "lat", "lon", *_DATE_COLUMNS]
+    )
     frame["type"] = frame["type"].map(lambda v: getattr(v, "value", v))
     frame["ownership"] = frame["ownership"].map(lambda v: getattr(v, "value", v))
 
@@ -134,15 +152,18 @@ def points_at(engine: Engine, as_of: dt.date) -> InstitutionPoints:
 def _iso(d: Any) -> str | None:
     if d is None or (isinstance(d, float) and math.isnan(d)) or pd.isna(d):
         return None
-    return d.isoformat()
+    iso: str = d.isoformat()
+    return iso
 
 
 def _feature(row: Any) -> dict[str, Any]:
     return {
         "type": "Feature",
         "id": int(row.id),
-        "geometry": {"type": "Point",
-                     "coordinates": [round(float(row.lon), COORD_DECIMALS), round(float(row.lat), COORD_DECIMALS)]},
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(float(row.lon), COORD_DECIMALS), round(float(row.lat), COORD_DECIMALS)],
+        },
         "properties": {
             "id": int(row.id),
             "code": row.code,
@@ -175,7 +196,7 @@ def points_geojson(points: InstitutionPoints, flt: PointFilter) -> dict[str, Any
     return {
         "type": "FeatureCollection",
         "data_date": points.data_date.isoformat(),
-        "count": int(len(located)),
+        "count": len(located),
         "without_coordinates": int(len(chosen) - len(located)),
         "features": [_feature(row) for row in located.itertuples(index=False)],
     }

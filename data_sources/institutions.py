@@ -9,18 +9,35 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from data_sources.queries import data_date
 from data_sources.schema import Institution
 from data_sources.scope import Scope
 
 PROFILE_COLUMNS = (
-    "id", "code", "name", "type", "ownership", "province_code", "legacy_province_code", "address",
-    "latitude", "longitude", "established_on", "closed_on", "high_quality_on", "digital_infrastructure_on",
-    "platform_connected_on", "digital_school_on", "profile_updated_on",
+    "id",
+    "code",
+    "name",
+    "type",
+    "ownership",
+    "province_code",
+    "legacy_province_code",
+    "address",
+    "latitude",
+    "longitude",
+    "established_on",
+    "closed_on",
+    "high_quality_on",
+    "digital_infrastructure_on",
+    "platform_connected_on",
+    "digital_school_on",
+    "profile_updated_on",
 )
 
 
@@ -55,8 +72,8 @@ def _value(v: object) -> object:
     return getattr(v, "value", v)
 
 
-def _in_scope(scope: Scope | None) -> list:
-    conds: list = []
+def _in_scope(scope: Scope | None) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
     if scope is None:
         return conds
     if scope.province34:
@@ -96,5 +113,5 @@ def institution_profile(engine: Engine, institution_id: int, scope: Scope | None
         if row is None:
             return None
         as_of = data_date(s) or dt.date.today()
-    values = dict(zip(PROFILE_COLUMNS, (_value(v) for v in row), strict=True))
+    values: dict[str, Any] = dict(zip(PROFILE_COLUMNS, (_value(v) for v in row), strict=True))
     return InstitutionProfile(**values, as_of=as_of)

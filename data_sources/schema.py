@@ -21,13 +21,13 @@ class VetBase(DeclarativeBase):
     """Declarative base of the VET management database (separate from the IOC's own store)."""
 
 
-class InstitutionType(str, enum.Enum):
+class InstitutionType(str, enum.Enum):  # noqa: UP042  # StrEnum would change str(member) from 'Class.MEMBER' to the bare value
     COLLEGE = "college"  # trường cao đẳng
     INTERMEDIATE = "intermediate"  # trường trung cấp
     CENTRE = "centre"  # trung tâm giáo dục nghề nghiệp (incl. GDNN-GDTX centres)
 
 
-class Ownership(str, enum.Enum):
+class Ownership(str, enum.Enum):  # noqa: UP042  # StrEnum would change str(member) from 'Class.MEMBER' to the bare value
     PUBLIC = "public"  # công lập
     PRIVATE = "private"  # tư thục
     FOREIGN = "foreign"  # có vốn đầu tư nước ngoài
@@ -38,29 +38,29 @@ INSTITUTION_TYPES: tuple[str, ...] = tuple(t.value for t in InstitutionType)
 OWNERSHIPS: tuple[str, ...] = tuple(o.value for o in Ownership)
 
 
-class StaffRole(str, enum.Enum):
+class StaffRole(str, enum.Enum):  # noqa: UP042  # StrEnum would change str(member) from 'Class.MEMBER' to the bare value
     TEACHER = "teacher"  # nhà giáo
     MANAGER = "manager"  # cán bộ quản lý
 
 
-class TrainingKind(str, enum.Enum):
+class TrainingKind(str, enum.Enum):  # noqa: UP042  # StrEnum would change str(member) from 'Class.MEMBER' to the bare value
     DIGITAL_CAPACITY = "digital_capacity"  # năng lực số, phương pháp sư phạm trên môi trường số (T01)
     DIGITAL_MATERIALS = "digital_materials"  # phát triển học liệu số (T02)
 
 
-class TrainingLevel(str, enum.Enum):
+class TrainingLevel(str, enum.Enum):  # noqa: UP042  # StrEnum would change str(member) from 'Class.MEMBER' to the bare value
     COLLEGE = "college"  # cao đẳng
     INTERMEDIATE = "intermediate"  # trung cấp
     ELEMENTARY = "elementary"  # sơ cấp
     SHORT_COURSE = "short_course"  # đào tạo thường xuyên dưới 3 tháng
 
 
-class InspectionTarget(str, enum.Enum):
+class InspectionTarget(str, enum.Enum):  # noqa: UP042  # StrEnum would change str(member) from 'Class.MEMBER' to the bare value
     INSTITUTION = "institution"
     PROVINCE = "province"
 
 
-class ReportKind(str, enum.Enum):
+class ReportKind(str, enum.Enum):  # noqa: UP042  # StrEnum would change str(member) from 'Class.MEMBER' to the bare value
     PERIODIC = "periodic"  # báo cáo định kỳ
     STATISTICAL = "statistical"  # báo cáo thống kê
 

@@ -14,8 +14,7 @@ import pandas as pd
 from data_sources.schema import INSTITUTION_TYPES, OWNERSHIPS
 from geo import provinces as geo_provinces
 
-__all__ = ["INSTITUTION_TYPES", "NATIONAL", "OWNERSHIPS", "Scope", "ScopeError", "parse", "rollup",
-           "standard_scopes"]
+__all__ = ["INSTITUTION_TYPES", "NATIONAL", "OWNERSHIPS", "Scope", "ScopeError", "parse", "rollup", "standard_scopes"]
 
 
 class ScopeError(ValueError):

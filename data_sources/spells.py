@@ -93,8 +93,13 @@ def _as_date(expr: ColumnElement) -> ColumnElement:
     return cast(expr, Date) if isinstance(expr, Null) else type_coerce(expr, Date)
 
 
-def _spell(cell: list[ColumnElement], pop_from: ColumnElement, pop_to: ColumnElement,
-           num_from: ColumnElement, num_to: ColumnElement) -> list[ColumnElement]:
+def _spell(
+    cell: list[ColumnElement],
+    pop_from: ColumnElement,
+    pop_to: ColumnElement,
+    num_from: ColumnElement,
+    num_to: ColumnElement,
+) -> list[ColumnElement]:
     return [
         *cell,
         _as_date(pop_from).label("pop_from"),
@@ -104,8 +109,9 @@ def _spell(cell: list[ColumnElement], pop_from: ColumnElement, pop_to: ColumnEle
     ]
 
 
-def _stock(cell: list[ColumnElement], start: ColumnElement, end: ColumnElement,
-           achieved: ColumnElement) -> list[ColumnElement]:
+def _stock(
+    cell: list[ColumnElement], start: ColumnElement, end: ColumnElement, achieved: ColumnElement
+) -> list[ColumnElement]:
     """A record in the population from ``start`` to ``end``, in the numerator once ``achieved``."""
     return _spell(cell, start, end, starts_before_end(later_of(achieved, start), end), end)
 
@@ -179,8 +185,9 @@ def _map_completeness() -> Select:
     updates = select(
         ProfileUpdate.institution_id,
         ProfileUpdate.updated_on,
-        func.lead(ProfileUpdate.updated_on).over(partition_by=ProfileUpdate.institution_id,
-                                                 order_by=ProfileUpdate.updated_on).label("next_on"),
+        func.lead(ProfileUpdate.updated_on)
+        .over(partition_by=ProfileUpdate.institution_id, order_by=ProfileUpdate.updated_on)
+        .label("next_on"),
     ).subquery()
     num_to = earlier_end(earlier_end(add_months(updates.c.updated_on, 12), updates.c.next_on), closed)
     num_from = starts_before_end(later_of(updates.c.updated_on, opened), num_to)
@@ -205,12 +212,17 @@ SERIES_QUERIES: dict[str, Callable[[], Select]] = {
         _school_types(),
     ),
     "public_service_level4": lambda: select(
-        *_stock(_national_cell(), PublicService.introduced_on, null(),
-                later_of(PublicService.level4_on, PublicService.portal_integrated_on))
+        *_stock(
+            _national_cell(),
+            PublicService.introduced_on,
+            null(),
+            later_of(PublicService.level4_on, PublicService.portal_integrated_on),
+        )
     ),
     "learner_digitised_all": _learners,
-    "inspection_digital": lambda: _events_last_12_months(Inspection, Inspection.conducted_on,
-                                                         Inspection.is_digital.is_(True)),
+    "inspection_digital": lambda: _events_last_12_months(
+        Inspection, Inspection.conducted_on, Inspection.is_digital.is_(True)
+    ),
     "milestone_map_formed": lambda: _milestones(MILESTONES["milestone_map_formed"]),
     "milestone_map_linked": lambda: _milestones(MILESTONES["milestone_map_linked"]),
     "map_completeness": _map_completeness,
@@ -227,15 +239,22 @@ SERIES_QUERIES: dict[str, Callable[[], Select]] = {
 
 # Records that belong to an institution: they count only while their institution is open, which
 # the engine applies per institution and date (so the big tables are never joined in SQL).
-WITHIN_OPEN_INSTITUTION = frozenset({
-    "staff_digital_capacity", "teacher_digital_materials", "programme_digital_outcomes", "it_programme_updated",
-    "learner_digitised_all",
-})
+WITHIN_OPEN_INSTITUTION = frozenset(
+    {
+        "staff_digital_capacity",
+        "teacher_digital_materials",
+        "programme_digital_outcomes",
+        "it_programme_updated",
+        "learner_digitised_all",
+    }
+)
 
 # Series that are a subset of another's cells: computed from it instead of scanning again.
 DERIVED_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "learner_digitised_cd_tc": ("learner_digitised_all", (InstitutionType.COLLEGE.value,
-                                                          InstitutionType.INTERMEDIATE.value)),
+    "learner_digitised_cd_tc": (
+        "learner_digitised_all",
+        (InstitutionType.COLLEGE.value, InstitutionType.INTERMEDIATE.value),
+    ),
 }
 
 
@@ -250,15 +269,12 @@ def point_in_time(series_key: str, as_of: dt.date) -> Select:
     d = date_value(as_of)
     in_pop = and_(sp.c.pop_from.is_not(None), sp.c.pop_from <= d, (sp.c.pop_to.is_(None)) | (sp.c.pop_to > d))
     in_num = and_(sp.c.num_from.is_not(None), sp.c.num_from <= d, (sp.c.num_to.is_(None)) | (sp.c.num_to > d))
-    return (
-        select(
-            sp.c.institution_id,
-            sp.c.province63,
-            func.coalesce(func.sum(case((in_num, 1), else_=0)), 0).label("numerator"),
-            func.coalesce(func.sum(case((in_pop, 1), else_=0)), 0).label("denominator"),
-        )
-        .group_by(sp.c.institution_id, sp.c.province63)
-    )
+    return select(
+        sp.c.institution_id,
+        sp.c.province63,
+        func.coalesce(func.sum(case((in_num, 1), else_=0)), 0).label("numerator"),
+        func.coalesce(func.sum(case((in_pop, 1), else_=0)), 0).label("denominator"),
+    ).group_by(sp.c.institution_id, sp.c.province63)
 
 
 def institutions() -> Select:

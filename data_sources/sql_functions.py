@@ -7,6 +7,7 @@ helpers below keep every expression a comparable ISO date on SQLite and a ``date
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Date, String, literal
 from sqlalchemy.ext.compiler import compiles
@@ -14,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement, Null
 from sqlalchemy.sql.functions import FunctionElement
 
 
-class month_key(FunctionElement):  # noqa: N801 - reads like the SQL function it is
+class month_key(FunctionElement[str]):  # lower case: reads like the SQL function it is
     """'YYYY-MM' of a date expression."""
 
     type = String()
@@ -25,15 +26,15 @@ class month_key(FunctionElement):  # noqa: N801 - reads like the SQL function it
 @compiles(month_key, "sqlite")
 def _month_key_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
     # Dates are ISO text in SQLite: the first seven characters are the month, cheaper than strftime.
-    return "substr(%s, 1, 7)" % compiler.process(element.clauses, **kw)
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
 
 
 @compiles(month_key, "postgresql")
 def _month_key_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
-    return "to_char(%s, 'YYYY-MM')" % compiler.process(element.clauses, **kw)
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
 
 
-class plus_months(FunctionElement):  # noqa: N801
+class plus_months(FunctionElement[dt.date]):
     """A date expression plus a whole number of months (first argument date, second a literal int)."""
 
     type = Date()
@@ -47,33 +48,33 @@ def _months_arg(element) -> int:  # type: ignore[no-untyped-def]
 
 @compiles(plus_months, "sqlite")
 def _plus_months_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
-    date_sql = compiler.process(list(element.clauses)[0], **kw)
+    date_sql = compiler.process(next(iter(element.clauses)), **kw)
     return f"date({date_sql}, '+{_months_arg(element)} months')"
 
 
 @compiles(plus_months, "postgresql")
 def _plus_months_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
-    date_sql = compiler.process(list(element.clauses)[0], **kw)
+    date_sql = compiler.process(next(iter(element.clauses)), **kw)
     return f"CAST(({date_sql} + INTERVAL '{_months_arg(element)} months') AS DATE)"
 
 
-def add_months(expr: ColumnElement, months: int) -> ColumnElement:
+def add_months(expr: ColumnElement[Any], months: int) -> ColumnElement[Any]:
     return plus_months(expr, literal(months))
 
 
-class _later_of(FunctionElement):  # noqa: N801
+class _later_of(FunctionElement[dt.date]):
     type = Date()
     inherit_cache = True
     name = "later_of"
 
 
-class _earlier_end(FunctionElement):  # noqa: N801
+class _earlier_end(FunctionElement[dt.date]):
     type = Date()
     inherit_cache = True
     name = "earlier_end"
 
 
-class _starts_before_end(FunctionElement):  # noqa: N801
+class _starts_before_end(FunctionElement[dt.date]):
     type = Date()
     inherit_cache = True
     name = "starts_before_end"
@@ -122,12 +123,12 @@ def _starts_before_end_pg(element, compiler, **kw):  # type: ignore[no-untyped-d
     return f"(CASE WHEN {start} < coalesce({end}, DATE '9999-12-31') THEN {start} END)"
 
 
-def later_of(a: ColumnElement, b: ColumnElement) -> ColumnElement:
+def later_of(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
     """The later of two dates; NULL when either is NULL (both events are required)."""
     return _later_of(a, b)
 
 
-def earlier_end(a: ColumnElement, b: ColumnElement) -> ColumnElement:
+def earlier_end(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
     """The earlier of two end dates where NULL means 'open-ended' (never ends)."""
     if _is_null(a):
         return b
@@ -136,16 +137,16 @@ def earlier_end(a: ColumnElement, b: ColumnElement) -> ColumnElement:
     return _earlier_end(a, b)
 
 
-def date_value(value: dt.date) -> ColumnElement:
+def date_value(value: dt.date) -> ColumnElement[Any]:
     """A date literal bound with the Date type (ISO text on SQLite)."""
     return literal(value, Date)
 
 
-def _is_null(expr: ColumnElement) -> bool:
+def _is_null(expr: ColumnElement[Any]) -> bool:
     return isinstance(expr, Null)
 
 
-def starts_before_end(start: ColumnElement, end: ColumnElement) -> ColumnElement:
+def starts_before_end(start: ColumnElement[Any], end: ColumnElement[Any]) -> ColumnElement[Any]:
     """``start`` if the interval [start, end) is non-empty, else NULL (end NULL = open-ended)."""
     if _is_null(end):
         return start

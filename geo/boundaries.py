@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -71,9 +72,7 @@ def _source_key(level: str, path: str | os.PathLike[str] | None) -> tuple[str, i
     p = p.expanduser().resolve()
     if not p.exists():
         if path is None:
-            raise FileNotFoundError(
-                f"built-in boundary file {p} is missing: run `python -m geo.build_boundaries`"
-            )
+            raise FileNotFoundError(f"built-in boundary file {p} is missing: run `python -m geo.build_boundaries`")
         raise BoundaryFileError(f"boundary file for level {level} not found: {p}")
     return str(p), p.stat().st_mtime_ns
 
@@ -100,15 +99,11 @@ def _load_cached(level: str, key: tuple[str, int], is_override: bool) -> gpd.Geo
     try:
         raw = gpd.read_file(file_name)
     except Exception as exc:  # pyogrio raises its own DataSourceError etc.
-        raise BoundaryFileError(
-            f"cannot read boundary file {file_name} for level {level}: {exc}"
-        ) from exc
+        raise BoundaryFileError(f"cannot read boundary file {file_name} for level {level}: {exc}") from exc
     return _normalise(raw, level, file_name, strict_names=not is_override)
 
 
-def _normalise(
-    raw: gpd.GeoDataFrame, level: str, source: str, *, strict_names: bool = False
-) -> gpd.GeoDataFrame:
+def _normalise(raw: gpd.GeoDataFrame, level: str, source: str, *, strict_names: bool = False) -> gpd.GeoDataFrame:
     expected = expected_codes(level)
     if len(raw) == 0 or "geometry" not in raw:
         raise BoundaryFileError(f"boundary file {source} has no features")
@@ -135,9 +130,7 @@ def _normalise(
     if raw.crs is None:
         minx, miny, maxx, maxy = raw.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise BoundaryFileError(
-                f"boundary file {source} has no CRS and its coordinates are not degrees"
-            )
+            raise BoundaryFileError(f"boundary file {source} has no CRS and its coordinates are not degrees")
         raw = raw.set_crs(4326)
     elif raw.crs.to_epsg() != 4326:
         raw = raw.to_crs(4326)
@@ -153,12 +146,10 @@ def _normalise(
         geoms[code] = geom
     empty = sorted(set(expected) - set(geoms))
     if empty:
-        raise BoundaryFileError(
-            f"boundary file {source}: codes {', '.join(empty)} have empty geometry"
-        )
+        raise BoundaryFileError(f"boundary file {source}: codes {', '.join(empty)} have empty geometry")
     if strict_names and "name" in raw.columns:
         # The built-in files carry the canonical names; a mismatch means a stale build.
-        names = dict(zip(codes, raw["name"]))
+        names = dict(zip(codes, raw["name"], strict=True))
         bad = sorted(c for c in expected if names.get(c) != expected[c])
         if bad:
             raise BoundaryFileError(f"{source}: names of codes {', '.join(bad)} are stale")
@@ -184,9 +175,7 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     if isinstance(geom, (shapely.Polygon, shapely.MultiPolygon)):
         return geom
     parts = [
-        g
-        for g in shapely.get_parts(geom)
-        if isinstance(g, (shapely.Polygon, shapely.MultiPolygon)) and not g.is_empty
+        g for g in shapely.get_parts(geom) if isinstance(g, (shapely.Polygon, shapely.MultiPolygon)) and not g.is_empty
     ]
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
@@ -212,7 +201,7 @@ def _samplers(key: tuple[str, int], is_override: bool) -> dict[str, _Sampler]:
     frame = _load_cached("63", key, is_override)
     out = {}
     capitals = legacy_by_code()
-    for code, geom in zip(frame["code"], frame.geometry):
+    for code, geom in zip(frame["code"], frame.geometry, strict=True):
         parts = shapely.get_parts(geom)
         largest = parts[int(np.argmax(shapely.area(parts)))]
         largest = shapely.Polygon(largest.exterior, list(largest.interiors))
@@ -284,7 +273,7 @@ def points_in_province(
 
 
 @lru_cache(maxsize=8)
-def _tree(level: str, key: tuple[str, int], is_override: bool):
+def _tree(level: str, key: tuple[str, int], is_override: bool) -> tuple[shapely.STRtree, np.ndarray]:
     frame = _load_cached(level, key, is_override)
     geoms = frame.geometry.to_numpy()
     shapely.prepare(geoms)
@@ -316,14 +305,14 @@ def provinces_of_points(
     return out
 
 
-def province_of_point(
-    lat: float, lon: float, level: str = "34", *, path: str | None = None
-) -> str | None:
+def province_of_point(lat: float, lon: float, level: str = "34", *, path: str | None = None) -> str | None:
     """GSO code of the ``level`` unit containing (lat, lon), or ``None`` if outside all."""
-    return provinces_of_points([lat], [lon], level, path=path)[0]
+    code: str | None = provinces_of_points([lat], [lon], level, path=path)[0]
+    return code
 
 
-def boundaries_geojson(level: str = "34", path: str | None = None) -> dict:
+def boundaries_geojson(level: str = "34", path: str | None = None) -> dict[str, Any]:
     """The boundaries as a GeoJSON FeatureCollection dict (``id`` = code), e.g. for a map."""
     frame = load_boundaries(level, path)
-    return frame.set_index(pd.Index(frame["code"], name=None)).__geo_interface__
+    collection: dict[str, Any] = frame.set_index(pd.Index(frame["code"], name=None)).__geo_interface__
+    return collection

