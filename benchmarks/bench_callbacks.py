@@ -29,14 +29,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import ioc_app  # noqa: E402,F401  - the app package first: callbacks.page imports ioc_app.services
-from callbacks import home, targets  # noqa: E402
-from callbacks.page import PageContext  # noqa: E402
-from geo import provinces as geo_provinces  # noqa: E402
-from ioc_app import snapshots  # noqa: E402
-from ioc_app.freshness import snapshot_state  # noqa: E402
-from ioc_app.indicators import registry  # noqa: E402
-from ioc_app.services import Services  # noqa: E402
-from ioc_app.settings import Settings  # noqa: E402
+from callbacks import home, targets  # noqa: E402 - imported after the path set-up above
+from callbacks.page import PageContext  # noqa: E402 - imported after the path set-up above
+from geo import provinces as geo_provinces  # noqa: E402 - imported after the path set-up above
+from ioc_app import snapshots  # noqa: E402 - imported after the path set-up above
+from ioc_app.freshness import snapshot_state  # noqa: E402 - imported after the path set-up above
+from ioc_app.indicators import registry  # noqa: E402 - imported after the path set-up above
+from ioc_app.services import Services  # noqa: E402 - imported after the path set-up above
+from ioc_app.settings import Settings  # noqa: E402 - imported after the path set-up above
 
 TARGET_MS = 100.0
 
@@ -70,9 +70,9 @@ def selections(n: int, seed: int = 2222) -> list[dict[str, Any]]:
 
 
 def clear_memos() -> None:
-    home._all_panels.cache_clear()
-    home.network_counts.cache_clear()
-    targets._core.cache_clear()
+    from ioc_app import memo
+
+    memo.clear_all()
 
 
 def timed(fn: Callable[[int], Any], runs: int, cold: bool) -> tuple[list[float], list[float]]:

@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from data_sources import vet_db  # noqa: E402
-from data_sources.demo import generate  # noqa: E402
-from data_sources.demo import reference as ref  # noqa: E402
-from data_sources.engine import make_engine  # noqa: E402
+from data_sources import vet_db  # noqa: E402 - imported after the path set-up above
+from data_sources.demo import generate  # noqa: E402 - imported after the path set-up above
+from data_sources.demo import reference as ref  # noqa: E402 - imported after the path set-up above
+from data_sources.engine import make_engine  # noqa: E402 - imported after the path set-up above
 
 # Target value (share) per deadline, as in DOMAIN.md.
 TARGETS = {

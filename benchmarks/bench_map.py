@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import ioc_app  # noqa: E402,F401  - the app package first (callbacks.page imports ioc_app.services)
-from ioc_app import create_app, snapshots  # noqa: E402
-from ioc_app.services import Services  # noqa: E402
-from ioc_app.settings import Settings  # noqa: E402
+from ioc_app import create_app, snapshots  # noqa: E402 - imported after the path set-up above
+from ioc_app.services import Services  # noqa: E402 - imported after the path set-up above
+from ioc_app.settings import Settings  # noqa: E402 - imported after the path set-up above
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/ioc-national"))
 
@@ -84,7 +84,7 @@ def _serve(settings: Settings) -> tuple[str, Any]:
     return f"http://127.0.0.1:{server.server_port}", server
 
 
-def _driver():  # type: ignore[no-untyped-def]
+def _driver():
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
 
@@ -114,7 +114,7 @@ def _kind(url: str) -> str:
     return "page+framework"
 
 
-def _network(driver) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+def _network(driver) -> dict[str, dict[str, int]]:
     """Bytes per kind since the last call: sent (request bodies) and received (on the wire, with headers)."""
     requests: dict[str, dict[str, Any]] = {}
     for entry in driver.get_log("performance"):
@@ -153,13 +153,13 @@ def _total(kinds: dict[str, dict[str, int]], only: tuple[str, ...]) -> float:
     return sum(k["sent"] + k["received"] for name, k in kinds.items() if name in only) / 1024
 
 
-def _wait(driver, js: str, timeout: float = 60) -> Any:  # type: ignore[no-untyped-def]
+def _wait(driver, js: str, timeout: float = 60) -> Any:
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(driver, timeout, poll_frequency=0.02).until(lambda d: d.execute_script(js))
 
 
-def _select(driver, dropdown: str, index: int) -> None:  # type: ignore[no-untyped-def]
+def _select(driver, dropdown: str, index: int) -> None:
     from selenium.webdriver.common.by import By
 
     driver.find_element(By.CSS_SELECTOR, dropdown).click()
@@ -167,7 +167,7 @@ def _select(driver, dropdown: str, index: int) -> None:  # type: ignore[no-untyp
     options[index].click()
 
 
-def _arm(driver) -> None:  # type: ignore[no-untyped-def]
+def _arm(driver) -> None:
     driver.execute_script("var m = window.__map; delete m.changed; m.fills = Array.from("
                           "document.querySelectorAll('path.ioc-province')).map(p => p.getAttribute('fill')).join(',');"
                           "m.t0 = performance.now();")
@@ -229,6 +229,7 @@ def first_view(base: str) -> dict[str, Any]:
 
 def server_side(settings: Settings) -> None:
     from callbacks import map as map_callbacks
+    from ioc_app import map_data, provincial
     from layouts import map as map_layout
 
     services = Services.from_settings(settings)
@@ -237,11 +238,11 @@ def server_side(settings: Settings) -> None:
     as_of = snap.period_ends[-1]
     for level in ("34", "63"):
         t0 = time.perf_counter()
-        map_layout.compute_province_figures(snap, "T08", level, as_of, None, None)
+        provincial.compute_provincial_table(snap, "T08", level, as_of, None, None)
         cold = (time.perf_counter() - t0) * 1000
-        map_layout.province_figures(snap, "T08", level, as_of, None, None)
+        map_data.province_figures(snap, "T08", level, as_of, None, None)
         t0 = time.perf_counter()
-        map_layout.province_figures(snap, "T08", level, as_of, None, None)
+        map_data.province_figures(snap, "T08", level, as_of, None, None)
         warm = (time.perf_counter() - t0) * 1000
         print(f"  per-province figures, T08, {level} units: {cold:6.1f} ms computed, {warm:5.2f} ms cached")
     times = []
@@ -251,7 +252,7 @@ def server_side(settings: Settings) -> None:
         times.append((time.perf_counter() - t0) * 1000)
     print(f"  restyle callback body (new indicator and date, uncached): median {statistics.median(times):.1f} ms, "
           f"max {max(times):.1f} ms")
-    hideout = map_layout.provinces_hideout(map_layout.province_figures(snap, "T06", "63", as_of),
+    hideout = map_layout.provinces_hideout(map_data.province_figures(snap, "T06", "63", as_of),
                                            map_layout.registry.get("T06"), "vi")
     print(f"  hideout size: 63 units {len(json.dumps(hideout, ensure_ascii=False).encode()) / 1024:.1f} kB")
     services.dispose()

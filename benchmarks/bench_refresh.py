@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data_sources import vet_db  # noqa: E402
-from data_sources.demo import generate  # noqa: E402
-from data_sources.engine import make_engine  # noqa: E402
-from ioc_app import snapshots  # noqa: E402
-from ioc_app.indicators import engine as kpi  # noqa: E402
-from ioc_app.indicators import registry  # noqa: E402
+from data_sources import vet_db  # noqa: E402 - imported after the path set-up above
+from data_sources.demo import generate  # noqa: E402 - imported after the path set-up above
+from data_sources.engine import make_engine  # noqa: E402 - imported after the path set-up above
+from ioc_app import snapshots  # noqa: E402 - imported after the path set-up above
+from ioc_app.indicators import engine as kpi  # noqa: E402 - imported after the path set-up above
+from ioc_app.indicators import registry  # noqa: E402 - imported after the path set-up above
 
 
 def main() -> None:

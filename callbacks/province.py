@@ -139,9 +139,9 @@ def export(services: Services, which: str, fmt: str, selection: dict | None, foc
         stem = f"{'chi-tieu-tinh' if lang == 'vi' else 'province-targets'}-{slug}-{stamp}"
     else:
         codes = institution_codes(snap)
-        rows, _closed = institution_rows(services, snap, unit, inst_type, ownership)
+        inst_rows, _closed = institution_rows(services, snap, unit, inst_type, ownership)
         col, desc = parse_inst_sort(search, codes)
-        frame, headers = view.institutions_export(sort_institutions(rows, clean_focus(focus, codes), col, desc),
+        frame, headers = view.institutions_export(sort_institutions(inst_rows, clean_focus(focus, codes), col, desc),
                                                   codes, lang)
         stem = f"{'co-so-gdnn' if lang == 'vi' else 'institutions'}-{slug}-{stamp}"
     return download(frame, headers, fmt, stem, sheet=unit.name)

@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         "ioc_app",
         assets_folder=str(PROJECT_ROOT / "assets"),
         title="IOC GDNN",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None turns the "Updating..." title off, as Dash documents
         suppress_callback_exceptions=True,
         serve_locally=True,  # no CDN: the control room may have no internet
         compress=True,  # gzip/brotli: provincial officials are often on slow links

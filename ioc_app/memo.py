@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -82,7 +82,7 @@ def per_snapshot(
             return memo.get(snapshot, key, lambda: fn(snapshot, *args, **kwargs))
 
         wrapper.memo = memo  # type: ignore[attr-defined]  # tests and benchmarks inspect and clear it
-        return wrapper
+        return cast(Callable[Concatenate[Any, P], R], wrapper)
 
     return decorate
 

@@ -153,7 +153,8 @@ def institution_rows(services: Services, snapshot: Snapshot, unit: Unit, inst_ty
     per = snapshot.institutions
     per = per[per["institution_id"].isin(open_["id"]) & per["series"].isin(list(series_code))]
     cells: dict[int, dict[str, tuple[int, int]]] = {}
-    for series, iid, num, den in per[["series", "institution_id", "numerator", "denominator"]].itertuples(index=False):
+    columns = (per[c].tolist() for c in ("series", "institution_id", "numerator", "denominator"))
+    for series, iid, num, den in zip(*columns, strict=True):
         cells.setdefault(int(iid), {})[series_code[str(series)]] = (int(num), int(den))
 
     def on(d: Any) -> bool:
@@ -161,12 +162,13 @@ def institution_rows(services: Services, snapshot: Snapshot, unit: Unit, inst_ty
 
     rows = [
         InstitutionRow(
-            id=int(r.id), code=str(r.code), name=str(r.name), type=str(r.type), ownership=str(r.ownership),
-            flags={"infra": on(r.digital_infrastructure_on), "connected": on(r.platform_connected_on),
-                   "digital_school": on(r.digital_school_on), "high_quality": on(r.high_quality_on)},
-            cells=cells.get(int(r.id), {}),  # type: ignore[call-overload]  # itertuples fields are Any
+            id=int(r["id"]), code=str(r["code"]), name=str(r["name"]), type=str(r["type"]),
+            ownership=str(r["ownership"]),
+            flags={"infra": on(r["digital_infrastructure_on"]), "connected": on(r["platform_connected_on"]),
+                   "digital_school": on(r["digital_school_on"]), "high_quality": on(r["high_quality_on"])},
+            cells=cells.get(int(r["id"]), {}),
         )
-        for r in open_.itertuples(index=False)
+        for r in open_.to_dict("records")
     ]
     return rows, int(len(frame) - len(open_))
 
@@ -232,7 +234,8 @@ def position_rows(snapshot: Snapshot, institution_id: int, province_code: str) -
     card = scorecard(snapshot, "34")
     own = snapshot.institutions
     own = own[own["institution_id"] == institution_id]
-    by_series = {str(s): (int(n), int(d)) for s, n, d in own[["series", "numerator", "denominator"]].itertuples(index=False)}
+    by_series = {str(s): (int(n), int(d)) for s, n, d in
+                 zip(own["series"].tolist(), own["numerator"].tolist(), own["denominator"].tolist(), strict=True)}
     rows = []
     for code in institution_codes(snapshot):
         shown = registry.get(code).provincial

@@ -169,7 +169,7 @@ def _encode(snapshot: Snapshot, series: str) -> _Encoded:
 
     def codes(column: str, categories: tuple[str, ...] | list[dt.date]) -> IntArray:
         # -1 for anything not listed (no province, no type, ...)
-        return pd.Index(list(categories)).get_indexer(cells[column]).astype(np.int64)
+        return pd.Index(list(categories)).get_indexer(pd.Index(cells[column])).astype(np.int64)
 
     return _Encoded(
         period=codes("period_end", snapshot.period_ends),
@@ -202,8 +202,8 @@ def unit_matrix(
     unit = enc.legacy[m] if clean_level(level) == "63" else _legacy_to_current_index()[enc.legacy[m]]
     flat = unit * n_periods + enc.period[m]
     size = n_units * n_periods
-    num = np.bincount(flat, weights=enc.numerator[m], minlength=size).reshape(n_units, n_periods)
-    den = np.bincount(flat, weights=enc.denominator[m], minlength=size).reshape(n_units, n_periods)
+    num = np.bincount(flat, weights=enc.numerator[m], minlength=size).astype(np.float64).reshape(n_units, n_periods)
+    den = np.bincount(flat, weights=enc.denominator[m], minlength=size).astype(np.float64).reshape(n_units, n_periods)
     return num, den
 
 
@@ -213,8 +213,8 @@ def national_row(
     """Every cell of the filter, national records included, summed per period end."""
     enc = _encode(snapshot, series)
     m = _mask(enc, n_periods, inst_type, ownership)
-    num = np.bincount(enc.period[m], weights=enc.numerator[m], minlength=n_periods)
-    den = np.bincount(enc.period[m], weights=enc.denominator[m], minlength=n_periods)
+    num = np.bincount(enc.period[m], weights=enc.numerator[m], minlength=n_periods).astype(np.float64)
+    den = np.bincount(enc.period[m], weights=enc.denominator[m], minlength=n_periods).astype(np.float64)
     return num, den
 
 

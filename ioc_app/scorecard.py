@@ -121,7 +121,7 @@ def sort_units(card: Scorecard, column: str, descending: bool) -> list[Unit]:
         known = [u for u in card.units if card.cells[u.code][column].value is not None]
         unknown = [u for u in card.units if card.cells[u.code][column].value is None]
         known.sort(key=lambda u: vi_sort_key(u.name))
-        known.sort(key=lambda u: card.cells[u.code][column].value, reverse=descending)  # stable: ties by name
+        known.sort(key=lambda u: card.cells[u.code][column].value or 0.0, reverse=descending)  # stable: ties by name
         return known + unknown
     return sorted(card.units, key=lambda u: u.code, reverse=descending)
 

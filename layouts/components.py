@@ -41,7 +41,7 @@ def status_badge(status: str | None, lang: str, compact: bool = False, **kwargs:
     icon, colour = STATUS_STYLE[status]
     word = status_word(status, lang)
     return html.Span(
-        [html.Span(icon, className="ioc-status-icon", **{"aria-hidden": "true"}),
+        [html.Span(icon, className="ioc-status-icon", **{"aria-hidden": "true"}),  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
          html.Span(word, className="ioc-status-word" + (" ioc-visually-hidden" if compact else ""))],
         className=f"ioc-status ioc-status-{status}",
         style={"--status-colour": colour},

@@ -175,8 +175,8 @@ def targets_text(indicator: Indicator, lang: str, view: IndicatorView | None = N
 
 
 def province_options(level: str, lang: str) -> list[dict[str, str]]:
-    units = geo_provinces.legacy_provinces() if level == "63" else geo_provinces.provinces()
-    return [{"label": p.name, "value": p.code} for p in sorted(units, key=lambda p: _sort_key(p.name))]
+    units = [(p.code, p.name) for p in (geo_provinces.legacy_provinces() if level == "63" else geo_provinces.provinces())]
+    return [{"label": name, "value": code} for code, name in sorted(units, key=lambda p: _sort_key(p[1]))]
 
 
 def _sort_key(name: str) -> str:
@@ -380,7 +380,7 @@ def panel(data: PanelData, lang: str, stale: bool = False) -> dcc.Link:
                      children=[verdict(a, ind, lang) for a in (judged, nxt) if a is not None]),
             dcc.Graph(
                 figure=charts.sparkline(data.spark_dates, data.spark_values, lang, target=target_line),
-                config=charts.graph_config(f"{ind.code}-sparkline", static=True),
+                config=charts.graph_config(f"{ind.code}-sparkline", static=True),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
                 className="ov-sparkline",
                 style={"height": f"{charts.SPARKLINE_HEIGHT}px"},  # the box never follows the window's height
             ),
@@ -406,7 +406,7 @@ def home_page(selection: dict[str, Any], scope: Scope, counts: NetworkCounts | N
             ]),
             html.Section(id=Home.NETWORK, className="ov-network",
                          children=network_body(counts, scope, fresh, lang)),
-            html.Section(id=Home.PANELS, className="ov-panels", **{"aria-label": t("home.title", lang)},
+            html.Section(id=Home.PANELS, className="ov-panels", **{"aria-label": t("home.title", lang)},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
                          children=panels_grid(panels, lang, fresh.stale)),
         ],
     )

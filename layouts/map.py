@@ -472,7 +472,7 @@ def map_page(model: MapModel, lang: str) -> html.Div:
                     html.Div(title_card(model, lang), id=MapIds.TITLE, className="ioc-map-card ioc-map-title"),
                     html.Div(controls(model, lang), className="ioc-map-card ioc-map-controls"),
                     html.Div(info_panel(model, lang), id=MapIds.INFO, className="ioc-map-card ioc-map-info",
-                             **{"aria-live": "polite"}),
+                             **{"aria-live": "polite"}),  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
                 ],
             ),
             html.Div(

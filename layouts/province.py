@@ -15,9 +15,9 @@ from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
 from ioc_app.indicators import registry
 from ioc_app.province_view import FLAGS, InstitutionRow, TargetRow
 from layouts.components import status_word, value_text
+from ioc_app.i18n import vi_sort_key
+from ioc_app.scorecard import Cell, Unit
 from layouts.scorecard import (
-    Cell,
-    Unit,
     badge_html,
     cell_html,
     esc,
@@ -28,7 +28,6 @@ from layouts.scorecard import (
     sort_th,
     stale_marker,
     tag,
-    vi_sort_key,
 )
 
 add_texts({
@@ -265,7 +264,7 @@ def _flags_html(flags: dict[str, bool], lang: str) -> str:
 
 
 def institutions_table(rows: list[InstitutionRow], codes: list[str], focus: str, province_cells: dict[str, Cell],
-                       path: str, lang: str, sort_col: str, desc: bool, closed: int, stale: bool) -> html.Div:
+                       path: str, lang: str, sort_col: str, desc: bool, closed: int, stale: bool) -> html.Div | html.P:
     """Every institution in the scope: readiness flags, the focus target's gap, its value on each target."""
     if not rows:
         return html.P(t("prov.no_institutions", lang), className="ioc-note")

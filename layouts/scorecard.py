@@ -205,7 +205,7 @@ def html_block(markup: str, class_name: str | None = None, block_id: str | None 
     """Escaped HTML as one component (no newline: Markdown must keep it one raw HTML block)."""
     kwargs = {"id": block_id} if block_id else {}
     return dcc.Markdown(markup.replace("\n", " "), dangerously_allow_html=True, dedent=False,
-                        className=class_name, **kwargs)
+                        className=class_name, **kwargs)  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
 
 
 def sort_href(path: str, col: str, sort_col: str, desc: bool, default_desc: bool = False) -> str:

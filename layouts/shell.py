@@ -35,7 +35,7 @@ def shell(nav_items: list[tuple[str, str]], default_language: str = DEFAULT_LANG
                         ],
                     ),
                     html.Nav(id=Shell.NAV, className="ioc-nav", children=nav_links(nav_items, default_language)),
-                    html.Div(id=Shell.FRESHNESS, className="ioc-freshness", **{"aria-live": "polite"}),
+                    html.Div(id=Shell.FRESHNESS, className="ioc-freshness", **{"aria-live": "polite"}),  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
                     html.Button(
                         t("lang.toggle", default_language),
                         id=Shell.LANG_TOGGLE,

@@ -197,7 +197,7 @@ def ranking_section(ranking: Ranking, indicator: Indicator, lang: str, highlight
     def fig(part: pd.DataFrame) -> dcc.Graph:
         figure = charts.ranking_figure(list(part["name"]), [float(v) for v in part["value"]], list(part["status"]),
                                        lang, national=ranking.national, target=target, highlight=hl_name)
-        return dcc.Graph(figure=figure, config=charts.graph_config(f"{indicator.code}-ranking"),
+        return dcc.Graph(figure=figure, config=charts.graph_config(f"{indicator.code}-ranking"),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
                          style=charts.graph_style(figure))
 
     if len(table) <= 2 * RANK_SHOWN:
@@ -230,7 +230,7 @@ def breakdown_section(breakdowns: list[Breakdown], indicator: Indicator, lang: s
                                          [int(n) for n in tb["numerator"]], [int(d) for d in tb["denominator"]],
                                          lang, target=target)
         graph = dcc.Graph(id=f"target-breakdown-{b.dimension}", figure=figure,
-                          config=charts.graph_config(f"{indicator.code}-{b.dimension}"), style=charts.graph_style(figure))
+                          config=charts.graph_config(f"{indicator.code}-{b.dimension}"), style=charts.graph_style(figure))  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
         cols.append(html.Div(className="ov-rank-col", children=[
             html.H4(t(f"targets.breakdown_{b.dimension}", lang)),
             graph,
@@ -301,7 +301,7 @@ def target_body(data: TargetData, scope: Scope, fresh: Freshness, lang: str, hig
     trajectory = charts.trajectory_figure(data.chart, lang)
     trajectory_card = html.Section(className="ov-card ov-trajectory", children=[
         html.Div(className="ov-card-head", children=[html.H3(t("targets.trajectory", lang)), *stale_mark]),
-        dcc.Graph(id="target-trajectory", figure=trajectory, config=charts.graph_config(f"{ind.code}-trajectory"),
+        dcc.Graph(id="target-trajectory", figure=trajectory, config=charts.graph_config(f"{ind.code}-trajectory"),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
                   style=charts.graph_style(trajectory)),
     ])
     verdicts = html.Section(className="ov-card ov-verdict-cards", children=[
@@ -399,10 +399,10 @@ def ranking_table(ranking: Ranking, lang: str) -> tuple[pd.DataFrame, dict[str, 
 def breakdown_table(breakdowns: list[Breakdown], lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
     rows = []
     for b in breakdowns:
-        for r in b.table.itertuples(index=False):
-            rows.append({"dimension": t(f"targets.breakdown_{b.dimension}", lang), "group": r.label,
-                         "value": None if pd.isna(r.value) else round(float(r.value) * 100, 2),
-                         "numerator": int(r.numerator), "denominator": int(r.denominator)})
+        for r in b.table.to_dict("records"):
+            rows.append({"dimension": t(f"targets.breakdown_{b.dimension}", lang), "group": r["label"],
+                         "value": None if pd.isna(r["value"]) else round(float(r["value"]) * 100, 2),
+                         "numerator": int(r["numerator"]), "denominator": int(r["denominator"])})
     cols = ("dimension", "group", "value", "numerator", "denominator")
     return pd.DataFrame(rows, columns=list(cols)), {c: t(f"export.{c}", lang) for c in cols}
 

@@ -21,16 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
-import logging  # noqa: E402
+from selenium import webdriver  # noqa: E402 - imported after the path set-up above
+from selenium.webdriver.chrome.service import Service  # noqa: E402 - imported after the path set-up above
+from selenium.webdriver.common.by import By  # noqa: E402 - imported after the path set-up above
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402 - imported after the path set-up above
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402 - imported after the path set-up above
+from werkzeug.serving import make_server  # noqa: E402 - imported after the path set-up above
+import logging  # noqa: E402 - imported after the path set-up above
 
-from ioc_app import create_app  # noqa: E402
-from ioc_app.settings import Settings  # noqa: E402
+from ioc_app import create_app  # noqa: E402 - imported after the path set-up above
+from ioc_app.settings import Settings  # noqa: E402 - imported after the path set-up above
 
 WIDTH, HEIGHT = 1920, 1080
 CHROME_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",

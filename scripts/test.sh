@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian machine, then the test suite.
 # Debian packages: PostgreSQL (a real server is started by the tests), Chromium + ChromeDriver
-# (headless browser tests). Extra arguments go to pytest.
+# (headless browser tests). Runs ruff, mypy and the import contracts, then pytest; extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,4 +16,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 source scripts/_venv.sh
+
+# The house rules first (seconds): lint and format, types, who may import whom (pyproject.toml).
+echo "== ruff check"; ruff check .
+echo "== ruff format --check"; ruff format --check .
+echo "== mypy"; mypy
+echo "== import contracts"; lint-imports
+echo "== pytest"
 exec python -m pytest "$@"

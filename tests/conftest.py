@@ -10,8 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ioc_app.settings import Settings  # noqa: E402
-from tests.postgres_server import fresh_database, postgres_server  # noqa: E402
+from ioc_app.settings import Settings  # noqa: E402 - imported after the path set-up above
+from tests.postgres_server import fresh_database, postgres_server  # noqa: E402 - imported after the path set-up above
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +27,7 @@ def pg_url(pg_server_url: str) -> str:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def tiny_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def tiny_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """The hand-computed tiny VET database (tests/tiny_vet_db.py), on SQLite and on PostgreSQL."""
     from data_sources.engine import make_engine
     from tests import tiny_vet_db
@@ -92,7 +92,7 @@ def services(small_demo: Settings) -> Iterator["Services"]:
 
 
 @pytest.fixture(scope="module")
-def snap(services):  # type: ignore[no-untyped-def]
+def snap(services):
     """The small demo's newest snapshot, as the pages read it."""
     from ioc_app import snapshots
 
@@ -101,7 +101,7 @@ def snap(services):  # type: ignore[no-untyped-def]
     return s
 
 
-def pytest_setup_options():  # type: ignore[no-untyped-def]
+def pytest_setup_options():
     """Chromium flags for dash_duo: headless as root, and no background calls to the internet."""
     from selenium.webdriver.chrome.options import Options
 

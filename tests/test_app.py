@@ -15,7 +15,7 @@ from ioc_app.settings import Settings
 from tests import tiny_vet_db
 
 
-def _tiny_app(test_settings: Settings):  # type: ignore[no-untyped-def]
+def _tiny_app(test_settings: Settings):
     app = create_app(test_settings)
     services = app.server.config["IOC_SERVICES"]
     tiny_vet_db.build(services.vet_engine)
@@ -32,7 +32,7 @@ def test_healthz_reports_both_databases(test_settings: Settings) -> None:
     assert body["vet_database"]["data_date"] == tiny_vet_db.DATA_DATE.isoformat()
 
 
-def test_healthz_reports_an_unreachable_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_reports_an_unreachable_database(tmp_path) -> None:
     bad = Settings(vet_database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
                    ioc_database_url=f"sqlite:///{tmp_path / 'ioc.sqlite3'}", auto_init_demo=False)
     resp = create_app(bad).server.test_client().get("/healthz")

@@ -16,15 +16,15 @@ GEOMETRY_REQUESTS = ("return performance.getEntriesByType('resource')"
 FILLS = f"return Array.from(document.querySelectorAll('{PROVINCES}')).map(p => p.getAttribute('fill'))"
 
 
-def _wait(dash_duo, condition, timeout: float = 20):  # type: ignore[no-untyped-def]
+def _wait(dash_duo, condition, timeout: float = 20):
     return WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
 
 
-def _count(dash_duo, selector: str) -> int:  # type: ignore[no-untyped-def]
+def _count(dash_duo, selector: str) -> int:
     return len(dash_duo.driver.find_elements(By.CSS_SELECTOR, selector))
 
 
-def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, small_demo) -> None:  # type: ignore[no-untyped-def]
+def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, small_demo) -> None:
     dash_duo.start_server(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.driver.get(dash_duo.server_url + "/map")
@@ -70,7 +70,7 @@ def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, small_
     assert dash_duo.get_logs() == []
 
 
-def test_map_speaks_english_on_the_toggle(dash_duo, small_demo) -> None:  # type: ignore[no-untyped-def]
+def test_map_speaks_english_on_the_toggle(dash_duo, small_demo) -> None:
     dash_duo.start_server(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.driver.get(dash_duo.server_url + "/map")

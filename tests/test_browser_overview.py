@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 VALUE = "#home-panel-T01 .ov-panel-value"
 
 
-def pick_province(dash_duo, name: str) -> None:  # type: ignore[no-untyped-def]
+def pick_province(dash_duo, name: str) -> None:
     """Open the province dropdown, type and click the option, as a user would."""
     dash_duo.wait_for_element("#filters-province", timeout=20).click()
     box = dash_duo.wait_for_element(".dash-dropdown-content input", timeout=10)
@@ -27,7 +27,7 @@ def pick_province(dash_duo, name: str) -> None:  # type: ignore[no-untyped-def]
     WebDriverWait(dash_duo.driver, 10).until(ec.element_to_be_clickable(option)).click()
 
 
-def test_overview_filter_language_and_target_page(dash_duo, small_demo) -> None:  # type: ignore[no-untyped-def]
+def test_overview_filter_language_and_target_page(dash_duo, small_demo) -> None:
     dash_duo.start_server(create_app(small_demo))
     dash_duo.wait_for_element("#home-panel-T12 .main-svg", timeout=30)
     assert len(dash_duo.find_elements(".ov-panel")) == 12
@@ -64,7 +64,7 @@ def test_overview_filter_language_and_target_page(dash_duo, small_demo) -> None:
     assert dash_duo.get_logs() == []
 
 
-def test_unknown_target_and_the_list(dash_duo, small_demo) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_target_and_the_list(dash_duo, small_demo) -> None:
     dash_duo.start_server(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.driver.get(dash_duo.server_url + "/targets/T99")

@@ -13,13 +13,13 @@ pytestmark = pytest.mark.browser
 ROWS = "#sc-grid tbody tr.ioc-sc-row"
 
 
-def _row_codes(dash_duo) -> list[str]:  # type: ignore[no-untyped-def]
+def _row_codes(dash_duo) -> list[str]:
     # Read in one script: the table is replaced whole on each update, element handles go stale.
     return dash_duo.driver.execute_script(
         f"return Array.from(document.querySelectorAll('{ROWS}')).map(r => r.dataset.code)")
 
 
-def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -> None:  # type: ignore[no-untyped-def]
+def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -> None:
     engine = make_engine(small_demo.ioc_database_url)
     snap = snapshots.current(engine)
     assert snap is not None
@@ -76,7 +76,7 @@ def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -
     assert dash_duo.get_logs() == []
 
 
-def test_scorecard_in_english_and_unknown_pages(dash_duo, small_demo) -> None:  # type: ignore[no-untyped-def]
+def test_scorecard_in_english_and_unknown_pages(dash_duo, small_demo) -> None:
     dash_duo.start_server(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.find_element("#shell-lang-toggle").click()

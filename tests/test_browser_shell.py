@@ -9,7 +9,7 @@ from ioc_app import create_app
 pytestmark = pytest.mark.browser
 
 
-def test_overview_opens_in_vietnamese_and_switches_to_english(dash_duo, small_demo) -> None:  # type: ignore[no-untyped-def]
+def test_overview_opens_in_vietnamese_and_switches_to_english(dash_duo, small_demo) -> None:
     app = create_app(small_demo)
     dash_duo.start_server(app)
     dash_duo.wait_for_text_to_equal("#shell-title", "Trung tâm điều hành chuyển đổi số GDNN", timeout=20)
@@ -20,7 +20,7 @@ def test_overview_opens_in_vietnamese_and_switches_to_english(dash_duo, small_de
     assert dash_duo.get_logs() == []
 
 
-def test_unknown_page_shows_a_message_not_a_crash(dash_duo, small_demo) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_page_shows_a_message_not_a_crash(dash_duo, small_demo) -> None:
     app = create_app(small_demo)
     dash_duo.start_server(app)
     dash_duo.wait_for_element("#shell-title", timeout=20)

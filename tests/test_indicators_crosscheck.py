@@ -21,12 +21,12 @@ def test_every_series_has_an_independent_query() -> None:
     assert set(SERIES) == set(independent_sql.QUERIES)
 
 
-def _engine_value(engine, series: str, d: dt.date, scope: Scope) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _engine_value(engine, series: str, d: dt.date, scope: Scope) -> tuple[int, int]:
     df = rollup(kpi.cells_at(engine, d, [series]), scope)
     return int(df.numerator.sum()), int(df.denominator.sum())
 
 
-def _independent(engine, series: str, d: dt.date, scope: Scope) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _independent(engine, series: str, d: dt.date, scope: Scope) -> tuple[int, int]:
     codes = scope.legacy_codes()
     if series in independent_sql.NATIONAL_ONLY and not scope.is_national:
         return 0, 0
@@ -38,21 +38,21 @@ TINY_DATES = [dt.date(2023, 12, 31), dt.date(2024, 1, 1), dt.date(2024, 6, 30), 
 
 
 @pytest.mark.parametrize("series", SERIES)
-def test_tiny_database_engine_equals_independent_sql(tiny_engine, series: str) -> None:  # type: ignore[no-untyped-def]
+def test_tiny_database_engine_equals_independent_sql(tiny_engine, series: str) -> None:
     for d in TINY_DATES:
         for scope in (NATIONAL, Scope(province34="25"), Scope(province63="01"), Scope(inst_type="college")):
             assert _engine_value(tiny_engine, series, d, scope) == _independent(tiny_engine, series, d, scope), (d, scope.key)
 
 
 @pytest.fixture(scope="module")
-def demo_engines(small_demo):  # type: ignore[no-untyped-def]
+def demo_engines(small_demo):
     vet, ioc = make_engine(small_demo.vet_database_url), make_engine(small_demo.ioc_database_url)
     yield vet, ioc
     vet.dispose()
     ioc.dispose()
 
 
-def _demo_scopes(vet) -> list[Scope]:  # type: ignore[no-untyped-def]
+def _demo_scopes(vet) -> list[Scope]:
     with vet.connect() as conn:
         from sqlalchemy import text
 
@@ -64,7 +64,7 @@ def _demo_scopes(vet) -> list[Scope]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("series", SERIES)
-def test_small_demo_snapshot_equals_independent_sql(demo_engines, series: str) -> None:  # type: ignore[no-untyped-def]
+def test_small_demo_snapshot_equals_independent_sql(demo_engines, series: str) -> None:
     """The stored snapshot (what the API and the panels show) against plain SQL, at month ends and the data date."""
     vet, ioc = demo_engines
     snap = snapshots.current(ioc)
@@ -79,7 +79,7 @@ def test_small_demo_snapshot_equals_independent_sql(demo_engines, series: str) -
             assert got == _independent(vet, series, d, scope), (series, d, scope.key)
 
 
-def test_small_demo_live_as_of_between_month_ends(demo_engines) -> None:  # type: ignore[no-untyped-def]
+def test_small_demo_live_as_of_between_month_ends(demo_engines) -> None:
     vet, _ = demo_engines
     d = dt.date(2024, 8, 17)
     for series in SERIES:

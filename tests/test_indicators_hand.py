@@ -15,18 +15,18 @@ D = dt.date
 
 
 @pytest.fixture(scope="module")
-def cube(tiny_engine):  # type: ignore[no-untyped-def]
+def cube(tiny_engine):
     return kpi.monthly_cells(tiny_engine, tiny_vet_db.DATA_DATE)
 
 
-def at(engine, series: str, d: dt.date, scope: Scope = NATIONAL) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def at(engine, series: str, d: dt.date, scope: Scope = NATIONAL) -> tuple[int, int]:
     df = rollup(kpi.cells_at(engine, d, [series]), scope)
     if df.empty:
         return 0, 0
     return int(df.numerator.sum()), int(df.denominator.sum())
 
 
-def on_month_end(cube, series: str, d: dt.date, scope: Scope = NATIONAL) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def on_month_end(cube, series: str, d: dt.date, scope: Scope = NATIONAL) -> tuple[int, int]:
     df = rollup(cube[(cube.series == series) & (cube.period_end == d)], scope)
     if df.empty:
         return 0, 0
@@ -86,7 +86,7 @@ def on_month_end(cube, series: str, d: dt.date, scope: Scope = NATIONAL) -> tupl
         ("staff_digital_capacity", D(2024, 1, 1), Scope(province34="04"), (0, 0)),
     ],
 )
-def test_point_in_time_values(tiny_engine, series, when, scope, expected) -> None:  # type: ignore[no-untyped-def]
+def test_point_in_time_values(tiny_engine, series, when, scope, expected) -> None:
     assert at(tiny_engine, series, when, scope) == expected
 
 
@@ -103,17 +103,17 @@ def test_point_in_time_values(tiny_engine, series, when, scope, expected) -> Non
         ("map_completeness", D(2025, 12, 31), (1, 3)),
     ],
 )
-def test_month_end_trajectory_matches_hand_values(cube, series, when, expected) -> None:  # type: ignore[no-untyped-def]
+def test_month_end_trajectory_matches_hand_values(cube, series, when, expected) -> None:
     assert on_month_end(cube, series, when) == expected
 
 
-def test_trajectory_agrees_with_point_in_time_at_every_month_end(tiny_engine, cube) -> None:  # type: ignore[no-untyped-def]
+def test_trajectory_agrees_with_point_in_time_at_every_month_end(tiny_engine, cube) -> None:
     for series in registry.all_series():
         for d in kpi.period_ends(tiny_vet_db.DATA_DATE):
             assert on_month_end(cube, series.key, d) == at(tiny_engine, series.key, d), (series.key, d)
 
 
-def test_trajectory_covers_every_month_end_since_december_2021(cube) -> None:  # type: ignore[no-untyped-def]
+def test_trajectory_covers_every_month_end_since_december_2021(cube) -> None:
     ends = sorted(cube.period_end.unique())
     assert ends[0] == D(2021, 12, 31)
     assert ends[-1] == tiny_vet_db.DATA_DATE  # the data date itself closes the trajectory

@@ -33,7 +33,7 @@ PROPERTIES = {"id", "code", "name", "type", "ownership", "code34", "code63", "pr
 
 
 @pytest.fixture(scope="module")
-def client(small_demo: Settings):  # type: ignore[no-untyped-def]
+def client(small_demo: Settings):
     return create_app(small_demo).server.test_client()
 
 
@@ -48,7 +48,7 @@ def snapshot(small_demo: Settings) -> snapshots.Snapshot:
 
 
 @pytest.mark.parametrize("level", ["34", "63"])
-def test_provinces_are_a_feature_collection_keyed_by_code(client, level: str) -> None:  # type: ignore[no-untyped-def]
+def test_provinces_are_a_feature_collection_keyed_by_code(client, level: str) -> None:
     resp = client.get(f"/api/v1/geo/provinces?set={level}")
     assert resp.status_code == 200
     assert resp.mimetype == "application/geo+json"
@@ -63,7 +63,7 @@ def test_provinces_are_a_feature_collection_keyed_by_code(client, level: str) ->
         assert f["geometry"]["type"] in ("Polygon", "MultiPolygon")
 
 
-def test_provinces_default_to_34_and_are_cacheable(client) -> None:  # type: ignore[no-untyped-def]
+def test_provinces_default_to_34_and_are_cacheable(client) -> None:
     resp = client.get("/api/v1/geo/provinces")
     assert len(resp.get_json(force=True)["features"]) == 34
     assert "max-age=" in resp.headers["Cache-Control"]
@@ -73,7 +73,7 @@ def test_provinces_default_to_34_and_are_cacheable(client) -> None:  # type: ign
     assert again.data == b""
 
 
-def test_provinces_are_gzipped_when_the_browser_accepts_it(client) -> None:  # type: ignore[no-untyped-def]
+def test_provinces_are_gzipped_when_the_browser_accepts_it(client) -> None:
     plain = client.get("/api/v1/geo/provinces?set=34")
     packed = client.get("/api/v1/geo/provinces?set=34", headers={"Accept-Encoding": "gzip, deflate"})
     assert packed.headers["Content-Encoding"] == "gzip"
@@ -87,7 +87,7 @@ def test_provinces_are_gzipped_when_the_browser_accepts_it(client) -> None:  # t
     ("set=", "set must be 34"),
     ("set=34&level=63", "unknown parameter"),
 ])
-def test_bad_provinces_requests_get_a_json_400(client, query: str, fragment: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_provinces_requests_get_a_json_400(client, query: str, fragment: str) -> None:
     resp = client.get(f"/api/v1/geo/provinces?{query}")
     assert resp.status_code == 400
     body = resp.get_json()
@@ -137,7 +137,7 @@ def _open_institutions(settings: Settings) -> tuple[int, int]:
     return located, total - located
 
 
-def test_institutions_are_points_with_their_profile(client, small_demo: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_institutions_are_points_with_their_profile(client, small_demo: Settings) -> None:
     resp = client.get("/api/v1/institutions")
     assert resp.status_code == 200
     body = resp.get_json(force=True)
@@ -155,7 +155,7 @@ def test_institutions_are_points_with_their_profile(client, small_demo: Settings
     assert "ETag" in resp.headers and "max-age=" in resp.headers["Cache-Control"]
 
 
-def test_institution_filters_apply(client) -> None:  # type: ignore[no-untyped-def]
+def test_institution_filters_apply(client) -> None:
     everything = client.get("/api/v1/institutions").get_json(force=True)["features"]
     some_province = everything[0]["properties"]["code34"]
     for query, check in [
@@ -183,7 +183,7 @@ def test_institution_filters_apply(client) -> None:  # type: ignore[no-untyped-d
     ("province=26", "unknown province"),  # a legacy code: the filter takes the 34 current units
     ("colour=red", "unknown parameter"),
 ])
-def test_bad_institution_filters_get_a_json_400(client, query: str, fragment: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_institution_filters_get_a_json_400(client, query: str, fragment: str) -> None:
     resp = client.get(f"/api/v1/institutions?{query}")
     assert resp.status_code == 400
     assert fragment in resp.get_json()["error"]
@@ -204,7 +204,7 @@ def test_point_filter_parses_the_query_string() -> None:
     ("T01", "34", None), ("T06", "34", None), ("T08", "34", None), ("T10", "34", None),
     ("T12", "34", None), ("T03", "63", None), ("T06", "63", "college"),
 ])
-def test_province_figures_equal_the_snapshot_rollup(snapshot, code: str, level: str, inst_type: str | None) -> None:  # type: ignore[no-untyped-def]
+def test_province_figures_equal_the_snapshot_rollup(snapshot, code: str, level: str, inst_type: str | None) -> None:
     indicator = registry.get(code)
     shown = indicator.provincial
     for as_of in (snapshot.period_ends[-1], snapshot.period_ends[30]):
@@ -224,7 +224,7 @@ def test_province_figures_equal_the_snapshot_rollup(snapshot, code: str, level: 
                 assert fig.statuses == ()
 
 
-def test_figures_add_up_to_the_national_total(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_figures_add_up_to_the_national_total(snapshot) -> None:
     as_of = snapshot.period_ends[-1]
     figures = map_data.province_figures(snapshot, "T01", "34", as_of)
     national = kpis.indicator_view(snapshot, registry.get("T01"), Scope(), as_of).headline_series.last
@@ -232,7 +232,7 @@ def test_figures_add_up_to_the_national_total(snapshot) -> None:  # type: ignore
     assert sum(f.denominator for f in figures.values()) == national["denominator"]
 
 
-def test_national_only_indicators_are_not_mapped(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_national_only_indicators_are_not_mapped(snapshot) -> None:
     options = {o["value"]: o for o in map_layout.indicator_options("vi")}
     assert list(options) == [f"T{i:02d}" for i in range(1, 13)]
     assert options["T05"]["disabled"] and options["T07"]["disabled"]
@@ -252,7 +252,7 @@ def test_class_breaks(value: float | None, cls: int | None) -> None:
     assert map_layout.colour_of(value) == expected
 
 
-def test_hideout_carries_colours_texts_and_statuses(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_hideout_carries_colours_texts_and_statuses(snapshot) -> None:
     indicator = registry.get("T06")
     as_of = snapshot.period_ends[-1]
     figures = map_data.province_figures(snapshot, "T06", "34", as_of)
@@ -273,7 +273,7 @@ def test_hideout_carries_colours_texts_and_statuses(snapshot) -> None:  # type: 
     assert len(json.dumps(hideout)) < 8_000
 
 
-def test_t10_hideout_has_no_provincial_target(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_t10_hideout_has_no_provincial_target(snapshot) -> None:
     figures = map_data.province_figures(snapshot, "T10", "34", snapshot.period_ends[-1])
     hideout = map_layout.provinces_hideout(figures, registry.get("T10"), "vi")
     assert hideout["tg"] == [] and hideout["note"]
@@ -297,7 +297,7 @@ def _services(settings: Settings) -> Services:
     return Services.from_settings(settings)
 
 
-def test_update_map_restyles_without_geometry(small_demo: Settings, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_update_map_restyles_without_geometry(small_demo: Settings, snapshot) -> None:
     services = _services(small_demo)
     sel = {"level": "34", "province": "01", "type": None, "ownership": None}
     hideout, url, title, info, label, state = map_callbacks.update_map(
@@ -314,7 +314,7 @@ def test_update_map_restyles_without_geometry(small_demo: Settings, snapshot) ->
     assert url63 == "/api/v1/geo/provinces?set=63" and len(hideout63["v"]) == 63
 
 
-def test_inputs_that_change_nothing_cost_no_restyle(small_demo: Settings, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_inputs_that_change_nothing_cost_no_restyle(small_demo: Settings, snapshot) -> None:
     from dash import no_update
     from dash.exceptions import PreventUpdate
 
@@ -355,7 +355,7 @@ def test_page_without_a_snapshot_says_so(test_settings: Settings) -> None:
     assert "No snapshot" in json.dumps(page.to_plotly_json(), default=lambda o: o.to_plotly_json())
 
 
-def test_date_slider_follows_a_new_snapshot(small_demo: Settings, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_date_slider_follows_a_new_snapshot(small_demo: Settings, snapshot) -> None:
     services = _services(small_demo)
     last = len(snapshot.period_ends) - 1
     # A user at the (old) data date follows the newest; one looking at history stays there.
@@ -364,7 +364,7 @@ def test_date_slider_follows_a_new_snapshot(small_demo: Settings, snapshot) -> N
     assert map_callbacks.update_dates(services, None, 5, last - 1, "en")[2] == 5
 
 
-def test_stale_data_is_flagged_on_the_map(small_demo: Settings, snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_stale_data_is_flagged_on_the_map(small_demo: Settings, snapshot) -> None:
     model = map_data.build_model(_services(small_demo), snapshot, "T06", None, None, stale=True)
     text = json.dumps([c.to_plotly_json() for c in map_layout.title_card(model, "vi")],
                       default=lambda o: o.to_plotly_json(), ensure_ascii=False)
@@ -374,11 +374,11 @@ def test_stale_data_is_flagged_on_the_map(small_demo: Settings, snapshot) -> Non
                                           default=lambda o: o.to_plotly_json(), ensure_ascii=False)
 
 
-def test_figures_are_remembered_per_snapshot_only(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_figures_are_remembered_per_snapshot_only(snapshot) -> None:
     memo = SnapshotMemo("test", size=2)
     calls: list[int] = []
 
-    def compute(n: int):  # type: ignore[no-untyped-def]
+    def compute(n: int):
         return lambda: calls.append(n) or n
 
     assert memo.get(snapshot, ("a",), compute(1)) == 1

@@ -60,7 +60,7 @@ def find(component: Any, component_id: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def api(small_demo: Settings):  # type: ignore[no-untyped-def]
+def api(small_demo: Settings):
     return create_app(small_demo).server.test_client()
 
 
@@ -82,7 +82,7 @@ def test_snapshot_trajectory_equals_the_cube_rollup(snap: snapshots.Snapshot) ->
 
 # --- figures equal the API's ----------------------------------------------------------------------
 
-def test_national_panels_equal_the_api(snap: snapshots.Snapshot, api) -> None:  # type: ignore[no-untyped-def]
+def test_national_panels_equal_the_api(snap: snapshots.Snapshot, api) -> None:
     body = api.get("/api/v1/indicators").get_json()
     by_code = {i["code"]: i for i in body["indicators"]}
     panels = overview.all_panels(snap, NATIONAL)
@@ -95,7 +95,7 @@ def test_national_panels_equal_the_api(snap: snapshots.Snapshot, api) -> None:  
         assert [a.status for a in p.view.assessments] == [a["status"] for a in item["assessments"]]
 
 
-def test_panel_shows_the_api_value_formatted(snap: snapshots.Snapshot, api) -> None:  # type: ignore[no-untyped-def]
+def test_panel_shows_the_api_value_formatted(snap: snapshots.Snapshot, api) -> None:
     item = api.get("/api/v1/indicators/T01").get_json()
     component = layout.panel(overview.panel_data(snap, registry.get("T01"), NATIONAL), "vi")
     words = texts(component)
@@ -107,7 +107,7 @@ def test_panel_shows_the_api_value_formatted(snap: snapshots.Snapshot, api) -> N
     assert any(w.startswith("Targets:") for w in english)
 
 
-def test_province_panel_equals_the_api_in_that_scope(snap: snapshots.Snapshot, api) -> None:  # type: ignore[no-untyped-def]
+def test_province_panel_equals_the_api_in_that_scope(snap: snapshots.Snapshot, api) -> None:
     cells = snap.cells("staff_digital_capacity")
     code63 = sorted(c for c in cells["province63"].unique() if c)[0]
     code34 = geo_provinces.current_code_of(code63)
@@ -119,7 +119,7 @@ def test_province_panel_equals_the_api_in_that_scope(snap: snapshots.Snapshot, a
             (item["numerator"], item["denominator"], item["status"])
 
 
-def test_milestone_panels_count_every_milestone(snap: snapshots.Snapshot, api) -> None:  # type: ignore[no-untyped-def]
+def test_milestone_panels_count_every_milestone(snap: snapshots.Snapshot, api) -> None:
     for code in ("T05", "T10"):
         item = api.get(f"/api/v1/indicators/{code}").get_json()
         judged = [s for s in item["series"] if s["key"] in {x.key for x in registry.get(code).series}]
@@ -167,7 +167,7 @@ def test_network_counts_add_up_over_provinces(snap: snapshots.Snapshot) -> None:
 
 # --- filters and selection ------------------------------------------------------------------------
 
-def selection_scope(data):  # type: ignore[no-untyped-def]
+def selection_scope(data):
     return Selection.from_store(data).scope
 
 

@@ -44,12 +44,12 @@ def unit_data(code: str, level: str = "34") -> dict:
 
 def test_province_urls() -> None:
     assert province_view.parse_unit(["79"]) == sd.unit_of("34", "79")
-    assert province_view.parse_unit(["63-77"]).level == "63"  # type: ignore[union-attr]
-    assert province_view.parse_unit(["63-77"]).name == "Bà Rịa - Vũng Tàu"  # type: ignore[union-attr]
+    assert province_view.parse_unit(["63-77"]).level == "63"
+    assert province_view.parse_unit(["63-77"]).name == "Bà Rịa - Vũng Tàu"
     for bad in ([], ["99"], ["63-99"], ["77"], ["<script>"], ["63-"]):
         assert province_view.parse_unit(bad) is None, bad
-    assert sd.unit_of("34", "79").path == "/province/79"  # type: ignore[union-attr]
-    assert sd.unit_of("63", "77").path == "/province/63-77"  # type: ignore[union-attr]
+    assert sd.unit_of("34", "79").path == "/province/79"
+    assert sd.unit_of("63", "77").path == "/province/63-77"
 
 
 def test_unknown_province_gives_a_message(services: Services) -> None:
@@ -106,7 +106,7 @@ def test_institutions_add_up_to_the_province(services: Services, snap: snapshots
 def test_each_institution_figure_comes_from_the_snapshot(services: Services, snap: snapshots.Snapshot,
                                                          busiest: str) -> None:
     unit = sd.unit_of("34", busiest)
-    rows, _ = province_view.institution_rows(services, snap, unit, None, None)  # type: ignore[arg-type]
+    rows, _ = province_view.institution_rows(services, snap, unit, None, None)
     own = snap.institutions.set_index(["institution_id", "series"])
     for r in rows[:10]:
         for code, (num, den) in r.cells.items():
@@ -123,11 +123,11 @@ def test_institution_table_sorts_by_gap_and_flags_laggards(services: Services, s
     assert all(x["links"][0] == f"/institution/{x['attrs']['data-id']}" for x in rows)
     card = sd.scorecard(snap, "34")
     unit = sd.unit_of("34", busiest)
-    data, _ = province_view.institution_rows(services, snap, unit, None, None)  # type: ignore[arg-type]
+    data, _ = province_view.institution_rows(services, snap, unit, None, None)
     codes = province_view.institution_codes(snap)
     expected = sum(1 for r in data for c in codes
                    if r.value(c) is not None and card.cells[busiest][c].value is not None
-                   and r.value(c) < card.cells[busiest][c].value - 1e-9)  # type: ignore[operator]
+                   and r.value(c) < card.cells[busiest][c].value - 1e-9)
     assert markdown_html(table).count('class="ioc-num ioc-below"') == expected > 0
     assert "Cơ sở kéo tỉnh xuống" not in " ".join(texts(drag))  # the panel title is in the page, not the list
     by_name, _ = prov_cb.update_institutions(services, state(snap), None, "T06", "?sort=name&desc=0",
@@ -220,7 +220,7 @@ def test_institution_queries_respect_the_scope(services: Services) -> None:
     assert institution_profile(services.vet_engine, int(one["id"]), None) is not None
     inside = Scope(province34=one["province_code"])
     outside = next(p.code for p in geo.provinces() if p.code != one["province_code"])
-    assert institution_profile(services.vet_engine, int(one["id"]), inside).name == one["name"]  # type: ignore[union-attr]
+    assert institution_profile(services.vet_engine, int(one["id"]), inside).name == one["name"]
     assert institution_profile(services.vet_engine, int(one["id"]), Scope(province34=outside)) is None
     mine = institutions_in(services.vet_engine, Scope(province34=one["province_code"], inst_type=one["type"]))
     assert set(mine["province_code"]) == {one["province_code"]} and set(mine["type"]) == {one["type"]}

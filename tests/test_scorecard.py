@@ -95,7 +95,7 @@ def state(snap: snapshots.Snapshot, stale: bool = False) -> dict:
 
 
 
-def column_series(ind):  # type: ignore[no-untyped-def]
+def column_series(ind):
     """The series a province view shows and how (the registry's declaration, read as the pages read it)."""
     return (ind.provincial.key if ind.provincial is not None else None), mode_of(ind)
 

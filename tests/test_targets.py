@@ -138,7 +138,7 @@ def test_ranking_figure_shows_best_and_worst_ten(snap: snapshots.Snapshot) -> No
         assert all("%" in x and any(icon in x for icon, _ in layout.STATUS_STYLE.values()) for x in labels)
 
 
-def _walk(component):  # type: ignore[no-untyped-def]
+def _walk(component):
     yield component
     children = component if isinstance(component, (list, tuple)) else getattr(component, "children", None)
     if isinstance(children, (list, tuple)):
