@@ -89,7 +89,7 @@ def timed(fn: Callable[[int], Any], runs: int, cold: bool) -> tuple[list[float],
 
 
 def _p(ms: list[float], q: float) -> float:
-    return sorted(ms)[max(0, int(round(q * len(ms))) - 1)]
+    return sorted(ms)[max(0, round(q * len(ms)) - 1)]
 
 
 def report(name: str, times: tuple[list[float], list[float]]) -> bool:

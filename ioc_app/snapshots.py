@@ -176,7 +176,7 @@ class Snapshot:
 
         Equal to ``rollup(self.cells(series), scope)`` filled with zeros over the period ends.
         """
-        cells, num, den = self.matrix(series)
+        _cells, num, den = self.matrix(series)
         mask = self.cell_mask(series, scope)
         n = num[mask].sum(axis=0, dtype=np.int64)
         d = den[mask].sum(axis=0, dtype=np.int64)

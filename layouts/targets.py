@@ -346,7 +346,6 @@ def target_list_rows(panels: list[PanelData], lang: str) -> list:
     for p in panels:
         v = p.view
         ind = v.indicator
-        last = v.headline_series.last
         badges = [html.Span([html.Span(f"{a.year} ", className="ov-list-year"), status_badge(a.status, lang)],
                             className="ov-list-badge")
                   for a in sorted(v.assessments, key=lambda a: a.deadline)]

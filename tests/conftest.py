@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def services(small_demo: Settings) -> Iterator["Services"]:
+def services(small_demo: Settings) -> Iterator[Any]:
     """Connections to the small demo databases (one set per test module)."""
     from ioc_app.services import Services
 

@@ -122,7 +122,7 @@ def test_language_toggle_and_unknown_pages(test_settings: Settings) -> None:
     assert shell_callbacks.toggle_language(1, "vi") == "en"
     assert shell_callbacks.toggle_language(2, "en") == "vi"
     assert shell_callbacks.toggle_language(1, "fr") == "en"  # unknown → Vietnamese, then toggled
-    app, services = _tiny_app(test_settings)
+    _app, services = _tiny_app(test_settings)
     page = shell_callbacks.render_page({}, services, "/nowhere", "vi")
     assert "Không tìm thấy trang" in str(page)
 

@@ -80,7 +80,7 @@ def test_files_have_every_code_once_with_canonical_names(raw, level):
     frame = raw[level]
     codes = list(frame["code"])
     assert len(codes) == len(set(codes))
-    assert dict(zip(frame["code"], frame["name"])) == _expected(level)
+    assert dict(zip(frame["code"], frame["name"], strict=False)) == _expected(level)
     assert frame.crs.to_epsg() == 4326
 
 
@@ -89,7 +89,7 @@ def test_load_boundaries_shape(level):
     assert list(frame.columns) == ["code", "name", "geometry"]
     assert frame.crs.to_epsg() == 4326
     assert list(frame["code"]) == sorted(_expected(level))
-    assert dict(zip(frame["code"], frame["name"])) == _expected(level)
+    assert dict(zip(frame["code"], frame["name"], strict=False)) == _expected(level)
 
 
 def test_load_boundaries_returns_a_copy():
@@ -122,7 +122,7 @@ def test_no_overlaps(raw, level):
     geoms = raw[level].to_crs(EQUAL_AREA).geometry.values
     left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
     codes = raw[level]["code"].to_numpy()
-    for i, j in zip(left, right):
+    for i, j in zip(left, right, strict=False):
         if i < j:
             km2 = shapely.intersection(geoms[i], geoms[j]).area / 1e6
             assert km2 <= OVERLAP_TOLERANCE_KM2, (codes[i], codes[j], km2)
@@ -140,7 +140,7 @@ def test_34_is_dissolve_of_63(raw):
 
 
 def test_63_file_carries_code34(raw):
-    assert dict(zip(raw["63"]["code"], raw["63"]["code34"])) == {
+    assert dict(zip(raw["63"]["code"], raw["63"]["code34"], strict=False)) == {
         p.code: p.code34 for p in legacy_provinces()
     }
 
@@ -149,7 +149,7 @@ def test_areas_close_to_official():
     frame = load_boundaries("34").to_crs(EQUAL_AREA)
     errors = {
         code: geom.area / 1e6 / province_by_code()[code].official_area_km2 - 1
-        for code, geom in zip(frame["code"], frame.geometry)
+        for code, geom in zip(frame["code"], frame.geometry, strict=False)
     }
     worst = sorted(errors.items(), key=lambda kv: -abs(kv[1]))[:5]
     print("area errors: median", np.median(np.abs(list(errors.values()))), "worst", worst)

@@ -300,7 +300,7 @@ def _services(settings: Settings) -> Services:
 def test_update_map_restyles_without_geometry(small_demo: Settings, snapshot) -> None:
     services = _services(small_demo)
     sel = {"level": "34", "province": "01", "type": None, "ownership": None}
-    hideout, url, title, info, label, state = map_callbacks.update_map(
+    hideout, url, _title, _info, label, state = map_callbacks.update_map(
         services, "T01", 10, sel, {"id": snapshot.run.id, "stale": False}, "vi", None)
     assert url == "/api/v1/geo/provinces?set=34"
     assert hideout["sel"] == "01" and len(hideout["v"]) == 34
