@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any, TypeAlias
 
 from sqlalchemy import (
+    ColumnExpressionArgument,
+    CompoundSelect,
     Date,
     Integer,
     Select,
+    SQLColumnExpression,
     String,
     and_,
     case,
@@ -37,6 +41,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement, Null
 
 from data_sources.schema import (
@@ -67,6 +72,13 @@ DECISION_DATE = dt.date(2021, 12, 30)
 CELL_COLUMNS = ("province63", "inst_type", "ownership")
 SPELL_COLUMNS = ("institution_id", "province63", "pop_from", "pop_to", "num_from", "num_to")
 
+# Row shapes are not tracked statically: the engine reads columns by name.
+Query: TypeAlias = Select[*tuple[Any, ...]]
+# A series' spell query: one SELECT, or a UNION ALL of several.
+SpellQuery: TypeAlias = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+Column: TypeAlias = SQLColumnExpression[Any]
+Cell: TypeAlias = list[ColumnElement[Any]]
+
 # Milestone codes in the ``milestone`` table, by series.
 MILESTONES: dict[str, tuple[str, ...]] = {
     "milestones_platform": ("national_vet_platform", "shared_learning_repository"),
@@ -75,31 +87,31 @@ MILESTONES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _own_cell(institution_id: ColumnElement) -> list[ColumnElement]:
+def _own_cell(institution_id: InstrumentedAttribute[int]) -> Cell:
     """A record of an institution: its cell comes from the institution table in the engine."""
     return [institution_id.label("institution_id"), type_coerce(null(), String).label("province63")]
 
 
-def _institution_cell() -> list[ColumnElement]:
+def _institution_cell() -> Cell:
     return [Institution.id.label("institution_id"), Institution.legacy_province_code.label("province63")]
 
 
-def _national_cell() -> list[ColumnElement]:
+def _national_cell() -> Cell:
     return [cast(null(), Integer).label("institution_id"), type_coerce(null(), String).label("province63")]
 
 
-def _as_date(expr: ColumnElement) -> ColumnElement:
+def _as_date(expr: Column) -> ColumnElement[dt.date]:
     # A bare NULL must be typed, or PostgreSQL takes the column for text.
     return cast(expr, Date) if isinstance(expr, Null) else type_coerce(expr, Date)
 
 
 def _spell(
-    cell: list[ColumnElement],
-    pop_from: ColumnElement,
-    pop_to: ColumnElement,
-    num_from: ColumnElement,
-    num_to: ColumnElement,
-) -> list[ColumnElement]:
+    cell: Cell,
+    pop_from: Column,
+    pop_to: Column,
+    num_from: Column,
+    num_to: Column,
+) -> Cell:
     return [
         *cell,
         _as_date(pop_from).label("pop_from"),
@@ -109,14 +121,12 @@ def _spell(
     ]
 
 
-def _stock(
-    cell: list[ColumnElement], start: ColumnElement, end: ColumnElement, achieved: ColumnElement
-) -> list[ColumnElement]:
+def _stock(cell: Cell, start: Column, end: Column, achieved: Column) -> Cell:
     """A record in the population from ``start`` to ``end``, in the numerator once ``achieved``."""
     return _spell(cell, start, end, starts_before_end(later_of(achieved, start), end), end)
 
 
-def _staff(kind: TrainingKind, roles: tuple[StaffRole, ...]) -> Select:
+def _staff(kind: TrainingKind, roles: tuple[StaffRole, ...]) -> Query:
     # A person trained twice counts once, from the first completed course.
     first = (
         select(StaffTraining.staff_id, func.min(StaffTraining.completed_on).label("first_on"))
@@ -132,21 +142,21 @@ def _staff(kind: TrainingKind, roles: tuple[StaffRole, ...]) -> Select:
     )
 
 
-def _programmes(achieved: ColumnElement, *where: ColumnElement) -> Select:
+def _programmes(achieved: Column, *where: ColumnExpressionArgument[bool]) -> Query:
     return select(
         *_stock(_own_cell(Programme.institution_id), Programme.approved_on, Programme.retired_on, achieved)
     ).where(*where)
 
 
-def _institutions(start: ColumnElement, achieved: ColumnElement, *where: ColumnElement) -> Select:
+def _institutions(start: Column, achieved: Column, *where: ColumnExpressionArgument[bool]) -> Query:
     return select(*_stock(_institution_cell(), start, Institution.closed_on, achieved)).where(*where)
 
 
-def _school_types() -> ColumnElement:
+def _school_types() -> ColumnElement[bool]:
     return Institution.type.in_((InstitutionType.COLLEGE, InstitutionType.INTERMEDIATE))
 
 
-def _learners() -> Select:
+def _learners() -> SpellQuery:
     """T08: a record counts while digitised and not graduated, or once its diploma is digitised too."""
     rec, grad, dip = Learner.record_digitised_on, Learner.graduated_on, Learner.diploma_digitised_on
     both = later_of(rec, dip)  # record and diploma both digitised from this date
@@ -162,19 +172,19 @@ def _learners() -> Select:
     return union_all(part_a, part_b)
 
 
-def _events_last_12_months(model, on: ColumnElement, counts: ColumnElement) -> Select:  # type: ignore[no-untyped-def]
+def _events_last_12_months(model: type[Inspection] | type[Report], on: Column, counts: Column) -> Query:
     """Records dated ``on`` are in the population for 12 months: e in (d - 12 months, d]."""
     until = add_months(on, 12)
-    cell = [model.institution_id.label("institution_id"), model.legacy_province_code.label("province63")]
+    cell: Cell = [model.institution_id.label("institution_id"), model.legacy_province_code.label("province63")]
     return select(*_spell(cell, on, until, case((counts, on), else_=None), until))
 
 
-def _milestones(codes: tuple[str, ...]) -> Select:
+def _milestones(codes: tuple[str, ...]) -> Query:
     start = date_value(DECISION_DATE)
     return select(*_stock(_national_cell(), start, null(), Milestone.achieved_on)).where(Milestone.code.in_(codes))
 
 
-def _map_completeness() -> Select:
+def _map_completeness() -> SpellQuery:
     """Institutions in operation; counted while geolocated and within 12 months of a profile update.
 
     Each update covers [u, u + 12 months), cut at the next update so overlapping years are
@@ -200,7 +210,7 @@ def _map_completeness() -> Select:
     return union_all(population, current)
 
 
-SERIES_QUERIES: dict[str, Callable[[], Select]] = {
+SERIES_QUERIES: dict[str, Callable[[], SpellQuery]] = {
     "staff_digital_capacity": lambda: _staff(TrainingKind.DIGITAL_CAPACITY, (StaffRole.TEACHER, StaffRole.MANAGER)),
     "teacher_digital_materials": lambda: _staff(TrainingKind.DIGITAL_MATERIALS, (StaffRole.TEACHER,)),
     "programme_digital_outcomes": lambda: _programmes(Programme.digital_outcomes_on),
@@ -258,12 +268,12 @@ DERIVED_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def spells(series_key: str) -> Select:
+def spells(series_key: str) -> SpellQuery:
     """The spell SELECT of one series; KeyError for an unknown key."""
     return SERIES_QUERIES[series_key]()
 
 
-def point_in_time(series_key: str, as_of: dt.date) -> Select:
+def point_in_time(series_key: str, as_of: dt.date) -> Query:
     """Numerator and denominator per institution (and record province) at ``as_of``: from <= d < to."""
     sp = spells(series_key).subquery()
     d = date_value(as_of)
@@ -277,7 +287,7 @@ def point_in_time(series_key: str, as_of: dt.date) -> Select:
     ).group_by(sp.c.institution_id, sp.c.province63)
 
 
-def institutions() -> Select:
+def institutions() -> Query:
     """Every institution's cell and open interval (a small table: the engine joins in memory)."""
     return select(
         Institution.id,
@@ -289,7 +299,7 @@ def institutions() -> Select:
     )
 
 
-def monthly_deltas(series_key: str) -> Select:
+def monthly_deltas(series_key: str) -> CompoundSelect[*tuple[Any, ...]]:
     """Per institution (or record province) and month 'YYYY-MM': changes of numerator and denominator.
 
     Four small GROUP BYs (one per interval end) rather than one over all four month keys: that

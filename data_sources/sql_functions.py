@@ -2,6 +2,9 @@
 
 SQLite stores SQLAlchemy ``Date`` values as ISO text, so text comparison orders dates; the
 helpers below keep every expression a comparable ISO date on SQLite and a ``date`` on PostgreSQL.
+
+Arguments are ``SQLColumnExpression``: Core column expressions and ORM attributes such as
+``Staff.hired_on`` alike. Helpers that may hand an argument back unchanged return that type too.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, String, literal
+from sqlalchemy import Date, SQLColumnExpression, String, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement, Null
 from sqlalchemy.sql.functions import FunctionElement
@@ -58,7 +61,7 @@ def _plus_months_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
     return f"CAST(({date_sql} + INTERVAL '{_months_arg(element)} months') AS DATE)"
 
 
-def add_months(expr: ColumnElement[Any], months: int) -> ColumnElement[Any]:
+def add_months(expr: SQLColumnExpression[Any], months: int) -> ColumnElement[Any]:
     return plus_months(expr, literal(months))
 
 
@@ -123,12 +126,12 @@ def _starts_before_end_pg(element, compiler, **kw):  # type: ignore[no-untyped-d
     return f"(CASE WHEN {start} < coalesce({end}, DATE '9999-12-31') THEN {start} END)"
 
 
-def later_of(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
+def later_of(a: SQLColumnExpression[Any], b: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """The later of two dates; NULL when either is NULL (both events are required)."""
     return _later_of(a, b)
 
 
-def earlier_end(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
+def earlier_end(a: SQLColumnExpression[Any], b: SQLColumnExpression[Any]) -> SQLColumnExpression[Any]:
     """The earlier of two end dates where NULL means 'open-ended' (never ends)."""
     if _is_null(a):
         return b
@@ -142,11 +145,11 @@ def date_value(value: dt.date) -> ColumnElement[Any]:
     return literal(value, Date)
 
 
-def _is_null(expr: ColumnElement[Any]) -> bool:
+def _is_null(expr: SQLColumnExpression[Any]) -> bool:
     return isinstance(expr, Null)
 
 
-def starts_before_end(start: ColumnElement[Any], end: ColumnElement[Any]) -> ColumnElement[Any]:
+def starts_before_end(start: SQLColumnExpression[Any], end: SQLColumnExpression[Any]) -> SQLColumnExpression[Any]:
     """``start`` if the interval [start, end) is non-empty, else NULL (end NULL = open-ended)."""
     if _is_null(end):
         return start
