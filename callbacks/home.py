@@ -81,7 +81,7 @@ def overview_export(services: Services, fmt: str, selection: dict[str, Any] | No
     scope = Selection.from_store(selection).scope
     frame, headers = layout.panel_table(all_panels(snap, scope), scope, lang)
     stem = f"chi-tieu-2222_{scope.key.replace('|', '_').replace(':', '-')}_{snap.run.data_date.isoformat()}"
-    return exports.download(frame, headers, fmt, stem, t("export.indicator", lang))
+    return exports.download(frame, headers, fmt, stem, t("common.target", lang))
 
 
 def register(app: Dash, services: Services) -> None:

@@ -7,70 +7,43 @@ for dates in both (the convention of Vietnamese government documents) with ISO i
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
+import os
 import unicodedata
 from typing import Final
+
+from ioc_app.texts import TEXTS
 
 LANGUAGES: Final = ("vi", "en")
 DEFAULT_LANGUAGE: Final = "vi"
 
-# One table, key -> (Vietnamese, English). Keys are stable; texts may change.
-_TEXTS: dict[str, tuple[str, str]] = {
-    "app.title": ("Trung tâm điều hành chuyển đổi số GDNN", "VET Digital Transformation Operations Center"),
-    "app.subtitle": (
-        "Chương trình chuyển đổi số trong giáo dục nghề nghiệp (Quyết định 2222/QĐ-TTg)",
-        "Digital transformation programme in VET (Decision 2222/QĐ-TTg)",
-    ),
-    "nav.overview": ("Tổng quan", "Overview"),
-    "nav.targets": ("Chỉ tiêu", "Targets"),
-    "nav.scorecard": ("Bảng điểm tỉnh", "Province scorecard"),
-    "nav.map": ("Bản đồ số", "Digital map"),
-    "nav.tasks": ("Nhiệm vụ", "Tasks"),
-    "lang.toggle": ("English", "Tiếng Việt"),
-    "network.title": ("Mạng lưới cơ sở GDNN", "VET institution network"),
-    "network.institutions": ("Cơ sở GDNN", "VET institutions"),
-    "network.staff": ("Nhà giáo và cán bộ quản lý", "Teachers and managers"),
-    "network.learners": ("Người học đang theo học", "Learners enrolled"),
-    "network.learners_total": ("Hồ sơ người học từ 2021", "Learner records since 2021"),
-    "network.programmes": ("Chương trình đào tạo", "Training programmes"),
-    "network.data_date": ("Dữ liệu tính đến", "Data as of"),
-    "type.college": ("Trường cao đẳng", "Colleges"),
-    "type.intermediate": ("Trường trung cấp", "Intermediate schools"),
-    "type.centre": ("Trung tâm GDNN", "VET centres"),
-    "ownership.public": ("Công lập", "Public"),
-    "ownership.private": ("Tư thục", "Private"),
-    "ownership.foreign": ("Có vốn đầu tư nước ngoài", "Foreign-invested"),
-    "page.not_found": ("Không tìm thấy trang", "Page not found"),
-    "page.back_home": ("Về trang tổng quan", "Back to the overview"),
-    "error.unavailable": (
-        "Dữ liệu tạm thời chưa sẵn sàng. Hệ thống sẽ tự thử lại.",
-        "Data is temporarily unavailable. The system will retry automatically.",
-    ),
-    "common.no_data": ("Chưa có dữ liệu", "No data"),
-    "fresh.none": ("Chưa có số liệu tổng hợp", "No snapshot yet"),
-    "fresh.refreshed": ("cập nhật lúc", "refreshed"),
-    "fresh.stale": ("Dữ liệu cũ", "Stale data"),
-    "fresh.stale_hint": (
-        "Số liệu chưa được cập nhật trong khoảng thời gian quy định; đang hiển thị bản gần nhất.",
-        "The figures have not been refreshed within the configured limit; showing the latest available.",
-    ),
-}
+log = logging.getLogger(__name__)
 
+# Tests turn this on (tests/conftest.py) so that a page asking for a text the catalogue lacks
+# fails; in production the page still renders and the gap is logged once per key.
+STRICT: bool = os.environ.get("IOC_STRICT_TEXTS", "").strip().lower() in ("1", "true", "yes")
 
-def add_texts(texts: dict[str, tuple[str, str]]) -> None:
-    """Pages register their own texts (key -> (Vietnamese, English)); a key is defined once."""
-    clash = set(texts) & set(_TEXTS)
-    if clash - {k for k in clash if _TEXTS[k] == texts[k]}:
-        raise ValueError(f"text keys defined twice: {sorted(clash)}")
-    _TEXTS.update(texts)
+_reported: set[str] = set()
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The text for ``key`` in ``lang`` (falls back to Vietnamese, then to the key itself)."""
-    pair = _TEXTS.get(key)
-    if pair is None:
-        return key
-    return pair[1] if lang == "en" else pair[0]
+    """The text for ``key`` in ``lang`` (see ioc_app/texts.py).
+
+    A missing key or text raises ``KeyError`` when ``STRICT``; otherwise it is logged once and the
+    Vietnamese text stands in for a missing English one, the key itself for a missing key.
+    """
+    pair = TEXTS.get(key)
+    text = None if pair is None else pair[1] if lang == "en" else pair[0]
+    if text:
+        return text
+    what = "text key" if pair is None else f"{'English' if lang == 'en' else 'Vietnamese'} text for"
+    if STRICT:
+        raise KeyError(f"missing {what} {key!r}")
+    if key not in _reported:
+        _reported.add(key)
+        log.warning("missing %s %r", what, key)
+    return pair[0] if pair is not None and pair[0] else key
 
 
 def normalise_language(lang: str | None) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
+from ioc_app.i18n import fmt_number, fmt_percent, t
 from ioc_app.target_data import PRIMARY as PRIMARY_ROLE
 from ioc_app.target_data import SECONDARY as SECONDARY_ROLE
 from ioc_app.target_data import SUPPORTING as SUPPORTING_ROLE
@@ -32,15 +32,6 @@ TEXT = "#1b2430"
 FONT = '"Segoe UI", "Noto Sans", "Roboto", "Helvetica Neue", Arial, sans-serif'
 SPARKLINE_HEIGHT = 66
 X_START, X_END = dt.date(2021, 10, 1), dt.date(2031, 3, 1)
-
-add_texts({
-    "chart.path": ("Lộ trình đều đến mục tiêu {year}", "Straight path to the {year} target"),
-    "chart.target": ("Mục tiêu {year}", "{year} target"),
-    "chart.projection": ("Dự báo theo xu hướng 12 tháng", "Projection from the 12-month trend"),
-    "chart.band": ("Khoảng dự báo 95%", "95% projection interval"),
-    "chart.national": ("Toàn quốc", "National"),
-    "chart.no_data": ("Chưa có dữ liệu", "No data"),
-})
 
 
 def separators(lang: str) -> str:
@@ -90,7 +81,7 @@ def empty_figure(lang: str, height: int = 240, message: str | None = None) -> Fi
     return {
         "data": [],
         "layout": _layout(lang, height, xaxis={"visible": False}, yaxis={"visible": False}, annotations=[{
-            "text": message or t("chart.no_data", lang), "showarrow": False, "x": 0.5, "y": 0.5,
+            "text": message or t("common.no_data", lang), "showarrow": False, "x": 0.5, "y": 0.5,
             "xref": "paper", "yref": "paper", "font": {"size": 16, "color": PATH_COLOUR},
         }]),
     }
@@ -190,7 +181,7 @@ def ranking_figure(names: list[str], values: list[float], statuses: list[str | N
         shapes.append(_vline(national, TEXT, "dash"))
         annotations.append({"x": national, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom",
                             "showarrow": False, "font": {"size": 12},
-                            "text": f"{t('chart.national', lang)} {fmt_percent(national, lang)}"})
+                            "text": f"{t('common.national', lang)} {fmt_percent(national, lang)}"})
     if target is not None:
         shapes.append(_vline(target, TARGET_COLOUR))
     return {
@@ -214,7 +205,7 @@ def breakdown_figure(labels: list[str], values: list[float | None], numerators: 
         return empty_figure(lang, 200)
     text = [
         (f"{fmt_percent(v, lang)} ({fmt_number(n, lang)}/{fmt_number(d, lang)})" if v is not None
-         else t("chart.no_data", lang))
+         else t("common.no_data", lang))
         for v, n, d in zip(values, numerators, denominators, strict=True)
     ]
     return {

@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import html
 
-from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
+from ioc_app.i18n import fmt_number, fmt_percent, t
 
 # Colour AND icon AND word, never colour alone. Colours from the Okabe-Ito palette (colour-blind safe).
 STATUS_STYLE: dict[str, tuple[str, str]] = {
@@ -18,21 +18,20 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     "no_data": ("–", "#8A8F98"),
 }
 
-add_texts({
-    "status.achieved": ("Đạt", "Achieved"),
-    "status.on_track": ("Đúng tiến độ", "On track"),
-    "status.at_risk": ("Có nguy cơ", "At risk"),
-    "status.off_track": ("Chậm tiến độ", "Off track"),
-    "status.missed": ("Không đạt", "Missed"),
-    "status.no_data": ("Chưa có dữ liệu", "No data"),
-    "milestone.done": ("Đã hoàn thành", "Achieved"),
-    "milestone.not_done": ("Chưa hoàn thành", "Not yet"),
-    "milestone.of": ("mốc", "milestones"),
-})
+
+# Export columns several tables share are named by the common texts; the others by export.<column>.
+EXPORT_COMMON = {"indicator": "common.target", "scope": "common.scope", "numerator": "common.numerator",
+                 "denominator": "common.denominator", "status": "common.verdict", "province": "common.province",
+                 "level": "common.level", "data_date": "common.data_date"}
+
+
+def export_header(column: str, lang: str) -> str:
+    return t(EXPORT_COMMON.get(column, f"export.{column}"), lang)
 
 
 def status_word(status: str | None, lang: str) -> str:
-    return t(f"status.{status or 'no_data'}", lang)
+    # "No data" reads the same as a status as it does anywhere else.
+    return t("common.no_data" if not status or status == "no_data" else f"status.{status}", lang)
 
 
 def status_badge(status: str | None, lang: str, compact: bool = False, **kwargs: Any) -> html.Span:
@@ -54,7 +53,7 @@ def value_text(value: float | None, kind: str, lang: str, numerator: int | None 
                denominator: int | None = None) -> str:
     """A figure as people read it: 57,3% for shares; '1/2 mốc' or 'Đã hoàn thành' for milestones."""
     if value is None:
-        return t("status.no_data", lang)
+        return t("common.no_data", lang)
     if kind == "milestone":
         if denominator and denominator > 1:
             return f"{fmt_number(numerator, lang)}/{fmt_number(denominator, lang)} {t('milestone.of', lang)}"

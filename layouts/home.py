@@ -14,14 +14,14 @@ import pandas as pd
 from dash import dcc, html
 
 from geo import provinces as geo_provinces
-from ioc_app.i18n import add_texts, fmt_date, fmt_datetime, fmt_number, fmt_percent, t
+from ioc_app.i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, t
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS, Scope
 from ioc_app.indicators.status import Assessment
 from ioc_app.kpis import IndicatorView
 from ioc_app.overview import Freshness, NetworkCounts, PanelData
 from layouts import charts
-from layouts.components import STATUS_STYLE, status_badge, status_word, value_text
+from layouts.components import STATUS_STYLE, export_header, status_badge, status_word, value_text
 
 VIETNAM_UTC_OFFSET = dt.timedelta(hours=7)
 
@@ -50,60 +50,6 @@ def panel_id(code: str) -> str:
     return f"home-panel-{code}"
 
 
-add_texts({
-    "filter.level": ("Đơn vị hành chính", "Administrative units"),
-    "filter.level34": ("34 tỉnh, thành", "34 provinces"),
-    "filter.level63": ("63 tỉnh, thành (trước 7/2025)", "63 legacy provinces"),
-    "filter.province": ("Tỉnh, thành phố", "Province"),
-    "filter.type": ("Loại cơ sở", "Institution type"),
-    "filter.ownership": ("Hình thức sở hữu", "Ownership"),
-    "filter.all_provinces": ("Toàn quốc", "Whole country"),
-    "filter.all_types": ("Mọi loại cơ sở", "All types"),
-    "filter.all_ownerships": ("Mọi hình thức", "All ownerships"),
-    "scope.national": ("Toàn quốc", "National"),
-    "home.title": ("Tiến độ 12 chỉ tiêu của Chương trình", "Progress on the programme's 12 targets"),
-    "home.scope": ("Phạm vi", "Scope"),
-    "home.export_csv": ("Tải CSV", "Download CSV"),
-    "home.export_xlsx": ("Tải Excel", "Download Excel"),
-    "tile.staff": ("Nhà giáo, CBQL", "Teachers, managers"),
-    "tile.programmes": ("Chương trình ĐT", "Programmes"),
-    "tile.type.college": ("Trường cao đẳng", "Colleges"),
-    "tile.type.intermediate": ("Trường trung cấp", "Intermediate"),
-    "tile.type.centre": ("Trung tâm GDNN", "VET centres"),
-    "tile.learners": ("Hồ sơ người học", "Learner records"),
-    "tile.ownership.public": ("Công lập", "Public"),
-    "tile.ownership.private": ("Tư thục", "Private"),
-    "tile.ownership.foreign": ("Vốn nước ngoài", "Foreign-invested"),
-    "panel.targets": ("Mục tiêu", "Targets"),
-    "panel.gap": ("Còn {gap} đến mục tiêu {year}", "{gap} short of the {year} target"),
-    "panel.gap_milestones": ("Còn {n} mốc đến hạn {year}", "{n} milestone(s) left for {year}"),
-    "panel.reached": ("Đã đạt mục tiêu {year}", "{year} target reached"),
-    "panel.judged": ("{year} · đã chốt", "{year} · judged"),
-    "panel.projected": ("{year} · dự báo", "{year} · projected"),
-    "panel.national_only": ("Chỉ tiêu cấp quốc gia", "National-level target"),
-    "panel.map_share": ("Bản đồ: {value} cơ sở có toạ độ, hồ sơ cập nhật",
-                        "Map: {value} of institutions geolocated and up to date"),
-    "panel.open": ("Xem chi tiết chỉ tiêu {code}", "Open target {code}"),
-    "unit.pp": ("điểm %", "pp"),
-    "export.code": ("Mã chỉ tiêu", "Code"),
-    "export.indicator": ("Chỉ tiêu", "Target"),
-    "export.scope": ("Phạm vi", "Scope"),
-    "export.value": ("Giá trị hiện tại (%)", "Current value (%)"),
-    "export.numerator": ("Tử số", "Numerator"),
-    "export.denominator": ("Mẫu số", "Denominator"),
-    "export.population": ("Đối tượng (mẫu số)", "Population (denominator)"),
-    "export.judged_year": ("Hạn đã chốt", "Judged deadline"),
-    "export.judged_target": ("Mục tiêu hạn đã chốt (%)", "Judged target (%)"),
-    "export.judged_status": ("Kết quả hạn đã chốt", "Judged result"),
-    "export.next_year": ("Hạn tiếp theo", "Next deadline"),
-    "export.next_target": ("Mục tiêu hạn tiếp theo (%)", "Next target (%)"),
-    "export.next_status": ("Đánh giá hạn tiếp theo", "Next deadline status"),
-    "export.projection": ("Dự báo đến hạn (%)", "Projection at deadline (%)"),
-    "export.projection_low": ("Dự báo - cận dưới (%)", "Projection - low (%)"),
-    "export.projection_high": ("Dự báo - cận trên (%)", "Projection - high (%)"),
-    "export.gain": ("Mức tăng cần đạt mỗi năm (điểm %)", "Gain needed per year (pp)"),
-    "export.data_date": ("Dữ liệu tính đến", "Data as of"),
-})
 
 
 # --- small helpers --------------------------------------------------------------------------------
@@ -119,7 +65,7 @@ def scope_label(scope: Scope, lang: str) -> str:
         parts.append(t(f"type.{scope.inst_type}", lang))
     if scope.ownership:
         parts.append(t(f"ownership.{scope.ownership}", lang))
-    return " · ".join(parts) or t("scope.national", lang)
+    return " · ".join(parts) or t("common.national", lang)
 
 
 def stale_marker(lang: str) -> html.Span:
@@ -129,7 +75,7 @@ def stale_marker(lang: str) -> html.Span:
 
 def points_text(value: float | None, lang: str) -> str:
     """A difference of shares in percentage points: '12,3 điểm %'."""
-    return f"{fmt_number((value or 0) * 100, lang, 1)} {t('unit.pp', lang)}"
+    return f"{fmt_number((value or 0) * 100, lang, 1)} {t('common.pp', lang)}"
 
 
 def milestone_counts(view: IndicatorView) -> tuple[int, int]:
@@ -209,7 +155,7 @@ def filter_bar(selection: dict[str, Any], lang: str, extra: list | None = None) 
                 className="ov-filter ov-filter-province",
                 options=province_options(level, lang),
                 value=selection.get("province"),
-                placeholder=t("filter.all_provinces", lang),
+                placeholder=t("common.national", lang),
                 clearable=True,
                 searchable=True,
             ),
@@ -218,7 +164,7 @@ def filter_bar(selection: dict[str, Any], lang: str, extra: list | None = None) 
                 className="ov-filter",
                 options=[{"label": t(f"type.{k}", lang), "value": k} for k in INSTITUTION_TYPES],
                 value=selection.get("type"),
-                placeholder=t("filter.all_types", lang),
+                placeholder=t("common.all_types", lang),
                 clearable=True,
                 searchable=False,
             ),
@@ -240,8 +186,8 @@ def export_buttons(csv_id: str, xlsx_id: str, download_id: str, lang: str) -> ht
     return html.Div(
         className="ov-exports",
         children=[
-            html.Button(f"⬇ {t('home.export_csv', lang)}", id=csv_id, n_clicks=0, className="ov-button"),
-            html.Button(f"⬇ {t('home.export_xlsx', lang)}", id=xlsx_id, n_clicks=0, className="ov-button"),
+            html.Button(f"⬇ {t('common.download_csv', lang)}", id=csv_id, n_clicks=0, className="ov-button"),
+            html.Button(f"⬇ {t('common.download_xlsx', lang)}", id=xlsx_id, n_clicks=0, className="ov-button"),
             dcc.Download(id=download_id),
         ],
     )
@@ -250,7 +196,7 @@ def export_buttons(csv_id: str, xlsx_id: str, download_id: str, lang: str) -> ht
 def freshness_text(fresh: Freshness, lang: str) -> list:
     if fresh.data_date is None:
         return [html.Span(t("fresh.none", lang))]
-    parts: list = [html.Span(f"{t('network.data_date', lang)} {fmt_date(fresh.data_date, lang)}",
+    parts: list = [html.Span(f"{t('common.data_date', lang)} {fmt_date(fresh.data_date, lang)}",
                              className="ov-asof-date")]
     if fresh.refreshed_at is not None:
         parts.append(html.Span(f" · {t('fresh.refreshed', lang)} "
@@ -275,10 +221,12 @@ def _tile(label: str, value: int, lang: str, tile_id: str, major: bool = False, 
 def network_strip(counts: NetworkCounts, scope: Scope, fresh: Freshness, lang: str) -> list:
     """Institutions by type and ownership, staff, programmes and learner records in the scope, on one row."""
     tiles = [_tile(t("network.institutions", lang), counts.institutions, lang, "stat-institutions", major=True)]
-    tiles += [_tile(t(f"tile.type.{k}", lang), counts.by_type.get(k, 0), lang, f"stat-type-{k}",
-                    full=t(f"type.{k}", lang)) for k in INSTITUTION_TYPES]
-    tiles += [_tile(t(f"tile.ownership.{k}", lang), counts.by_ownership.get(k, 0), lang, f"stat-ownership-{k}",
-                    full=t(f"ownership.{k}", lang)) for k in OWNERSHIPS]
+    tiles += [_tile(t(f"type.{k}", lang), counts.by_type.get(k, 0), lang, f"stat-type-{k}")
+              for k in INSTITUTION_TYPES]
+    # The foreign-invested tile carries the short name; the full one is its tooltip.
+    tiles += [_tile(t("ownership.foreign_short" if k == "foreign" else f"ownership.{k}", lang),
+                    counts.by_ownership.get(k, 0), lang, f"stat-ownership-{k}", full=t(f"ownership.{k}", lang))
+              for k in OWNERSHIPS]
     tiles += [
         _tile(t("tile.staff", lang), counts.staff, lang, "stat-staff", major=True, full=t("network.staff", lang)),
         _tile(t("tile.programmes", lang), counts.programmes, lang, "stat-programmes", major=True,
@@ -442,7 +390,7 @@ def panel_table(panels: list[PanelData], scope: Scope, lang: str) -> tuple[pd.Da
         rows.append({
             "code": ind.code,
             "indicator": ind.name(lang),
-            "scope": t("scope.national", lang) if p.national_only else scope_label(scope, lang),
+            "scope": t("common.national", lang) if p.national_only else scope_label(scope, lang),
             "value": _pct(last["value"]),
             "numerator": last["numerator"],
             "denominator": last["denominator"],
@@ -459,5 +407,5 @@ def panel_table(panels: list[PanelData], scope: Scope, lang: str) -> tuple[pd.Da
             "gain": _pct(nxt.gain_needed_per_year) if nxt else None,
             "data_date": v.as_of.isoformat(),
         })
-    headers = {c: t(f"export.{c}", lang) for c in EXPORT_COLUMNS}
+    headers = {c: export_header(c, lang) for c in EXPORT_COLUMNS}
     return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS)), headers

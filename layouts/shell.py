@@ -63,7 +63,7 @@ def freshness(state: dict | None, lang: str) -> list:
         return [html.Span(t("fresh.none", lang), className="ioc-badge ioc-badge-stale")]
     refreshed = dt.datetime.fromisoformat(state["refreshed_at"]) + dt.timedelta(hours=VIETNAM_UTC_OFFSET_HOURS)
     parts: list = [
-        html.Span(f"{t('network.data_date', lang)} {fmt_date(dt.date.fromisoformat(state['data_date']), lang)}"),
+        html.Span(f"{t('common.data_date', lang)} {fmt_date(dt.date.fromisoformat(state['data_date']), lang)}"),
         html.Span(f" · {t('fresh.refreshed', lang)} {fmt_datetime(refreshed, lang)}", className="ioc-muted"),
     ]
     if state.get("stale"):

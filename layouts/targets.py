@@ -12,14 +12,14 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from ioc_app.i18n import add_texts, fmt_number, fmt_percent, t
+from ioc_app.i18n import fmt_number, fmt_percent, t
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import Scope
 from ioc_app.indicators.status import Assessment
 from ioc_app.overview import Freshness, PanelData
 from ioc_app.target_data import Breakdown, Ranking, TargetData
 from layouts import charts
-from layouts.components import STATUS_STYLE, status_badge, status_word
+from layouts.components import STATUS_STYLE, export_header, status_badge, status_word
 from layouts.home import (
     export_buttons,
     filter_bar,
@@ -47,66 +47,6 @@ class TargetIds(StrEnum):
 
 
 RANK_SHOWN = 10  # best and worst ten
-
-add_texts({
-    "targets.title": ("12 chỉ tiêu của Quyết định 2222/QĐ-TTg", "The 12 targets of Decision 2222/QĐ-TTg"),
-    "targets.unknown": ("Không có chỉ tiêu mã {code}. Các chỉ tiêu có mã T01 đến T12.",
-                        "There is no target with code {code}. Targets are coded T01 to T12."),
-    "targets.back": ("Danh sách 12 chỉ tiêu", "The 12 targets"),
-    "targets.trajectory": ("Diễn biến từ 12/2021 so với lộ trình", "Trajectory since Dec 2021 against the path"),
-    "targets.verdicts": ("Đánh giá theo từng mốc", "Verdict per deadline"),
-    "targets.ranking": ("Xếp hạng tỉnh, thành", "Province ranking"),
-    "targets.best": ("{n} tỉnh, thành cao nhất", "Top {n} provinces"),
-    "targets.worst": ("{n} tỉnh, thành thấp nhất", "Bottom {n} provinces"),
-    "targets.all_ranked": ("Tất cả tỉnh, thành có số liệu", "All provinces with data"),
-    "targets.ranking_note": ("{n} đơn vị có số liệu; toàn quốc = tổng tử số / tổng mẫu số.",
-                             "{n} units with data; national = sum of numerators / sum of denominators."),
-    "targets.ranking_national_only": ("Chỉ tiêu cấp quốc gia: không có số liệu theo tỉnh, thành.",
-                                      "A national-level target: there are no figures by province."),
-    "targets.ranking_supporting": ("Xếp hạng theo tỷ lệ cơ sở có toạ độ và hồ sơ cập nhật (mốc bản đồ là mốc "
-                                   "quốc gia).",
-                                   "Ranked by the share of institutions geolocated and up to date (the map "
-                                   "milestones are national)."),
-    "targets.rank_of": ("{name}: hạng {rank}/{n} ({value})", "{name}: ranked {rank} of {n} ({value})"),
-    "targets.breakdown_type": ("Theo loại cơ sở", "By institution type"),
-    "targets.breakdown_ownership": ("Theo hình thức sở hữu", "By ownership"),
-    "targets.breakdown_other": ("Không gắn với cơ sở", "Not tied to an institution"),
-    "targets.export_ranking": ("Bảng xếp hạng", "Ranking table"),
-    "targets.export_breakdown": ("Bảng phân tổ", "Breakdown table"),
-    "targets.facts": ("Thông tin chỉ tiêu", "About this target"),
-    "targets.legal": ("Nguyên văn Quyết định 2222/QĐ-TTg", "Wording of Decision 2222/QĐ-TTg"),
-    "targets.legal_note": ("", "(the legal text, in Vietnamese)"),
-    "targets.definition": ("Cách tính", "Definition"),
-    "targets.numerator": ("Tử số", "Numerator"),
-    "targets.population": ("Mẫu số (đối tượng)", "Denominator (population)"),
-    "targets.used_for": ("Dùng cho mục tiêu {years}", "Used for the {years} target"),
-    "targets.source": ("Nguồn số liệu", "Source"),
-    "targets.article": ("Căn cứ", "Article"),
-    "targets.article_text": ("Điều {a}, khoản {b}, điểm {c}", "Article {a}, item {b}, point {c}"),
-    "targets.updated": ("Cập nhật", "Updated"),
-    "targets.judged": ("Hạn {year} đã qua: kết quả chốt", "Deadline {year} passed: final result"),
-    "targets.open": ("Hạn {year}: dự báo", "Deadline {year}: projection"),
-    "targets.target": ("Mục tiêu", "Target"),
-    "targets.reached_value": ("Đạt được tại hạn", "Value at the deadline"),
-    "targets.current": ("Hiện tại", "Now"),
-    "targets.projection": ("Dự báo đến hạn", "Projected at the deadline"),
-    "targets.gain": ("Cần tăng mỗi năm", "Yearly gain still needed"),
-    "targets.trend": ("Xu hướng hiện tại", "Current trend"),
-    "targets.per_year": ("/năm", "/year"),
-    "targets.milestone_rule": ("Mốc không dự báo theo xu hướng.", "Milestones are not projected from a trend."),
-    "targets.no_snapshot": ("Chưa có số liệu tổng hợp.", "No snapshot yet."),
-    "targets.col_value": ("Giá trị", "Value"),
-    "targets.col_status": ("Đánh giá", "Status"),
-    "targets.col_code": ("Mã", "Code"),
-    "targets.col_name": ("Chỉ tiêu", "Target"),
-    "export.rank": ("Thứ hạng", "Rank"),
-    "export.province_code": ("Mã tỉnh", "Province code"),
-    "export.province": ("Tỉnh, thành phố", "Province"),
-    "export.status": ("Đánh giá", "Status"),
-    "export.dimension": ("Phân tổ", "Breakdown"),
-    "export.group": ("Nhóm", "Group"),
-    "export.level": ("Đơn vị hành chính", "Administrative units"),
-})
 
 
 # --- pieces ---------------------------------------------------------------------------------------
@@ -138,7 +78,7 @@ def verdict_card(a: Assessment, indicator: Indicator, lang: str) -> html.Div:
 
     at_least = any(x.at_least and x.year == a.year for x in indicator.targets)
     goal = t("milestone.done", lang) if milestone else ("≥ " if at_least else "") + fmt_percent(a.target, lang, 0)
-    rows: list[tuple[str, str]] = [(t("targets.target", lang), goal)]
+    rows: list[tuple[str, str]] = [(t("common.goal", lang), goal)]
     if a.judged:
         head = t("targets.judged", lang).format(year=a.year)
         rows.append((t("targets.reached_value", lang), share(a.value) if a.value is not None else "—"))
@@ -254,7 +194,7 @@ def fact_card(indicator: Indicator, fresh: Freshness, lang: str) -> html.Section
         series_rows.append(html.Div(className="ov-series-fact", children=[
             html.Div([html.B(f"{t('targets.population', lang)}: "), s.population_en if lang == "en" else s.population_vi,
                       html.Span(used, className="ov-muted-inline")]),
-            html.Div([html.B(f"{t('targets.numerator', lang)}: "), s.numerator_en if lang == "en" else s.numerator_vi]),
+            html.Div([html.B(f"{t('common.numerator', lang)}: "), s.numerator_en if lang == "en" else s.numerator_vi]),
         ]))
     updated = freshness_text(fresh, lang)
     return html.Section(
@@ -263,10 +203,10 @@ def fact_card(indicator: Indicator, fresh: Freshness, lang: str) -> html.Section
         children=[
             html.H3(t("targets.facts", lang)),
             html.Dl(className="ov-fact-list", children=[
-                row(f"{t('targets.legal', lang)} {t('targets.legal_note', lang)}".strip(),
+                row(t("targets.legal", lang),
                     html.Blockquote(indicator.legal_text_vi, lang="vi", className="ov-legal")),
                 row(t("targets.definition", lang), indicator.definition(lang)),
-                row(f"{t('targets.population', lang)} · {t('targets.numerator', lang)}", *series_rows),
+                row(f"{t('targets.population', lang)} · {t('common.numerator', lang)}", *series_rows),
                 row(t("targets.source", lang), indicator.source_en if lang == "en" else indicator.source_vi),
                 row(t("targets.article", lang), f"{article_text(indicator.article, lang)} — Quyết định 2222/QĐ-TTg"),
                 row(t("targets.updated", lang), *updated),
@@ -283,7 +223,7 @@ def target_body(data: TargetData, scope: Scope, fresh: Freshness, lang: str, hig
     open_ = [a for a in view.assessments if not a.judged]
     target = min(open_, key=lambda a: a.deadline).target if open_ and ind.kind == "percent" else None
     head_bits: list = [
-        html.Span(t("scope.national", lang) if data.national_only else scope_label(scope, lang),
+        html.Span(t("common.national", lang) if data.national_only else scope_label(scope, lang),
                   className="ov-scope-chip", id="target-scope-label"),
         html.Span(freshness_text(fresh, lang), className="ov-asof"),
     ]
@@ -392,7 +332,7 @@ def ranking_table(ranking: Ranking, lang: str) -> tuple[pd.DataFrame, dict[str, 
         "level": t("filter.level34" if ranking.level == "34" else "filter.level63", lang),
     })
     cols = ("rank", "province_code", "province", "value", "numerator", "denominator", "status", "level")
-    return frame, {c: t(f"export.{c}", lang) for c in cols}
+    return frame, {c: export_header(c, lang) for c in cols}
 
 
 def breakdown_table(breakdowns: list[Breakdown], lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -403,5 +343,5 @@ def breakdown_table(breakdowns: list[Breakdown], lang: str) -> tuple[pd.DataFram
                          "value": None if pd.isna(r["value"]) else round(float(r["value"]) * 100, 2),
                          "numerator": int(r["numerator"]), "denominator": int(r["denominator"])})
     cols = ("dimension", "group", "value", "numerator", "denominator")
-    return pd.DataFrame(rows, columns=list(cols)), {c: t(f"export.{c}", lang) for c in cols}
+    return pd.DataFrame(rows, columns=list(cols)), {c: export_header(c, lang) for c in cols}
 

@@ -8,45 +8,8 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from ioc_app.focus_tasks import COMPLETED, GROUPS, IN_PROGRESS, NOT_STARTED, TaskState
-from ioc_app.i18n import add_texts, fmt_date, fmt_number, t
+from ioc_app.i18n import fmt_date, fmt_number, t
 from layouts.scorecard import esc, html_block, tag
-
-add_texts({
-    "tasks.title": ("Nhiệm vụ trọng tâm triển khai Chương trình", "Focus tasks of the programme"),
-    "tasks.intro": (
-        "Danh mục các nhiệm vụ trọng tâm kèm theo Quyết định 2222/QĐ-TTg ngày 30/12/2021: nhiệm vụ, cơ quan "
-        "chủ trì, cơ quan phối hợp và thời gian triển khai, giữ nguyên như trong Quyết định.",
-        "The focus tasks annexed to Decision 2222/QĐ-TTg of 30/12/2021: task, lead agency, partner agencies and "
-        "period, as worded in the decision.",
-    ),
-    "tasks.schedule_note": (
-        "Trạng thái “theo kế hoạch” được suy ra từ thời gian triển khai và ngày hôm nay, không phải từ báo cáo "
-        "tiến độ thực tế.",
-        "Statuses marked “by schedule” are derived from each task's period and today's date, not from progress "
-        "reports.",
-    ),
-    "tasks.authority_note": (
-        "Tên cơ quan ghi theo Quyết định. Cơ quan quản lý nhà nước về giáo dục nghề nghiệp hiện nay: {authority}.",
-        "Agency names are as in the decision. The state authority for VET is now: {authority}.",
-    ),
-    "tasks.status.not_started": ("Chưa bắt đầu", "Not started"),
-    "tasks.status.in_progress": ("Đang triển khai", "In progress"),
-    "tasks.status.completed": ("Hoàn thành", "Completed"),
-    "tasks.by_schedule": ("theo kế hoạch", "by schedule"),
-    "tasks.recorded": ("theo báo cáo", "reported"),
-    "tasks.col_no": ("TT", "No."),
-    "tasks.col_task": ("Nhiệm vụ", "Task"),
-    "tasks.col_lead": ("Cơ quan chủ trì", "Lead agency"),
-    "tasks.col_partners": ("Cơ quan phối hợp", "Partner agencies"),
-    "tasks.col_period": ("Thời gian triển khai", "Period"),
-    "tasks.col_status": ("Trạng thái", "Status"),
-    "tasks.now_led_by": ("Hiện nay", "Now"),
-    "tasks.today": ("Hôm nay", "Today"),
-    "tasks.phase_end": ("Hết năm 2025", "End of 2025"),
-    "tasks.timeline": ("Tiến độ theo thời gian triển khai", "Timeline of the task periods"),
-    "tasks.elapsed": ("đã qua {share} thời gian", "{share} of the period elapsed"),
-    "tasks.count": ("nhiệm vụ", "tasks"),
-})
 
 TASK_STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     # icon, solid colour, light colour (Okabe-Ito, colour-blind safe)
@@ -142,8 +105,9 @@ def _summary(states: list[TaskState], lang: str) -> html.Div:
 
 def tasks_table(states: list[TaskState], lang: str, authority: str) -> dcc.Markdown:
     """Groups and tasks in the decision's order; the decision's wording, with the current authority noted."""
-    head = tag("tr", "".join(tag("th", esc(t(f"tasks.col_{c}", lang)))
-                             for c in ("no", "task", "lead", "partners", "period", "status")))
+    head = tag("tr", "".join(tag("th", esc(t(key, lang)))
+                             for key in ("tasks.col_no", "tasks.col_task", "tasks.col_lead", "tasks.col_partners",
+                                         "tasks.col_period", "common.status")))
     body: list[str] = []
     shown_groups: set[str] = set()
     for state in states:

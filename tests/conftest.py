@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 from collections.abc import Iterator
@@ -11,8 +12,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+# A page that asks for a text missing from ioc_app/texts.py fails its test (KeyError) instead of
+# showing the key; the variable carries this to the servers and commands the tests start.
+os.environ["IOC_STRICT_TEXTS"] = "1"
+
+from ioc_app import i18n  # noqa: E402 - imported after the path set-up above
 from ioc_app.settings import Settings  # noqa: E402 - imported after the path set-up above
 from tests.postgres_server import fresh_database, postgres_server  # noqa: E402 - imported after the path set-up above
+
+i18n.STRICT = True  # also when ioc_app.i18n was imported before the variable was set
 
 
 @pytest.fixture(scope="session")

@@ -220,7 +220,7 @@ def test_ranking_and_breakdown_exports(services: Services, snap: snapshots.Snaps
     csv = base64.b64decode(targets.table_export(services, "breakdown", "csv", "T01", None, "en")["content"])
     frame = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
     assert list(frame.columns) == ["Breakdown", "Group", "Current value (%)", "Numerator", "Denominator"]
-    assert "By institution type" in set(frame["Breakdown"]) and "Colleges" in set(frame["Group"])
+    assert "By institution type" in set(frame["Breakdown"]) and "College" in set(frame["Group"])
     assert targets.table_export(services, "ranking", "csv", "T99", None, "vi") is None
 
 
