@@ -28,15 +28,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import ioc_app  # noqa: E402,F401  - the app package first: callbacks.page imports ioc_app.services
-from callbacks import home, targets  # noqa: E402 - imported after the path set-up above
-from callbacks.page import PageContext  # noqa: E402 - imported after the path set-up above
-from geo import provinces as geo_provinces  # noqa: E402 - imported after the path set-up above
-from ioc_app import snapshots  # noqa: E402 - imported after the path set-up above
-from ioc_app.freshness import snapshot_state  # noqa: E402 - imported after the path set-up above
-from ioc_app.indicators import registry  # noqa: E402 - imported after the path set-up above
-from ioc_app.services import Services  # noqa: E402 - imported after the path set-up above
-from ioc_app.settings import Settings  # noqa: E402 - imported after the path set-up above
+import ioc_app  # noqa: F401  - the app package first: callbacks.page imports ioc_app.services
+from callbacks import home, targets
+from callbacks.page import PageContext
+from geo import provinces as geo_provinces
+from ioc_app import snapshots
+from ioc_app.freshness import snapshot_state
+from ioc_app.indicators import registry
+from ioc_app.services import Services
+from ioc_app.settings import Settings
 
 TARGET_MS = 100.0
 
@@ -46,13 +46,19 @@ def ensure_national(folder: Path) -> None:
     if (folder / "ioc.sqlite3").exists() and (folder / "vet.sqlite3").exists():
         return
     folder.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "VET_DATABASE_URL": f"sqlite:///{folder / 'vet.sqlite3'}",
-           "IOC_DATABASE_URL": f"sqlite:///{folder / 'ioc.sqlite3'}"}
-    script = ("[ -s {d}/ioc.sqlite3 ] || (python -m ioc_app init-demo --scale national --quiet --force && "
-              "python -m ioc_app refresh)").format(d=folder)
+    env = {
+        **os.environ,
+        "VET_DATABASE_URL": f"sqlite:///{folder / 'vet.sqlite3'}",
+        "IOC_DATABASE_URL": f"sqlite:///{folder / 'ioc.sqlite3'}",
+    }
+    script = (
+        f"[ -s {folder}/ioc.sqlite3 ] || (python -m ioc_app init-demo --scale national --quiet --force && "
+        "python -m ioc_app refresh)"
+    )
     print("building the national demo database and its snapshot (a few minutes) ...", flush=True)
-    subprocess.run(["flock", f"{folder}.lock", "sh", "-c", script], check=True, env=env,
-                   cwd=Path(__file__).resolve().parent.parent)
+    subprocess.run(
+        ["flock", f"{folder}.lock", "sh", "-c", script], check=True, env=env, cwd=Path(__file__).resolve().parent.parent
+    )
 
 
 def selections(n: int, seed: int = 2222) -> list[dict[str, Any]]:
@@ -63,9 +69,14 @@ def selections(n: int, seed: int = 2222) -> list[dict[str, Any]]:
     for i in range(n):
         level = "63" if i % 3 == 2 else "34"
         province = rng.choice([None, *(p63 if level == "63" else p34)]) if i % 4 else None
-        out.append({"level": level, "province": province,
-                    "type": rng.choice([None, None, "college", "intermediate", "centre"]),
-                    "ownership": rng.choice([None, None, "public", "private", "foreign"])})
+        out.append(
+            {
+                "level": level,
+                "province": province,
+                "type": rng.choice([None, None, "college", "intermediate", "centre"]),
+                "ownership": rng.choice([None, None, "public", "private", "foreign"]),
+            }
+        )
     return out
 
 
@@ -95,8 +106,10 @@ def _p(ms: list[float], q: float) -> float:
 def report(name: str, times: tuple[list[float], list[float]]) -> bool:
     wall, cpu = times
     ok = _p(cpu, 0.95) < TARGET_MS  # judged on CPU: other processes on a shared machine inflate wall time
-    print(f"  {name:44s} wall p50 {statistics.median(wall):6.1f}  p95 {_p(wall, 0.95):6.1f} ms | "
-          f"cpu p50 {statistics.median(cpu):6.1f}  p95 {_p(cpu, 0.95):6.1f} ms  {'ok' if ok else 'SLOW'}")
+    print(
+        f"  {name:44s} wall p50 {statistics.median(wall):6.1f}  p95 {_p(wall, 0.95):6.1f} ms | "
+        f"cpu p50 {statistics.median(cpu):6.1f}  p95 {_p(cpu, 0.95):6.1f} ms  {'ok' if ok else 'SLOW'}"
+    )
     return ok
 
 
@@ -104,8 +117,11 @@ def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     folder = Path(os.environ.get("BENCH_DIR", "/tmp/ioc-national"))
     ensure_national(folder)
-    settings = Settings(vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
-                        ioc_database_url=f"sqlite:///{folder / 'ioc.sqlite3'}", auto_init_demo=False)
+    settings = Settings(
+        vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
+        ioc_database_url=f"sqlite:///{folder / 'ioc.sqlite3'}",
+        auto_init_demo=False,
+    )
     services = Services.from_settings(settings)
 
     t0 = time.perf_counter()
@@ -117,34 +133,50 @@ def main() -> None:
     for s in registry.all_series():
         snap.matrix(s.key)
     matrix_s = time.perf_counter() - t0
-    print(f"snapshot {snap.run.id} as of {snap.run.data_date}: {sum(len(p) for p in snap.by_series.values()):,} "
-          f"cube rows; loaded in {load_s:.2f} s, per-series matrices built in {matrix_s:.2f} s (once per snapshot)")
+    print(
+        f"snapshot {snap.run.id} as of {snap.run.data_date}: {sum(len(p) for p in snap.by_series.values()):,} "
+        f"cube rows; loaded in {load_s:.2f} s, per-series matrices built in {matrix_s:.2f} s (once per snapshot)"
+    )
 
     sels = selections(runs)
     langs = ["vi", "en"]
     codes = [ind.code for ind in registry.INDICATORS]
     state = snapshot_state(services.ioc_engine, settings.stale_after_minutes)
     cases: list[tuple[str, Callable[[int], Any]]] = [
-        ("overview: update_overview (panels + network)",
-         lambda i: home.update_overview(services, state, sels[i], langs[i % 2])),
-        ("overview: render (first paint)",
-         lambda i: home.render(PageContext(services, langs[i % 2], selection=sels[i]))),
-        ("overview: level_changed",
-         lambda i: home.level_changed(sels[i]["level"], sels[i]["province"], langs[i % 2])),
-        ("overview: selection_from_filters",
-         lambda i: home.selection_from_filters(sels[i]["level"], sels[i]["province"], sels[i]["type"],
-                                               sels[i]["ownership"])),
+        (
+            "overview: update_overview (panels + network)",
+            lambda i: home.update_overview(services, state, sels[i], langs[i % 2]),
+        ),
+        (
+            "overview: render (first paint)",
+            lambda i: home.render(PageContext(services, langs[i % 2], selection=sels[i])),
+        ),
+        ("overview: level_changed", lambda i: home.level_changed(sels[i]["level"], sels[i]["province"], langs[i % 2])),
+        (
+            "overview: selection_from_filters",
+            lambda i: home.selection_from_filters(
+                sels[i]["level"], sels[i]["province"], sels[i]["type"], sels[i]["ownership"]
+            ),
+        ),
         ("overview: export CSV", lambda i: home.overview_export(services, "csv", sels[i], langs[i % 2])),
         ("overview: export Excel", lambda i: home.overview_export(services, "xlsx", sels[i], langs[i % 2])),
-        ("target: update_target (all 12 codes)",
-         lambda i: targets.update_target(services, state, sels[i], codes[i % 12], langs[i % 2])),
-        ("target: render (first paint)",
-         lambda i: targets.render(PageContext(services, langs[i % 2], args=[codes[i % 12]], selection=sels[i]))),
+        (
+            "target: update_target (all 12 codes)",
+            lambda i: targets.update_target(services, state, sels[i], codes[i % 12], langs[i % 2]),
+        ),
+        (
+            "target: render (first paint)",
+            lambda i: targets.render(PageContext(services, langs[i % 2], args=[codes[i % 12]], selection=sels[i])),
+        ),
         ("target list: update_list", lambda i: targets.update_list(services, state, sels[i], langs[i % 2])),
-        ("target: ranking export CSV",
-         lambda i: targets.table_export(services, "ranking", "csv", codes[i % 12], sels[i], langs[i % 2])),
-        ("target: breakdown export Excel",
-         lambda i: targets.table_export(services, "breakdown", "xlsx", codes[i % 12], sels[i], langs[i % 2])),
+        (
+            "target: ranking export CSV",
+            lambda i: targets.table_export(services, "ranking", "csv", codes[i % 12], sels[i], langs[i % 2]),
+        ),
+        (
+            "target: breakdown export Excel",
+            lambda i: targets.table_export(services, "breakdown", "xlsx", codes[i % 12], sels[i], langs[i % 2]),
+        ),
     ]
     load = os.getloadavg()[0]
     print(f"\nmachine load average {load:.1f} on {os.cpu_count()} cores (wall times grow with it; CPU times do not)")

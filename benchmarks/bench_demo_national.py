@@ -35,9 +35,17 @@ from data_sources.engine import make_engine  # noqa: E402 - imported after the p
 
 # Target value (share) per deadline, as in DOMAIN.md.
 TARGETS = {
-    "T01": "50% / 100%", "T02": "50% / 100%", "T03": "70% / 100%", "T04": "100% (2025)",
-    "T06": "50% / 100%", "T07": "100% (2023)", "T08": "100% (2025, CĐ+TC)", "T08all": "100% (2030, all)",
-    "T09": "50% / 70% (12 months)", "T10c": "map completeness (12 months)", "T11": "100% (12 months)",
+    "T01": "50% / 100%",
+    "T02": "50% / 100%",
+    "T03": "70% / 100%",
+    "T04": "100% (2025)",
+    "T06": "50% / 100%",
+    "T07": "100% (2023)",
+    "T08": "100% (2025, CĐ+TC)",
+    "T08all": "100% (2030, all)",
+    "T09": "50% / 70% (12 months)",
+    "T10c": "map completeness (12 months)",
+    "T11": "100% (12 months)",
     "T12": "≥50% / 100%",
 }
 
@@ -169,9 +177,7 @@ def report(engine: Engine, data_date: dt.date) -> None:
     print(f"   total {total}; by type {by_type}")
     print("   ownership: " + ", ".join(f"{o} {c} ({100 * c / total:.1f}%)" for o, c in by_own.items()))
     (n_all,) = q("SELECT COUNT(*) FROM institution")[0]
-    (n_open,) = q(
-        "SELECT COUNT(*) FROM institution WHERE closed_on IS NULL"
-    )[0]
+    (n_open,) = q("SELECT COUNT(*) FROM institution WHERE closed_on IS NULL")[0]
     print(f"   rows {n_all} (incl. closed), open at data date {n_open}")
 
     print("\n== Region share of institutions open at 31/12/2024 (plan: RRD 26%, NCC 26%, SE 17%)")
@@ -187,8 +193,10 @@ def report(engine: Engine, data_date: dt.date) -> None:
         print(f"   {r:4s} {ref.REGION_NAMES[r][1]:36s} {c:5d} {100 * c / total:5.1f}%")
     top = sorted(per_prov, key=lambda x: -x[1])[:6]
     print("   most institutions: " + ", ".join(f"{c} ({n})" for c, n in top))
-    print(f"   legacy provinces with institutions: {len(per_prov)}; current units: "
-          f"{q('SELECT COUNT(DISTINCT province_code) FROM institution')[0][0]}")
+    print(
+        f"   legacy provinces with institutions: {len(per_prov)}; current units: "
+        f"{q('SELECT COUNT(DISTINCT province_code) FROM institution')[0][0]}"
+    )
 
     print("\n== Learners enrolled per year (published: ~430,000 a year at college + intermediate level)")
     rows = q(
@@ -201,9 +209,11 @@ def report(engine: Engine, data_date: dt.date) -> None:
     for y, lv in years.items():
         cd_tc = lv.get("college", 0) + lv.get("intermediate", 0)
         other = lv.get("elementary", 0) + lv.get("short_course", 0)
-        print(f"   {y}: college {lv.get('college', 0):7d}  intermediate {lv.get('intermediate', 0):7d}  "
-              f"(CĐ+TC {cd_tc:7d})  elementary {lv.get('elementary', 0):6d}  short {lv.get('short_course', 0):6d}  "
-              f"(other {other:6d})")
+        print(
+            f"   {y}: college {lv.get('college', 0):7d}  intermediate {lv.get('intermediate', 0):7d}  "
+            f"(CĐ+TC {cd_tc:7d})  elementary {lv.get('elementary', 0):6d}  short {lv.get('short_course', 0):6d}  "
+            f"(other {other:6d})"
+        )
 
     print("\n== Staff")
     for d in ("2021-12-31", "2023-12-31", "2025-12-31", data_date.isoformat()):
@@ -213,17 +223,17 @@ def report(engine: Engine, data_date: dt.date) -> None:
         )
         active = dict(rows)
         n = sum(active.values())
-        print(f"   active at {d}: {n} (teachers {active.get('teacher', 0)}, managers {active.get('manager', 0)}"
-              f" = {100 * active.get('manager', 0) / max(n, 1):.1f}%)")
+        print(
+            f"   active at {d}: {n} (teachers {active.get('teacher', 0)}, managers {active.get('manager', 0)}"
+            f" = {100 * active.get('manager', 0) / max(n, 1):.1f}%)"
+        )
     (left,) = q("SELECT COUNT(*) FROM staff WHERE left_on IS NOT NULL")[0]
     (twice,) = q(
         "SELECT COUNT(*) FROM (SELECT staff_id, kind FROM staff_training GROUP BY staff_id, kind HAVING COUNT(*) > 1) x"
     )[0]
     n_staff = q("SELECT COUNT(*) FROM staff")[0][0]
     print(f"   rows {n_staff}, left by data date {left}, trained twice (same kind) {twice}")
-    rows = q(
-        "SELECT substr(CAST(completed_on AS TEXT), 6, 2) AS m, COUNT(*) FROM staff_training GROUP BY m ORDER BY m"
-    )
+    rows = q("SELECT substr(CAST(completed_on AS TEXT), 6, 2) AS m, COUNT(*) FROM staff_training GROUP BY m ORDER BY m")
     tot = sum(c for _, c in rows)
     print("   trainings by month: " + " ".join(f"{m}:{100 * c / tot:.0f}%" for m, c in rows))
     hq = q("SELECT type, COUNT(*) FROM institution WHERE high_quality_on <= :d GROUP BY type", d="2025-12-31")
@@ -252,15 +262,31 @@ def report(engine: Engine, data_date: dt.date) -> None:
     ends = [_month_end(data_date.year, data_date.month - k) for k in range(11, 0, -1)] + [data_date]
     x = np.array([(d - data_date).days / 365.25 for d in ends])
     x2030 = (dt.date(2030, 12, 31) - data_date).days / 365.25
-    for code, target in (("T01", 1.0), ("T02", 1.0), ("T03", 1.0), ("T06", 1.0), ("T08all", 1.0),
-                         ("T09", 0.7), ("T12", 1.0)):
+    for code, target in (
+        ("T01", 1.0),
+        ("T02", 1.0),
+        ("T03", 1.0),
+        ("T06", 1.0),
+        ("T08all", 1.0),
+        ("T09", 0.7),
+        ("T12", 1.0),
+    ):
         y = np.array([(lambda nd: nd[0] / nd[1] if nd[1] else np.nan)(ratio(engine, code, d)) for d in ends])
         slope, intercept = np.polyfit(x, y, 1)
         proj = min(1.0, max(0.0, intercept + slope * x2030))
-        status = ("achieved" if y[-1] >= target else "on track" if proj >= target - 1e-9
-                  else "at risk" if proj >= target - 0.10 else "off track")
-        print(f"   {code:6s} now {100 * y[-1]:5.1f}%  slope {100 * slope:5.1f} pp/year  "
-              f"2030 {100 * proj:5.1f}% (target {100 * target:.0f}%)  {status}")
+        status = (
+            "achieved"
+            if y[-1] >= target
+            else "on track"
+            if proj >= target - 1e-9
+            else "at risk"
+            if proj >= target - 0.10
+            else "off track"
+        )
+        print(
+            f"   {code:6s} now {100 * y[-1]:5.1f}%  slope {100 * slope:5.1f} pp/year  "
+            f"2030 {100 * proj:5.1f}% (target {100 * target:.0f}%)  {status}"
+        )
 
     print("\n== Spread over the 34 current provinces at 31/12/2025 (min / median / max; meeting the 2025 target)")
     for code, sql in PROVINCE_SQL.items():
@@ -270,8 +296,10 @@ def report(engine: Engine, data_date: dt.date) -> None:
         vals = sorted((num or 0) / den for _, num, den in rows if den)
         met = sum(v >= PROVINCE_TARGET_2025[code] - 1e-9 for v in vals)
         mid = vals[len(vals) // 2]
-        print(f"   {code}: {100 * vals[0]:5.1f}% / {100 * mid:5.1f}% / {100 * vals[-1]:5.1f}%;"
-              f" {met} of {len(vals)} provinces at or above {100 * PROVINCE_TARGET_2025[code]:.0f}%")
+        print(
+            f"   {code}: {100 * vals[0]:5.1f}% / {100 * mid:5.1f}% / {100 * vals[-1]:5.1f}%;"
+            f" {met} of {len(vals)} provinces at or above {100 * PROVINCE_TARGET_2025[code]:.0f}%"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,8 +58,10 @@ new MutationObserver(function () {
 def _settings() -> Settings:
     vet, ioc = BENCH_DIR / "vet.sqlite3", BENCH_DIR / "ioc.sqlite3"
     if not (vet.exists() and ioc.exists()):
-        sys.exit(f"no national demo at {BENCH_DIR}: build it with `python -m ioc_app init-demo --scale national` "
-                 "and `python -m ioc_app refresh` (VET_DATABASE_URL / IOC_DATABASE_URL pointing there)")
+        sys.exit(
+            f"no national demo at {BENCH_DIR}: build it with `python -m ioc_app init-demo --scale national` "
+            "and `python -m ioc_app refresh` (VET_DATABASE_URL / IOC_DATABASE_URL pointing there)"
+        )
     return Settings(vet_database_url=f"sqlite:///{vet}", ioc_database_url=f"sqlite:///{ioc}", auto_init_demo=False)
 
 
@@ -77,8 +79,10 @@ def _serve(settings: Settings) -> tuple[str, Any]:
     client = app.server.test_client()
     client.get("/api/v1/geo/provinces?set=34")
     client.get("/api/v1/institutions")
-    print(f"  server warm-up after start (snapshot into memory, first map page, geometry and points bodies): "
-          f"{time.perf_counter() - t0:.1f} s")
+    print(
+        f"  server warm-up after start (snapshot into memory, first map page, geometry and points bodies): "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}", server
@@ -89,15 +93,24 @@ def _driver():
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1920,1080"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1920,1080",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(options=options)
     driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False}
+    )
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": OBSERVER})
     return driver
 
@@ -144,8 +157,10 @@ def _fmt(kinds: dict[str, dict[str, int]], only: tuple[str, ...] | None = None) 
     for kind in ("geometry", "points", "callbacks", "layout", "page+framework"):
         if kind in kinds and (only is None or kind in only):
             k = kinds[kind]
-            rows.append(f"    {kind:15s} {k['requests']:3d} req  sent {k['sent'] / 1024:7.1f} kB  "
-                        f"received {k['received'] / 1024:7.1f} kB")
+            rows.append(
+                f"    {kind:15s} {k['requests']:3d} req  sent {k['sent'] / 1024:7.1f} kB  "
+                f"received {k['received'] / 1024:7.1f} kB"
+            )
     return "\n".join(rows) or "    (no requests)"
 
 
@@ -168,9 +183,11 @@ def _select(driver, dropdown: str, index: int) -> None:
 
 
 def _arm(driver) -> None:
-    driver.execute_script("var m = window.__map; delete m.changed; m.fills = Array.from("
-                          "document.querySelectorAll('path.ioc-province')).map(p => p.getAttribute('fill')).join(',');"
-                          "m.t0 = performance.now();")
+    driver.execute_script(
+        "var m = window.__map; delete m.changed; m.fills = Array.from("
+        "document.querySelectorAll('path.ioc-province')).map(p => p.getAttribute('fill')).join(',');"
+        "m.t0 = performance.now();"
+    )
 
 
 def first_view(base: str) -> dict[str, Any]:
@@ -180,11 +197,17 @@ def first_view(base: str) -> dict[str, Any]:
         drawn = _wait(driver, "return window.__map && window.__map.drawn")
         timing = driver.execute_script(
             "var n = performance.getEntriesByType('navigation')[0];"
-            "return {dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd};")
+            "return {dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd};"
+        )
         time.sleep(0.5)  # let trailing callbacks (the freshness poll) finish
         net = _network(driver)
-        result = {"drawn_ms": drawn, "dcl_ms": timing["dcl"], "load_ms": timing["load"], "net": net,
-                  "points": driver.execute_script("return document.querySelectorAll('.ioc-cluster').length")}
+        result = {
+            "drawn_ms": drawn,
+            "dcl_ms": timing["dcl"],
+            "load_ms": timing["load"],
+            "net": net,
+            "points": driver.execute_script("return document.querySelectorAll('.ioc-cluster').length"),
+        }
 
         # Restyle: another indicator (T01, the first option).
         _arm(driver)
@@ -207,11 +230,15 @@ def first_view(base: str) -> dict[str, Any]:
 
         # Filter institutions by type: server filter, clusters rebuilt.
         before = driver.execute_script(
-            "return Array.from(document.querySelectorAll('.ioc-cluster')).map(e => e.textContent).join(',')")
+            "return Array.from(document.querySelectorAll('.ioc-cluster')).map(e => e.textContent).join(',')"
+        )
         t0 = driver.execute_script("return performance.now()")
         _select(driver, "#map-type", 1)
-        _wait(driver, "return Array.from(document.querySelectorAll('.ioc-cluster')).map(e => e.textContent)"
-                      f".join(',') !== {json.dumps(before)}")
+        _wait(
+            driver,
+            "return Array.from(document.querySelectorAll('.ioc-cluster')).map(e => e.textContent)"
+            f".join(',') !== {json.dumps(before)}",
+        )
         result["filter_ms"] = driver.execute_script("return performance.now()") - t0
         time.sleep(0.3)
         result["filter_net"] = _network(driver)
@@ -250,10 +277,13 @@ def server_side(settings: Settings) -> None:
         t0 = time.perf_counter()
         map_callbacks.update_map(services, code, len(snap.period_ends) - 1 - i, {"level": "34"}, None, "vi", None)
         times.append((time.perf_counter() - t0) * 1000)
-    print(f"  restyle callback body (new indicator and date, uncached): median {statistics.median(times):.1f} ms, "
-          f"max {max(times):.1f} ms")
-    hideout = map_layout.provinces_hideout(map_data.province_figures(snap, "T06", "63", as_of),
-                                           map_layout.registry.get("T06"), "vi")
+    print(
+        f"  restyle callback body (new indicator and date, uncached): median {statistics.median(times):.1f} ms, "
+        f"max {max(times):.1f} ms"
+    )
+    hideout = map_layout.provinces_hideout(
+        map_data.province_figures(snap, "T06", "63", as_of), map_layout.registry.get("T06"), "vi"
+    )
     print(f"  hideout size: 63 units {len(json.dumps(hideout, ensure_ascii=False).encode()) / 1024:.1f} kB")
     services.dispose()
 
@@ -261,8 +291,8 @@ def server_side(settings: Settings) -> None:
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     settings = _settings()
-    from data_sources.institution_points import load_points
     from data_sources.engine import make_engine
+    from data_sources.institution_points import load_points
 
     points = load_points(make_engine(settings.vet_database_url))
     located = int(points.frame["has_coords"].sum())
@@ -278,25 +308,35 @@ def main() -> None:
     data_kinds = ("geometry", "points", "callbacks")
     print("\nFirst map view (cold browser cache), bytes on the wire incl. headers:")
     print(_fmt(r["net"]))
-    print(f"  geometry + points + callback payloads: {_total(r['net'], data_kinds):.1f} kB; "
-          f"everything incl. page and framework: {_total(r['net'], tuple(r['net'])):.1f} kB")
+    print(
+        f"  geometry + points + callback payloads: {_total(r['net'], data_kinds):.1f} kB; "
+        f"everything incl. page and framework: {_total(r['net'], tuple(r['net'])):.1f} kB"
+    )
     drawn = [x["drawn_ms"] for x in results]
-    print(f"  time to a fully drawn map (34 provinces + clusters) from navigation start, {runs} cold browser loads: "
-          f"median {statistics.median(drawn):.0f} ms (min {min(drawn):.0f}, max {max(drawn):.0f}); "
-          f"DOMContentLoaded {r['dcl_ms']:.0f} ms, load {r['load_ms']:.0f} ms")
+    print(
+        f"  time to a fully drawn map (34 provinces + clusters) from navigation start, {runs} cold browser loads: "
+        f"median {statistics.median(drawn):.0f} ms (min {min(drawn):.0f}, max {max(drawn):.0f}); "
+        f"DOMContentLoaded {r['dcl_ms']:.0f} ms, load {r['load_ms']:.0f} ms"
+    )
     print("\nRestyle: another indicator (callback payload only):")
     print(_fmt(r["restyle_net"]))
-    print(f"  total {_total(r['restyle_net'], tuple(r['restyle_net'])):.1f} kB; geometry requests: "
-          f"{r['restyle_net'].get('geometry', {}).get('requests', 0)}; "
-          f"time to new colours median {statistics.median(x['restyle_ms'] for x in results):.0f} ms")
+    print(
+        f"  total {_total(r['restyle_net'], tuple(r['restyle_net'])):.1f} kB; geometry requests: "
+        f"{r['restyle_net'].get('geometry', {}).get('requests', 0)}; "
+        f"time to new colours median {statistics.median(x['restyle_ms'] for x in results):.0f} ms"
+    )
     print("Restyle: another date:")
     print(_fmt(r["date_net"]))
-    print(f"  total {_total(r['date_net'], tuple(r['date_net'])):.1f} kB; "
-          f"time to new colours median {statistics.median(x['date_ms'] for x in results):.0f} ms")
+    print(
+        f"  total {_total(r['date_net'], tuple(r['date_net'])):.1f} kB; "
+        f"time to new colours median {statistics.median(x['date_ms'] for x in results):.0f} ms"
+    )
     print("Filter: institution type = college (server filter, clusters rebuilt):")
     print(_fmt(r["filter_net"]))
-    print(f"  total {_total(r['filter_net'], tuple(r['filter_net'])):.1f} kB; "
-          f"time to redrawn clusters median {statistics.median(x['filter_ms'] for x in results):.0f} ms")
+    print(
+        f"  total {_total(r['filter_net'], tuple(r['filter_net'])):.1f} kB; "
+        f"time to redrawn clusters median {statistics.median(x['filter_ms'] for x in results):.0f} ms"
+    )
     print("Reload with a warm browser cache:")
     print(_fmt(r["warm_net"], data_kinds))
     print(f"  time to a fully drawn map median {statistics.median(x['warm_drawn_ms'] for x in results):.0f} ms")

@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data_sources import vet_db  # noqa: E402 - imported after the path set-up above
-from data_sources.demo import generate  # noqa: E402 - imported after the path set-up above
-from data_sources.engine import make_engine  # noqa: E402 - imported after the path set-up above
-from ioc_app import snapshots  # noqa: E402 - imported after the path set-up above
-from ioc_app.indicators import engine as kpi  # noqa: E402 - imported after the path set-up above
-from ioc_app.indicators import registry  # noqa: E402 - imported after the path set-up above
+from data_sources import vet_db
+from data_sources.demo import generate
+from data_sources.engine import make_engine
+from ioc_app import snapshots
+from ioc_app.indicators import engine as kpi
+from ioc_app.indicators import registry
 
 
 def main() -> None:
@@ -48,12 +48,13 @@ def main() -> None:
     result = snapshots.refresh(vet, ioc, trigger="benchmark")
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"full refresh: status {result.status}, {result.rows:,} cube rows, {total:.1f} s wall, {cpu:.1f} s CPU "
-          f"(target <= 60 s), peak RSS {peak_mb:.0f} MB, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"full refresh: status {result.status}, {result.rows:,} cube rows, {total:.1f} s wall, {cpu:.1f} s CPU "
+        f"(target <= 60 s), peak RSS {peak_mb:.0f} MB, load average {os.getloadavg()[0]:.1f}"
+    )
     t0 = time.perf_counter()
     snap = snapshots.current(ioc)
-    print(f"loading the snapshot into memory: {time.perf_counter() - t0:.2f} s, "
-          f"{len(snap.period_ends)} period ends")
+    print(f"loading the snapshot into memory: {time.perf_counter() - t0:.2f} s, {len(snap.period_ends)} period ends")
     if result.status != "ok":
         raise SystemExit(result.error)
 

@@ -25,24 +25,28 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import ioc_app  # noqa: E402,F401  - the app package first
-from benchmarks.bench_callbacks import ensure_national  # noqa: E402 - imported after the path set-up above
-from callbacks import institution, province, scorecard, tasks  # noqa: E402 - imported after the path set-up above
-from callbacks.page import PageContext  # noqa: E402 - imported after the path set-up above
-from data_sources.institutions import institutions_in  # noqa: E402 - imported after the path set-up above
-from geo import provinces as geo  # noqa: E402 - imported after the path set-up above
-from ioc_app import memo, provincial  # noqa: E402 - after the path set-up above
-from ioc_app import scorecard as scorecard_data  # noqa: E402 - after the path set-up above
-from ioc_app import snapshots  # noqa: E402 - imported after the path set-up above
-from ioc_app.freshness import snapshot_state  # noqa: E402 - imported after the path set-up above
-from ioc_app.services import Services  # noqa: E402 - imported after the path set-up above
-from ioc_app.settings import Settings  # noqa: E402 - imported after the path set-up above
+import ioc_app  # noqa: F401  - the app package first
+from benchmarks.bench_callbacks import ensure_national
+from callbacks import institution, province, scorecard, tasks
+from callbacks.page import PageContext
+from data_sources.institutions import institutions_in
+from geo import provinces as geo
+from ioc_app import (
+    memo,
+    provincial,
+    snapshots,
+)
+from ioc_app import scorecard as scorecard_data
+from ioc_app.freshness import snapshot_state
+from ioc_app.services import Services
+from ioc_app.settings import Settings
 
 TARGET_MS = 100.0
 
 
-def timed(fn: Callable[[int], Any], runs: int, before: Callable[[], None] | None = None
-          ) -> tuple[list[float], list[float]]:
+def timed(
+    fn: Callable[[int], Any], runs: int, before: Callable[[], None] | None = None
+) -> tuple[list[float], list[float]]:
     wall, cpu = [], []
     for i in range(runs):
         if before:
@@ -62,8 +66,11 @@ def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     folder = Path(os.environ.get("BENCH_DIR", "/tmp/ioc-national"))
     ensure_national(folder)
-    settings = Settings(vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
-                        ioc_database_url=f"sqlite:///{folder / 'ioc.sqlite3'}", auto_init_demo=False)
+    settings = Settings(
+        vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
+        ioc_database_url=f"sqlite:///{folder / 'ioc.sqlite3'}",
+        auto_init_demo=False,
+    )
     services = Services.from_settings(settings)
     snap = snapshots.current(services.ioc_engine)
     if snap is None:
@@ -74,11 +81,19 @@ def main() -> int:
     p34 = [u.code for u in geo.provinces()]
     p63 = [u.code for u in geo.legacy_provinces()]
     sorts = ["", "?sort=name&desc=0", "?sort=T01&desc=1", "?sort=T06&desc=0", "?sort=T08&desc=1"]
-    sels = [{"level": "63" if i % 3 == 2 else "34", "province": None,
-             "type": rng.choice([None, None, "college", "intermediate", "centre"]),
-             "ownership": rng.choice([None, None, "public", "private"])} for i in range(runs)]
-    units = [{"level": "63", "code": rng.choice(p63)} if i % 3 == 2 else {"level": "34", "code": rng.choice(p34)}
-             for i in range(runs)]
+    sels = [
+        {
+            "level": "63" if i % 3 == 2 else "34",
+            "province": None,
+            "type": rng.choice([None, None, "college", "intermediate", "centre"]),
+            "ownership": rng.choice([None, None, "public", "private"]),
+        }
+        for i in range(runs)
+    ]
+    units = [
+        {"level": "63", "code": rng.choice(p63)} if i % 3 == 2 else {"level": "34", "code": rng.choice(p34)}
+        for i in range(runs)
+    ]
     ids = [int(x) for x in institutions_in(services.vet_engine, None)["id"].sample(runs, random_state=7)]
     langs = ["vi", "en"]
 
@@ -94,24 +109,36 @@ def main() -> int:
     print(f"first scorecard of a new snapshot (encodes every series once): {(time.perf_counter() - t0) * 1000:.0f} ms")
 
     bodies: dict[str, Callable[[int], Any]] = {
-        "scorecard.update_table": lambda i: scorecard.update_table(services, state, sels[i], sorts[i % len(sorts)],
-                                                                   langs[i % 2]),
-        "scorecard.export (csv)": lambda i: scorecard.export(services, "csv", sels[i], sorts[i % len(sorts)],
-                                                             langs[i % 2]),
-        "province.render": lambda i: province.render(PageContext(
-            services=services, lang=langs[i % 2],
-            args=[units[i]["code"] if units[i]["level"] == "34" else f"63-{units[i]['code']}"])),
+        "scorecard.update_table": lambda i: scorecard.update_table(
+            services, state, sels[i], sorts[i % len(sorts)], langs[i % 2]
+        ),
+        "scorecard.export (csv)": lambda i: scorecard.export(
+            services, "csv", sels[i], sorts[i % len(sorts)], langs[i % 2]
+        ),
+        "province.render": lambda i: province.render(
+            PageContext(
+                services=services,
+                lang=langs[i % 2],
+                args=[units[i]["code"] if units[i]["level"] == "34" else f"63-{units[i]['code']}"],
+            )
+        ),
         "province.update_targets": lambda i: province.update_targets(services, state, sels[i], units[i], langs[i % 2]),
         "province.update_institutions": lambda i: province.update_institutions(
-            services, state, sels[i], rng.choice(["T01", "T06", "T08"]), sorts[i % len(sorts)], units[i],
-            langs[i % 2]),
-        "institution.render": lambda i: institution.render(PageContext(services=services, lang=langs[i % 2],
-                                                                       args=[str(ids[i])])),
+            services, state, sels[i], rng.choice(["T01", "T06", "T08"]), sorts[i % len(sorts)], units[i], langs[i % 2]
+        ),
+        "institution.render": lambda i: institution.render(
+            PageContext(services=services, lang=langs[i % 2], args=[str(ids[i])])
+        ),
         "institution.update_position": lambda i: institution.update_position(services, state, ids[i], langs[i % 2]),
         "tasks.render": lambda i: tasks.render(PageContext(services=services, lang=langs[i % 2])),
     }
-    uses_card = {"scorecard.update_table", "scorecard.export (csv)", "province.update_targets",
-                 "province.update_institutions", "institution.update_position"}
+    uses_card = {
+        "scorecard.update_table",
+        "scorecard.export (csv)",
+        "province.update_targets",
+        "province.update_institutions",
+        "institution.update_position",
+    }
     print(f"{runs} calls each, national demo at {folder}, data date {snap.run.data_date}")
     print(f"{'callback body':34} {'mode':5} {'p50 ms':>8} {'p95 ms':>8} {'p95 cpu':>8}")
     worst = 0.0

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 # --- page and callback bodies ---------------------------------------------------------------------
 
+
 def render(pctx: PageContext) -> Any:
     services, lang = pctx.services, pctx.lang
     scope = Selection.from_store(pctx.selection).scope
@@ -39,8 +40,9 @@ def render(pctx: PageContext) -> Any:
     return layout.home_page(pctx.selection, scope, network_counts(snap, scope), all_panels(snap, scope), fresh, lang)
 
 
-def update_overview(services: Services, state: dict[str, Any] | None, selection: dict[str, Any] | None,
-                    lang: str | None) -> tuple[Any, Any, Any]:
+def update_overview(
+    services: Services, state: dict[str, Any] | None, selection: dict[str, Any] | None, lang: str | None
+) -> tuple[Any, Any, Any]:
     """'Data as of', network and panels for the newest snapshot and the selection (filters are kept)."""
     lang = normalise_language(lang)
     scope = Selection.from_store(selection).scope
@@ -48,9 +50,11 @@ def update_overview(services: Services, state: dict[str, Any] | None, selection:
     fresh = freshness_of(services, state)
     if snap is None:
         return layout.freshness_text(fresh, lang), layout.network_body(None, scope, fresh, lang), []
-    return (layout.freshness_text(fresh, lang),
-            layout.network_body(network_counts(snap, scope), scope, fresh, lang),
-            layout.panels_grid(all_panels(snap, scope), lang, fresh.stale))
+    return (
+        layout.freshness_text(fresh, lang),
+        layout.network_body(network_counts(snap, scope), scope, fresh, lang),
+        layout.panels_grid(all_panels(snap, scope), lang, fresh.stale),
+    )
 
 
 def level_changed(level: str | None, province: str | None, lang: str | None) -> tuple[list, str | None]:
@@ -65,8 +69,9 @@ def level_changed(level: str | None, province: str | None, lang: str | None) -> 
     return layout.province_options(new_level, lang), sel.with_level(new_level).province
 
 
-def selection_from_filters(level: str | None, province: str | None, inst_type: str | None,
-                           ownership: str | None) -> dict[str, Any]:
+def selection_from_filters(
+    level: str | None, province: str | None, inst_type: str | None, ownership: str | None
+) -> dict[str, Any]:
     """The shared selection the filter bar writes (every page reads it)."""
     sel = Selection.from_store({"level": level}).with_province(province or None).with_filters(inst_type, ownership)
     return sel.to_store()
@@ -118,5 +123,8 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.SELECTION, "data"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
-    )(lambda _c, _x, selection, lang: overview_export(
-        services, "xlsx" if ctx.triggered_id == Home.EXPORT_XLSX else "csv", selection, lang))
+    )(
+        lambda _c, _x, selection, lang: overview_export(
+            services, "xlsx" if ctx.triggered_id == Home.EXPORT_XLSX else "csv", selection, lang
+        )
+    )

@@ -38,8 +38,9 @@ def render(ctx_: PageContext, scope: Scope = NATIONAL) -> Any:
     return view.institution_page(found, province, legacy, ctx_.lang)
 
 
-def update_position(services: Services, state: dict | None, institution_id: Any, lang: str | None,
-                    scope: Scope = NATIONAL) -> Any:
+def update_position(
+    services: Services, state: dict | None, institution_id: Any, lang: str | None, scope: Scope = NATIONAL
+) -> Any:
     lang = normalise_language(lang)
     found = profile(services, institution_id, scope)
     if found is None:

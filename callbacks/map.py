@@ -34,13 +34,21 @@ def render(ctx: PageContext) -> Any:
     if snapshot is None or not snapshot.period_ends:
         return map_layout.no_snapshot(ctx.lang)
     state = snapshot_state(ctx.services.ioc_engine, ctx.services.settings.stale_after_minutes)
-    model = build_model(ctx.services, snapshot, ctx.query.get("indicator", ""), None, ctx.selection,
-                        bool(state.get("stale")))
+    model = build_model(
+        ctx.services, snapshot, ctx.query.get("indicator", ""), None, ctx.selection, bool(state.get("stale"))
+    )
     return map_layout.map_page(model, ctx.lang)
 
 
-def update_map(services: Services, code: str | None, date_index: Any, selection: dict | None,
-               snap_state: dict | None, lang: str | None, page_state: dict | None) -> tuple:
+def update_map(
+    services: Services,
+    code: str | None,
+    date_index: Any,
+    selection: dict | None,
+    snap_state: dict | None,
+    lang: str | None,
+    page_state: dict | None,
+) -> tuple:
     """New hideout, geometry URL, title, selection card and date label after any choice or a new snapshot.
 
     Only the hideout (a few kB) changes for a new indicator, date, filter or selection; the
@@ -66,8 +74,7 @@ def update_map(services: Services, code: str | None, date_index: Any, selection:
     )
 
 
-def update_dates(services: Services, snap_state: dict | None, value: Any, current_max: Any,
-                 lang: str | None) -> tuple:
+def update_dates(services: Services, snap_state: dict | None, value: Any, current_max: Any, lang: str | None) -> tuple:
     """Date slider after a new snapshot: new period ends; a user at the data date follows the newest one."""
     snapshot = snapshots.current(services.ioc_engine)
     if snapshot is None or not snapshot.period_ends:
@@ -115,8 +122,11 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.LANG, "data"),
         State(MapIds.STATE, "data"),
         prevent_initial_call=True,
-    )(guarded("map", 6)(lambda code, index, sel, snap, lang, page: update_map(services, code, index, sel, snap, lang,
-                                                                             page)))
+    )(
+        guarded("map", 6)(
+            lambda code, index, sel, snap, lang, page: update_map(services, code, index, sel, snap, lang, page)
+        )
+    )
     app.callback(
         Output(MapIds.DATE, "max"),
         Output(MapIds.DATE, "marks"),

@@ -70,12 +70,14 @@ def render(ctx_: PageContext) -> Any:
         return view.unknown_province(ctx_.lang)
     snap = snapshots.current(ctx_.services.ioc_engine)
     codes = institution_codes(snap) if snap is not None else []
-    return view.province_page(unit, subtitle(unit, ctx_.lang), ctx_.lang, codes,
-                              clean_focus(ctx_.query.get("focus"), codes))
+    return view.province_page(
+        unit, subtitle(unit, ctx_.lang), ctx_.lang, codes, clean_focus(ctx_.query.get("focus"), codes)
+    )
 
 
-def update_targets(services: Services, state: dict | None, selection: dict | None, unit_data: Any,
-                   lang: str | None) -> Any:
+def update_targets(
+    services: Services, state: dict | None, selection: dict | None, unit_data: Any, lang: str | None
+) -> Any:
     lang = normalise_language(lang)
     unit = unit_from_store(unit_data)
     snap = snapshots.current(services.ioc_engine)
@@ -88,8 +90,15 @@ def update_targets(services: Services, state: dict | None, selection: dict | Non
     return view.targets_table(rows, lang, bool(state and state.get("stale")), filter_labels(inst_type, ownership, lang))
 
 
-def update_institutions(services: Services, state: dict | None, selection: dict | None, focus: str | None,
-                        search: str | None, unit_data: Any, lang: str | None) -> tuple[Any, Any]:
+def update_institutions(
+    services: Services,
+    state: dict | None,
+    selection: dict | None,
+    focus: str | None,
+    search: str | None,
+    unit_data: Any,
+    lang: str | None,
+) -> tuple[Any, Any]:
     lang = normalise_language(lang)
     unit = unit_from_store(unit_data)
     snap = snapshots.current(services.ioc_engine)
@@ -103,8 +112,9 @@ def update_institutions(services: Services, state: dict | None, selection: dict 
     col, desc = parse_inst_sort(search, codes)
     ordered = sort_institutions(rows, focus, col, desc)
     stale = bool(state and state.get("stale"))
-    table = view.institutions_table(ordered, codes, focus, card.cells[unit.code], unit.path, lang, col, desc, closed,
-                                    stale)
+    table = view.institutions_table(
+        ordered, codes, focus, card.cells[unit.code], unit.path, lang, col, desc, closed, stale
+    )
     return table, view.drag_list(rows, focus, card.cells[unit.code][focus], lang)
 
 
@@ -122,8 +132,16 @@ def select_on_visit(pathname: str | None, selection: dict | None) -> Any:
     return sel.with_province(unit.code, unit.level).to_store()
 
 
-def export(services: Services, which: str, fmt: str, selection: dict | None, focus: str | None,
-           search: str | None, unit_data: Any, lang: str | None) -> Any:
+def export(
+    services: Services,
+    which: str,
+    fmt: str,
+    selection: dict | None,
+    focus: str | None,
+    search: str | None,
+    unit_data: Any,
+    lang: str | None,
+) -> Any:
     """The targets table or the institutions table, as CSV or Excel, in the page's language."""
     lang = normalise_language(lang)
     unit = unit_from_store(unit_data)
@@ -141,15 +159,18 @@ def export(services: Services, which: str, fmt: str, selection: dict | None, foc
         codes = institution_codes(snap)
         inst_rows, _closed = institution_rows(services, snap, unit, inst_type, ownership)
         col, desc = parse_inst_sort(search, codes)
-        frame, headers = view.institutions_export(sort_institutions(inst_rows, clean_focus(focus, codes), col, desc),
-                                                  codes, lang)
+        frame, headers = view.institutions_export(
+            sort_institutions(inst_rows, clean_focus(focus, codes), col, desc), codes, lang
+        )
         stem = f"{'co-so-gdnn' if lang == 'vi' else 'institutions'}-{slug}-{stamp}"
     return download(frame, headers, fmt, stem, sheet=unit.name)
 
 
 _EXPORTS = {
-    ProvIds.TARGETS_CSV: ("targets", "csv"), ProvIds.TARGETS_XLSX: ("targets", "xlsx"),
-    ProvIds.INST_CSV: ("institutions", "csv"), ProvIds.INST_XLSX: ("institutions", "xlsx"),
+    ProvIds.TARGETS_CSV: ("targets", "csv"),
+    ProvIds.TARGETS_XLSX: ("targets", "xlsx"),
+    ProvIds.INST_CSV: ("institutions", "csv"),
+    ProvIds.INST_XLSX: ("institutions", "xlsx"),
 }
 
 
@@ -160,8 +181,11 @@ def register(app: Dash, services: Services) -> None:
         Input(Shell.SELECTION, "data"),
         State(ProvIds.UNIT, "data"),
         State(Shell.LANG, "data"),
-    )(guarded("province targets", 1)(lambda state, selection, unit, lang: update_targets(services, state, selection,
-                                                                                         unit, lang)))
+    )(
+        guarded("province targets", 1)(
+            lambda state, selection, unit, lang: update_targets(services, state, selection, unit, lang)
+        )
+    )
     app.callback(
         Output(ProvIds.INSTITUTIONS, "children"),
         Output(ProvIds.DRAG, "children"),
@@ -171,8 +195,13 @@ def register(app: Dash, services: Services) -> None:
         Input(Shell.URL, "search"),
         State(ProvIds.UNIT, "data"),
         State(Shell.LANG, "data"),
-    )(guarded("province institutions", 2)(lambda state, selection, focus, search, unit, lang: update_institutions(
-        services, state, selection, focus, search, unit, lang)))
+    )(
+        guarded("province institutions", 2)(
+            lambda state, selection, focus, search, unit, lang: update_institutions(
+                services, state, selection, focus, search, unit, lang
+            )
+        )
+    )
     app.callback(
         Output(Shell.SELECTION, "data", allow_duplicate=True),
         Input(Shell.URL, "pathname"),
@@ -188,5 +217,8 @@ def register(app: Dash, services: Services) -> None:
         State(ProvIds.UNIT, "data"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
-    )(lambda _a, _b, _c, _d, selection, focus, search, unit, lang: export(
-        services, *_EXPORTS.get(ctx.triggered_id, ("targets", "csv")), selection, focus, search, unit, lang))
+    )(
+        lambda _a, _b, _c, _d, selection, focus, search, unit, lang: export(
+            services, *_EXPORTS.get(ctx.triggered_id, ("targets", "csv")), selection, focus, search, unit, lang
+        )
+    )

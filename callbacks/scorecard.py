@@ -29,7 +29,6 @@ NAV_KEY = "nav.scorecard"
 log = logging.getLogger(__name__)
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Callback bodies (plain functions: tests call them without a browser)
 
@@ -38,8 +37,9 @@ def render(ctx_: PageContext) -> Any:
     return view.scorecard_page(ctx_.lang, ctx_.selection)
 
 
-def update_table(services: Services, state: dict | None, selection: dict | None, search: str | None,
-                 lang: str | None) -> Any:
+def update_table(
+    services: Services, state: dict | None, selection: dict | None, search: str | None, lang: str | None
+) -> Any:
     lang = normalise_language(lang)
     snap = snapshots.current(services.ioc_engine)
     if snap is None:
@@ -67,7 +67,9 @@ def export(services: Services, fmt: str, selection: dict | None, search: str | N
     card = scorecard(snap, level, inst_type, ownership)
     col, desc = parse_sort(search)
     frame, headers = view.export_frame(card, sort_units(card, col, desc), lang)
-    stem = f"bang-diem-tinh-{card.as_of.isoformat()}" if lang == "vi" else f"province-scorecard-{card.as_of.isoformat()}"
+    stem = (
+        f"bang-diem-tinh-{card.as_of.isoformat()}" if lang == "vi" else f"province-scorecard-{card.as_of.isoformat()}"
+    )
     return download(frame, headers, fmt, stem, sheet="scorecard")
 
 
@@ -78,8 +80,11 @@ def register(app: Dash, services: Services) -> None:
         Input(Shell.SELECTION, "data"),
         Input(Shell.URL, "search"),
         State(Shell.LANG, "data"),
-    )(guarded("scorecard", 1)(lambda state, selection, search, lang: update_table(services, state, selection, search,
-                                                                                  lang)))
+    )(
+        guarded("scorecard", 1)(
+            lambda state, selection, search, lang: update_table(services, state, selection, search, lang)
+        )
+    )
     app.callback(
         Output(Shell.SELECTION, "data", allow_duplicate=True),
         Input(ScoreIds.LEVEL, "value"),
@@ -96,5 +101,8 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.URL, "search"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
-    )(lambda _c, _x, selection, search, lang: export(
-        services, "xlsx" if ctx.triggered_id == ScoreIds.EXPORT_XLSX else "csv", selection, search, lang))
+    )(
+        lambda _c, _x, selection, search, lang: export(
+            services, "xlsx" if ctx.triggered_id == ScoreIds.EXPORT_XLSX else "csv", selection, search, lang
+        )
+    )

@@ -25,19 +25,30 @@ def split_path(pathname: str | None) -> tuple[str, list[str]]:
     return (parts[0] if parts else ""), parts[1:]
 
 
-def render_page(pages: dict[str, ModuleType], services: Services, pathname: str | None, lang: str | None,
-                search: str | None = None, selection: dict[str, Any] | None = None) -> Any:
+def render_page(
+    pages: dict[str, ModuleType],
+    services: Services,
+    pathname: str | None,
+    lang: str | None,
+    search: str | None = None,
+    selection: dict[str, Any] | None = None,
+) -> Any:
     """The page for ``pathname``; a calm message (never a stack trace) if it cannot be built."""
     lang = normalise_language(lang)
     head, args = split_path(pathname)
     page = pages.get(head)
     if page is None:
         return shell_layout.not_found(lang)
-    ctx = PageContext(services=services, lang=lang, args=args, query=dict(parse_qsl((search or "").lstrip("?"))),
-                      selection=normalise_selection(selection))
+    ctx = PageContext(
+        services=services,
+        lang=lang,
+        args=args,
+        query=dict(parse_qsl((search or "").lstrip("?"))),
+        selection=normalise_selection(selection),
+    )
     try:
         return page.render(ctx)
-    except Exception:  # noqa: BLE001 - log it, show the user a calm message
+    except Exception:
         log.exception("rendering %s failed", pathname)
         return shell_layout.unavailable(lang)
 
@@ -51,15 +62,19 @@ def toggle_language(n_clicks: int | None, lang: str | None) -> str:
 
 def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[str, str, str, list]:
     lang = normalise_language(lang)
-    return (t("app.title", lang), t("app.subtitle", lang), t("lang.toggle", lang),
-            shell_layout.nav_links(nav_items, lang))
+    return (
+        t("app.title", lang),
+        t("app.subtitle", lang),
+        t("lang.toggle", lang),
+        shell_layout.nav_links(nav_items, lang),
+    )
 
 
 def poll_snapshot(services: Services, current: dict | None) -> Any:
     """The newest snapshot's state; no update (so nothing re-renders) when nothing changed."""
     try:
         state = snapshot_state(services.ioc_engine, services.settings.stale_after_minutes)
-    except Exception:  # noqa: BLE001 - the IOC store unreachable: keep what the panels show, flag it
+    except Exception:
         log.exception("reading the snapshot state failed")
         state = {**(current or {}), "stale": True}
     if current and all(current.get(k) == state.get(k) for k in ("id", "stale", "refreshed_at")):
@@ -98,6 +113,3 @@ def register(app: Dash, services: Services, pages: dict[str, ModuleType], nav_it
         Input(Shell.SNAPSHOT, "data"),
         Input(Shell.LANG, "data"),
     )(lambda state, lang: shell_layout.freshness(state, normalise_language(lang)))
-
-
-

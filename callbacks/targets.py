@@ -51,8 +51,13 @@ def render(pctx: PageContext) -> Any:
     return layout.target_page(code, indicator, data, selection, scope, fresh, lang, _highlight(selection))
 
 
-def update_target(services: Services, state: dict[str, Any] | None, selection: dict[str, Any] | None,
-                  code: str | None, lang: str | None) -> Any:
+def update_target(
+    services: Services,
+    state: dict[str, Any] | None,
+    selection: dict[str, Any] | None,
+    code: str | None,
+    lang: str | None,
+) -> Any:
     """The target page's data for the newest snapshot and the selection (filters are kept)."""
     lang = normalise_language(lang)
     indicator = find_indicator(code)
@@ -67,8 +72,9 @@ def update_target(services: Services, state: dict[str, Any] | None, selection: d
     return layout.target_body(data, sel.scope, fresh, lang, sel.province)
 
 
-def update_list(services: Services, state: dict[str, Any] | None, selection: dict[str, Any] | None,
-                lang: str | None) -> Any:
+def update_list(
+    services: Services, state: dict[str, Any] | None, selection: dict[str, Any] | None, lang: str | None
+) -> Any:
     lang = normalise_language(lang)
     snap = snapshots.current(services.ioc_engine)
     fresh = freshness_of(services, state)
@@ -76,10 +82,9 @@ def update_list(services: Services, state: dict[str, Any] | None, selection: dic
     return layout.list_body(panels, fresh, lang)
 
 
-
-
-def table_export(services: Services, table: str, fmt: str, code: str | None, selection: dict[str, Any] | None,
-                 lang: str | None) -> dict | None:
+def table_export(
+    services: Services, table: str, fmt: str, code: str | None, selection: dict[str, Any] | None, lang: str | None
+) -> dict | None:
     """The ranking ("ranking") or the breakdowns ("breakdown") of a target as CSV or Excel."""
     lang = normalise_language(lang)
     indicator = find_indicator(code)
@@ -121,8 +126,11 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.SELECTION, "data"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
-    )(lambda _c, _x, code, selection, lang: table_export(
-        services, "ranking", "xlsx" if ctx.triggered_id == TargetIds.RANKING_XLSX else "csv", code, selection, lang))
+    )(
+        lambda _c, _x, code, selection, lang: table_export(
+            services, "ranking", "xlsx" if ctx.triggered_id == TargetIds.RANKING_XLSX else "csv", code, selection, lang
+        )
+    )
     app.callback(
         Output(TargetIds.BREAKDOWN_DOWNLOAD, "data"),
         Input(TargetIds.BREAKDOWN_CSV, "n_clicks"),
@@ -131,6 +139,13 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.SELECTION, "data"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
-    )(lambda _c, _x, code, selection, lang: table_export(
-        services, "breakdown", "xlsx" if ctx.triggered_id == TargetIds.BREAKDOWN_XLSX else "csv", code, selection,
-        lang))
+    )(
+        lambda _c, _x, code, selection, lang: table_export(
+            services,
+            "breakdown",
+            "xlsx" if ctx.triggered_id == TargetIds.BREAKDOWN_XLSX else "csv",
+            code,
+            selection,
+            lang,
+        )
+    )

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from ioc_app.settings import Settings
 
 
-def create_app(settings: "Settings | None" = None) -> "Dash":
+def create_app(settings: Settings | None = None) -> Dash:
     """Build the dashboard (imported lazily: the CLI and the engine need none of the pages)."""
     from ioc_app.app_factory import create_app as _create_app
 

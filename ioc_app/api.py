@@ -44,8 +44,9 @@ def indicator_summary(ind: registry.Indicator) -> dict[str, Any]:
         "kind": ind.kind,
         "unit": ind.unit,
         "direction": ind.direction,
-        "targets": [{"year": t.year, "value": t.value, "series": t.series, "at_least": t.at_least}
-                    for t in ind.targets],
+        "targets": [
+            {"year": t.year, "value": t.value, "series": t.series, "at_least": t.at_least} for t in ind.targets
+        ],
     }
 
 
@@ -59,8 +60,12 @@ def assessment_json(a: Assessment) -> dict[str, Any]:
         "status": a.status,
         "judged": a.judged,
         "value": _num(a.value),
-        "projection": None if proj is None else {
-            "value": _num(proj.value), "low": _num(proj.low), "high": _num(proj.high),
+        "projection": None
+        if proj is None
+        else {
+            "value": _num(proj.value),
+            "low": _num(proj.low),
+            "high": _num(proj.high),
             "slope_per_year": _num(proj.slope_per_year),
         },
         "gain_needed_per_year": _num(a.gain_needed_per_year),
@@ -72,21 +77,23 @@ def view_json(view: IndicatorView, snapshot: snapshots.Snapshot, with_trajectory
     head = view.headline_series.last
     headline = view.headline
     body = indicator_summary(ind)
-    body.update({
-        "definition": _names(ind.definition_vi, ind.definition_en),
-        "legal_text_vi": ind.legal_text_vi,
-        "source": _names(ind.source_vi, ind.source_en),
-        "scope": view.scope.key,
-        "as_of": view.as_of.isoformat(),
-        "data_date": snapshot.run.data_date.isoformat(),
-        "snapshot": {"id": snapshot.run.id, "refreshed_at": snapshot.run.finished_at.isoformat() + "Z"},
-        "series_key": ind.headline_series.key,
-        "value": _num(head["value"]),
-        "numerator": head["numerator"],
-        "denominator": head["denominator"],
-        "status": headline.status if headline else None,
-        "assessments": [assessment_json(a) for a in view.assessments],
-    })
+    body.update(
+        {
+            "definition": _names(ind.definition_vi, ind.definition_en),
+            "legal_text_vi": ind.legal_text_vi,
+            "source": _names(ind.source_vi, ind.source_en),
+            "scope": view.scope.key,
+            "as_of": view.as_of.isoformat(),
+            "data_date": snapshot.run.data_date.isoformat(),
+            "snapshot": {"id": snapshot.run.id, "refreshed_at": snapshot.run.finished_at.isoformat() + "Z"},
+            "series_key": ind.headline_series.key,
+            "value": _num(head["value"]),
+            "numerator": head["numerator"],
+            "denominator": head["denominator"],
+            "status": headline.status if headline else None,
+            "assessments": [assessment_json(a) for a in view.assessments],
+        }
+    )
     series_out = []
     for s in ind.all_series:
         sv = view.series[s.key]
@@ -101,7 +108,8 @@ def view_json(view: IndicatorView, snapshot: snapshots.Snapshot, with_trajectory
             item["trajectory"] = [
                 {"period_end": d.isoformat(), "numerator": int(n), "denominator": int(dn), "value": _num(v)}
                 for d, n, dn, v in sv.trajectory[["period_end", "numerator", "denominator", "value"]].itertuples(
-                    index=False)
+                    index=False
+                )
             ]
         series_out.append(item)
     body["series"] = series_out
@@ -124,8 +132,9 @@ def _as_of(raw: str | None, snap: snapshots.Snapshot) -> dt.date:
         raise ApiError(400, f"as_of must be a date YYYY-MM-DD, got {raw!r}") from None
     first = snap.period_ends[0] if snap.period_ends else snap.run.data_date
     if not first <= value <= snap.run.data_date:
-        raise ApiError(400, f"as_of must lie between {first.isoformat()} and the data date "
-                            f"{snap.run.data_date.isoformat()}")
+        raise ApiError(
+            400, f"as_of must lie between {first.isoformat()} and the data date {snap.run.data_date.isoformat()}"
+        )
     return value
 
 
@@ -148,8 +157,7 @@ def build_blueprint(services: Services) -> Blueprint:
     def list_indicators() -> ResponseReturnValue:
         snap = _snapshot(services)
         items = [view_json(v, snap, with_trajectory=False) for v in kpis.all_views(snap, NATIONAL)]
-        return jsonify({"data_date": snap.run.data_date.isoformat(), "snapshot_id": snap.run.id,
-                        "indicators": items})
+        return jsonify({"data_date": snap.run.data_date.isoformat(), "snapshot_id": snap.run.id, "indicators": items})
 
     @bp.get("/indicators/<code>")
     def get_indicator(code: str) -> ResponseReturnValue:

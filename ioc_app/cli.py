@@ -53,11 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="build a demo VET management database",
         description="Build a deterministic demo VET management database (refuses to overwrite without --force).",
     )
-    init.add_argument("--scale", choices=("small", "national"), default="national",
-                      help="small: ~60 institutions (tests); national: ~1,900 institutions, 2M+ learners")
+    init.add_argument(
+        "--scale",
+        choices=("small", "national"),
+        default="national",
+        help="small: ~60 institutions (tests); national: ~1,900 institutions, 2M+ learners",
+    )
     init.add_argument("--seed", type=_non_negative_int, default=None, help="random seed (default from settings)")
     init.add_argument("--database-url", default=None, help="VET database URL (default: VET_DATABASE_URL)")
-    init.add_argument("--data-date", default=None, help="last date of the generated history, YYYY-MM-DD (default: today)")
+    init.add_argument(
+        "--data-date", default=None, help="last date of the generated history, YYYY-MM-DD (default: today)"
+    )
     init.add_argument("--force", action="store_true", help="replace an existing database's data")
     init.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -67,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Recompute every indicator for every scope and month end since December 2021, and store "
         "the result as the newest snapshot in the IOC database. A failure keeps the previous snapshot.",
     )
-    refresh.add_argument("--data-date", default=None, help="compute as of this date, YYYY-MM-DD "
-                         "(default: the VET database's data date)")
+    refresh.add_argument(
+        "--data-date", default=None, help="compute as of this date, YYYY-MM-DD (default: the VET database's data date)"
+    )
 
     sub.add_parser(
         "scheduler",
@@ -119,15 +126,20 @@ def cmd_init_demo(settings: Settings, args: argparse.Namespace) -> int:
     url = args.database_url or settings.vet_database_url
     seed = settings.demo_seed if args.seed is None else args.seed
     data_date = _date_arg(args.data_date)
-    report = build_demo(url, scale=args.scale, seed=seed, data_date=data_date, force=args.force,
-                        progress=not args.quiet)
+    report = build_demo(
+        url, scale=args.scale, seed=seed, data_date=data_date, force=args.force, progress=not args.quiet
+    )
     counts = ", ".join(f"{table} {n:,}" for table, n in report.counts.items())
-    print(f"built {report.scale} demo database (seed {report.seed}, data date {report.data_date}) "
-          f"in {report.seconds:.1f} s: {counts}")
+    print(
+        f"built {report.scale} demo database (seed {report.seed}, data date {report.data_date}) "
+        f"in {report.seconds:.1f} s: {counts}"
+    )
     return 0
 
 
-def build_demo(url: str, *, scale: str, seed: int, data_date: dt.date | None = None, force: bool = False, progress: bool = True) -> DemoReport:
+def build_demo(
+    url: str, *, scale: str, seed: int, data_date: dt.date | None = None, force: bool = False, progress: bool = True
+) -> DemoReport:
     """Create the demo database at ``url``; CliError with one clear line on any failure."""
     from data_sources import vet_db
     from data_sources.demo import generate
@@ -167,8 +179,10 @@ def ensure_demo_data(settings: Settings) -> None:
     finally:
         engine.dispose()
     if empty and settings.auto_init_demo:
-        print(f"First run: building the {settings.demo_scale} demo database at {settings.vet_database_url}",
-              file=sys.stderr)
+        print(
+            f"First run: building the {settings.demo_scale} demo database at {settings.vet_database_url}",
+            file=sys.stderr,
+        )
         report = build_demo(settings.vet_database_url, scale=settings.demo_scale, seed=settings.demo_seed)
         print(f"Demo database ready in {report.seconds:.1f} s.", file=sys.stderr)
 
@@ -236,23 +250,26 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
     services = Services.from_settings(settings)
     try:
         if not vet_db.has_data(services.vet_engine):
-            raise CliError(f"the VET database at {settings.vet_database_url} holds no data; "
-                           "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it")
+            raise CliError(
+                f"the VET database at {settings.vet_database_url} holds no data; "
+                "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
+            )
         result = refresh(services.vet_engine, services.ioc_engine, trigger=trigger, data_date=data_date)
     except SQLAlchemyError as exc:
         raise CliError(f"cannot read the databases: {_reason(exc)}") from None
     finally:
         services.dispose()
     if result.status != "ok":
-        raise CliError(f"refresh failed after {result.seconds:.1f} s ({result.error}); the previous snapshot "
-                       "is kept")
+        raise CliError(f"refresh failed after {result.seconds:.1f} s ({result.error}); the previous snapshot is kept")
     return result
 
 
 def cmd_refresh(settings: Settings, args: argparse.Namespace) -> int:
     result = run_refresh(settings, "cli", _date_arg(args.data_date))
-    print(f"snapshot {result.run_id}: {result.rows:,} figures (series x cells x month ends) as of "
-          f"{result.data_date} in {result.seconds:.1f} s")
+    print(
+        f"snapshot {result.run_id}: {result.rows:,} figures (series x cells x month ends) as of "
+        f"{result.data_date} in {result.seconds:.1f} s"
+    )
     return 0
 
 

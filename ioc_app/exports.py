@@ -36,7 +36,9 @@ def csv_bytes(df: pd.DataFrame, headers: dict[str, str] | None = None) -> bytes:
     return prepare(df, headers).to_csv(index=False).encode("utf-8-sig")
 
 
-def download(df: pd.DataFrame, headers: dict[str, str] | None, fmt: str, stem: str, sheet: str = "IOC") -> dict[str, Any]:
+def download(
+    df: pd.DataFrame, headers: dict[str, str] | None, fmt: str, stem: str, sheet: str = "IOC"
+) -> dict[str, Any]:
     """What a ``dcc.Download`` needs: the table as ``stem.xlsx`` when ``fmt`` is "xlsx", else ``stem.csv``."""
     # dash.dcc re-exports send_bytes through a computed __all__, which type checkers cannot read.
     from dash.dcc.express import send_bytes

@@ -15,7 +15,7 @@ def snapshot_state(ioc_engine: Engine, stale_after_minutes: int, now: dt.datetim
     run = snapshots.latest_run(ioc_engine)
     if run is None:
         return {"id": None, "refreshed_at": None, "data_date": None, "stale": True}
-    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     age_min = (now - run.finished_at).total_seconds() / 60
     return {
         "id": run.id,

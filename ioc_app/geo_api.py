@@ -54,7 +54,7 @@ class Body:
     etag: str
 
     @classmethod
-    def of(cls, payload: Any) -> "Body":
+    def of(cls, payload: Any) -> Body:
         raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return cls(raw, gzip.compress(raw, 6, mtime=0), hashlib.sha1(raw).hexdigest()[:20])
 
@@ -74,12 +74,14 @@ def provinces_payload(level: str, path: str | None) -> dict[str, Any]:
     for f in raw["features"]:
         props = f["properties"]
         geom = f["geometry"]
-        features.append({
-            "type": "Feature",
-            "id": props["code"],
-            "properties": {"code": props["code"], "name": props["name"]},
-            "geometry": {"type": geom["type"], "coordinates": _round_coords(geom["coordinates"])},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": props["code"],
+                "properties": {"code": props["code"], "name": props["name"]},
+                "geometry": {"type": geom["type"], "coordinates": _round_coords(geom["coordinates"])},
+            }
+        )
     return {"type": "FeatureCollection", "level": level, "features": features}
 
 

@@ -32,8 +32,9 @@ def health_report(services: Services) -> tuple[HealthReport, int]:
         "ioc_database": {"reachable": ioc_ok, "error": ioc_err},
     }
     if vet_ok:
-        body["vet_database"]["data_date"] = vet_db.data_info(services.vet_engine).get("data_date") \
-            if vet_db.has_data(services.vet_engine) else None
+        body["vet_database"]["data_date"] = (
+            vet_db.data_info(services.vet_engine).get("data_date") if vet_db.has_data(services.vet_engine) else None
+        )
     return body, 200 if vet_ok and ioc_ok else 503
 
 

@@ -34,8 +34,10 @@ class SeriesView:
         return {"numerator": int(row["numerator"]), "denominator": int(row["denominator"]), "value": value}
 
     def points(self) -> list[tuple[dt.date, float | None]]:
-        return [(d, None if pd.isna(v) else float(v))
-                for d, v in zip(self.trajectory["period_end"], self.trajectory["value"], strict=True)]
+        return [
+            (d, None if pd.isna(v) else float(v))
+            for d, v in zip(self.trajectory["period_end"], self.trajectory["value"], strict=True)
+        ]
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,13 @@ def _live_point(vet_engine: Engine, indicator: Indicator, scope: Scope, as_of: d
     return rollup(cells, scope)
 
 
-def indicator_view(snapshot: Snapshot, indicator: Indicator, scope: Scope, as_of: dt.date | None = None,
-                   vet_engine: Engine | None = None) -> IndicatorView:
+def indicator_view(
+    snapshot: Snapshot,
+    indicator: Indicator,
+    scope: Scope,
+    as_of: dt.date | None = None,
+    vet_engine: Engine | None = None,
+) -> IndicatorView:
     """The indicator in a scope at ``as_of`` (default: the snapshot's data date)."""
     as_of = as_of or snapshot.run.data_date
     live = None

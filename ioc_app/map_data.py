@@ -96,16 +96,23 @@ def figures_of(table: ProvincialTable) -> dict[str, ProvinceFigure]:
     }
 
 
-def province_figures(snapshot: Snapshot, indicator_code: str, level: str, as_of: dt.date,
-                     inst_type: str | None = None, ownership: str | None = None) -> dict[str, ProvinceFigure]:
+def province_figures(
+    snapshot: Snapshot,
+    indicator_code: str,
+    level: str,
+    as_of: dt.date,
+    inst_type: str | None = None,
+    ownership: str | None = None,
+) -> dict[str, ProvinceFigure]:
     """Value at ``as_of`` and status against each target, per province of ``level`` ({} when national only)."""
     if registry.get(indicator_code).provincial is None:
         return {}
     return figures_of(provincial_table(snapshot, indicator_code, level, as_of, inst_type, ownership))
 
 
-def national_figure(snapshot: Snapshot, indicator: Indicator, as_of: dt.date, inst_type: str | None,
-                    ownership: str | None) -> ProvinceFigure | None:
+def national_figure(
+    snapshot: Snapshot, indicator: Indicator, as_of: dt.date, inst_type: str | None, ownership: str | None
+) -> ProvinceFigure | None:
     """The nationwide figure of the mapped series, for context beside the map."""
     if indicator.provincial is None:
         return None
@@ -120,14 +127,21 @@ def archipelagos() -> tuple[dict[str, Any], ...]:
     with (DATA_DIR / "archipelagos.csv").open(encoding="utf-8", newline="") as fh:
         islands = list(csv.DictReader(fh))
     return tuple(
-        {"name": r.name, "name_en": r.name_en, "code": r.code, "lat": r.geometry.y, "lon": r.geometry.x,
-         "islands": [(float(i["lat"]), float(i["lon"])) for i in islands if i["code34"] == r.code]}
+        {
+            "name": r.name,
+            "name_en": r.name_en,
+            "code": r.code,
+            "lat": r.geometry.y,
+            "lon": r.geometry.x,
+            "islands": [(float(i["lat"]), float(i["lon"])) for i in islands if i["code34"] == r.code],
+        }
         for r in frame.itertuples(index=False)
     )
 
 
-def build_model(services: Services, snapshot: Snapshot, code: str | None, date_index: Any, selection: Any,
-                stale: bool = False) -> MapModel:
+def build_model(
+    services: Services, snapshot: Snapshot, code: str | None, date_index: Any, selection: Any, stale: bool = False
+) -> MapModel:
     """The page's values for an indicator, a date index into the snapshot's month ends and the selection."""
     sel = Selection.from_store(selection)
     indicator = registry.get(indicator_code(code))

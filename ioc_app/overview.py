@@ -116,13 +116,19 @@ def panel_data(snapshot: Snapshot, indicator: Indicator, scope: Scope) -> PanelD
     supporting = None
     if indicator.supporting_series:
         key = indicator.supporting_series[0].key
-        traj = view.series[key].trajectory if not national_only or scope.is_national \
-            else snapshot.trajectory(key, scope)
+        traj = (
+            view.series[key].trajectory if not national_only or scope.is_national else snapshot.trajectory(key, scope)
+        )
         supporting = kpis.SeriesView(key, traj).last
         spark = traj  # T10: the map's completeness says more over time than a 0/1 milestone
     values = [None if pd.isna(v) else float(v) for v in spark["value"]]
-    return PanelData(view=view, national_only=national_only and not scope.is_national, supporting=supporting,
-                     spark_dates=list(spark["period_end"]), spark_values=values)
+    return PanelData(
+        view=view,
+        national_only=national_only and not scope.is_national,
+        supporting=supporting,
+        spark_dates=list(spark["period_end"]),
+        spark_values=values,
+    )
 
 
 @per_snapshot(size=256)

@@ -118,8 +118,9 @@ def target_rows(card: Scorecard, unit: Unit) -> list[TargetRow]:
     return rows
 
 
-def province_targets(snapshot: Snapshot, unit: Unit, inst_type: str | None, ownership: str | None
-                     ) -> tuple[Scorecard, list[TargetRow]]:
+def province_targets(
+    snapshot: Snapshot, unit: Unit, inst_type: str | None, ownership: str | None
+) -> tuple[Scorecard, list[TargetRow]]:
     card = scorecard(snapshot, unit.level, inst_type, ownership)
     return card, target_rows(card, unit)
 
@@ -130,8 +131,7 @@ def province_targets(snapshot: Snapshot, unit: Unit, inst_type: str | None, owne
 def institution_codes(snapshot: Snapshot) -> list[str]:
     """Targets with a figure per institution (the series each province view shows), in registry order."""
     present = set(snapshot.institutions["series"].unique())
-    return [ind.code for ind in registry.INDICATORS
-            if ind.provincial is not None and ind.provincial.key in present]
+    return [ind.code for ind in registry.INDICATORS if ind.provincial is not None and ind.provincial.key in present]
 
 
 @per_snapshot(size=128)
@@ -140,8 +140,9 @@ def _institutions(snapshot: Snapshot, vet_engine: Engine, scope: Scope) -> pd.Da
     return institutions_in(vet_engine, scope)
 
 
-def institution_rows(services: Services, snapshot: Snapshot, unit: Unit, inst_type: str | None,
-                     ownership: str | None) -> tuple[list[InstitutionRow], int]:
+def institution_rows(
+    services: Services, snapshot: Snapshot, unit: Unit, inst_type: str | None, ownership: str | None
+) -> tuple[list[InstitutionRow], int]:
     """Open institutions of the scope with their own figures; and how many closed ones were left out."""
     frame = _institutions(snapshot, services.vet_engine, unit_scope(unit, inst_type, ownership))
     if frame.empty:
@@ -162,10 +163,17 @@ def institution_rows(services: Services, snapshot: Snapshot, unit: Unit, inst_ty
 
     rows = [
         InstitutionRow(
-            id=int(r["id"]), code=str(r["code"]), name=str(r["name"]), type=str(r["type"]),
+            id=int(r["id"]),
+            code=str(r["code"]),
+            name=str(r["name"]),
+            type=str(r["type"]),
             ownership=str(r["ownership"]),
-            flags={"infra": on(r["digital_infrastructure_on"]), "connected": on(r["platform_connected_on"]),
-                   "digital_school": on(r["digital_school_on"]), "high_quality": on(r["high_quality_on"])},
+            flags={
+                "infra": on(r["digital_infrastructure_on"]),
+                "connected": on(r["platform_connected_on"]),
+                "digital_school": on(r["digital_school_on"]),
+                "high_quality": on(r["high_quality_on"]),
+            },
             cells=cells.get(int(r["id"]), {}),
         )
         for r in open_.to_dict("records")
@@ -234,12 +242,13 @@ def position_rows(snapshot: Snapshot, institution_id: int, province_code: str) -
     card = scorecard(snapshot, "34")
     own = snapshot.institutions
     own = own[own["institution_id"] == institution_id]
-    by_series = {str(s): (int(n), int(d)) for s, n, d in
-                 zip(own["series"].tolist(), own["numerator"].tolist(), own["denominator"].tolist(), strict=True)}
+    by_series = {
+        str(s): (int(n), int(d))
+        for s, n, d in zip(own["series"].tolist(), own["numerator"].tolist(), own["denominator"].tolist(), strict=True)
+    }
     rows = []
     for code in institution_codes(snapshot):
         shown = registry.get(code).provincial
         num, den = by_series.get(shown.key if shown is not None else "", (0, 0))
         rows.append(PositionRow(code, num, den, card.cells[province_code][code], card.totals[code]))
     return rows
-

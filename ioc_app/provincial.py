@@ -191,7 +191,11 @@ def _mask(enc: _Encoded, n_periods: int, inst_type: str | None, ownership: str |
 
 
 def unit_matrix(
-    snapshot: Snapshot, series: str, level: str, n_periods: int, inst_type: str | None = None,
+    snapshot: Snapshot,
+    series: str,
+    level: str,
+    n_periods: int,
+    inst_type: str | None = None,
     ownership: str | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Numerators and denominators per unit (rows, in ``units(level)`` order) and the first ``n_periods``
@@ -227,8 +231,9 @@ def _shares(num: FloatArray, den: FloatArray) -> FloatArray:
         return np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
 
 
-def _point_rows(periods: list[dt.date], num: FloatArray, den: FloatArray, ind: Indicator,
-                as_of: dt.date) -> list[Points]:
+def _point_rows(
+    periods: list[dt.date], num: FloatArray, den: FloatArray, ind: Indicator, as_of: dt.date
+) -> list[Points]:
     """(period end, value or None) per row of a units x periods matrix, as ``status.assess`` reads them.
 
     Each row keeps only the points the status rules can look at: the last ``status.FIT_POINTS``
@@ -252,8 +257,9 @@ def _point_rows(periods: list[dt.date], num: FloatArray, den: FloatArray, ind: I
     return [list(zip(periods[a:], row[a:], strict=True)) for a, row in zip(starts.tolist(), obj.tolist(), strict=True)]
 
 
-def _open_statuses(ind: Indicator, target: Target, num: FloatArray, den: FloatArray, periods: list[dt.date],
-                   as_of: dt.date) -> list[TargetStatus | None]:
+def _open_statuses(
+    ind: Indicator, target: Target, num: FloatArray, den: FloatArray, periods: list[dt.date], as_of: dt.date
+) -> list[TargetStatus | None]:
     """The status rules of ``ioc_app.indicators.status`` for an open percentage target, for every unit at once.
 
     The trend is the same least-squares line through the last ``FIT_POINTS`` monthly values,
@@ -309,8 +315,9 @@ def _single_target(ind: Indicator, index: int) -> Indicator:
     return dataclasses.replace(ind, targets=(ind.targets[index],))
 
 
-def _statuses(ind: Indicator, matrices: dict[str, tuple[FloatArray, FloatArray]], periods: list[dt.date],
-              as_of: dt.date) -> list[tuple[TargetStatus, ...]]:
+def _statuses(
+    ind: Indicator, matrices: dict[str, tuple[FloatArray, FloatArray]], periods: list[dt.date], as_of: dt.date
+) -> list[tuple[TargetStatus, ...]]:
     """Each row's status against each target (rows of the matrices; targets in registry order)."""
     n_rows = next(iter(matrices.values()))[0].shape[0]
     rows: dict[str, list[Points]] = {}  # built only for the rows the fast path leaves open
@@ -346,8 +353,14 @@ def _figure(num: FloatArray, den: FloatArray, statuses: tuple[TargetStatus, ...]
 # The table.
 
 
-def provincial_table(snapshot: Snapshot, indicator_code: str, level: str = "34", as_of: dt.date | None = None,
-                     inst_type: str | None = None, ownership: str | None = None) -> ProvincialTable:
+def provincial_table(
+    snapshot: Snapshot,
+    indicator_code: str,
+    level: str = "34",
+    as_of: dt.date | None = None,
+    inst_type: str | None = None,
+    ownership: str | None = None,
+) -> ProvincialTable:
     """One target for every unit of ``level`` and the nation at ``as_of`` (default: the data date).
 
     ``as_of`` is one of the snapshot's period ends (a later date counts as the data date). Kept per
@@ -358,14 +371,20 @@ def provincial_table(snapshot: Snapshot, indicator_code: str, level: str = "34",
 
 
 @per_snapshot(size=512)
-def _table(snapshot: Snapshot, indicator_code: str, level: str, as_of: dt.date, inst_type: str | None,
-           ownership: str | None) -> ProvincialTable:
+def _table(
+    snapshot: Snapshot, indicator_code: str, level: str, as_of: dt.date, inst_type: str | None, ownership: str | None
+) -> ProvincialTable:
     return compute_provincial_table(snapshot, indicator_code, level, as_of, inst_type, ownership)
 
 
-def compute_provincial_table(snapshot: Snapshot, indicator_code: str, level: str = "34",
-                             as_of: dt.date | None = None, inst_type: str | None = None,
-                             ownership: str | None = None) -> ProvincialTable:
+def compute_provincial_table(
+    snapshot: Snapshot,
+    indicator_code: str,
+    level: str = "34",
+    as_of: dt.date | None = None,
+    inst_type: str | None = None,
+    ownership: str | None = None,
+) -> ProvincialTable:
     """:func:`provincial_table` without the memo."""
     ind = registry.get(indicator_code)
     lvl = clean_level(level)
@@ -391,19 +410,33 @@ def compute_provincial_table(snapshot: Snapshot, indicator_code: str, level: str
     else:
         matrices = {k: unit_matrix(snapshot, k, lvl, n, inst_type, ownership) for k in {head_key, *judged_keys}}
         num, den = matrices[head_key]
-        statuses = (_statuses(ind, {k: matrices[k] for k in judged_keys}, periods, as_of) if mode == STATUS_MODE
-                    else [()] * len(unit_list))
+        statuses = (
+            _statuses(ind, {k: matrices[k] for k in judged_keys}, periods, as_of)
+            if mode == STATUS_MODE
+            else [()] * len(unit_list)
+        )
         figures = tuple(_figure(num[i], den[i], statuses[i]) for i in range(len(unit_list)))
-    return ProvincialTable(indicator=ind, level=lvl, as_of=as_of, inst_type=inst_type, ownership=ownership,
-                           mode=mode, series=shown.key if shown is not None else None, units=unit_list,
-                           figures=figures, national=national)
+    return ProvincialTable(
+        indicator=ind,
+        level=lvl,
+        as_of=as_of,
+        inst_type=inst_type,
+        ownership=ownership,
+        mode=mode,
+        series=shown.key if shown is not None else None,
+        units=unit_list,
+        figures=figures,
+        national=national,
+    )
 
 
-def provincial_tables(snapshot: Snapshot, level: str = "34", inst_type: str | None = None,
-                      ownership: str | None = None) -> dict[str, ProvincialTable]:
+def provincial_tables(
+    snapshot: Snapshot, level: str = "34", inst_type: str | None = None, ownership: str | None = None
+) -> dict[str, ProvincialTable]:
     """Every target's table at the data date, by indicator code in registry order."""
-    return {ind.code: provincial_table(snapshot, ind.code, level, None, inst_type, ownership)
-            for ind in registry.INDICATORS}
+    return {
+        ind.code: provincial_table(snapshot, ind.code, level, None, inst_type, ownership) for ind in registry.INDICATORS
+    }
 
 
 def memos() -> list[SnapshotMemo]:

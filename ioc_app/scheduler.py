@@ -42,8 +42,9 @@ def refresh_job(settings: Settings, on_refreshed: Callable[[], object] | None = 
     return result
 
 
-def configure(scheduler: BaseScheduler, settings: Settings,
-              on_refreshed: Callable[[], object] | None = None) -> BaseScheduler:
+def configure(
+    scheduler: BaseScheduler, settings: Settings, on_refreshed: Callable[[], object] | None = None
+) -> BaseScheduler:
     """Add the refresh job: every ``snapshot_refresh_minutes``, at most one at a time, missed runs merged."""
     first_run = _first_run_time(settings)
     scheduler.add_job(
@@ -70,7 +71,7 @@ def _first_run_time(settings: Settings) -> dt.datetime:
     now = dt.datetime.now()
     if run is None:
         return now
-    finished_local = run.finished_at.replace(tzinfo=dt.timezone.utc).astimezone().replace(tzinfo=None)
+    finished_local = run.finished_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
     return max(now, finished_local + dt.timedelta(minutes=settings.snapshot_refresh_minutes))
 
 

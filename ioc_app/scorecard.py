@@ -34,8 +34,21 @@ from ioc_app.provincial import (
 from ioc_app.selection import Selection
 from ioc_app.snapshots import Snapshot
 
-__all__ = ["INFO_MODE", "NATIONAL_MODE", "SORT_COLUMNS", "STATUS_MODE", "Cell", "Scorecard", "Unit",
-           "clean_filters", "parse_sort", "scorecard", "sort_units", "unit_of", "units"]
+__all__ = [
+    "INFO_MODE",
+    "NATIONAL_MODE",
+    "SORT_COLUMNS",
+    "STATUS_MODE",
+    "Cell",
+    "Scorecard",
+    "Unit",
+    "clean_filters",
+    "parse_sort",
+    "scorecard",
+    "sort_units",
+    "unit_of",
+    "units",
+]
 
 SORT_COLUMNS = ("code", "name", *(i.code for i in registry.INDICATORS))
 
@@ -76,12 +89,22 @@ def _cell(table: ProvincialTable, fig: Figure, national: bool = False) -> Cell:
     head = fig.headline
     if head is None:
         return Cell(fig.value, fig.numerator, fig.denominator, None, table.mode, kind)
-    return Cell(fig.value, fig.numerator, fig.denominator, head.status, table.mode, kind,
-                status_year=head.year, status_value=head.value, judged=head.judged)
+    return Cell(
+        fig.value,
+        fig.numerator,
+        fig.denominator,
+        head.status,
+        table.mode,
+        kind,
+        status_year=head.year,
+        status_value=head.value,
+        judged=head.judged,
+    )
 
 
-def build_scorecard(snapshot: Snapshot, level: str = "34", inst_type: str | None = None,
-                    ownership: str | None = None) -> Scorecard:
+def build_scorecard(
+    snapshot: Snapshot, level: str = "34", inst_type: str | None = None, ownership: str | None = None
+) -> Scorecard:
     """The scorecard of a snapshot (uncached; see ``scorecard``)."""
     tables = provincial_tables(snapshot, level, inst_type, ownership)
     unit_list = units(level)
@@ -91,13 +114,21 @@ def build_scorecard(snapshot: Snapshot, level: str = "34", inst_type: str | None
         for unit, fig in zip(table.units, table.figures, strict=True):
             cells[unit.code][code] = _cell(table, fig)
         totals[code] = _cell(table, table.national, national=True)
-    return Scorecard(unit_list[0].level if unit_list else "34", inst_type, ownership, snapshot.run.data_date,
-                     unit_list, cells, totals)
+    return Scorecard(
+        unit_list[0].level if unit_list else "34",
+        inst_type,
+        ownership,
+        snapshot.run.data_date,
+        unit_list,
+        cells,
+        totals,
+    )
 
 
 @per_snapshot(size=48)
-def scorecard(snapshot: Snapshot, level: str = "34", inst_type: str | None = None,
-              ownership: str | None = None) -> Scorecard:
+def scorecard(
+    snapshot: Snapshot, level: str = "34", inst_type: str | None = None, ownership: str | None = None
+) -> Scorecard:
     """The scorecard, computed once per snapshot, level and filter, then served from memory."""
     return build_scorecard(snapshot, level, inst_type, ownership)
 

@@ -84,8 +84,9 @@ class Selection:
         return replace(self, level=lvl, province=_known_province(lvl, code))
 
     def with_filters(self, inst_type: Any, ownership: Any) -> Selection:
-        return replace(self, inst_type=clean_choice(inst_type, INSTITUTION_TYPES),
-                       ownership=clean_choice(ownership, OWNERSHIPS))
+        return replace(
+            self, inst_type=clean_choice(inst_type, INSTITUTION_TYPES), ownership=clean_choice(ownership, OWNERSHIPS)
+        )
 
     # --- what it selects -------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ class Services:
     ioc_engine: Engine
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Services":
+    def from_settings(cls, settings: Settings) -> Services:
         return cls(
             settings=settings,
             vet_engine=make_engine(settings.vet_database_url),

@@ -49,7 +49,7 @@ class Settings:
     redis_url: str | None = None
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Defaults, overridden by ``VET_DATABASE_URL``, ``IOC_DATABASE_URL``, ``IOC_PORT``, ... ."""
         env = os.environ if environ is None else environ
         overrides: dict[str, Any] = {}  # field name -> value of that field's type

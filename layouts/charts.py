@@ -80,41 +80,92 @@ def empty_figure(lang: str, height: int = 240, message: str | None = None) -> Fi
     """A calm 'no data' figure (never a blank box)."""
     return {
         "data": [],
-        "layout": _layout(lang, height, xaxis={"visible": False}, yaxis={"visible": False}, annotations=[{
-            "text": message or t("common.no_data", lang), "showarrow": False, "x": 0.5, "y": 0.5,
-            "xref": "paper", "yref": "paper", "font": {"size": 16, "color": PATH_COLOUR},
-        }]),
+        "layout": _layout(
+            lang,
+            height,
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+            annotations=[
+                {
+                    "text": message or t("common.no_data", lang),
+                    "showarrow": False,
+                    "x": 0.5,
+                    "y": 0.5,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "font": {"size": 16, "color": PATH_COLOUR},
+                }
+            ],
+        ),
     }
 
 
 def _hline(y: float, colour: str, dash: str = "dot", width: float = 1.5) -> dict[str, Any]:
-    return {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
-            "line": {"color": colour, "width": width, "dash": dash}}
+    return {
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": y,
+        "y1": y,
+        "line": {"color": colour, "width": width, "dash": dash},
+    }
 
 
 def _vline(x: float, colour: str, dash: str = "dot", width: float = 1.5) -> dict[str, Any]:
-    return {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "xref": "x", "x0": x, "x1": x,
-            "line": {"color": colour, "width": width, "dash": dash}}
+    return {
+        "type": "line",
+        "yref": "paper",
+        "y0": 0,
+        "y1": 1,
+        "xref": "x",
+        "x0": x,
+        "x1": x,
+        "line": {"color": colour, "width": width, "dash": dash},
+    }
 
 
-def sparkline(dates: list[dt.date], values: list[float | None], lang: str, target: float | None = None,
-              colour: str = PRIMARY) -> Figure:
+def sparkline(
+    dates: list[dt.date], values: list[float | None], lang: str, target: float | None = None, colour: str = PRIMARY
+) -> Figure:
     """The trajectory since December 2021 in a panel: a line on a fixed 0-100% scale, the next target dotted."""
     known = [(d, v) for d, v in zip(dates, values, strict=True) if v is not None]
-    data: list[dict[str, Any]] = [{
-        "type": "scatter", "mode": "lines", "x": [_iso(d) for d in dates], "y": values,
-        "line": {"color": colour, "width": 3}, "fill": "tozeroy", "fillcolor": "rgba(11,79,138,0.12)",
-        "hoverinfo": "skip", "connectgaps": False,
-    }]
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": [_iso(d) for d in dates],
+            "y": values,
+            "line": {"color": colour, "width": 3},
+            "fill": "tozeroy",
+            "fillcolor": "rgba(11,79,138,0.12)",
+            "hoverinfo": "skip",
+            "connectgaps": False,
+        }
+    ]
     if known:
-        data.append({"type": "scatter", "mode": "markers", "x": [_iso(known[-1][0])], "y": [known[-1][1]],
-                     "marker": {"color": colour, "size": 8}, "hoverinfo": "skip"})
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [_iso(known[-1][0])],
+                "y": [known[-1][1]],
+                "marker": {"color": colour, "size": 8},
+                "hoverinfo": "skip",
+            }
+        )
     return {
         "data": data,
-        "layout": _layout(lang, SPARKLINE_HEIGHT, margin={"l": 0, "r": 0, "t": 3, "b": 0}, showlegend=False,
-                          xaxis={"visible": False, "fixedrange": True},
-                          yaxis={"visible": False, "range": [-0.02, 1.06], "fixedrange": True},
-                          shapes=[_hline(target, TARGET_COLOUR)] if target is not None else []),
+        "layout": _layout(
+            lang,
+            SPARKLINE_HEIGHT,
+            margin={"l": 0, "r": 0, "t": 3, "b": 0},
+            showlegend=False,
+            xaxis={"visible": False, "fixedrange": True},
+            yaxis={"visible": False, "range": [-0.02, 1.06], "fixedrange": True},
+            shapes=[_hline(target, TARGET_COLOUR)] if target is not None else [],
+        ),
     }
 
 
@@ -126,33 +177,82 @@ def trajectory_figure(chart: TrajectoryChart, lang: str, height: int = 400) -> F
     if chart.fan is not None and chart.fan.dates:
         f = chart.fan
         xs = [_iso(d) for d in f.dates]
-        data.append({"type": "scatter", "x": xs + xs[::-1], "y": f.high + f.low[::-1], "fill": "toself",
-                     "fillcolor": "rgba(86,180,233,0.28)", "line": {"width": 0}, "hoverinfo": "skip",
-                     "name": t("chart.band", lang)})
-        data.append({"type": "scatter", "mode": "lines", "x": xs, "y": f.centre,
-                     "line": {"color": PRIMARY, "width": 2, "dash": "dash"}, "name": t("chart.projection", lang),
-                     "hovertemplate": "%{y:.1%}<extra></extra>"})
+        data.append(
+            {
+                "type": "scatter",
+                "x": xs + xs[::-1],
+                "y": f.high + f.low[::-1],
+                "fill": "toself",
+                "fillcolor": "rgba(86,180,233,0.28)",
+                "line": {"width": 0},
+                "hoverinfo": "skip",
+                "name": t("chart.band", lang),
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": xs,
+                "y": f.centre,
+                "line": {"color": PRIMARY, "width": 2, "dash": "dash"},
+                "name": t("chart.projection", lang),
+                "hovertemplate": "%{y:.1%}<extra></extra>",
+            }
+        )
     for mark in chart.targets:
         label = t("chart.target", lang).format(year=mark.year)
         if mark.baseline_date is not None and mark.baseline_value is not None:
-            data.append({"type": "scatter", "mode": "lines", "x": [_iso(mark.baseline_date), _iso(mark.deadline)],
-                         "y": [mark.baseline_value, mark.value], "line": {"color": PATH_COLOUR, "width": 1.5,
-                                                                         "dash": "dot"},
-                         "name": t("chart.path", lang).format(year=mark.year), "hoverinfo": "skip"})
-        data.append({"type": "scatter", "mode": "markers+text", "x": [_iso(mark.deadline)], "y": [mark.value],
-                     "text": [label], "textposition": "bottom left", "showlegend": False, "name": label,
-                     "marker": {"symbol": "diamond", "size": 14, "color": TARGET_COLOUR,
-                                "line": {"color": "#fff", "width": 1}},
-                     "textfont": {"color": TARGET_COLOUR, "size": 13},
-                     "hovertemplate": f"{label}: %{{y:.0%}}<extra></extra>"})
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": [_iso(mark.baseline_date), _iso(mark.deadline)],
+                    "y": [mark.baseline_value, mark.value],
+                    "line": {"color": PATH_COLOUR, "width": 1.5, "dash": "dot"},
+                    "name": t("chart.path", lang).format(year=mark.year),
+                    "hoverinfo": "skip",
+                }
+            )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "x": [_iso(mark.deadline)],
+                "y": [mark.value],
+                "text": [label],
+                "textposition": "bottom left",
+                "showlegend": False,
+                "name": label,
+                "marker": {
+                    "symbol": "diamond",
+                    "size": 14,
+                    "color": TARGET_COLOUR,
+                    "line": {"color": "#fff", "width": 1},
+                },
+                "textfont": {"color": TARGET_COLOUR, "size": 13},
+                "hovertemplate": f"{label}: %{{y:.0%}}<extra></extra>",
+            }
+        )
     for line in chart.lines:
-        data.append({"type": "scatter", "mode": "lines", "x": [_iso(d) for d in line.dates], "y": line.values,
-                     "name": line.name, "line": {"color": LINE_COLOURS.get(line.role, PRIMARY), "width": 3.5},
-                     "hovertemplate": "%{y:.1%}<extra></extra>"})
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": [_iso(d) for d in line.dates],
+                "y": line.values,
+                "name": line.name,
+                "line": {"color": LINE_COLOURS.get(line.role, PRIMARY), "width": 3.5},
+                "hovertemplate": "%{y:.1%}<extra></extra>",
+            }
+        )
     return {
         "data": data,
         "layout": _layout(
-            lang, height, margin={"l": 56, "r": 16, "t": 12, "b": 40}, hovermode="x unified",
+            lang,
+            height,
+            margin={"l": 56, "r": 16, "t": 12, "b": 40},
+            hovermode="x unified",
             legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0, "font": {"size": 13}},
             yaxis={"range": [0, 1.08], "tickformat": ".0%", "gridcolor": GRID, "zeroline": False, "dtick": 0.25},
             xaxis={"gridcolor": GRID, "dtick": "M12", "tickformat": "%Y", "range": [_iso(X_START), _iso(X_END)]},
@@ -160,9 +260,15 @@ def trajectory_figure(chart: TrajectoryChart, lang: str, height: int = 400) -> F
     }
 
 
-def ranking_figure(names: list[str], values: list[float], statuses: list[str | None], lang: str,
-                   national: float | None = None, target: float | None = None,
-                   highlight: str | None = None) -> Figure:
+def ranking_figure(
+    names: list[str],
+    values: list[float],
+    statuses: list[str | None],
+    lang: str,
+    national: float | None = None,
+    target: float | None = None,
+    highlight: str | None = None,
+) -> Figure:
     """Province ranking: one bar per province, coloured by its status, labelled value + icon + word."""
     if not names:
         return empty_figure(lang, 200)
@@ -179,44 +285,101 @@ def ranking_figure(names: list[str], values: list[float], statuses: list[str | N
     shapes, annotations = [], []
     if national is not None:
         shapes.append(_vline(national, TEXT, "dash"))
-        annotations.append({"x": national, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom",
-                            "showarrow": False, "font": {"size": 12},
-                            "text": f"{t('common.national', lang)} {fmt_percent(national, lang)}"})
+        annotations.append(
+            {
+                "x": national,
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12},
+                "text": f"{t('common.national', lang)} {fmt_percent(national, lang)}",
+            }
+        )
     if target is not None:
         shapes.append(_vline(target, TARGET_COLOUR))
     return {
-        "data": [{"type": "bar", "orientation": "h", "x": values, "y": ticks, "marker": {"color": colours},
-                  "text": labels, "textposition": "outside", "cliponaxis": False,
-                  "hovertemplate": "%{y}: %{x:.1%}<extra></extra>"}],
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": values,
+                "y": ticks,
+                "marker": {"color": colours},
+                "text": labels,
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{y}: %{x:.1%}<extra></extra>",
+            }
+        ],
         "layout": _layout(
-            lang, 56 + 30 * len(names), margin={"l": 8, "r": 16, "t": 26, "b": 24}, showlegend=False, bargap=0.25,
-            shapes=shapes, annotations=annotations,
+            lang,
+            56 + 30 * len(names),
+            margin={"l": 8, "r": 16, "t": 26, "b": 24},
+            showlegend=False,
+            bargap=0.25,
+            shapes=shapes,
+            annotations=annotations,
             yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-            xaxis={"range": [0, 1.65], "tickformat": ".0%", "gridcolor": GRID, "tickvals": [0, 0.25, 0.5, 0.75, 1.0],
-                   "fixedrange": True},
+            xaxis={
+                "range": [0, 1.65],
+                "tickformat": ".0%",
+                "gridcolor": GRID,
+                "tickvals": [0, 0.25, 0.5, 0.75, 1.0],
+                "fixedrange": True,
+            },
         ),
     }
 
 
-def breakdown_figure(labels: list[str], values: list[float | None], numerators: list[int], denominators: list[int],
-                     lang: str, target: float | None = None) -> Figure:
+def breakdown_figure(
+    labels: list[str],
+    values: list[float | None],
+    numerators: list[int],
+    denominators: list[int],
+    lang: str,
+    target: float | None = None,
+) -> Figure:
     """Bars by institution type or ownership, each labelled with its value and numerator/denominator."""
     if not labels:
         return empty_figure(lang, 200)
     text = [
-        (f"{fmt_percent(v, lang)} ({fmt_number(n, lang)}/{fmt_number(d, lang)})" if v is not None
-         else t("common.no_data", lang))
+        (
+            f"{fmt_percent(v, lang)} ({fmt_number(n, lang)}/{fmt_number(d, lang)})"
+            if v is not None
+            else t("common.no_data", lang)
+        )
         for v, n, d in zip(values, numerators, denominators, strict=True)
     ]
     return {
-        "data": [{"type": "bar", "orientation": "h", "x": [v or 0 for v in values], "y": labels,
-                  "marker": {"color": PRIMARY}, "text": text, "textposition": "outside", "cliponaxis": False,
-                  "hovertemplate": "%{y}: %{x:.1%}<extra></extra>"}],
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": [v or 0 for v in values],
+                "y": labels,
+                "marker": {"color": PRIMARY},
+                "text": text,
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{y}: %{x:.1%}<extra></extra>",
+            }
+        ],
         "layout": _layout(
-            lang, 60 + 42 * len(labels), margin={"l": 8, "r": 16, "t": 8, "b": 24}, showlegend=False, bargap=0.3,
+            lang,
+            60 + 42 * len(labels),
+            margin={"l": 8, "r": 16, "t": 8, "b": 24},
+            showlegend=False,
+            bargap=0.3,
             shapes=[_vline(target, TARGET_COLOUR)] if target is not None else [],
             yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-            xaxis={"range": [0, 1.6], "tickformat": ".0%", "gridcolor": GRID, "tickvals": [0, 0.25, 0.5, 0.75, 1.0],
-                   "fixedrange": True},
+            xaxis={
+                "range": [0, 1.6],
+                "tickformat": ".0%",
+                "gridcolor": GRID,
+                "tickvals": [0, 0.25, 0.5, 0.75, 1.0],
+                "fixedrange": True,
+            },
         ),
     }

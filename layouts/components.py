@@ -20,9 +20,16 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
 
 
 # Export columns several tables share are named by the common texts; the others by export.<column>.
-EXPORT_COMMON = {"indicator": "common.target", "scope": "common.scope", "numerator": "common.numerator",
-                 "denominator": "common.denominator", "status": "common.verdict", "province": "common.province",
-                 "level": "common.level", "data_date": "common.data_date"}
+EXPORT_COMMON = {
+    "indicator": "common.target",
+    "scope": "common.scope",
+    "numerator": "common.numerator",
+    "denominator": "common.denominator",
+    "status": "common.verdict",
+    "province": "common.province",
+    "level": "common.level",
+    "data_date": "common.data_date",
+}
 
 
 def export_header(column: str, lang: str) -> str:
@@ -40,8 +47,10 @@ def status_badge(status: str | None, lang: str, compact: bool = False, **kwargs:
     icon, colour = STATUS_STYLE[status]
     word = status_word(status, lang)
     return html.Span(
-        [html.Span(icon, className="ioc-status-icon", **{"aria-hidden": "true"}),  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
-         html.Span(word, className="ioc-status-word" + (" ioc-visually-hidden" if compact else ""))],
+        [
+            html.Span(icon, className="ioc-status-icon", **{"aria-hidden": "true"}),  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+            html.Span(word, className="ioc-status-word" + (" ioc-visually-hidden" if compact else "")),
+        ],
         className=f"ioc-status ioc-status-{status}",
         style={"--status-colour": colour},
         title=word,
@@ -49,8 +58,9 @@ def status_badge(status: str | None, lang: str, compact: bool = False, **kwargs:
     )
 
 
-def value_text(value: float | None, kind: str, lang: str, numerator: int | None = None,
-               denominator: int | None = None) -> str:
+def value_text(
+    value: float | None, kind: str, lang: str, numerator: int | None = None, denominator: int | None = None
+) -> str:
     """A figure as people read it: 57,3% for shares; '1/2 mốc' or 'Đã hoàn thành' for milestones."""
     if value is None:
         return t("common.no_data", lang)

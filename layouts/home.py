@@ -50,9 +50,8 @@ def panel_id(code: str) -> str:
     return f"home-panel-{code}"
 
 
-
-
 # --- small helpers --------------------------------------------------------------------------------
+
 
 def scope_label(scope: Scope, lang: str) -> str:
     """'Toàn quốc' or 'Hà Nội · Trường cao đẳng · Công lập'."""
@@ -69,8 +68,11 @@ def scope_label(scope: Scope, lang: str) -> str:
 
 
 def stale_marker(lang: str) -> html.Span:
-    return html.Span(f"⚠ {t('fresh.stale', lang)}", className="ioc-badge ioc-badge-stale ov-stale-marker",
-                     title=t("fresh.stale_hint", lang))
+    return html.Span(
+        f"⚠ {t('fresh.stale', lang)}",
+        className="ioc-badge ioc-badge-stale ov-stale-marker",
+        title=t("fresh.stale_hint", lang),
+    )
 
 
 def points_text(value: float | None, lang: str) -> str:
@@ -95,8 +97,11 @@ def headline_value(view: IndicatorView, lang: str) -> tuple[str, str]:
         done, total = milestone_counts(view)
         return value_text(done / total if total else None, ind.kind, lang, done, total), ""
     last = view.headline_series.last
-    detail = f"{fmt_number(last['numerator'], lang)} / {fmt_number(last['denominator'], lang)}" \
-        if last["denominator"] else ""
+    detail = (
+        f"{fmt_number(last['numerator'], lang)} / {fmt_number(last['denominator'], lang)}"
+        if last["denominator"]
+        else ""
+    )
     return value_text(last["value"], ind.kind, lang, last["numerator"], last["denominator"]), detail
 
 
@@ -104,12 +109,15 @@ def targets_text(indicator: Indicator, lang: str, view: IndicatorView | None = N
     """'50% (2025) · 100% (2030)'; milestones count cumulatively: '1/2 mốc (2025) · 2/2 mốc (2030)'."""
     parts = []
     if indicator.kind == "milestone" and view is not None:
-        per_series = {s.key: int(view.series[s.key].last["denominator"]) for s in indicator.series
-                      if s.key in view.series}
+        per_series = {
+            s.key: int(view.series[s.key].last["denominator"]) for s in indicator.series if s.key in view.series
+        }
         total, done = sum(per_series.values()), 0
         for target in sorted(indicator.targets, key=lambda x: x.year):
             done += per_series.pop(target.series, 0)
-            parts.append(f"{fmt_number(done, lang)}/{fmt_number(total, lang)} {t('milestone.of', lang)} ({target.year})")
+            parts.append(
+                f"{fmt_number(done, lang)}/{fmt_number(total, lang)} {t('milestone.of', lang)} ({target.year})"
+            )
         return " · ".join(parts)
     for target in indicator.targets:
         if indicator.kind == "milestone":
@@ -121,7 +129,9 @@ def targets_text(indicator: Indicator, lang: str, view: IndicatorView | None = N
 
 
 def province_options(level: str, lang: str) -> list[dict[str, str]]:
-    units = [(p.code, p.name) for p in (geo_provinces.legacy_provinces() if level == "63" else geo_provinces.provinces())]
+    units = [
+        (p.code, p.name) for p in (geo_provinces.legacy_provinces() if level == "63" else geo_provinces.provinces())
+    ]
     return [{"label": name, "value": code} for code, name in sorted(units, key=lambda p: _sort_key(p[1]))]
 
 
@@ -143,8 +153,10 @@ def filter_bar(selection: dict[str, Any], lang: str, extra: list | None = None) 
             dcc.RadioItems(
                 id=Filters.LEVEL,
                 className="ov-level-toggle",
-                options=[{"label": t("filter.level34", lang), "value": "34"},
-                         {"label": t("filter.level63", lang), "value": "63"}],
+                options=[
+                    {"label": t("filter.level34", lang), "value": "34"},
+                    {"label": t("filter.level63", lang), "value": "63"},
+                ],
                 value=level,
                 inline=True,
                 inputClassName="ov-level-input",
@@ -196,11 +208,16 @@ def export_buttons(csv_id: str, xlsx_id: str, download_id: str, lang: str) -> ht
 def freshness_text(fresh: Freshness, lang: str) -> list:
     if fresh.data_date is None:
         return [html.Span(t("fresh.none", lang))]
-    parts: list = [html.Span(f"{t('common.data_date', lang)} {fmt_date(fresh.data_date, lang)}",
-                             className="ov-asof-date")]
+    parts: list = [
+        html.Span(f"{t('common.data_date', lang)} {fmt_date(fresh.data_date, lang)}", className="ov-asof-date")
+    ]
     if fresh.refreshed_at is not None:
-        parts.append(html.Span(f" · {t('fresh.refreshed', lang)} "
-                               f"{fmt_datetime(fresh.refreshed_at + VIETNAM_UTC_OFFSET, lang)}", className="ioc-muted"))
+        parts.append(
+            html.Span(
+                f" · {t('fresh.refreshed', lang)} {fmt_datetime(fresh.refreshed_at + VIETNAM_UTC_OFFSET, lang)}",
+                className="ioc-muted",
+            )
+        )
     if fresh.stale:
         parts.append(stale_marker(lang))
     return parts
@@ -208,31 +225,52 @@ def freshness_text(fresh: Freshness, lang: str) -> list:
 
 # --- the network at a glance ----------------------------------------------------------------------
 
+
 def _tile(label: str, value: int, lang: str, tile_id: str, major: bool = False, full: str | None = None) -> html.Div:
     return html.Div(
         id=tile_id,
         className="ov-tile" + (" ov-tile-major" if major else ""),
         title=full or label,
-        children=[html.Div(fmt_number(value, lang), className="ov-tile-value"),
-                  html.Div(label, className="ov-tile-label")],
+        children=[
+            html.Div(fmt_number(value, lang), className="ov-tile-value"),
+            html.Div(label, className="ov-tile-label"),
+        ],
     )
 
 
 def network_strip(counts: NetworkCounts, scope: Scope, fresh: Freshness, lang: str) -> list:
     """Institutions by type and ownership, staff, programmes and learner records in the scope, on one row."""
     tiles = [_tile(t("network.institutions", lang), counts.institutions, lang, "stat-institutions", major=True)]
-    tiles += [_tile(t(f"type.{k}", lang), counts.by_type.get(k, 0), lang, f"stat-type-{k}")
-              for k in INSTITUTION_TYPES]
+    tiles += [_tile(t(f"type.{k}", lang), counts.by_type.get(k, 0), lang, f"stat-type-{k}") for k in INSTITUTION_TYPES]
     # The foreign-invested tile carries the short name; the full one is its tooltip.
-    tiles += [_tile(t("ownership.foreign_short" if k == "foreign" else f"ownership.{k}", lang),
-                    counts.by_ownership.get(k, 0), lang, f"stat-ownership-{k}", full=t(f"ownership.{k}", lang))
-              for k in OWNERSHIPS]
+    tiles += [
+        _tile(
+            t("ownership.foreign_short" if k == "foreign" else f"ownership.{k}", lang),
+            counts.by_ownership.get(k, 0),
+            lang,
+            f"stat-ownership-{k}",
+            full=t(f"ownership.{k}", lang),
+        )
+        for k in OWNERSHIPS
+    ]
     tiles += [
         _tile(t("tile.staff", lang), counts.staff, lang, "stat-staff", major=True, full=t("network.staff", lang)),
-        _tile(t("tile.programmes", lang), counts.programmes, lang, "stat-programmes", major=True,
-              full=t("network.programmes", lang)),
-        _tile(t("tile.learners", lang), counts.learner_records, lang, "stat-learners", major=True,
-              full=t("network.learners_total", lang)),
+        _tile(
+            t("tile.programmes", lang),
+            counts.programmes,
+            lang,
+            "stat-programmes",
+            major=True,
+            full=t("network.programmes", lang),
+        ),
+        _tile(
+            t("tile.learners", lang),
+            counts.learner_records,
+            lang,
+            "stat-learners",
+            major=True,
+            full=t("network.learners_total", lang),
+        ),
     ]
     head = html.Div(
         className="ov-network-head",
@@ -247,11 +285,14 @@ def network_strip(counts: NetworkCounts, scope: Scope, fresh: Freshness, lang: s
 
 # --- one panel per target -------------------------------------------------------------------------
 
+
 def _judged_and_next(assessments: list[Assessment]) -> tuple[Assessment | None, Assessment | None]:
     judged = [a for a in assessments if a.judged]
     open_ = [a for a in assessments if not a.judged]
-    return (max(judged, key=lambda a: a.deadline) if judged else None,
-            min(open_, key=lambda a: a.deadline) if open_ else None)
+    return (
+        max(judged, key=lambda a: a.deadline) if judged else None,
+        min(open_, key=lambda a: a.deadline) if open_ else None,
+    )
 
 
 def gap_text(indicator: Indicator, last: dict[str, Any], assessments: list[Assessment], lang: str) -> str:
@@ -282,9 +323,10 @@ def verdict(a: Assessment, indicator: Indicator, lang: str) -> html.Div:
         figure = fmt_percent(a.projection.value, lang) if a.projection is not None else ""
     return html.Div(
         className="ov-verdict",
-        children=[html.Div([html.Span(head), html.Span(figure, className="ov-verdict-figure")],
-                           className="ov-verdict-head"),
-                  html.Div(status_badge(a.status, lang), className="ov-verdict-body")],
+        children=[
+            html.Div([html.Span(head), html.Span(figure, className="ov-verdict-figure")], className="ov-verdict-head"),
+            html.Div(status_badge(a.status, lang), className="ov-verdict-body"),
+        ],
     )
 
 
@@ -314,18 +356,24 @@ def panel(data: PanelData, lang: str, stale: bool = False) -> dcc.Link:
         style={"--status-colour": STATUS_STYLE.get(status, STATUS_STYLE["no_data"])[1]},
         title=t("panel.open", lang).format(code=ind.code),
         children=[
-            html.Div([html.Span(ind.code, className="ov-panel-code"), " ", ind.name(lang)],
-                     className="ov-panel-name", title=ind.name(lang)),
-            html.Div(className="ov-panel-value-row", children=[
-                html.Span(value, className="ov-panel-value" + (" ov-panel-value-text" if ind.kind == "milestone"
-                                                                 else "")),
-                html.Span(detail, className="ov-panel-detail"),
-                html.Span(tags, className="ov-panel-tags") if tags else None,
-            ]),
+            html.Div(
+                [html.Span(ind.code, className="ov-panel-code"), " ", ind.name(lang)],
+                className="ov-panel-name",
+                title=ind.name(lang),
+            ),
+            html.Div(
+                className="ov-panel-value-row",
+                children=[
+                    html.Span(
+                        value, className="ov-panel-value" + (" ov-panel-value-text" if ind.kind == "milestone" else "")
+                    ),
+                    html.Span(detail, className="ov-panel-detail"),
+                    html.Span(tags, className="ov-panel-tags") if tags else None,
+                ],
+            ),
             html.Div(f"{t('panel.targets', lang)}: {targets_text(ind, lang, view)}", className="ov-panel-targets"),
             html.Div(line or "\u00a0", className="ov-panel-gap"),
-            html.Div(className="ov-verdicts",
-                     children=[verdict(a, ind, lang) for a in (judged, nxt) if a is not None]),
+            html.Div(className="ov-verdicts", children=[verdict(a, ind, lang) for a in (judged, nxt) if a is not None]),
             dcc.Graph(
                 figure=charts.sparkline(data.spark_dates, data.spark_values, lang, target=target_line),
                 config=charts.graph_config(f"{ind.code}-sparkline", static=True),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
@@ -340,22 +388,34 @@ def panels_grid(panels: list[PanelData], lang: str, stale: bool = False) -> list
     return [panel(p, lang, stale) for p in panels]
 
 
-def home_page(selection: dict[str, Any], scope: Scope, counts: NetworkCounts | None, panels: list[PanelData],
-              fresh: Freshness, lang: str) -> html.Div:
+def home_page(
+    selection: dict[str, Any],
+    scope: Scope,
+    counts: NetworkCounts | None,
+    panels: list[PanelData],
+    fresh: Freshness,
+    lang: str,
+) -> html.Div:
     """The whole overview for the first paint; the callbacks then refresh the network and the panels."""
     return html.Div(
         id=Home.PAGE,
         className="ioc-page ov-home",
         children=[
-            html.Div(className="ov-toolbar", children=[
-                filter_bar(selection, lang),
-                html.Span(freshness_text(fresh, lang), className="ov-asof", id=Home.ASOF),
-                export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
-            ]),
-            html.Section(id=Home.NETWORK, className="ov-network",
-                         children=network_body(counts, scope, fresh, lang)),
-            html.Section(id=Home.PANELS, className="ov-panels", **{"aria-label": t("home.title", lang)},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
-                         children=panels_grid(panels, lang, fresh.stale)),
+            html.Div(
+                className="ov-toolbar",
+                children=[
+                    filter_bar(selection, lang),
+                    html.Span(freshness_text(fresh, lang), className="ov-asof", id=Home.ASOF),
+                    export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
+                ],
+            ),
+            html.Section(id=Home.NETWORK, className="ov-network", children=network_body(counts, scope, fresh, lang)),
+            html.Section(
+                id=Home.PANELS,
+                className="ov-panels",
+                **{"aria-label": t("home.title", lang)},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+                children=panels_grid(panels, lang, fresh.stale),
+            ),
         ],
     )
 
@@ -368,9 +428,26 @@ def network_body(counts: NetworkCounts | None, scope: Scope, fresh: Freshness, l
 
 # --- the panel table (export) ---------------------------------------------------------------------
 
-EXPORT_COLUMNS = ("code", "indicator", "scope", "value", "numerator", "denominator", "population", "judged_year",
-                  "judged_target", "judged_status", "next_year", "next_target", "next_status", "projection",
-                  "projection_low", "projection_high", "gain", "data_date")
+EXPORT_COLUMNS = (
+    "code",
+    "indicator",
+    "scope",
+    "value",
+    "numerator",
+    "denominator",
+    "population",
+    "judged_year",
+    "judged_target",
+    "judged_status",
+    "next_year",
+    "next_target",
+    "next_status",
+    "projection",
+    "projection_low",
+    "projection_high",
+    "gain",
+    "data_date",
+)
 
 
 def _pct(v: float | None) -> float | None:
@@ -387,25 +464,27 @@ def panel_table(panels: list[PanelData], scope: Scope, lang: str) -> tuple[pd.Da
         judged, nxt = _judged_and_next(v.assessments)
         proj = nxt.projection if nxt is not None else None
         series = ind.headline_series
-        rows.append({
-            "code": ind.code,
-            "indicator": ind.name(lang),
-            "scope": t("common.national", lang) if p.national_only else scope_label(scope, lang),
-            "value": _pct(last["value"]),
-            "numerator": last["numerator"],
-            "denominator": last["denominator"],
-            "population": series.population_en if lang == "en" else series.population_vi,
-            "judged_year": judged.year if judged else None,
-            "judged_target": _pct(judged.target) if judged else None,
-            "judged_status": status_word(judged.status, lang) if judged else None,
-            "next_year": nxt.year if nxt else None,
-            "next_target": _pct(nxt.target) if nxt else None,
-            "next_status": status_word(nxt.status, lang) if nxt else None,
-            "projection": _pct(proj.value) if proj else None,
-            "projection_low": _pct(proj.low) if proj else None,
-            "projection_high": _pct(proj.high) if proj else None,
-            "gain": _pct(nxt.gain_needed_per_year) if nxt else None,
-            "data_date": v.as_of.isoformat(),
-        })
+        rows.append(
+            {
+                "code": ind.code,
+                "indicator": ind.name(lang),
+                "scope": t("common.national", lang) if p.national_only else scope_label(scope, lang),
+                "value": _pct(last["value"]),
+                "numerator": last["numerator"],
+                "denominator": last["denominator"],
+                "population": series.population_en if lang == "en" else series.population_vi,
+                "judged_year": judged.year if judged else None,
+                "judged_target": _pct(judged.target) if judged else None,
+                "judged_status": status_word(judged.status, lang) if judged else None,
+                "next_year": nxt.year if nxt else None,
+                "next_target": _pct(nxt.target) if nxt else None,
+                "next_status": status_word(nxt.status, lang) if nxt else None,
+                "projection": _pct(proj.value) if proj else None,
+                "projection_low": _pct(proj.low) if proj else None,
+                "projection_high": _pct(proj.high) if proj else None,
+                "gain": _pct(nxt.gain_needed_per_year) if nxt else None,
+                "data_date": v.as_of.isoformat(),
+            }
+        )
     headers = {c: export_header(c, lang) for c in EXPORT_COLUMNS}
     return pd.DataFrame(rows, columns=list(EXPORT_COLUMNS)), headers

@@ -72,8 +72,6 @@ class MapIds(StrEnum):
     POINTS_BASE = "map-points-base"  # store: the institutions URL without a query
 
 
-
-
 def indicator_options(lang: str) -> list[dict[str, Any]]:
     """T01–T12 for the dropdown; national-only ones disabled and marked."""
     out = []
@@ -112,8 +110,9 @@ def target_labels(indicator: Indicator, lang: str) -> list[str]:
     return out
 
 
-def provinces_hideout(figures: dict[str, ProvinceFigure], indicator: Indicator, lang: str,
-                      selected: str | None = None) -> dict[str, Any]:
+def provinces_hideout(
+    figures: dict[str, ProvinceFigure], indicator: Indicator, lang: str, selected: str | None = None
+) -> dict[str, Any]:
     """What the browser's style and tooltip functions read (assets/map.js), a few kilobytes.
 
     ``v``: code -> [fill colour, value text, numerator/denominator text, [status per target]];
@@ -139,9 +138,15 @@ def provinces_hideout(figures: dict[str, ProvinceFigure], indicator: Indicator, 
 
 # Popup label (as the JavaScript names it) -> text key.
 POPUP_TEXTS = {
-    "province": "map.popup.province", "legacy": "map.popup.legacy", "code": "common.institution_code",
-    "infrastructure": "common.infrastructure", "connected": "map.popup.connected", "not_connected": "map.ready_false",
-    "digital_school": "map.popup.digital_school", "profile": "map.popup.profile", "none": "map.popup.none",
+    "province": "map.popup.province",
+    "legacy": "map.popup.legacy",
+    "code": "common.institution_code",
+    "infrastructure": "common.infrastructure",
+    "connected": "map.popup.connected",
+    "not_connected": "map.ready_false",
+    "digital_school": "map.popup.digital_school",
+    "profile": "map.popup.profile",
+    "none": "map.popup.none",
     "open": "map.popup.open",
 }
 
@@ -192,18 +197,24 @@ def title_card(model: MapModel, lang: str) -> list:
     if scope:
         sub.append(scope)
     if model.national is not None:
-        value = fmt_percent(model.national.value, lang) if model.national.value is not None else t("common.no_data", lang)
+        value = (
+            fmt_percent(model.national.value, lang) if model.national.value is not None else t("common.no_data", lang)
+        )
         sub.append(f"{t('common.national', lang)}: {value}")
     children: list = [
-        html.Div([html.Span(ind.code, className="ioc-map-code"), html.Span(ind.name(lang))],
-                 className="ioc-map-title-name"),
+        html.Div(
+            [html.Span(ind.code, className="ioc-map-code"), html.Span(ind.name(lang))], className="ioc-map-title-name"
+        ),
     ]
     if ind.provincial is not None and not ind.provincially_judged:  # T10: the map's completeness
         children.append(html.Div(t("map.t10_note", lang), className="ioc-map-title-note"))
     children.append(html.Div(" · ".join(sub), className="ioc-map-title-sub"))
     if model.stale:
-        children.append(html.Span(f"⚠ {t('fresh.stale', lang)}", className="ioc-badge ioc-badge-stale",
-                                  title=t("fresh.stale_hint", lang)))
+        children.append(
+            html.Span(
+                f"⚠ {t('fresh.stale', lang)}", className="ioc-badge ioc-badge-stale", title=t("fresh.stale_hint", lang)
+            )
+        )
     return children
 
 
@@ -216,18 +227,33 @@ def legend(lang: str, located: int | None = None, unlocated: int | None = None) 
         html.Li([html.Span(className="ioc-map-swatch", style={"background": c}), html.Span(lbl)])
         for c, lbl in zip(PALETTE, labels, strict=True)
     ]
-    classes.append(html.Li([html.Span(className="ioc-map-swatch ioc-map-swatch-nodata",
-                                      style={"background": NO_DATA_COLOUR}),
-                            html.Span(t("common.no_data", lang))]))
+    classes.append(
+        html.Li(
+            [
+                html.Span(className="ioc-map-swatch ioc-map-swatch-nodata", style={"background": NO_DATA_COLOUR}),
+                html.Span(t("common.no_data", lang)),
+            ]
+        )
+    )
     types = [
-        html.Li([html.Span(className="ioc-map-dot",
-                           style={"background": TYPE_COLOURS[k], "width": f"{2 * TYPE_RADIUS[k] + 2}px",
-                                  "height": f"{2 * TYPE_RADIUS[k] + 2}px"}),
-                 html.Span(t(f"type.{k}", lang))])
+        html.Li(
+            [
+                html.Span(
+                    className="ioc-map-dot",
+                    style={
+                        "background": TYPE_COLOURS[k],
+                        "width": f"{2 * TYPE_RADIUS[k] + 2}px",
+                        "height": f"{2 * TYPE_RADIUS[k] + 2}px",
+                    },
+                ),
+                html.Span(t(f"type.{k}", lang)),
+            ]
+        )
         for k in INSTITUTION_TYPES
     ]
-    types.append(html.Li([html.Span("12", className="ioc-map-cluster-swatch"),
-                          html.Span(t("map.legend_cluster", lang))]))
+    types.append(
+        html.Li([html.Span("12", className="ioc-map-cluster-swatch"), html.Span(t("map.legend_cluster", lang))])
+    )
     out = [
         html.Ul(classes, className="ioc-map-legend-classes"),
         html.Div(t("map.legend_points", lang), className="ioc-map-legend-head"),
@@ -252,13 +278,25 @@ def info_panel(model: MapModel, lang: str) -> list:
     rows: list = [
         html.Div(t("map.selected", lang), className="ioc-map-info-head"),
         html.Div(fig.name, className="ioc-map-info-name", id="map-info-name"),
-        html.Div([html.Span(value, className="ioc-map-info-value"),
-                  html.Span(f" {fmt_number(fig.numerator, lang)}/{fmt_number(fig.denominator, lang)}"
-                            if fig.denominator else "", className="ioc-map-info-ratio")]),
+        html.Div(
+            [
+                html.Span(value, className="ioc-map-info-value"),
+                html.Span(
+                    f" {fmt_number(fig.numerator, lang)}/{fmt_number(fig.denominator, lang)}"
+                    if fig.denominator
+                    else "",
+                    className="ioc-map-info-ratio",
+                ),
+            ]
+        ),
     ]
     for label, st in zip(target_labels(ind, lang), fig.statuses, strict=False):
-        rows.append(html.Div([html.Span(label, className="ioc-map-info-target"), status_badge(st, lang)],
-                             className="ioc-map-info-status"))
+        rows.append(
+            html.Div(
+                [html.Span(label, className="ioc-map-info-target"), status_badge(st, lang)],
+                className="ioc-map-info-status",
+            )
+        )
     rows.append(html.Button(t("map.clear", lang), id=MapIds.CLEAR, className="ioc-map-clear", n_clicks=0))
     return rows
 
@@ -269,22 +307,40 @@ def archipelago_markers(labels: list[dict[str, Any]], lang: str) -> list:
     out: list = []
     for item in labels:
         # The islands are specks at national zoom; a dot each keeps them visible.
-        out += [dl.CircleMarker(center=[lat, lon], radius=2.5, interactive=False, color="#ffffff", weight=1,
-                                fillColor="#33414f", fillOpacity=1) for lat, lon in item.get("islands", [])]
+        out += [
+            dl.CircleMarker(
+                center=[lat, lon],
+                radius=2.5,
+                interactive=False,
+                color="#ffffff",
+                weight=1,
+                fillColor="#33414f",
+                fillOpacity=1,
+            )
+            for lat, lon in item.get("islands", [])
+        ]
         name = item["name_en"] if lang == "en" else item["name"]
         province = names[item["code"]].name
-        html_label = (f'<div id="map-archipelago-{item["code"]}"><span class="ioc-archipelago-name">{name}</span>'
-                      f'<span class="ioc-archipelago-province">({province})</span></div>')
+        html_label = (
+            f'<div id="map-archipelago-{item["code"]}"><span class="ioc-archipelago-name">{name}</span>'
+            f'<span class="ioc-archipelago-province">({province})</span></div>'
+        )
         # Above the northernmost island, so the words never cover the dots; anchored at the label's
         # bottom centre (CSS aligns the text to the bottom whatever the number of lines).
         top = max((lat for lat, _ in item.get("islands", [])), default=item["lat"])
-        out.append(dl.DivMarker(
-            position=[top, item["lon"]],
-            iconOptions={"html": html_label, "className": "ioc-archipelago-label", "iconSize": list(LABEL_SIZE),
-                         "iconAnchor": [LABEL_SIZE[0] // 2, LABEL_SIZE[1] + 14]},
-            interactive=False,
-            keyboard=False,
-        ))
+        out.append(
+            dl.DivMarker(
+                position=[top, item["lon"]],
+                iconOptions={
+                    "html": html_label,
+                    "className": "ioc-archipelago-label",
+                    "iconSize": list(LABEL_SIZE),
+                    "iconAnchor": [LABEL_SIZE[0] // 2, LABEL_SIZE[1] + 14],
+                },
+                interactive=False,
+                keyboard=False,
+            )
+        )
     return out
 
 
@@ -305,28 +361,43 @@ def leaflet_map(model: MapModel, lang: str) -> dl.Map:
     layers: list = []
     if model.tile_url:
         layers.append(dl.TileLayer(url=model.tile_url, attribution=model.tile_attribution or ""))
-    layers.append(dl.GeoJSON(
-        id=MapIds.PROVINCES,
-        url=f"{PROVINCES_URL}?set={model.level}",
-        hideout=provinces_hideout(model.figures, model.indicator, lang, model.selection.province),
-        style=_js("provinceStyle"),
-        hoverStyle=_js("provinceHover"),
-        onEachFeature=_js("provinceEach"),
-        attribution=t("map.attribution", lang),
-    ))
-    layers.append(dl.Pane(name=POINTS_PANE, style={"zIndex": 610}, children=[dl.GeoJSON(
-        id=MapIds.POINTS,
-        url=_points_url(model.selection),
-        cluster=True,
-        superClusterOptions={"radius": 56, "maxZoom": 10, "minPoints": 3},
-        zoomToBoundsOnClick=True,
-        pointToLayer=_js("pointToLayer"),
-        clusterToLayer=_js("clusterToLayer"),
-        onEachFeature=_js("pointEach"),
-        hideout=points_hideout(lang),
-    )]))
-    layers.append(dl.Pane(name="ioc-labels", style={"zIndex": 650, "pointerEvents": "none"},
-                          children=archipelago_markers(model.archipelagos, lang)))
+    layers.append(
+        dl.GeoJSON(
+            id=MapIds.PROVINCES,
+            url=f"{PROVINCES_URL}?set={model.level}",
+            hideout=provinces_hideout(model.figures, model.indicator, lang, model.selection.province),
+            style=_js("provinceStyle"),
+            hoverStyle=_js("provinceHover"),
+            onEachFeature=_js("provinceEach"),
+            attribution=t("map.attribution", lang),
+        )
+    )
+    layers.append(
+        dl.Pane(
+            name=POINTS_PANE,
+            style={"zIndex": 610},
+            children=[
+                dl.GeoJSON(
+                    id=MapIds.POINTS,
+                    url=_points_url(model.selection),
+                    cluster=True,
+                    superClusterOptions={"radius": 56, "maxZoom": 10, "minPoints": 3},
+                    zoomToBoundsOnClick=True,
+                    pointToLayer=_js("pointToLayer"),
+                    clusterToLayer=_js("clusterToLayer"),
+                    onEachFeature=_js("pointEach"),
+                    hideout=points_hideout(lang),
+                )
+            ],
+        )
+    )
+    layers.append(
+        dl.Pane(
+            name="ioc-labels",
+            style={"zIndex": 650, "pointerEvents": "none"},
+            children=archipelago_markers(model.archipelagos, lang),
+        )
+    )
     return dl.Map(
         id=MapIds.MAP,
         children=layers,
@@ -343,53 +414,119 @@ def leaflet_map(model: MapModel, lang: str) -> dl.Map:
 
 
 def _dropdown_options(keys: tuple[str, ...], prefix: str, lang: str) -> list[dict[str, str]]:
-    return [{"label": t("map.all", lang), "value": ""}] + [{"label": t(f"{prefix}.{k}", lang), "value": k}
-                                                            for k in keys]
+    return [{"label": t("map.all", lang), "value": ""}] + [
+        {"label": t(f"{prefix}.{k}", lang), "value": k} for k in keys
+    ]
 
 
 def controls(model: MapModel, lang: str) -> list:
     """The indicator, date, level and institution filters (left column)."""
     sel = model.selection
     return [
-        html.Div(className="ioc-map-control", children=[
-            html.Label(t("common.target", lang), htmlFor=MapIds.INDICATOR),
-            dcc.Dropdown(id=MapIds.INDICATOR, options=indicator_options(lang), value=model.indicator.code,
-                         clearable=False, searchable=False, optionHeight=52, maxHeight=560),
-            html.Div(t("map.national_only_note", lang), className="ioc-map-note"),
-        ]),
-        html.Div(className="ioc-map-control ioc-map-control-date", children=[
-            html.Label([t("common.as_of", lang), " ", html.Strong(fmt_date(model.as_of, lang), id=MapIds.DATE_LABEL)]),
-            dcc.Slider(id=MapIds.DATE, min=0, max=len(model.period_ends) - 1, step=1, value=model.date_index,
-                       marks=date_marks(model.period_ends, lang), included=True, updatemode="mouseup",
-                       allow_direct_input=False),
-        ]),
-        html.Div(className="ioc-map-control", children=[
-            html.Label(t("common.level", lang)),
-            dcc.RadioItems(id=MapIds.LEVEL, value=model.level, className="ioc-map-radio",
-                           options=[{"label": t("common.level34", lang), "value": "34"},
-                                    {"label": t("common.level63", lang), "value": "63"}]),
-        ]),
-        html.Div(className="ioc-map-filters", children=[
-            html.Div(className="ioc-map-control", children=[
-                html.Label(t("common.type", lang), htmlFor=MapIds.TYPE),
-                dcc.Dropdown(id=MapIds.TYPE, options=_dropdown_options(INSTITUTION_TYPES, "type", lang),
-                             value=sel.inst_type or "", clearable=False, searchable=False),
-            ]),
-            html.Div(className="ioc-map-control", children=[
-                html.Label(t("map.filter_ownership", lang), htmlFor=MapIds.OWNERSHIP),
-                dcc.Dropdown(id=MapIds.OWNERSHIP, options=_dropdown_options(OWNERSHIPS, "ownership", lang),
-                             value=sel.ownership or "", clearable=False, searchable=False),
-            ]),
-            html.Div(className="ioc-map-control", children=[
-                html.Label(t("map.filter_ready", lang), htmlFor=MapIds.READY),
-                dcc.Dropdown(id=MapIds.READY, value="", clearable=False, searchable=False,
-                             options=[{"label": t("map.all", lang), "value": ""},
-                                      {"label": t("map.ready_true", lang), "value": "true"},
-                                      {"label": t("map.ready_false", lang), "value": "false"}]),
-            ]),
-            dcc.Checklist(id=MapIds.SHOW_POINTS, value=["on"], className="ioc-map-check",
-                          options=[{"label": t("map.show_points", lang), "value": "on"}]),
-        ]),
+        html.Div(
+            className="ioc-map-control",
+            children=[
+                html.Label(t("common.target", lang), htmlFor=MapIds.INDICATOR),
+                dcc.Dropdown(
+                    id=MapIds.INDICATOR,
+                    options=indicator_options(lang),
+                    value=model.indicator.code,
+                    clearable=False,
+                    searchable=False,
+                    optionHeight=52,
+                    maxHeight=560,
+                ),
+                html.Div(t("map.national_only_note", lang), className="ioc-map-note"),
+            ],
+        ),
+        html.Div(
+            className="ioc-map-control ioc-map-control-date",
+            children=[
+                html.Label(
+                    [t("common.as_of", lang), " ", html.Strong(fmt_date(model.as_of, lang), id=MapIds.DATE_LABEL)]
+                ),
+                dcc.Slider(
+                    id=MapIds.DATE,
+                    min=0,
+                    max=len(model.period_ends) - 1,
+                    step=1,
+                    value=model.date_index,
+                    marks=date_marks(model.period_ends, lang),
+                    included=True,
+                    updatemode="mouseup",
+                    allow_direct_input=False,
+                ),
+            ],
+        ),
+        html.Div(
+            className="ioc-map-control",
+            children=[
+                html.Label(t("common.level", lang)),
+                dcc.RadioItems(
+                    id=MapIds.LEVEL,
+                    value=model.level,
+                    className="ioc-map-radio",
+                    options=[
+                        {"label": t("common.level34", lang), "value": "34"},
+                        {"label": t("common.level63", lang), "value": "63"},
+                    ],
+                ),
+            ],
+        ),
+        html.Div(
+            className="ioc-map-filters",
+            children=[
+                html.Div(
+                    className="ioc-map-control",
+                    children=[
+                        html.Label(t("common.type", lang), htmlFor=MapIds.TYPE),
+                        dcc.Dropdown(
+                            id=MapIds.TYPE,
+                            options=_dropdown_options(INSTITUTION_TYPES, "type", lang),
+                            value=sel.inst_type or "",
+                            clearable=False,
+                            searchable=False,
+                        ),
+                    ],
+                ),
+                html.Div(
+                    className="ioc-map-control",
+                    children=[
+                        html.Label(t("map.filter_ownership", lang), htmlFor=MapIds.OWNERSHIP),
+                        dcc.Dropdown(
+                            id=MapIds.OWNERSHIP,
+                            options=_dropdown_options(OWNERSHIPS, "ownership", lang),
+                            value=sel.ownership or "",
+                            clearable=False,
+                            searchable=False,
+                        ),
+                    ],
+                ),
+                html.Div(
+                    className="ioc-map-control",
+                    children=[
+                        html.Label(t("map.filter_ready", lang), htmlFor=MapIds.READY),
+                        dcc.Dropdown(
+                            id=MapIds.READY,
+                            value="",
+                            clearable=False,
+                            searchable=False,
+                            options=[
+                                {"label": t("map.all", lang), "value": ""},
+                                {"label": t("map.ready_true", lang), "value": "true"},
+                                {"label": t("map.ready_false", lang), "value": "false"},
+                            ],
+                        ),
+                    ],
+                ),
+                dcc.Checklist(
+                    id=MapIds.SHOW_POINTS,
+                    value=["on"],
+                    className="ioc-map-check",
+                    options=[{"label": t("map.show_points", lang), "value": "on"}],
+                ),
+            ],
+        ),
     ]
 
 
@@ -399,9 +536,17 @@ def view_state(model: MapModel, lang: str) -> dict[str, Any]:
     (Dash 4 inputs report their value once when mounted; this keeps that from costing a restyle.)
     """
     sel = model.selection
-    return {"snapshot": model.snapshot_id, "stale": model.stale, "indicator": model.indicator.code,
-            "date": model.date_index, "level": model.level, "province": sel.province,
-            "type": sel.inst_type, "ownership": sel.ownership, "lang": lang}
+    return {
+        "snapshot": model.snapshot_id,
+        "stale": model.stale,
+        "indicator": model.indicator.code,
+        "date": model.date_index,
+        "level": model.level,
+        "province": sel.province,
+        "type": sel.inst_type,
+        "ownership": sel.ownership,
+        "lang": lang,
+    }
 
 
 def map_page(model: MapModel, lang: str) -> html.Div:
@@ -416,16 +561,23 @@ def map_page(model: MapModel, lang: str) -> html.Div:
                 children=[
                     html.Div(title_card(model, lang), id=MapIds.TITLE, className="ioc-map-card ioc-map-title"),
                     html.Div(controls(model, lang), className="ioc-map-card ioc-map-controls"),
-                    html.Div(info_panel(model, lang), id=MapIds.INFO, className="ioc-map-card ioc-map-info",
-                             **{"aria-live": "polite"}),  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+                    html.Div(
+                        info_panel(model, lang),
+                        id=MapIds.INFO,
+                        className="ioc-map-card ioc-map-info",
+                        **{"aria-live": "polite"},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+                    ),
                 ],
             ),
             html.Div(
                 className="ioc-map-wrap",
                 children=[
                     leaflet_map(model, lang),
-                    html.Div(legend(lang, model.located, model.unlocated), id=MapIds.LEGEND,
-                             className="ioc-map-overlay ioc-map-legend"),
+                    html.Div(
+                        legend(lang, model.located, model.unlocated),
+                        id=MapIds.LEGEND,
+                        className="ioc-map-overlay ioc-map-legend",
+                    ),
                 ],
             ),
         ],

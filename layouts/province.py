@@ -11,12 +11,11 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from ioc_app.i18n import fmt_number, fmt_percent, t
+from ioc_app.i18n import fmt_number, fmt_percent, t, vi_sort_key
 from ioc_app.indicators import registry
 from ioc_app.province_view import FLAGS, InstitutionRow, TargetRow
-from layouts.components import status_word, value_text
-from ioc_app.i18n import vi_sort_key
 from ioc_app.scorecard import Cell, Unit
+from layouts.components import status_word, value_text
 from layouts.scorecard import (
     badge_html,
     cell_html,
@@ -30,8 +29,12 @@ from layouts.scorecard import (
     tag,
 )
 
-FLAG_LABELS = {"infra": "common.infrastructure", "connected": "prov.flag.connected",
-               "digital_school": "prov.flag.digital_school", "high_quality": "prov.flag.high_quality"}
+FLAG_LABELS = {
+    "infra": "common.infrastructure",
+    "connected": "prov.flag.connected",
+    "digital_school": "prov.flag.digital_school",
+    "high_quality": "prov.flag.high_quality",
+}
 
 
 class ProvIds(StrEnum):
@@ -51,52 +54,93 @@ class ProvIds(StrEnum):
 
 
 def unknown_province(lang: str) -> html.Div:
-    return html.Div(className="ioc-not-found", role="alert", children=[
-        html.H2(t("prov.unknown", lang)), dcc.Link(t("common.back_scorecard", lang), href="/scorecard"),
-    ])
+    return html.Div(
+        className="ioc-not-found",
+        role="alert",
+        children=[
+            html.H2(t("prov.unknown", lang)),
+            dcc.Link(t("common.back_scorecard", lang), href="/scorecard"),
+        ],
+    )
 
 
 def province_page(unit: Unit, subtitle: str, lang: str, focus_options: list[str], focus: str) -> html.Div:
     """The page frame; the targets and the institutions are filled (and refreshed) by callbacks."""
-    return html.Div(className="ioc-page ioc-province", children=[
-        dcc.Store(id=ProvIds.UNIT, data={"level": unit.level, "code": unit.code}),
-        dcc.Download(id=ProvIds.DOWNLOAD),
-        html.Div(className="ioc-prov-head", children=[
-            html.H2(unit.name, id="prov-name"),
-            html.Span(subtitle, className="ioc-prov-sub"),
-            dcc.Link(t("common.back_scorecard", lang), href="/scorecard", className="ioc-back"),
-        ]),
-        html.Div(className="ioc-prov-grid", children=[
-            html.Section(className="ioc-panel", children=[
-                html.Div(className="ioc-panel-head", children=[
-                    html.H3(t("prov.targets", lang)),
-                    export_buttons(ProvIds.TARGETS_CSV, ProvIds.TARGETS_XLSX, lang),
-                ]),
-                dcc.Loading(html.Div(id=ProvIds.TARGETS), type="dot", delay_show=400),
-            ]),
-            html.Section(className="ioc-panel", children=[
-                html.Div(className="ioc-panel-head", children=[
-                    html.H3(t("prov.drag_title", lang)),
-                    html.Div(className="ioc-focus-controls", children=[
-                        html.Label(t("prov.focus", lang), htmlFor=ProvIds.FOCUS),
-                        dcc.Dropdown(
-                            id=ProvIds.FOCUS, value=focus, clearable=False, searchable=False,
-                            options=[{"label": f"{c} · {short_name(c, lang)}", "value": c} for c in focus_options],
-                        ),
-                    ]),
-                ]),
-                html.P(t("prov.drag_intro", lang), className="ioc-note"),
-                html.Div(id=ProvIds.DRAG),
-            ]),
-        ]),
-        html.Section(className="ioc-panel", children=[
-            html.Div(className="ioc-panel-head", children=[
-                html.H3(t("prov.institutions", lang)),
-                export_buttons(ProvIds.INST_CSV, ProvIds.INST_XLSX, lang),
-            ]),
-            dcc.Loading(html.Div(id=ProvIds.INSTITUTIONS), type="dot", delay_show=400),
-        ]),
-    ])
+    return html.Div(
+        className="ioc-page ioc-province",
+        children=[
+            dcc.Store(id=ProvIds.UNIT, data={"level": unit.level, "code": unit.code}),
+            dcc.Download(id=ProvIds.DOWNLOAD),
+            html.Div(
+                className="ioc-prov-head",
+                children=[
+                    html.H2(unit.name, id="prov-name"),
+                    html.Span(subtitle, className="ioc-prov-sub"),
+                    dcc.Link(t("common.back_scorecard", lang), href="/scorecard", className="ioc-back"),
+                ],
+            ),
+            html.Div(
+                className="ioc-prov-grid",
+                children=[
+                    html.Section(
+                        className="ioc-panel",
+                        children=[
+                            html.Div(
+                                className="ioc-panel-head",
+                                children=[
+                                    html.H3(t("prov.targets", lang)),
+                                    export_buttons(ProvIds.TARGETS_CSV, ProvIds.TARGETS_XLSX, lang),
+                                ],
+                            ),
+                            dcc.Loading(html.Div(id=ProvIds.TARGETS), type="dot", delay_show=400),
+                        ],
+                    ),
+                    html.Section(
+                        className="ioc-panel",
+                        children=[
+                            html.Div(
+                                className="ioc-panel-head",
+                                children=[
+                                    html.H3(t("prov.drag_title", lang)),
+                                    html.Div(
+                                        className="ioc-focus-controls",
+                                        children=[
+                                            html.Label(t("prov.focus", lang), htmlFor=ProvIds.FOCUS),
+                                            dcc.Dropdown(
+                                                id=ProvIds.FOCUS,
+                                                value=focus,
+                                                clearable=False,
+                                                searchable=False,
+                                                options=[
+                                                    {"label": f"{c} · {short_name(c, lang)}", "value": c}
+                                                    for c in focus_options
+                                                ],
+                                            ),
+                                        ],
+                                    ),
+                                ],
+                            ),
+                            html.P(t("prov.drag_intro", lang), className="ioc-note"),
+                            html.Div(id=ProvIds.DRAG),
+                        ],
+                    ),
+                ],
+            ),
+            html.Section(
+                className="ioc-panel",
+                children=[
+                    html.Div(
+                        className="ioc-panel-head",
+                        children=[
+                            html.H3(t("prov.institutions", lang)),
+                            export_buttons(ProvIds.INST_CSV, ProvIds.INST_XLSX, lang),
+                        ],
+                    ),
+                    dcc.Loading(html.Div(id=ProvIds.INSTITUTIONS), type="dot", delay_show=400),
+                ],
+            ),
+        ],
+    )
 
 
 def _diff(province: Cell, national: Cell, lang: str) -> str:
@@ -124,25 +168,38 @@ def _caption(parts: list[Any]) -> html.Div | None:
 
 def targets_table(rows: list[TargetRow], lang: str, stale: bool, filters: list[str]) -> html.Div:
     """The province's cell, status, national cell, difference and rank on each of the 12 targets."""
-    head = tag("tr", tag("th", esc(t("common.target", lang)), colspan="2")
-               + tag("th", esc(t("common.value", lang)), class_="ioc-num")
-               + tag("th", esc(t("common.status", lang)))
-               + tag("th", esc(t("common.national", lang)), class_="ioc-num")
-               + tag("th", esc(t("prov.col_diff", lang)), class_="ioc-num")
-               + tag("th", esc(t("prov.col_rank", lang)), class_="ioc-num"))
+    head = tag(
+        "tr",
+        tag("th", esc(t("common.target", lang)), colspan="2")
+        + tag("th", esc(t("common.value", lang)), class_="ioc-num")
+        + tag("th", esc(t("common.status", lang)))
+        + tag("th", esc(t("common.national", lang)), class_="ioc-num")
+        + tag("th", esc(t("prov.col_diff", lang)), class_="ioc-num")
+        + tag("th", esc(t("prov.col_rank", lang)), class_="ioc-num"),
+    )
     body = []
     for r in rows:
         ind = registry.get(r.code)
         rank = f"{r.rank}/{r.ranked}" if r.rank is not None else "—"
-        body.append(tag("tr", tag("td", esc(r.code), class_="ioc-code")
-                        + tag("td", esc(short_name(r.code, lang)), title=ind.name(lang), class_="ioc-target-name")
-                        + cell_html(r.province, lang)
-                        + tag("td", _status_html(r.province, lang))
-                        + cell_html(r.national, lang)
-                        + tag("td", _diff(r.province, r.national, lang), class_="ioc-num")
-                        + tag("td", esc(rank), class_="ioc-num"), data_code=r.code))
-    table = tag("table", tag("thead", head) + tag("tbody", "".join(body)),
-                class_="ioc-table ioc-sc-table ioc-prov-targets", id="prov-targets-table")
+        body.append(
+            tag(
+                "tr",
+                tag("td", esc(r.code), class_="ioc-code")
+                + tag("td", esc(short_name(r.code, lang)), title=ind.name(lang), class_="ioc-target-name")
+                + cell_html(r.province, lang)
+                + tag("td", _status_html(r.province, lang))
+                + cell_html(r.national, lang)
+                + tag("td", _diff(r.province, r.national, lang), class_="ioc-num")
+                + tag("td", esc(rank), class_="ioc-num"),
+                data_code=r.code,
+            )
+        )
+    table = tag(
+        "table",
+        tag("thead", head) + tag("tbody", "".join(body)),
+        class_="ioc-table ioc-sc-table ioc-prov-targets",
+        id="prov-targets-table",
+    )
     chips: list[Any] = []
     if filters:
         chips.append(html.Span(f"{t('common.filtered', lang)}: {' · '.join(filters)}", className="ioc-chip"))
@@ -171,19 +228,41 @@ def drag_list(rows: list[InstitutionRow], focus: str, province_cell: Cell, lang:
         gap = r.shortfall(focus) or 0
         share = gap / total
         bar = tag("div", tag("span", "", style=f"width:{share * 100:.1f}%"), class_="ioc-bar")
-        items.append(tag("tr", tag("td", link(f"/institution/{r.id}", esc(r.name)), class_="ioc-inst-name")
-                         + tag("td", esc(value_text(r.value(focus), "percent", lang)), class_="ioc-num")
-                         + tag("td", esc(fmt_number(gap, lang)), class_="ioc-num")
-                         + tag("td", esc(fmt_percent(share, lang)) + bar, class_="ioc-num ioc-share")))
-    head = tag("tr", tag("th", esc(t("prov.col_name", lang))) + tag("th", esc(focus), class_="ioc-num")
-               + tag("th", esc(t("prov.col_short", lang)), class_="ioc-num")
-               + tag("th", esc(t("prov.col_share", lang)), class_="ioc-num"))
-    block = html_block(tag("table", tag("thead", head) + tag("tbody", "".join(items)),
-                           class_="ioc-table ioc-drag-table", id="prov-drag-table"), "ioc-sc-block")
+        items.append(
+            tag(
+                "tr",
+                tag("td", link(f"/institution/{r.id}", esc(r.name)), class_="ioc-inst-name")
+                + tag("td", esc(value_text(r.value(focus), "percent", lang)), class_="ioc-num")
+                + tag("td", esc(fmt_number(gap, lang)), class_="ioc-num")
+                + tag("td", esc(fmt_percent(share, lang)) + bar, class_="ioc-num ioc-share"),
+            )
+        )
+    head = tag(
+        "tr",
+        tag("th", esc(t("prov.col_name", lang)))
+        + tag("th", esc(focus), class_="ioc-num")
+        + tag("th", esc(t("prov.col_short", lang)), class_="ioc-num")
+        + tag("th", esc(t("prov.col_share", lang)), class_="ioc-num"),
+    )
+    block = html_block(
+        tag(
+            "table",
+            tag("thead", head) + tag("tbody", "".join(items)),
+            class_="ioc-table ioc-drag-table",
+            id="prov-drag-table",
+        ),
+        "ioc-sc-block",
+    )
     outside = total - sum(r.shortfall(focus) or 0 for r in with_gap)
     if outside > 0:
-        return html.Div([block, html.P(t("prov.drag_outside", lang).format(
-            share=fmt_percent(outside / total, lang)), className="ioc-note")])
+        return html.Div(
+            [
+                block,
+                html.P(
+                    t("prov.drag_outside", lang).format(share=fmt_percent(outside / total, lang)), className="ioc-note"
+                ),
+            ]
+        )
     return block
 
 
@@ -193,14 +272,29 @@ def _flags_html(flags: dict[str, bool], lang: str) -> str:
         on = flags.get(key, False)
         if key == "high_quality" and not on:
             continue
-        chips.append(tag("span", esc(("✔ " if on else "✖ ") + t(FLAG_LABELS[key], lang)),
-                         class_="ioc-flag-chip " + ("ioc-flag-yes" if on else "ioc-flag-no"),
-                         title=f"{t(f'prov.flag.{key}_hint', lang)}: {t('prov.yes' if on else 'common.not_yet', lang)}"))
+        chips.append(
+            tag(
+                "span",
+                esc(("✔ " if on else "✖ ") + t(FLAG_LABELS[key], lang)),
+                class_="ioc-flag-chip " + ("ioc-flag-yes" if on else "ioc-flag-no"),
+                title=f"{t(f'prov.flag.{key}_hint', lang)}: {t('prov.yes' if on else 'common.not_yet', lang)}",
+            )
+        )
     return tag("div", "".join(chips), class_="ioc-flags")
 
 
-def institutions_table(rows: list[InstitutionRow], codes: list[str], focus: str, province_cells: dict[str, Cell],
-                       path: str, lang: str, sort_col: str, desc: bool, closed: int, stale: bool) -> html.Div | html.P:
+def institutions_table(
+    rows: list[InstitutionRow],
+    codes: list[str],
+    focus: str,
+    province_cells: dict[str, Cell],
+    path: str,
+    lang: str,
+    sort_col: str,
+    desc: bool,
+    closed: int,
+    stale: bool,
+) -> html.Div | html.P:
     """Every institution in the scope: readiness flags, the focus target's gap, its value on each target."""
     if not rows:
         return html.P(t("prov.no_institutions", lang), className="ioc-note")
@@ -208,18 +302,30 @@ def institutions_table(rows: list[InstitutionRow], codes: list[str], focus: str,
     hint = t("sc.sort_hint", lang)
 
     def th(col: str, label: str, numeric: bool = True, title: str | None = None) -> str:
-        return sort_th(path, col, label, sort_col, desc, title or hint, "ioc-num" if numeric else "",
-                       default_desc=col not in ("name", "type", "ownership"))
+        return sort_th(
+            path,
+            col,
+            label,
+            sort_col,
+            desc,
+            title or hint,
+            "ioc-num" if numeric else "",
+            default_desc=col not in ("name", "type", "ownership"),
+        )
 
     def sub(label: str) -> str:
         return tag("strong", esc(focus)) + tag("span", esc(label), class_="ioc-sc-short")
 
-    head = (th("name", esc(t("prov.col_name", lang)), False) + th("type", esc(t("prov.col_type", lang)), False)
-            + th("ownership", esc(t("common.ownership", lang)), False)
-            + tag("th", esc(t("prov.col_readiness", lang)))
-            + th("done", sub(t("prov.col_done", lang))) + th("short", sub(t("prov.col_short", lang)))
-            + th("share", sub(t("prov.col_share", lang)))
-            + "".join(th(c, tag("strong", esc(c)), title=f"{c}: {registry.get(c).name(lang)} ({hint})") for c in codes))
+    head = (
+        th("name", esc(t("prov.col_name", lang)), False)
+        + th("type", esc(t("prov.col_type", lang)), False)
+        + th("ownership", esc(t("common.ownership", lang)), False)
+        + tag("th", esc(t("prov.col_readiness", lang)))
+        + th("done", sub(t("prov.col_done", lang)))
+        + th("short", sub(t("prov.col_short", lang)))
+        + th("share", sub(t("prov.col_share", lang)))
+        + "".join(th(c, tag("strong", esc(c)), title=f"{c}: {registry.get(c).name(lang)} ({hint})") for c in codes)
+    )
     body = []
     for r in rows:
         num, den = r.cells.get(focus, (0, 0))
@@ -233,25 +339,39 @@ def institutions_table(rows: list[InstitutionRow], codes: list[str], focus: str,
             text = esc(value_text(v, "percent", lang)) if v is not None else "—"
             if below:
                 text += tag("span", " ↓", class_="ioc-flag")
-            cells.append(tag("td", text, class_="ioc-num" + (" ioc-below" if below else ""),
-                             title=f"{fmt_number(n, lang)}/{fmt_number(d, lang)}" if d else None))
-        body.append(tag("tr", tag("td", link(f"/institution/{r.id}", esc(r.name)), class_="ioc-inst-name")
-                        + tag("td", esc(t(f"prov.type_short.{r.type}", lang)))
-                        + tag("td", esc(t(f"ownership.{r.ownership}", lang)))
-                        + tag("td", _flags_html(r.flags, lang), class_="ioc-flags-cell")
-                        + tag("td", esc(f"{fmt_number(num, lang)}/{fmt_number(den, lang)}") if den else "—",
-                              class_="ioc-num")
-                        + tag("td", esc(fmt_number(gap, lang)) if gap is not None else "—", class_="ioc-num")
-                        + tag("td", esc(fmt_percent(gap / total_gap, lang)) if gap and total_gap else "—",
-                              class_="ioc-num")
-                        + "".join(cells), data_id=r.id))
+            cells.append(
+                tag(
+                    "td",
+                    text,
+                    class_="ioc-num" + (" ioc-below" if below else ""),
+                    title=f"{fmt_number(n, lang)}/{fmt_number(d, lang)}" if d else None,
+                )
+            )
+        body.append(
+            tag(
+                "tr",
+                tag("td", link(f"/institution/{r.id}", esc(r.name)), class_="ioc-inst-name")
+                + tag("td", esc(t(f"prov.type_short.{r.type}", lang)))
+                + tag("td", esc(t(f"ownership.{r.ownership}", lang)))
+                + tag("td", _flags_html(r.flags, lang), class_="ioc-flags-cell")
+                + tag("td", esc(f"{fmt_number(num, lang)}/{fmt_number(den, lang)}") if den else "—", class_="ioc-num")
+                + tag("td", esc(fmt_number(gap, lang)) if gap is not None else "—", class_="ioc-num")
+                + tag("td", esc(fmt_percent(gap / total_gap, lang)) if gap and total_gap else "—", class_="ioc-num")
+                + "".join(cells),
+                data_id=r.id,
+            )
+        )
     caption: list[Any] = [html.Span(t("prov.institutions_count", lang).format(open=fmt_number(len(rows), lang)))]
     if closed:
         caption.append(html.Span(t("prov.closed_count", lang).format(closed=fmt_number(closed, lang))))
     caption.append(html.Span(t("prov.below_hint", lang), className="ioc-below ioc-chip"))
     caption.append(stale_marker(stale, lang))
-    table = tag("table", tag("thead", tag("tr", head)) + tag("tbody", "".join(body)),
-                class_="ioc-table ioc-inst-table", id="prov-inst-table")
+    table = tag(
+        "table",
+        tag("thead", tag("tr", head)) + tag("tbody", "".join(body)),
+        class_="ioc-table ioc-inst-table",
+        id="prov-inst-table",
+    )
     return html.Div([_caption(caption), html_block(tag("div", table, class_="ioc-inst-scroll"), "ioc-sc-block")])
 
 
@@ -264,25 +384,31 @@ def targets_export(unit: Unit, rows: list[TargetRow], lang: str) -> tuple[pd.Dat
     for r in rows:
         ind = registry.get(r.code)
         p, n = r.province, r.national
-        records.append({
-            "province": unit.name,
-            "code": r.code,
-            "target": ind.name(lang),
-            "value": None if p.value is None else round(p.value * 100, 1),
-            "status": "" if p.status is None else status_word(p.status, lang),
-            "numerator": p.numerator if p.denominator else None,
-            "denominator": p.denominator if p.denominator else None,
-            "national_value": None if n.value is None else round(n.value * 100, 1),
-            "national_status": "" if n.status is None else status_word(n.status, lang),
-            "rank": f"{r.rank}/{r.ranked}" if r.rank is not None else None,
-        })
+        records.append(
+            {
+                "province": unit.name,
+                "code": r.code,
+                "target": ind.name(lang),
+                "value": None if p.value is None else round(p.value * 100, 1),
+                "status": "" if p.status is None else status_word(p.status, lang),
+                "numerator": p.numerator if p.denominator else None,
+                "denominator": p.denominator if p.denominator else None,
+                "national_value": None if n.value is None else round(n.value * 100, 1),
+                "national_status": "" if n.status is None else status_word(n.status, lang),
+                "rank": f"{r.rank}/{r.ranked}" if r.rank is not None else None,
+            }
+        )
     headers = {
-        "province": t("common.province", lang), "code": t("common.code", lang),
-        "target": t("common.target", lang), "value": t("prov.export.province_value", lang),
-        "status": t("common.status", lang), "numerator": t("common.numerator", lang),
+        "province": t("common.province", lang),
+        "code": t("common.code", lang),
+        "target": t("common.target", lang),
+        "value": t("prov.export.province_value", lang),
+        "status": t("common.status", lang),
+        "numerator": t("common.numerator", lang),
         "denominator": t("common.denominator", lang),
         "national_value": t("prov.export.national_value", lang),
-        "national_status": t("prov.export.status_national", lang), "rank": t("prov.col_rank", lang),
+        "national_status": t("prov.export.status_national", lang),
+        "rank": t("prov.col_rank", lang),
     }
     frame = pd.DataFrame(records, columns=list(headers))
     for c in ("numerator", "denominator"):
@@ -294,7 +420,10 @@ def institutions_export(rows: list[InstitutionRow], codes: list[str], lang: str)
     records = []
     for r in rows:
         rec: dict[str, Any] = {
-            "id": r.id, "code": r.code, "name": r.name, "type": t(f"prov.type_short.{r.type}", lang),
+            "id": r.id,
+            "code": r.code,
+            "name": r.name,
+            "type": t(f"prov.type_short.{r.type}", lang),
             "ownership": t(f"ownership.{r.ownership}", lang),
         }
         for key in FLAGS:
@@ -306,8 +435,11 @@ def institutions_export(rows: list[InstitutionRow], codes: list[str], lang: str)
             rec[f"{c}_den"] = den if den else None
         records.append(rec)
     headers = {
-        "id": t("prov.export.id", lang), "code": t("common.institution_code", lang), "name": t("prov.col_name", lang),
-        "type": t("prov.col_type", lang), "ownership": t("common.ownership", lang),
+        "id": t("prov.export.id", lang),
+        "code": t("common.institution_code", lang),
+        "name": t("prov.col_name", lang),
+        "type": t("prov.col_type", lang),
+        "ownership": t("common.ownership", lang),
     }
     headers.update({f"flag_{k}": t(f"prov.flag.{k}_hint", lang) for k in FLAGS})
     for c in codes:
@@ -323,7 +455,7 @@ def institutions_export(rows: list[InstitutionRow], codes: list[str], lang: str)
 
 
 def kind_text(kind: str, lang: str) -> str:
-    """"Tỉnh" / "Thành phố" from the code tables, in the page's language."""
+    """ "Tỉnh" / "Thành phố" from the code tables, in the page's language."""
     return t("prov.kind.city", lang) if kind.lower().startswith("thành phố") else t("prov.kind.province", lang)
 
 

@@ -15,7 +15,7 @@ from dash import dcc, html
 
 from ioc_app.i18n import fmt_date, fmt_number, t, vi_sort_key  # noqa: F401 - pages sort with it
 from ioc_app.indicators import registry
-from ioc_app.scorecard import Cell, Unit  # noqa: F401 - the data the views show
+from ioc_app.scorecard import Cell, Unit
 from layouts.components import STATUS_STYLE, status_badge, status_word, value_text
 
 
@@ -37,21 +37,25 @@ def stale_marker(stale: bool, lang: str) -> html.Span | None:
     """A word-and-icon flag on a panel whose figures are past the freshness limit."""
     if not stale:
         return None
-    return html.Span(f"⚠ {t('fresh.stale', lang)}", className="ioc-badge ioc-badge-stale ioc-panel-stale",
-                     title=t("fresh.stale_hint", lang))
+    return html.Span(
+        f"⚠ {t('fresh.stale', lang)}",
+        className="ioc-badge ioc-badge-stale ioc-panel-stale",
+        title=t("fresh.stale_hint", lang),
+    )
 
 
 def export_buttons(csv_id: str, xlsx_id: str, lang: str) -> html.Div:
-    return html.Div(className="ioc-export", children=[
-        html.Button(f"↓ {t('common.download_csv', lang)}", id=csv_id, n_clicks=0, className="ioc-button"),
-        html.Button(f"↓ {t('common.download_xlsx', lang)}", id=xlsx_id, n_clicks=0, className="ioc-button"),
-    ])
+    return html.Div(
+        className="ioc-export",
+        children=[
+            html.Button(f"↓ {t('common.download_csv', lang)}", id=csv_id, n_clicks=0, className="ioc-button"),
+            html.Button(f"↓ {t('common.download_xlsx', lang)}", id=xlsx_id, n_clicks=0, className="ioc-button"),
+        ],
+    )
 
 
 def status_legend(lang: str) -> html.Div:
-    return html.Div(className="ioc-legend", children=[
-        status_badge(s, lang) for s in STATUS_STYLE
-    ])
+    return html.Div(className="ioc-legend", children=[status_badge(s, lang) for s in STATUS_STYLE])
 
 
 def no_snapshot(lang: str) -> html.Div:
@@ -73,9 +77,13 @@ def badge_html(status: str | None, lang: str) -> str:
     status = status if status in STATUS_STYLE else "no_data"
     icon, _colour = STATUS_STYLE[status]
     word = status_word(status, lang)
-    return tag("span", tag("span", esc(icon), class_="ioc-status-icon", aria_hidden="true")
-               + tag("span", esc(word), class_="ioc-status-word"),
-               class_=f"ioc-status ioc-status-{status} ioc-st-{status}", title=word)
+    return tag(
+        "span",
+        tag("span", esc(icon), class_="ioc-status-icon", aria_hidden="true")
+        + tag("span", esc(word), class_="ioc-status-word"),
+        class_=f"ioc-status ioc-status-{status} ioc-st-{status}",
+        title=word,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,31 +93,57 @@ def badge_html(status: str | None, lang: str) -> str:
 def scorecard_page(lang: str, selection: dict) -> html.Div:
     """The page frame; the table is filled (and refilled on each new snapshot) by a callback."""
     type_options = [{"label": t("common.all_types", lang), "value": ""}] + [
-        {"label": t(f"type.{k}", lang), "value": k} for k in ("college", "intermediate", "centre")]
+        {"label": t(f"type.{k}", lang), "value": k} for k in ("college", "intermediate", "centre")
+    ]
     own_options = [{"label": t("sc.ownership_all", lang), "value": ""}] + [
-        {"label": t(f"ownership.{k}", lang), "value": k} for k in ("public", "private", "foreign")]
-    return html.Div(className="ioc-page ioc-scorecard", children=[
-        dcc.Download(id=ScoreIds.DOWNLOAD),
-        html.Div(className="ioc-sc-head", children=[
-            html.Div([html.H2(t("sc.title", lang)), html.P(t("sc.intro", lang), className="ioc-sc-intro")]),
-            export_buttons(ScoreIds.EXPORT_CSV, ScoreIds.EXPORT_XLSX, lang),
-        ]),
-        html.Div(className="ioc-sc-controls", children=[
-            dcc.RadioItems(
-                id=ScoreIds.LEVEL,
-                options=[{"label": t("common.level34", lang), "value": "34"},
-                         {"label": t("common.level63", lang), "value": "63"}],
-                value=selection.get("level") or "34",
-                className="ioc-segmented", inline=True,
+        {"label": t(f"ownership.{k}", lang), "value": k} for k in ("public", "private", "foreign")
+    ]
+    return html.Div(
+        className="ioc-page ioc-scorecard",
+        children=[
+            dcc.Download(id=ScoreIds.DOWNLOAD),
+            html.Div(
+                className="ioc-sc-head",
+                children=[
+                    html.Div([html.H2(t("sc.title", lang)), html.P(t("sc.intro", lang), className="ioc-sc-intro")]),
+                    export_buttons(ScoreIds.EXPORT_CSV, ScoreIds.EXPORT_XLSX, lang),
+                ],
             ),
-            dcc.Dropdown(id=ScoreIds.TYPE, options=type_options, value=selection.get("type") or "",
-                         clearable=False, searchable=False, className="ioc-sc-dropdown"),
-            dcc.Dropdown(id=ScoreIds.OWNERSHIP, options=own_options, value=selection.get("ownership") or "",
-                         clearable=False, searchable=False, className="ioc-sc-dropdown"),
-            status_legend(lang),
-        ]),
-        dcc.Loading(html.Div(id=ScoreIds.TABLE, className="ioc-sc-table-wrap"), type="dot", delay_show=400),
-    ])
+            html.Div(
+                className="ioc-sc-controls",
+                children=[
+                    dcc.RadioItems(
+                        id=ScoreIds.LEVEL,
+                        options=[
+                            {"label": t("common.level34", lang), "value": "34"},
+                            {"label": t("common.level63", lang), "value": "63"},
+                        ],
+                        value=selection.get("level") or "34",
+                        className="ioc-segmented",
+                        inline=True,
+                    ),
+                    dcc.Dropdown(
+                        id=ScoreIds.TYPE,
+                        options=type_options,
+                        value=selection.get("type") or "",
+                        clearable=False,
+                        searchable=False,
+                        className="ioc-sc-dropdown",
+                    ),
+                    dcc.Dropdown(
+                        id=ScoreIds.OWNERSHIP,
+                        options=own_options,
+                        value=selection.get("ownership") or "",
+                        clearable=False,
+                        searchable=False,
+                        className="ioc-sc-dropdown",
+                    ),
+                    status_legend(lang),
+                ],
+            ),
+            dcc.Loading(html.Div(id=ScoreIds.TABLE, className="ioc-sc-table-wrap"), type="dot", delay_show=400),
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,8 +174,13 @@ def link(href: str, content: str, title: str | None = None) -> str:
 def html_block(markup: str, class_name: str | None = None, block_id: str | None = None) -> dcc.Markdown:
     """Escaped HTML as one component (no newline: Markdown must keep it one raw HTML block)."""
     kwargs = {"id": block_id} if block_id else {}
-    return dcc.Markdown(markup.replace("\n", " "), dangerously_allow_html=True, dedent=False,
-                        className=class_name, **kwargs)  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+    return dcc.Markdown(
+        markup.replace("\n", " "),
+        dangerously_allow_html=True,
+        dedent=False,
+        className=class_name,
+        **kwargs,  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+    )
 
 
 def sort_href(path: str, col: str, sort_col: str, desc: bool, default_desc: bool = False) -> str:
@@ -150,14 +189,28 @@ def sort_href(path: str, col: str, sort_col: str, desc: bool, default_desc: bool
     return f"{path}?{urlencode({'sort': col, 'desc': int(new_desc)})}"
 
 
-def sort_th(path: str, col: str, label: str, sort_col: str, desc: bool, title: str, class_name: str = "",
-            default_desc: bool = False) -> str:
+def sort_th(
+    path: str,
+    col: str,
+    label: str,
+    sort_col: str,
+    desc: bool,
+    title: str,
+    class_name: str = "",
+    default_desc: bool = False,
+) -> str:
     active = col == sort_col
     arrow = tag("span", esc(sort_arrow(active, desc)), class_="ioc-sort-arrow", aria_hidden="true")
-    return tag("th", link(sort_href(path, col, sort_col, desc, default_desc),
-                          tag("span", label, class_="ioc-sort-label") + arrow, title=title),
-               class_=f"ioc-sort-th {class_name}".strip(),
-               aria_sort=("descending" if desc else "ascending") if active else "none")
+    return tag(
+        "th",
+        link(
+            sort_href(path, col, sort_col, desc, default_desc),
+            tag("span", label, class_="ioc-sort-label") + arrow,
+            title=title,
+        ),
+        class_=f"ioc-sort-th {class_name}".strip(),
+        aria_sort=("descending" if desc else "ascending") if active else "none",
+    )
 
 
 def cell_html(cell: Cell, lang: str, href: str | None = None, cell_tag: str = "td") -> str:
@@ -174,8 +227,11 @@ def cell_html(cell: Cell, lang: str, href: str | None = None, cell_tag: str = "t
         icon, _colour = STATUS_STYLE.get(cell.status, STATUS_STYLE["no_data"])
         word = status_word(cell.status, lang)
         text = "" if cell.value is None else value_text(cell.value, cell.kind, lang, cell.numerator, cell.denominator)
-        inner = (tag("span", esc(icon), class_="ioc-sc-icon", aria_hidden="true")
-                 + tag("span", esc(text), class_="ioc-sc-value") + tag("span", esc(word), class_="ioc-visually-hidden"))
+        inner = (
+            tag("span", esc(icon), class_="ioc-sc-icon", aria_hidden="true")
+            + tag("span", esc(text), class_="ioc-sc-value")
+            + tag("span", esc(word), class_="ioc-visually-hidden")
+        )
         title = " · ".join(_cell_tip(cell, lang))
         cls = f"ioc-sc-cell ioc-st ioc-st-{cell.status}"
     if href:
@@ -191,8 +247,11 @@ def _cell_tip(cell: Cell, lang: str) -> list[str]:
     tip = [status_word(cell.status, lang)]
     if cell.status_year is not None:
         if cell.judged and cell.status_value is not None:
-            tip.append(t("sc.judged_at", lang).format(year=cell.status_year,
-                                                      value=value_text(cell.status_value, cell.kind, lang)))
+            tip.append(
+                t("sc.judged_at", lang).format(
+                    year=cell.status_year, value=value_text(cell.status_value, cell.kind, lang)
+                )
+            )
         else:
             tip.append(t("sc.target_year", lang).format(year=cell.status_year))
     if cell.denominator:
@@ -200,8 +259,9 @@ def _cell_tip(cell: Cell, lang: str) -> list[str]:
     return tip
 
 
-def scorecard_table(card: Any, ordered_units: list[Unit], lang: str, sort_col: str, desc: bool,
-                    selected: str | None, stale: bool) -> html.Div:
+def scorecard_table(
+    card: Any, ordered_units: list[Unit], lang: str, sort_col: str, desc: bool, selected: str | None, stale: bool
+) -> html.Div:
     """The table: header (sort links), national row (sums), one row per unit in the given order (links)."""
     path = "/scorecard"
     sort_title = t("sc.sort_hint", lang)
@@ -215,20 +275,36 @@ def scorecard_table(card: Any, ordered_units: list[Unit], lang: str, sort_col: s
             hint += " — " + t("sc.info_hint", lang)
         label = tag("strong", esc(ind.code)) + tag("span", esc(short_name(ind.code, lang)), class_="ioc-sc-short")
         head.append(sort_th(path, ind.code, label, sort_col, desc, f"{ind.code}: {hint} ({sort_title})", "ioc-num"))
-    national = tag("tr", tag("th", "VN", class_="ioc-sc-code") + tag("th", esc(t("common.national", lang)), class_="ioc-sc-name")
-                   + "".join(cell_html(card.totals[ind.code], lang, cell_tag="th") for ind in registry.INDICATORS),
-                   class_="ioc-sc-national")
+    national = tag(
+        "tr",
+        tag("th", "VN", class_="ioc-sc-code")
+        + tag("th", esc(t("common.national", lang)), class_="ioc-sc-name")
+        + "".join(cell_html(card.totals[ind.code], lang, cell_tag="th") for ind in registry.INDICATORS),
+        class_="ioc-sc-national",
+    )
     body = []
     open_title = t("sc.open_province", lang)
     for unit in ordered_units:
         row_cells = card.cells[unit.code]
-        cells = (tag("td", link(unit.path, esc(unit.code), title=open_title), class_="ioc-sc-code")
-                 + tag("td", link(unit.path, esc(unit.name), title=open_title), class_="ioc-sc-name")
-                 + "".join(cell_html(row_cells[ind.code], lang, href=unit.path) for ind in registry.INDICATORS))
-        body.append(tag("tr", cells, class_="ioc-sc-row" + (" ioc-sc-selected" if unit.code == selected else ""),
-                        data_code=unit.code))
-    table = tag("table", tag("thead", tag("tr", "".join(head)) + national) + tag("tbody", "".join(body)),
-                class_=f"ioc-sc-table ioc-sc-level{card.level}", id="sc-grid")
+        cells = (
+            tag("td", link(unit.path, esc(unit.code), title=open_title), class_="ioc-sc-code")
+            + tag("td", link(unit.path, esc(unit.name), title=open_title), class_="ioc-sc-name")
+            + "".join(cell_html(row_cells[ind.code], lang, href=unit.path) for ind in registry.INDICATORS)
+        )
+        body.append(
+            tag(
+                "tr",
+                cells,
+                class_="ioc-sc-row" + (" ioc-sc-selected" if unit.code == selected else ""),
+                data_code=unit.code,
+            )
+        )
+    table = tag(
+        "table",
+        tag("thead", tag("tr", "".join(head)) + national) + tag("tbody", "".join(body)),
+        class_=f"ioc-sc-table ioc-sc-level{card.level}",
+        id="sc-grid",
+    )
     chips = [t(f"type.{card.inst_type}", lang)] if card.inst_type else []
     chips += [t(f"ownership.{card.ownership}", lang)] if card.ownership else []
     caption: list[Any] = [
@@ -239,10 +315,12 @@ def scorecard_table(card: Any, ordered_units: list[Unit], lang: str, sort_col: s
     marker = stale_marker(stale, lang)
     if marker is not None:
         caption.append(marker)
-    return html.Div([
-        html.Div(caption, className="ioc-sc-caption"),
-        html_block(tag("div", table, class_="ioc-sc-scroll"), "ioc-sc-block"),
-    ])
+    return html.Div(
+        [
+            html.Div(caption, className="ioc-sc-caption"),
+            html_block(tag("div", table, class_="ioc-sc-scroll"), "ioc-sc-block"),
+        ]
+    )
 
 
 def export_frame(card: Any, ordered_units: list[Unit], lang: str) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -11,8 +11,9 @@ from layouts.ids import Shell
 VIETNAM_UTC_OFFSET_HOURS = 7  # Vietnam keeps UTC+7 all year
 
 
-def shell(nav_items: list[tuple[str, str]], default_language: str = DEFAULT_LANGUAGE,
-          refresh_interval_seconds: int = 60) -> html.Div:
+def shell(
+    nav_items: list[tuple[str, str]], default_language: str = DEFAULT_LANGUAGE, refresh_interval_seconds: int = 60
+) -> html.Div:
     """The static frame; the router fills ``Shell.CONTENT`` per URL and language."""
     return html.Div(
         className="ioc-shell",
@@ -67,8 +68,11 @@ def freshness(state: dict | None, lang: str) -> list:
         html.Span(f" · {t('fresh.refreshed', lang)} {fmt_datetime(refreshed, lang)}", className="ioc-muted"),
     ]
     if state.get("stale"):
-        parts.append(html.Span(f"⚠ {t('fresh.stale', lang)}", className="ioc-badge ioc-badge-stale",
-                               title=t("fresh.stale_hint", lang)))
+        parts.append(
+            html.Span(
+                f"⚠ {t('fresh.stale', lang)}", className="ioc-badge ioc-badge-stale", title=t("fresh.stale_hint", lang)
+            )
+        )
     return parts
 
 

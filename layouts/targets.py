@@ -51,12 +51,15 @@ RANK_SHOWN = 10  # best and worst ten
 
 # --- pieces ---------------------------------------------------------------------------------------
 
+
 def unknown_target(code: str, lang: str) -> html.Div:
     return html.Div(
         className="ioc-not-found",
         role="alert",
-        children=[html.H2(t("targets.unknown", lang).format(code=code)),
-                  dcc.Link(t("targets.back", lang), href="/targets")],
+        children=[
+            html.H2(t("targets.unknown", lang).format(code=code)),
+            dcc.Link(t("targets.back", lang), href="/targets"),
+        ],
     )
 
 
@@ -87,16 +90,29 @@ def verdict_card(a: Assessment, indicator: Indicator, lang: str) -> html.Div:
         rows.append((t("targets.current", lang), share(a.value) if a.value is not None else "—"))
         if a.projection is not None:
             p = a.projection
-            rows.append((t("targets.projection", lang),
-                         f"{fmt_percent(p.value, lang)} ({fmt_percent(p.low, lang, 0)}–{fmt_percent(p.high, lang, 0)})"))
-            rows.append((t("targets.trend", lang),
-                         f"{'+' if p.slope_per_year >= 0 else '−'}{points_text(abs(p.slope_per_year), lang)}"
-                         f"{t('targets.per_year', lang)}"))
+            rows.append(
+                (
+                    t("targets.projection", lang),
+                    f"{fmt_percent(p.value, lang)} ({fmt_percent(p.low, lang, 0)}–{fmt_percent(p.high, lang, 0)})",
+                )
+            )
+            rows.append(
+                (
+                    t("targets.trend", lang),
+                    f"{'+' if p.slope_per_year >= 0 else '−'}{points_text(abs(p.slope_per_year), lang)}"
+                    f"{t('targets.per_year', lang)}",
+                )
+            )
         if a.gain_needed_per_year is not None and not milestone:
-            rows.append((t("targets.gain", lang), f"{points_text(a.gain_needed_per_year, lang)}"
-                                                  f"{t('targets.per_year', lang)}"))
-    body = [html.Div(className="ov-kv", children=[html.Span(k, className="ov-kv-key"),
-                                                   html.Span(v, className="ov-kv-value")]) for k, v in rows]
+            rows.append(
+                (t("targets.gain", lang), f"{points_text(a.gain_needed_per_year, lang)}{t('targets.per_year', lang)}")
+            )
+    body = [
+        html.Div(
+            className="ov-kv", children=[html.Span(k, className="ov-kv-key"), html.Span(v, className="ov-kv-value")]
+        )
+        for k, v in rows
+    ]
     if milestone and not a.judged:
         body.append(html.Div(t("targets.milestone_rule", lang), className="ov-muted-note"))
     colour = STATUS_STYLE.get(a.status, STATUS_STYLE["no_data"])[1]
@@ -104,84 +120,149 @@ def verdict_card(a: Assessment, indicator: Indicator, lang: str) -> html.Div:
         className=f"ov-verdict-card ov-verdict-card-{a.status}",
         id=f"target-verdict-{a.year}",
         style={"--status-colour": colour},
-        children=[html.Div(className="ov-verdict-card-head",
-                           children=[html.Span(head), status_badge(a.status, lang)]), *body],
+        children=[
+            html.Div(className="ov-verdict-card-head", children=[html.Span(head), status_badge(a.status, lang)]),
+            *body,
+        ],
     )
 
 
-def ranking_section(ranking: Ranking, indicator: Indicator, lang: str, highlight: str | None,
-                    target: float | None, stale: bool = False) -> html.Section:
-    children: list = [html.Div(className="ov-card-head", children=[
-        html.H3(t("targets.ranking", lang)),
-        *([stale_marker(lang)] if stale else []),
-        html.Span(t("filter.level34" if ranking.level == "34" else "filter.level63", lang), className="ov-scope-chip"),
-        export_buttons(TargetIds.RANKING_CSV, TargetIds.RANKING_XLSX, TargetIds.RANKING_DOWNLOAD, lang),
-    ])]
+def ranking_section(
+    ranking: Ranking, indicator: Indicator, lang: str, highlight: str | None, target: float | None, stale: bool = False
+) -> html.Section:
+    children: list = [
+        html.Div(
+            className="ov-card-head",
+            children=[
+                html.H3(t("targets.ranking", lang)),
+                *([stale_marker(lang)] if stale else []),
+                html.Span(
+                    t("filter.level34" if ranking.level == "34" else "filter.level63", lang), className="ov-scope-chip"
+                ),
+                export_buttons(TargetIds.RANKING_CSV, TargetIds.RANKING_XLSX, TargetIds.RANKING_DOWNLOAD, lang),
+            ],
+        )
+    ]
     if ranking.national_only:
         children.append(html.P(t("targets.ranking_national_only", lang), className="ov-muted-note"))
         return html.Section(className="ov-card ov-ranking", id="target-ranking", children=children)
     table = ranking.table
     if ranking.supporting:
         children.append(html.P(t("targets.ranking_supporting", lang), className="ov-muted-note"))
-    children.append(html.P(t("targets.ranking_note", lang).format(n=fmt_number(len(table), lang)),
-                           className="ov-muted-note"))
+    children.append(
+        html.P(t("targets.ranking_note", lang).format(n=fmt_number(len(table), lang)), className="ov-muted-note")
+    )
     hl_name = None
     if highlight is not None:
         hit = table[table["code"] == highlight]
         if len(hit):
             hl_name = hit["name"].iloc[0]
-            children.append(html.P(t("targets.rank_of", lang).format(
-                name=hl_name, rank=int(hit.index[0]) + 1, n=len(table), value=fmt_percent(hit["value"].iloc[0], lang)),
-                className="ov-rank-of", id="target-rank-of"))
+            children.append(
+                html.P(
+                    t("targets.rank_of", lang).format(
+                        name=hl_name,
+                        rank=int(hit.index[0]) + 1,
+                        n=len(table),
+                        value=fmt_percent(hit["value"].iloc[0], lang),
+                    ),
+                    className="ov-rank-of",
+                    id="target-rank-of",
+                )
+            )
 
     def fig(part: pd.DataFrame) -> dcc.Graph:
-        figure = charts.ranking_figure(list(part["name"]), [float(v) for v in part["value"]], list(part["status"]),
-                                       lang, national=ranking.national, target=target, highlight=hl_name)
-        return dcc.Graph(figure=figure, config=charts.graph_config(f"{indicator.code}-ranking"),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
-                         style=charts.graph_style(figure))
+        figure = charts.ranking_figure(
+            list(part["name"]),
+            [float(v) for v in part["value"]],
+            list(part["status"]),
+            lang,
+            national=ranking.national,
+            target=target,
+            highlight=hl_name,
+        )
+        return dcc.Graph(
+            figure=figure,
+            config=charts.graph_config(f"{indicator.code}-ranking"),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
+            style=charts.graph_style(figure),
+        )
 
     if len(table) <= 2 * RANK_SHOWN:
-        children.append(html.Div(className="ov-rank-col", children=[html.H4(t("targets.all_ranked", lang)),
-                                                                      fig(table)]))
+        children.append(
+            html.Div(className="ov-rank-col", children=[html.H4(t("targets.all_ranked", lang)), fig(table)])
+        )
     else:
-        children.append(html.Div(className="ov-two-cols", children=[
-            html.Div(className="ov-rank-col", children=[
-                html.H4(t("targets.best", lang).format(n=RANK_SHOWN)), fig(table.head(RANK_SHOWN))]),
-            html.Div(className="ov-rank-col", children=[
-                html.H4(t("targets.worst", lang).format(n=RANK_SHOWN)), fig(table.tail(RANK_SHOWN).iloc[::-1])]),
-        ]))
+        children.append(
+            html.Div(
+                className="ov-two-cols",
+                children=[
+                    html.Div(
+                        className="ov-rank-col",
+                        children=[html.H4(t("targets.best", lang).format(n=RANK_SHOWN)), fig(table.head(RANK_SHOWN))],
+                    ),
+                    html.Div(
+                        className="ov-rank-col",
+                        children=[
+                            html.H4(t("targets.worst", lang).format(n=RANK_SHOWN)),
+                            fig(table.tail(RANK_SHOWN).iloc[::-1]),
+                        ],
+                    ),
+                ],
+            )
+        )
     return html.Section(className="ov-card ov-ranking", id="target-ranking", children=children)
 
 
-def breakdown_section(breakdowns: list[Breakdown], indicator: Indicator, lang: str,
-                      target: float | None, stale: bool = False) -> html.Section:
-    head = html.Div(className="ov-card-head", children=[
-        html.H3(f"{t('targets.breakdown_type', lang)} · {t('targets.breakdown_ownership', lang)}"),
-        *([stale_marker(lang)] if stale else []),
-        export_buttons(TargetIds.BREAKDOWN_CSV, TargetIds.BREAKDOWN_XLSX, TargetIds.BREAKDOWN_DOWNLOAD, lang),
-    ])
+def breakdown_section(
+    breakdowns: list[Breakdown], indicator: Indicator, lang: str, target: float | None, stale: bool = False
+) -> html.Section:
+    head = html.Div(
+        className="ov-card-head",
+        children=[
+            html.H3(f"{t('targets.breakdown_type', lang)} · {t('targets.breakdown_ownership', lang)}"),
+            *([stale_marker(lang)] if stale else []),
+            export_buttons(TargetIds.BREAKDOWN_CSV, TargetIds.BREAKDOWN_XLSX, TargetIds.BREAKDOWN_DOWNLOAD, lang),
+        ],
+    )
     if not breakdowns:
-        return html.Section(className="ov-card", id="target-breakdowns", children=[
-            head, html.P(t("targets.ranking_national_only", lang), className="ov-muted-note")])
+        return html.Section(
+            className="ov-card",
+            id="target-breakdowns",
+            children=[head, html.P(t("targets.ranking_national_only", lang), className="ov-muted-note")],
+        )
     cols = []
     for b in breakdowns:
         tb = b.table
-        figure = charts.breakdown_figure(list(tb["label"]), [None if pd.isna(v) else float(v) for v in tb["value"]],
-                                         [int(n) for n in tb["numerator"]], [int(d) for d in tb["denominator"]],
-                                         lang, target=target)
-        graph = dcc.Graph(id=f"target-breakdown-{b.dimension}", figure=figure,
-                          config=charts.graph_config(f"{indicator.code}-{b.dimension}"), style=charts.graph_style(figure))  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
-        cols.append(html.Div(className="ov-rank-col", children=[
-            html.H4(t(f"targets.breakdown_{b.dimension}", lang)),
-            graph,
-
-        ]))
-    return html.Section(className="ov-card", id="target-breakdowns",
-                        children=[head, html.Div(className="ov-two-cols", children=cols)])
+        figure = charts.breakdown_figure(
+            list(tb["label"]),
+            [None if pd.isna(v) else float(v) for v in tb["value"]],
+            [int(n) for n in tb["numerator"]],
+            [int(d) for d in tb["denominator"]],
+            lang,
+            target=target,
+        )
+        graph = dcc.Graph(
+            id=f"target-breakdown-{b.dimension}",
+            figure=figure,
+            config=charts.graph_config(f"{indicator.code}-{b.dimension}"),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
+            style=charts.graph_style(figure),
+        )
+        cols.append(
+            html.Div(
+                className="ov-rank-col",
+                children=[
+                    html.H4(t(f"targets.breakdown_{b.dimension}", lang)),
+                    graph,
+                ],
+            )
+        )
+    return html.Section(
+        className="ov-card", id="target-breakdowns", children=[head, html.Div(className="ov-two-cols", children=cols)]
+    )
 
 
 def fact_card(indicator: Indicator, fresh: Freshness, lang: str) -> html.Section:
     """The decision's wording (always Vietnamese: it is the legal text), definition, populations, source."""
+
     def row(key: str, *value: Any) -> html.Div:
         return html.Div(className="ov-fact", children=[html.Dt(key), html.Dd(list(value))])
 
@@ -189,28 +270,50 @@ def fact_card(indicator: Indicator, fresh: Freshness, lang: str) -> html.Section
     judged_series = {s.key for s in indicator.series}
     for s in indicator.all_series:
         years = [str(tg.year) for tg in indicator.targets if tg.series == s.key]
-        used = f" — {t('targets.used_for', lang).format(years=', '.join(years))}" if len(judged_series) > 1 and years \
+        used = (
+            f" — {t('targets.used_for', lang).format(years=', '.join(years))}"
+            if len(judged_series) > 1 and years
             else ""
-        series_rows.append(html.Div(className="ov-series-fact", children=[
-            html.Div([html.B(f"{t('targets.population', lang)}: "), s.population_en if lang == "en" else s.population_vi,
-                      html.Span(used, className="ov-muted-inline")]),
-            html.Div([html.B(f"{t('common.numerator', lang)}: "), s.numerator_en if lang == "en" else s.numerator_vi]),
-        ]))
+        )
+        series_rows.append(
+            html.Div(
+                className="ov-series-fact",
+                children=[
+                    html.Div(
+                        [
+                            html.B(f"{t('targets.population', lang)}: "),
+                            s.population_en if lang == "en" else s.population_vi,
+                            html.Span(used, className="ov-muted-inline"),
+                        ]
+                    ),
+                    html.Div(
+                        [html.B(f"{t('common.numerator', lang)}: "), s.numerator_en if lang == "en" else s.numerator_vi]
+                    ),
+                ],
+            )
+        )
     updated = freshness_text(fresh, lang)
     return html.Section(
         className="ov-card ov-facts",
         id="target-facts",
         children=[
             html.H3(t("targets.facts", lang)),
-            html.Dl(className="ov-fact-list", children=[
-                row(t("targets.legal", lang),
-                    html.Blockquote(indicator.legal_text_vi, lang="vi", className="ov-legal")),
-                row(t("targets.definition", lang), indicator.definition(lang)),
-                row(f"{t('targets.population', lang)} · {t('common.numerator', lang)}", *series_rows),
-                row(t("targets.source", lang), indicator.source_en if lang == "en" else indicator.source_vi),
-                row(t("targets.article", lang), f"{article_text(indicator.article, lang)} — Quyết định 2222/QĐ-TTg"),
-                row(t("targets.updated", lang), *updated),
-            ]),
+            html.Dl(
+                className="ov-fact-list",
+                children=[
+                    row(
+                        t("targets.legal", lang),
+                        html.Blockquote(indicator.legal_text_vi, lang="vi", className="ov-legal"),
+                    ),
+                    row(t("targets.definition", lang), indicator.definition(lang)),
+                    row(f"{t('targets.population', lang)} · {t('common.numerator', lang)}", *series_rows),
+                    row(t("targets.source", lang), indicator.source_en if lang == "en" else indicator.source_vi),
+                    row(
+                        t("targets.article", lang), f"{article_text(indicator.article, lang)} — Quyết định 2222/QĐ-TTg"
+                    ),
+                    row(t("targets.updated", lang), *updated),
+                ],
+            ),
         ],
     )
 
@@ -223,31 +326,48 @@ def target_body(data: TargetData, scope: Scope, fresh: Freshness, lang: str, hig
     open_ = [a for a in view.assessments if not a.judged]
     target = min(open_, key=lambda a: a.deadline).target if open_ and ind.kind == "percent" else None
     head_bits: list = [
-        html.Span(t("common.national", lang) if data.national_only else scope_label(scope, lang),
-                  className="ov-scope-chip", id="target-scope-label"),
+        html.Span(
+            t("common.national", lang) if data.national_only else scope_label(scope, lang),
+            className="ov-scope-chip",
+            id="target-scope-label",
+        ),
         html.Span(freshness_text(fresh, lang), className="ov-asof"),
     ]
     stale_mark = [stale_marker(lang)] if fresh.stale else []  # on every card, not only once
     headline = view.headline
     value, detail = headline_value(view, lang)
-    summary = html.Div(className="ov-target-summary", children=[
-        html.Span(value, className="ov-target-value", id="target-value"),
-        html.Span(detail, className="ov-panel-detail"),
-        status_badge(headline.status if headline else None, lang, id="target-status"),
-        html.Span("" if ind.kind == "milestone" else gap_text(ind, last, view.assessments, lang),
-                  className="ov-panel-gap"),
-        html.Span(f"{t('panel.targets', lang)}: {targets_text(ind, lang, view)}", className="ov-panel-targets"),
-    ])
+    summary = html.Div(
+        className="ov-target-summary",
+        children=[
+            html.Span(value, className="ov-target-value", id="target-value"),
+            html.Span(detail, className="ov-panel-detail"),
+            status_badge(headline.status if headline else None, lang, id="target-status"),
+            html.Span(
+                "" if ind.kind == "milestone" else gap_text(ind, last, view.assessments, lang), className="ov-panel-gap"
+            ),
+            html.Span(f"{t('panel.targets', lang)}: {targets_text(ind, lang, view)}", className="ov-panel-targets"),
+        ],
+    )
     trajectory = charts.trajectory_figure(data.chart, lang)
-    trajectory_card = html.Section(className="ov-card ov-trajectory", children=[
-        html.Div(className="ov-card-head", children=[html.H3(t("targets.trajectory", lang)), *stale_mark]),
-        dcc.Graph(id="target-trajectory", figure=trajectory, config=charts.graph_config(f"{ind.code}-trajectory"),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
-                  style=charts.graph_style(trajectory)),
-    ])
-    verdicts = html.Section(className="ov-card ov-verdict-cards", children=[
-        html.Div(className="ov-card-head", children=[html.H3(t("targets.verdicts", lang)), *stale_mark]),
-        *[verdict_card(a, ind, lang) for a in sorted(view.assessments, key=lambda a: a.deadline)],
-    ])
+    trajectory_card = html.Section(
+        className="ov-card ov-trajectory",
+        children=[
+            html.Div(className="ov-card-head", children=[html.H3(t("targets.trajectory", lang)), *stale_mark]),
+            dcc.Graph(
+                id="target-trajectory",
+                figure=trajectory,
+                config=charts.graph_config(f"{ind.code}-trajectory"),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
+                style=charts.graph_style(trajectory),
+            ),
+        ],
+    )
+    verdicts = html.Section(
+        className="ov-card ov-verdict-cards",
+        children=[
+            html.Div(className="ov-card-head", children=[html.H3(t("targets.verdicts", lang)), *stale_mark]),
+            *[verdict_card(a, ind, lang) for a in sorted(view.assessments, key=lambda a: a.deadline)],
+        ],
+    )
     return [
         html.Div(className="ov-target-meta", children=head_bits),
         summary,
@@ -258,21 +378,35 @@ def target_body(data: TargetData, scope: Scope, fresh: Freshness, lang: str, hig
     ]
 
 
-def target_page(code: str, indicator: Indicator | None, data: TargetData | None, selection: dict[str, Any],
-                scope: Scope, fresh: Freshness, lang: str, highlight: str | None = None) -> html.Div:
+def target_page(
+    code: str,
+    indicator: Indicator | None,
+    data: TargetData | None,
+    selection: dict[str, Any],
+    scope: Scope,
+    fresh: Freshness,
+    lang: str,
+    highlight: str | None = None,
+) -> html.Div:
     if indicator is None:
         return html.Div(className="ioc-page ov-target", id=TargetIds.PAGE, children=[unknown_target(code, lang)])
-    body = (target_body(data, scope, fresh, lang, highlight) if data is not None
-            else [html.Div(t("targets.no_snapshot", lang), className="ioc-unavailable")])
+    body = (
+        target_body(data, scope, fresh, lang, highlight)
+        if data is not None
+        else [html.Div(t("targets.no_snapshot", lang), className="ioc-unavailable")]
+    )
     return html.Div(
         className="ioc-page ov-target",
         id=TargetIds.PAGE,
         children=[
             dcc.Store(id=TargetIds.CODE, data=indicator.code),
-            html.Div(className="ov-target-title", children=[
-                dcc.Link(f"← {t('targets.back', lang)}", href="/targets", className="ov-back"),
-                html.H2([html.Span(indicator.code, className="ov-panel-code"), " ", indicator.name(lang)]),
-            ]),
+            html.Div(
+                className="ov-target-title",
+                children=[
+                    dcc.Link(f"← {t('targets.back', lang)}", href="/targets", className="ov-back"),
+                    html.H2([html.Span(indicator.code, className="ov-panel-code"), " ", indicator.name(lang)]),
+                ],
+            ),
             html.Div(className="ov-toolbar", children=[filter_bar(selection, lang)]),
             html.Div(id=TargetIds.BODY, children=body),
         ],
@@ -281,34 +415,54 @@ def target_page(code: str, indicator: Indicator | None, data: TargetData | None,
 
 # --- the list of the twelve -----------------------------------------------------------------------
 
+
 def target_list_rows(panels: list[PanelData], lang: str) -> list:
     rows = []
     for p in panels:
         v = p.view
         ind = v.indicator
-        badges = [html.Span([html.Span(f"{a.year} ", className="ov-list-year"), status_badge(a.status, lang)],
-                            className="ov-list-badge")
-                  for a in sorted(v.assessments, key=lambda a: a.deadline)]
-        rows.append(dcc.Link(
-            href=f"/targets/{ind.code}", className="ov-list-row", id=f"target-list-{ind.code}",
-            children=[html.Span(ind.code, className="ov-panel-code"),
-                      html.Span(ind.name(lang), className="ov-list-name"),
-                      html.Span(headline_value(v, lang)[0], className="ov-list-value"),
-                      html.Span(badges, className="ov-list-badges")],
-        ))
+        badges = [
+            html.Span(
+                [html.Span(f"{a.year} ", className="ov-list-year"), status_badge(a.status, lang)],
+                className="ov-list-badge",
+            )
+            for a in sorted(v.assessments, key=lambda a: a.deadline)
+        ]
+        rows.append(
+            dcc.Link(
+                href=f"/targets/{ind.code}",
+                className="ov-list-row",
+                id=f"target-list-{ind.code}",
+                children=[
+                    html.Span(ind.code, className="ov-panel-code"),
+                    html.Span(ind.name(lang), className="ov-list-name"),
+                    html.Span(headline_value(v, lang)[0], className="ov-list-value"),
+                    html.Span(badges, className="ov-list-badges"),
+                ],
+            )
+        )
     return rows
 
 
-def target_list_page(panels: list[PanelData], selection: dict[str, Any], scope: Scope, fresh: Freshness,
-                     lang: str) -> html.Div:
-    return html.Div(className="ioc-page ov-target-list", id=TargetIds.PAGE, children=[
-        html.Div(className="ov-target-title", children=[html.H2(t("targets.title", lang))]),
-        html.Div(className="ov-toolbar", children=[filter_bar(selection, lang)]),
-        html.Div(className="ov-target-meta", children=[
-            html.Span(scope_label(scope, lang), className="ov-scope-chip"),
-            html.Span(freshness_text(fresh, lang), className="ov-asof")]),
-        html.Div(id=TargetIds.LIST, className="ov-list", children=list_body(panels, fresh, lang)),
-    ])
+def target_list_page(
+    panels: list[PanelData], selection: dict[str, Any], scope: Scope, fresh: Freshness, lang: str
+) -> html.Div:
+    return html.Div(
+        className="ioc-page ov-target-list",
+        id=TargetIds.PAGE,
+        children=[
+            html.Div(className="ov-target-title", children=[html.H2(t("targets.title", lang))]),
+            html.Div(className="ov-toolbar", children=[filter_bar(selection, lang)]),
+            html.Div(
+                className="ov-target-meta",
+                children=[
+                    html.Span(scope_label(scope, lang), className="ov-scope-chip"),
+                    html.Span(freshness_text(fresh, lang), className="ov-asof"),
+                ],
+            ),
+            html.Div(id=TargetIds.LIST, className="ov-list", children=list_body(panels, fresh, lang)),
+        ],
+    )
 
 
 def list_body(panels: list[PanelData], fresh: Freshness, lang: str) -> list:
@@ -319,18 +473,21 @@ def list_body(panels: list[PanelData], fresh: Freshness, lang: str) -> list:
 
 # --- export tables --------------------------------------------------------------------------------
 
+
 def ranking_table(ranking: Ranking, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
     tb = ranking.table
-    frame = pd.DataFrame({
-        "rank": range(1, len(tb) + 1),
-        "province_code": list(tb["code"]),
-        "province": list(tb["name"]),
-        "value": [round(float(v) * 100, 2) for v in tb["value"]],
-        "numerator": [int(n) for n in tb["numerator"]],
-        "denominator": [int(d) for d in tb["denominator"]],
-        "status": [status_word(s, lang) if s else "" for s in tb["status"]],
-        "level": t("filter.level34" if ranking.level == "34" else "filter.level63", lang),
-    })
+    frame = pd.DataFrame(
+        {
+            "rank": range(1, len(tb) + 1),
+            "province_code": list(tb["code"]),
+            "province": list(tb["name"]),
+            "value": [round(float(v) * 100, 2) for v in tb["value"]],
+            "numerator": [int(n) for n in tb["numerator"]],
+            "denominator": [int(d) for d in tb["denominator"]],
+            "status": [status_word(s, lang) if s else "" for s in tb["status"]],
+            "level": t("filter.level34" if ranking.level == "34" else "filter.level63", lang),
+        }
+    )
     cols = ("rank", "province_code", "province", "value", "numerator", "denominator", "status", "level")
     return frame, {c: export_header(c, lang) for c in cols}
 
@@ -339,9 +496,14 @@ def breakdown_table(breakdowns: list[Breakdown], lang: str) -> tuple[pd.DataFram
     rows = []
     for b in breakdowns:
         for r in b.table.to_dict("records"):
-            rows.append({"dimension": t(f"targets.breakdown_{b.dimension}", lang), "group": r["label"],
-                         "value": None if pd.isna(r["value"]) else round(float(r["value"]) * 100, 2),
-                         "numerator": int(r["numerator"]), "denominator": int(r["denominator"])})
+            rows.append(
+                {
+                    "dimension": t(f"targets.breakdown_{b.dimension}", lang),
+                    "group": r["label"],
+                    "value": None if pd.isna(r["value"]) else round(float(r["value"]) * 100, 2),
+                    "numerator": int(r["numerator"]),
+                    "denominator": int(r["denominator"]),
+                }
+            )
     cols = ("dimension", "group", "value", "numerator", "denominator")
     return pd.DataFrame(rows, columns=list(cols)), {c: export_header(c, lang) for c in cols}
-

@@ -21,27 +21,41 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from selenium import webdriver  # noqa: E402 - imported after the path set-up above
-from selenium.webdriver.chrome.service import Service  # noqa: E402 - imported after the path set-up above
-from selenium.webdriver.common.by import By  # noqa: E402 - imported after the path set-up above
-from selenium.webdriver.support import expected_conditions as ec  # noqa: E402 - imported after the path set-up above
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402 - imported after the path set-up above
-from werkzeug.serving import make_server  # noqa: E402 - imported after the path set-up above
-import logging  # noqa: E402 - imported after the path set-up above
+import logging
 
-from ioc_app import create_app  # noqa: E402 - imported after the path set-up above
-from ioc_app.settings import Settings  # noqa: E402 - imported after the path set-up above
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+from werkzeug.serving import make_server
+
+from ioc_app import create_app
+from ioc_app.settings import Settings
 
 WIDTH, HEIGHT = 1920, 1080
-CHROME_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", f"--window-size={WIDTH},{HEIGHT}", "--force-device-scale-factor=1")
+CHROME_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    f"--window-size={WIDTH},{HEIGHT}",
+    "--force-device-scale-factor=1",
+)
 
 
 def serve(data: Path) -> tuple[str, object]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no request log on the console
-    settings = Settings(vet_database_url=f"sqlite:///{data / 'vet.sqlite3'}",
-                        ioc_database_url=f"sqlite:///{data / 'ioc.sqlite3'}", auto_init_demo=False)
+    settings = Settings(
+        vet_database_url=f"sqlite:///{data / 'vet.sqlite3'}",
+        ioc_database_url=f"sqlite:///{data / 'ioc.sqlite3'}",
+        auto_init_demo=False,
+    )
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -62,8 +76,10 @@ def driver() -> webdriver.Chrome:
 
 def size(d: webdriver.Chrome, width: int, height: int) -> None:
     """The page's viewport exactly (a window size would include the browser's own bars)."""
-    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                      {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    d.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
 
 
 def wait_text(d: webdriver.Chrome, css: str, text: str, timeout: float = 60) -> None:
@@ -84,23 +100,28 @@ def set_language(d: webdriver.Chrome, base: str, lang: str) -> None:
 
 def settle(d: webdriver.Chrome) -> None:
     """Wait until Dash has no callback in flight and every plotly graph has drawn."""
-    WebDriverWait(d, 60).until(lambda drv: drv.execute_script(
-        "return !document.querySelector('[data-dash-is-loading=\"true\"]') && "
-        "Array.from(document.querySelectorAll('.js-plotly-plot')).every(g => g.querySelector('.main-svg'));"))
+    WebDriverWait(d, 60).until(
+        lambda drv: drv.execute_script(
+            "return !document.querySelector('[data-dash-is-loading=\"true\"]') && "
+            "Array.from(document.querySelectorAll('.js-plotly-plot')).every(g => g.querySelector('.main-svg'));"
+        )
+    )
 
 
 def pick_province(d: webdriver.Chrome, name: str) -> None:
     """Open the province dropdown, search and click the option, as a user would."""
     WebDriverWait(d, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#filters-province"))).click()
-    box = WebDriverWait(d, 30).until(ec.visibility_of_element_located(
-        (By.CSS_SELECTOR, ".dash-dropdown-content input")))
+    box = WebDriverWait(d, 30).until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, ".dash-dropdown-content input"))
+    )
     box.send_keys(name)
     option = (By.XPATH, f"//div[contains(@class,'dash-dropdown-content')]//*[@role='option'][contains(., '{name}')]")
     WebDriverWait(d, 30).until(ec.element_to_be_clickable(option)).click()
 
 
-def shot(d: webdriver.Chrome, base: str, path: str, ready_css: str, out: Path, name: str,
-         full_page: bool = False) -> Path:
+def shot(
+    d: webdriver.Chrome, base: str, path: str, ready_css: str, out: Path, name: str, full_page: bool = False
+) -> Path:
     size(d, WIDTH, HEIGHT)
     d.get(base + path)
     WebDriverWait(d, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, ready_css)))
@@ -135,13 +156,16 @@ def main() -> None:
             written.append(shot(d, base, "/", "#home-panel-T12 .main-svg", out, f"overview-{lang}.png"))
         set_language(d, base, "vi")
         written.append(shot(d, base, "/targets", "#target-list-T12", out, "targets-vi.png"))
-        written.append(shot(d, base, "/targets/T01", "#target-trajectory .main-svg", out, "target-T01-vi.png",
-                            full_page=True))
-        written.append(shot(d, base, "/targets/T10", "#target-trajectory .main-svg", out, "target-T10-vi.png",
-                            full_page=True))
+        written.append(
+            shot(d, base, "/targets/T01", "#target-trajectory .main-svg", out, "target-T01-vi.png", full_page=True)
+        )
+        written.append(
+            shot(d, base, "/targets/T10", "#target-trajectory .main-svg", out, "target-T10-vi.png", full_page=True)
+        )
         set_language(d, base, "en")
-        written.append(shot(d, base, "/targets/T08", "#target-trajectory .main-svg", out, "target-T08-en.png",
-                            full_page=True))
+        written.append(
+            shot(d, base, "/targets/T08", "#target-trajectory .main-svg", out, "target-T08-en.png", full_page=True)
+        )
         # One province: pick it in the filter bar like a user would.
         set_language(d, base, "vi")
         size(d, WIDTH, HEIGHT)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # showing the key; the variable carries this to the servers and commands the tests start.
 os.environ["IOC_STRICT_TEXTS"] = "1"
 
-from ioc_app import i18n  # noqa: E402 - imported after the path set-up above
-from ioc_app.settings import Settings  # noqa: E402 - imported after the path set-up above
-from tests.postgres_server import fresh_database, postgres_server  # noqa: E402 - imported after the path set-up above
+from ioc_app import i18n
+from ioc_app.settings import Settings
+from tests.postgres_server import fresh_database, postgres_server
 
 i18n.STRICT = True  # also when ioc_app.i18n was imported before the variable was set
 
@@ -115,8 +115,17 @@ def pytest_setup_options():
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--disable-quic", "--window-size=1600,1000"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--window-size=1600,1000",
+    ):
         options.add_argument(flag)
     return options

@@ -10,7 +10,6 @@ record's own legacy province column (inspections and reports of a province have 
 from __future__ import annotations
 
 import datetime as dt
-
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, and_, func, or_, select, text
@@ -103,8 +102,9 @@ def year_before(d: dt.date) -> dt.date:
         return d.replace(year=d.year - 1, day=28)
 
 
-def count(engine: Engine, series: str, d: dt.date, legacy_codes: list[str] | None = None,
-          inst_type: str | None = None) -> tuple[int, int]:
+def count(
+    engine: Engine, series: str, d: dt.date, legacy_codes: list[str] | None = None, inst_type: str | None = None
+) -> tuple[int, int]:
     """(numerator, denominator) of ``series`` at ``d`` for legacy provinces / a type (None = all)."""
     inst_filter, prov_filter = "", ""
     # SQLite stores dates as ISO text; PostgreSQL compares real dates.

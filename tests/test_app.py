@@ -33,8 +33,11 @@ def test_healthz_reports_both_databases(test_settings: Settings) -> None:
 
 
 def test_healthz_reports_an_unreachable_database(tmp_path) -> None:
-    bad = Settings(vet_database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
-                   ioc_database_url=f"sqlite:///{tmp_path / 'ioc.sqlite3'}", auto_init_demo=False)
+    bad = Settings(
+        vet_database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
+        ioc_database_url=f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
+        auto_init_demo=False,
+    )
     resp = create_app(bad).server.test_client().get("/healthz")
     assert resp.status_code == 503
     assert resp.get_json()["vet_database"] == {"reachable": False, "error": "OperationalError"}
@@ -67,9 +70,13 @@ def test_api_indicator_scope_as_of_and_errors(test_settings: Settings) -> None:
     body = client.get("/api/v1/indicators/t01?scope=province34:25&as_of=2024-01-31").get_json()
     assert (body["numerator"], body["denominator"], body["scope"]) == (2, 2, "province34:25")
     assert client.get("/api/v1/indicators/T01?scope=province34:04").get_json()["value"] is None  # no data
-    for url, status in [("/api/v1/indicators/T13", 404), ("/api/v1/indicators/T01?scope=province34:99", 400),
-                        ("/api/v1/indicators/T01?as_of=2030-01-01", 400), ("/api/v1/indicators/T01?as_of=x", 400),
-                        ("/api/v1/nothing", 404)]:
+    for url, status in [
+        ("/api/v1/indicators/T13", 404),
+        ("/api/v1/indicators/T01?scope=province34:99", 400),
+        ("/api/v1/indicators/T01?as_of=2030-01-01", 400),
+        ("/api/v1/indicators/T01?as_of=x", 400),
+        ("/api/v1/nothing", 404),
+    ]:
         resp = client.get(url)
         assert resp.status_code == status and "error" in resp.get_json(), url
 
@@ -101,7 +108,7 @@ def test_freshness_and_polling(test_settings: Settings) -> None:
     result = snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test")
     state = snapshot_state(services.ioc_engine, 120)
     assert state["id"] == result.run_id and not state["stale"]
-    later = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(hours=3)
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=3)
     assert snapshot_state(services.ioc_engine, 120, now=later)["stale"]
     # The browser's poll changes nothing while the snapshot is the same.
     assert shell_callbacks.poll_snapshot(services, state) is shell_callbacks.no_update

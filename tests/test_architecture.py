@@ -36,8 +36,9 @@ def test_an_unmerged_current_unit_becomes_its_legacy_province_and_a_merged_one_t
     unmerged = next(p for p in geo.provinces() if len(p.merged_from) == 1)
     merged = next(p for p in geo.provinces() if len(p.merged_from) > 1)
     assert Selection("34", unmerged.code).with_level("63").province == unmerged.merged_from[0]
-    assert Selection("34", merged.code, "centre", "public").with_level("63") == Selection("63", None, "centre",
-                                                                                         "public")
+    assert Selection("34", merged.code, "centre", "public").with_level("63") == Selection(
+        "63", None, "centre", "public"
+    )
 
 
 def test_switching_to_the_same_level_changes_nothing_and_unknown_levels_mean_34() -> None:
@@ -47,8 +48,18 @@ def test_switching_to_the_same_level_changes_nothing_and_unknown_levels_mean_34(
     assert Selection("63", "26").with_level("nonsense") == Selection("34", "25")
 
 
-@pytest.mark.parametrize("data", [None, [], "34", {"level": ["34"]}, {"province": {"a": 1}},
-                                  {"level": "34", "province": "99"}, {"type": "castle", "ownership": 3}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        [],
+        "34",
+        {"level": ["34"]},
+        {"province": {"a": 1}},
+        {"level": "34", "province": "99"},
+        {"type": "castle", "ownership": 3},
+    ],
+)
 def test_anything_unknown_in_the_store_is_dropped(data: object) -> None:
     sel = Selection.from_store(data)
     assert sel.province is None and sel.inst_type is None and sel.ownership is None
@@ -70,8 +81,17 @@ def test_every_province_series_is_declared_and_provincial() -> None:
     modes = {ind.code: mode_of(ind) for ind in registry.INDICATORS}
     assert modes["T05"] == modes["T07"] == NATIONAL_MODE
     assert modes["T10"] == INFO_MODE and registry.get("T10").provincial.key == "map_completeness"
-    assert [c for c, m in modes.items() if m == STATUS_MODE] == ["T01", "T02", "T03", "T04", "T06", "T08", "T09",
-                                                                   "T11", "T12"]
+    assert [c for c, m in modes.items() if m == STATUS_MODE] == [
+        "T01",
+        "T02",
+        "T03",
+        "T04",
+        "T06",
+        "T08",
+        "T09",
+        "T11",
+        "T12",
+    ]
     for ind in registry.INDICATORS:
         if ind.provincial is not None:
             assert not ind.provincial.national_only, ind.code
@@ -94,7 +114,7 @@ def test_a_memo_keeps_one_snapshot_bounded_and_recently_used() -> None:
     m = memo.SnapshotMemo("test", size=2)
     calls: list[int] = []
 
-    def compute(n: int):  # noqa: ANN202 - a tiny factory of thunks
+    def compute(n: int):
         return lambda: calls.append(n) or n
 
     first, second = _Snap(_Run(1)), _Snap(_Run(2))
@@ -141,9 +161,14 @@ def test_one_per_province_computation() -> None:
     # Summing cells per province is done in one module; the demo generator and the boundary builder
     # use these numpy primitives on their own data, not on snapshots.
     assert _files_matching(r"np\.bincount|np\.add\.at|np\.unique\(") - {
-        "data_sources/demo/generator.py", "data_sources/demo/institutions.py", "data_sources/demo/people.py",
-        "data_sources/demo/learners.py", "data_sources/demo/activity.py", "data_sources/demo/programmes.py",
-        "geo/build_boundaries.py"} == {"ioc_app/provincial.py"}
+        "data_sources/demo/generator.py",
+        "data_sources/demo/institutions.py",
+        "data_sources/demo/people.py",
+        "data_sources/demo/learners.py",
+        "data_sources/demo/activity.py",
+        "data_sources/demo/programmes.py",
+        "geo/build_boundaries.py",
+    } == {"ioc_app/provincial.py"}
 
 
 def test_one_memo_facility() -> None:

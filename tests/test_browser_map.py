@@ -11,8 +11,10 @@ from ioc_app import create_app
 pytestmark = pytest.mark.browser
 
 PROVINCES = "path.ioc-province"
-GEOMETRY_REQUESTS = ("return performance.getEntriesByType('resource')"
-                     ".filter(e => e.name.includes('/api/v1/geo/provinces')).map(e => e.name)")
+GEOMETRY_REQUESTS = (
+    "return performance.getEntriesByType('resource')"
+    ".filter(e => e.name.includes('/api/v1/geo/provinces')).map(e => e.name)"
+)
 FILLS = f"return Array.from(document.querySelectorAll('{PROVINCES}')).map(p => p.getAttribute('fill'))"
 
 
@@ -49,7 +51,8 @@ def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, small_
 
     # Clicking a province selects it for the whole dashboard.
     dash_duo.driver.execute_script(
-        "document.querySelector('path.ioc-province-01').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+        "document.querySelector('path.ioc-province-01').dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+    )
     dash_duo.wait_for_text_to_equal("#map-info-name", "Hà Nội", timeout=10)
     selection = dash_duo.driver.execute_script("return JSON.parse(sessionStorage.getItem('shell-selection'))")
     assert selection["province"] == "01" and selection["level"] == "34"
@@ -62,10 +65,12 @@ def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, small_
     assert _count(dash_duo, ".ioc-cluster") + _count(dash_duo, "path.ioc-inst") > 0
 
     # Nothing left the machine: every resource came from this server or a data: URI.
-    urls = dash_duo.driver.execute_script(
-        "return performance.getEntriesByType('resource').map(e => e.name)")
-    foreign = [u for u in urls if not (u.startswith("data:") or u.startswith("http://127.0.0.1")
-                                       or u.startswith("http://localhost"))]
+    urls = dash_duo.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    foreign = [
+        u
+        for u in urls
+        if not (u.startswith("data:") or u.startswith("http://127.0.0.1") or u.startswith("http://localhost"))
+    ]
     assert foreign == []
     assert dash_duo.get_logs() == []
 

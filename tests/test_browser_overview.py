@@ -41,13 +41,13 @@ def test_overview_filter_language_and_target_page(dash_duo, small_demo) -> None:
     pick_province(dash_duo, province)
     dash_duo.wait_for_text_to_equal("#home-scope-label", province, timeout=20)
     WebDriverWait(dash_duo.driver, 20).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "#stat-staff .ov-tile-value").text != national_staff)
+        lambda d: d.find_element(By.CSS_SELECTOR, "#stat-staff .ov-tile-value").text != national_staff
+    )
 
     # English: labels and number formatting (decimal point), the filters are kept.
     dash_duo.find_element("#shell-lang-toggle").click()
     dash_duo.wait_for_text_to_equal("#shell-title", "VET Digital Transformation Operations Center", timeout=20)
-    dash_duo.wait_for_contains_text("#home-panel-T01", "Teachers and managers trained in digital capacity",
-                                    timeout=20)
+    dash_duo.wait_for_contains_text("#home-panel-T01", "Teachers and managers trained in digital capacity", timeout=20)
     dash_duo.wait_for_contains_text("#home-panel-T01", "Targets: 50% (2025)", timeout=10)
     dash_duo.wait_for_text_to_equal("#home-scope-label", province, timeout=10)
     english = dash_duo.find_element(VALUE).text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ioc_app import scorecard as sd
 from data_sources.engine import make_engine
 from ioc_app import create_app, snapshots
+from ioc_app import scorecard as sd
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,8 @@ ROWS = "#sc-grid tbody tr.ioc-sc-row"
 def _row_codes(dash_duo) -> list[str]:
     # Read in one script: the table is replaced whole on each update, element handles go stale.
     return dash_duo.driver.execute_script(
-        f"return Array.from(document.querySelectorAll('{ROWS}')).map(r => r.dataset.code)")
+        f"return Array.from(document.querySelectorAll('{ROWS}')).map(r => r.dataset.code)"
+    )
 
 
 def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -> None:

@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "ioc_app", *args], cwd=ROOT, env=full_env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "ioc_app", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=300
+    )
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], fragment: str) -> None:
@@ -52,15 +53,19 @@ def test_bad_data_date_is_one_line(tmp_path: Path) -> None:
 
 
 def test_refresh_of_an_empty_database_is_one_line(tmp_path: Path) -> None:
-    env = {"VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
-           "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}"}
+    env = {
+        "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
+        "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
+    }
     proc = run_cli("refresh", env=env)
     assert_one_line_error(proc, "holds no data")
 
 
 def test_init_demo_then_refresh_and_refuse_overwrite(tmp_path: Path) -> None:
-    env = {"VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
-           "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}"}
+    env = {
+        "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
+        "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
+    }
     built = run_cli("init-demo", "--scale", "small", "--seed", "3", "--data-date", "2026-10-31", "--quiet", env=env)
     assert built.returncode == 0, built.stderr
     assert "built small demo database (seed 3, data date 2026-10-31)" in built.stdout

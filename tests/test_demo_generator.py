@@ -89,8 +89,11 @@ def test_data_info_records_the_build(db: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
-    [({"scale": "huge"}, "unknown demo scale 'huge'"), ({"seed": -1}, "non-negative"),
-     ({"data_date": dt.date(2019, 5, 1)}, "on or after 2021-01-01")],
+    [
+        ({"scale": "huge"}, "unknown demo scale 'huge'"),
+        ({"seed": -1}, "non-negative"),
+        ({"data_date": dt.date(2019, 5, 1)}, "on or after 2021-01-01"),
+    ],
 )
 def test_invalid_arguments_raise_a_one_line_value_error(tmp_path: Path, kwargs: dict, fragment: str) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'vet.sqlite3'}")
@@ -166,8 +169,12 @@ def test_names_codes_and_occupations_look_real(db: Engine) -> None:
 
 def test_milestones_of_t05_and_t10(db: Engine) -> None:
     got = dict(rows(db, "SELECT code, achieved_on FROM milestone"))
-    assert set(got) == {"national_vet_platform", "shared_learning_repository", "vet_network_digital_map",
-                        "map_linked_certification_lookup"}
+    assert set(got) == {
+        "national_vet_platform",
+        "shared_learning_repository",
+        "vet_network_digital_map",
+        "map_linked_certification_lookup",
+    }
     assert got["map_linked_certification_lookup"] is None
     assert "2024-01-01" <= got["national_vet_platform"] <= "2025-12-31"
 
@@ -208,11 +215,23 @@ def test_staff_timelines(db: Engine) -> None:
         "WHERE t.completed_on < s.hired_on OR (s.left_on IS NOT NULL AND t.completed_on >= s.left_on)",
     )
     assert outside == 0
-    assert scalar(db, "SELECT COUNT(*) FROM staff_training t JOIN staff s ON s.id = t.staff_id "
-                      "WHERE t.kind = 'digital_materials' AND s.role <> 'teacher'") == 0
+    assert (
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM staff_training t JOIN staff s ON s.id = t.staff_id "
+            "WHERE t.kind = 'digital_materials' AND s.role <> 'teacher'",
+        )
+        == 0
+    )
     # Staff of a closed institution have all left by its closing date.
-    assert scalar(db, "SELECT COUNT(*) FROM staff s JOIN institution i ON i.id = s.institution_id "
-                      "WHERE i.closed_on IS NOT NULL AND (s.left_on IS NULL OR s.left_on > i.closed_on)") == 0
+    assert (
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM staff s JOIN institution i ON i.id = s.institution_id "
+            "WHERE i.closed_on IS NOT NULL AND (s.left_on IS NULL OR s.left_on > i.closed_on)",
+        )
+        == 0
+    )
 
 
 def test_learner_and_programme_timelines(db: Engine) -> None:
@@ -221,18 +240,18 @@ def test_learner_and_programme_timelines(db: Engine) -> None:
         "record after enrolment": "SELECT COUNT(*) FROM learner WHERE record_digitised_on < enrolled_on",
         "diploma after graduation": "SELECT COUNT(*) FROM learner WHERE diploma_digitised_on < graduated_on",
         "diploma without graduation": "SELECT COUNT(*) FROM learner WHERE diploma_digitised_on IS NOT NULL "
-                                      "AND graduated_on IS NULL",
+        "AND graduated_on IS NULL",
         "level of the programme": "SELECT COUNT(*) FROM learner l JOIN programme p ON p.id = l.programme_id "
-                                  "WHERE p.level <> l.level OR p.institution_id <> l.institution_id",
+        "WHERE p.level <> l.level OR p.institution_id <> l.institution_id",
         "programme running at enrolment": "SELECT COUNT(*) FROM learner l JOIN programme p ON p.id = l.programme_id "
-                                          "WHERE p.approved_on > l.enrolled_on OR p.retired_on <= l.enrolled_on",
+        "WHERE p.approved_on > l.enrolled_on OR p.retired_on <= l.enrolled_on",
         "enrolled while open": "SELECT COUNT(*) FROM learner l JOIN institution i ON i.id = l.institution_id "
-                               "WHERE l.enrolled_on < i.established_on OR l.enrolled_on >= i.closed_on",
+        "WHERE l.enrolled_on < i.established_on OR l.enrolled_on >= i.closed_on",
         "enrolled since 2021": "SELECT COUNT(*) FROM learner WHERE enrolled_on < '2021-01-01'",
         "retired after approval": "SELECT COUNT(*) FROM programme WHERE retired_on <= approved_on",
         "outcomes after approval": "SELECT COUNT(*) FROM programme WHERE digital_outcomes_on < approved_on",
         "service steps after introduction": "SELECT COUNT(*) FROM public_service "
-                                            "WHERE level4_on < introduced_on OR portal_integrated_on < introduced_on",
+        "WHERE level4_on < introduced_on OR portal_integrated_on < introduced_on",
     }
     for label, sql in checks.items():
         assert scalar(db, sql) == 0, label
@@ -282,10 +301,7 @@ def test_postgres_build_equals_sqlite_build(built: tuple[Engine, DemoReport], pg
         assert report.counts == built[1].counts
         sql = "SELECT id, personal_id, level, enrolled_on, graduated_on FROM learner ORDER BY id"
         sqlite_rows = rows(built[0], sql)
-        pg_rows = [
-            (i, p, lv, e.isoformat(), g.isoformat() if g else None)
-            for i, p, lv, e, g in rows(engine, sql)
-        ]
+        pg_rows = [(i, p, lv, e.isoformat(), g.isoformat() if g else None) for i, p, lv, e, g in rows(engine, sql)]
         assert pg_rows == sqlite_rows
         # COPY leaves the id sequences past the inserted rows.
         with engine.begin() as conn:

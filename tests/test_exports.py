@@ -11,7 +11,7 @@ from ioc_app.exports import csv_bytes, neutralise, xlsx_bytes
 
 
 def test_formula_cells_are_neutralised() -> None:
-    assert neutralise("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert neutralise('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     for bad in ("+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise(bad).startswith("'")
     assert neutralise("Hà Nội") == "Hà Nội"

@@ -115,7 +115,7 @@ def test_coordinates_rounded_and_within_vietnam(raw, level):
     xy = shapely.get_coordinates(raw[level].geometry.values)
     np.testing.assert_allclose(xy, np.round(xy, 4), atol=1e-9)
     minx, miny, maxx, maxy = raw[level].total_bounds
-    assert 102 < minx and maxx < 116.5 and 7.5 < miny and maxy < 23.5
+    assert minx > 102 and maxx < 116.5 and miny > 7.5 and maxy < 23.5
 
 
 def test_no_overlaps(raw, level):

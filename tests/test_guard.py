@@ -16,8 +16,13 @@ from layouts.ids import Shell
 
 def _in_callback(lang: str = "en") -> AttributeDict:
     """A callback request's context, as Dash sets it while a callback runs."""
-    ctx = AttributeDict(updated_props={}, states_list=[], inputs_list=[
-        {"id": Shell.LANG, "property": "data", "value": lang}], triggered_inputs=[], outputs_list=[])
+    ctx = AttributeDict(
+        updated_props={},
+        states_list=[],
+        inputs_list=[{"id": Shell.LANG, "property": "data", "value": lang}],
+        triggered_inputs=[],
+        outputs_list=[],
+    )
     ctx.state_values = {f"{Shell.LANG}.data": lang}
     ctx.input_values = {}
     return ctx

@@ -12,7 +12,7 @@ from ioc_app import snapshots
 from ioc_app.indicators import engine as kpi
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, Scope, rollup
-from tests import independent_sql, tiny_vet_db
+from tests import independent_sql
 
 SERIES = [s.key for s in registry.all_series()]
 
@@ -33,15 +33,24 @@ def _independent(engine, series: str, d: dt.date, scope: Scope) -> tuple[int, in
     return independent_sql.count(engine, series, d, sorted(codes) if codes is not None else None, scope.inst_type)
 
 
-TINY_DATES = [dt.date(2023, 12, 31), dt.date(2024, 1, 1), dt.date(2024, 6, 30), dt.date(2024, 7, 15),
-              dt.date(2025, 12, 31), dt.date(2026, 3, 15)]
+TINY_DATES = [
+    dt.date(2023, 12, 31),
+    dt.date(2024, 1, 1),
+    dt.date(2024, 6, 30),
+    dt.date(2024, 7, 15),
+    dt.date(2025, 12, 31),
+    dt.date(2026, 3, 15),
+]
 
 
 @pytest.mark.parametrize("series", SERIES)
 def test_tiny_database_engine_equals_independent_sql(tiny_engine, series: str) -> None:
     for d in TINY_DATES:
         for scope in (NATIONAL, Scope(province34="25"), Scope(province63="01"), Scope(inst_type="college")):
-            assert _engine_value(tiny_engine, series, d, scope) == _independent(tiny_engine, series, d, scope), (d, scope.key)
+            assert _engine_value(tiny_engine, series, d, scope) == _independent(tiny_engine, series, d, scope), (
+                d,
+                scope.key,
+            )
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +65,23 @@ def _demo_scopes(vet) -> list[Scope]:
     with vet.connect() as conn:
         from sqlalchemy import text
 
-        legacy = [r[0] for r in conn.execute(text(
-            "SELECT legacy_province_code FROM institution GROUP BY legacy_province_code ORDER BY COUNT(*) DESC"))]
+        legacy = [
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT legacy_province_code FROM institution GROUP BY legacy_province_code ORDER BY COUNT(*) DESC"
+                )
+            )
+        ]
     merged = next(p.code for p in geo_provinces.provinces() if len(p.merged_from) > 1 and p.merged_from[0] in legacy)
-    return [NATIONAL, Scope(province63=legacy[0]), Scope(province34=geo_provinces.current_code_of(legacy[-1])),
-            Scope(province34=merged), Scope(inst_type="centre"), Scope(inst_type="college")]
+    return [
+        NATIONAL,
+        Scope(province63=legacy[0]),
+        Scope(province34=geo_provinces.current_code_of(legacy[-1])),
+        Scope(province34=merged),
+        Scope(inst_type="centre"),
+        Scope(inst_type="college"),
+    ]
 
 
 @pytest.mark.parametrize("series", SERIES)
@@ -69,8 +90,13 @@ def test_small_demo_snapshot_equals_independent_sql(demo_engines, series: str) -
     vet, ioc = demo_engines
     snap = snapshots.current(ioc)
     assert snap is not None
-    dates = [dt.date(2021, 12, 31), dt.date(2023, 12, 31), dt.date(2025, 6, 30), dt.date(2025, 12, 31),
-             snap.run.data_date]
+    dates = [
+        dt.date(2021, 12, 31),
+        dt.date(2023, 12, 31),
+        dt.date(2025, 6, 30),
+        dt.date(2025, 12, 31),
+        snap.run.data_date,
+    ]
     for scope in _demo_scopes(vet):
         traj = snap.trajectory(series, scope).set_index("period_end")
         for d in dates:

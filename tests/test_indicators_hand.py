@@ -201,8 +201,17 @@ def test_registry_holds_the_twelve_targets_of_the_decision() -> None:
     assert registry.get("t05").kind == "milestone" and registry.get("T10").kind == "milestone"
 
 
-@pytest.mark.parametrize("bad", ["province34:99", "province63:03", "type:university", "region:north", "type:college|type:centre",
-                                 "province34:01|province63:01"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "province34:99",
+        "province63:03",
+        "type:university",
+        "region:north",
+        "type:college|type:centre",
+        "province34:01|province63:01",
+    ],
+)
 def test_bad_scopes_are_refused(bad: str) -> None:
     with pytest.raises(ScopeError):
         parse(bad)

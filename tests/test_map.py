@@ -12,24 +12,37 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from callbacks import map as map_callbacks
-from geo.boundaries import expected_codes
-from ioc_app import map_data
-from ioc_app.memo import SnapshotMemo
-from ioc_app.selection import Selection
 from data_sources.engine import make_engine
 from data_sources.institution_points import PointFilter, PointFilterError
 from data_sources.schema import Institution
-from geo.boundaries import BUILTIN_FILES
-from ioc_app import create_app, kpis, snapshots
+from geo.boundaries import BUILTIN_FILES, expected_codes
+from ioc_app import create_app, kpis, map_data, snapshots
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import Scope
+from ioc_app.memo import SnapshotMemo
+from ioc_app.selection import Selection
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from layouts import map as map_layout
 
-PROPERTIES = {"id", "code", "name", "type", "ownership", "code34", "code63", "province_name", "province63_name",
-              "connected", "digital_school", "high_quality", "infrastructure_on", "connected_on",
-              "digital_school_on", "profile_updated_on"}
+PROPERTIES = {
+    "id",
+    "code",
+    "name",
+    "type",
+    "ownership",
+    "code34",
+    "code63",
+    "province_name",
+    "province63_name",
+    "connected",
+    "digital_school",
+    "high_quality",
+    "infrastructure_on",
+    "connected_on",
+    "digital_school_on",
+    "profile_updated_on",
+}
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +95,14 @@ def test_provinces_are_gzipped_when_the_browser_accepts_it(client) -> None:
     assert packed.headers["ETag"] == plain.headers["ETag"]
 
 
-@pytest.mark.parametrize("query, fragment", [
-    ("set=12", "set must be 34"),
-    ("set=", "set must be 34"),
-    ("set=34&level=63", "unknown parameter"),
-])
+@pytest.mark.parametrize(
+    "query, fragment",
+    [
+        ("set=12", "set must be 34"),
+        ("set=", "set must be 34"),
+        ("set=34&level=63", "unknown parameter"),
+    ],
+)
 def test_bad_provinces_requests_get_a_json_400(client, query: str, fragment: str) -> None:
     resp = client.get(f"/api/v1/geo/provinces?{query}")
     assert resp.status_code == 400
@@ -129,10 +145,14 @@ def _open_institutions(settings: Settings) -> tuple[int, int]:
         from data_sources.queries import data_date
 
         as_of = data_date(s)
-        open_ = and_(Institution.established_on <= as_of,
-                     or_(Institution.closed_on.is_(None), Institution.closed_on > as_of))
-        located = s.scalar(select(func.count()).select_from(Institution)
-                           .where(open_, Institution.latitude.is_not(None), Institution.longitude.is_not(None)))
+        open_ = and_(
+            Institution.established_on <= as_of, or_(Institution.closed_on.is_(None), Institution.closed_on > as_of)
+        )
+        located = s.scalar(
+            select(func.count())
+            .select_from(Institution)
+            .where(open_, Institution.latitude.is_not(None), Institution.longitude.is_not(None))
+        )
         total = s.scalar(select(func.count()).select_from(Institution).where(open_))
     return located, total - located
 
@@ -164,8 +184,10 @@ def test_institution_filters_apply(client) -> None:
         ("connected=true", lambda p: p["connected"] and p["connected_on"] is not None),
         ("connected=false", lambda p: not p["connected"]),
         (f"province={some_province}", lambda p: p["code34"] == some_province),
-        ("type=centre&ownership=public&connected=false",
-         lambda p: p["type"] == "centre" and p["ownership"] == "public" and not p["connected"]),
+        (
+            "type=centre&ownership=public&connected=false",
+            lambda p: p["type"] == "centre" and p["ownership"] == "public" and not p["connected"],
+        ),
     ]:
         features = client.get(f"/api/v1/institutions?{query}").get_json(force=True)["features"]
         expected = [f for f in everything if check(f["properties"])]
@@ -175,14 +197,17 @@ def test_institution_filters_apply(client) -> None:
     assert connected + not_connected == len(everything)
 
 
-@pytest.mark.parametrize("query, fragment", [
-    ("type=school", "unknown type"),
-    ("ownership=state", "unknown ownership"),
-    ("connected=yes", "connected must be true or false"),
-    ("province=99", "unknown province"),
-    ("province=26", "unknown province"),  # a legacy code: the filter takes the 34 current units
-    ("colour=red", "unknown parameter"),
-])
+@pytest.mark.parametrize(
+    "query, fragment",
+    [
+        ("type=school", "unknown type"),
+        ("ownership=state", "unknown ownership"),
+        ("connected=yes", "connected must be true or false"),
+        ("province=99", "unknown province"),
+        ("province=26", "unknown province"),  # a legacy code: the filter takes the 34 current units
+        ("colour=red", "unknown parameter"),
+    ],
+)
 def test_bad_institution_filters_get_a_json_400(client, query: str, fragment: str) -> None:
     resp = client.get(f"/api/v1/institutions?{query}")
     assert resp.status_code == 400
@@ -192,7 +217,8 @@ def test_bad_institution_filters_get_a_json_400(client, query: str, fragment: st
 def test_point_filter_parses_the_query_string() -> None:
     assert PointFilter.from_args({}) == PointFilter()
     assert PointFilter.from_args({"type": "college", "connected": "false"}) == PointFilter(
-        inst_type="college", connected=False)
+        inst_type="college", connected=False
+    )
     with pytest.raises(PointFilterError):
         PointFilter.from_args({"connected": "1"})
 
@@ -200,10 +226,18 @@ def test_point_filter_parses_the_query_string() -> None:
 # --- figures per province ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code, level, inst_type", [
-    ("T01", "34", None), ("T06", "34", None), ("T08", "34", None), ("T10", "34", None),
-    ("T12", "34", None), ("T03", "63", None), ("T06", "63", "college"),
-])
+@pytest.mark.parametrize(
+    "code, level, inst_type",
+    [
+        ("T01", "34", None),
+        ("T06", "34", None),
+        ("T08", "34", None),
+        ("T10", "34", None),
+        ("T12", "34", None),
+        ("T03", "63", None),
+        ("T06", "63", "college"),
+    ],
+)
 def test_province_figures_equal_the_snapshot_rollup(snapshot, code: str, level: str, inst_type: str | None) -> None:
     indicator = registry.get(code)
     shown = indicator.provincial
@@ -211,8 +245,11 @@ def test_province_figures_equal_the_snapshot_rollup(snapshot, code: str, level: 
         figures = map_data.province_figures(snapshot, code, level, as_of, inst_type, None)
         assert sorted(figures) == sorted(expected_codes(level))
         for pcode in list(figures)[::5]:
-            scope = Scope(province34=pcode, inst_type=inst_type) if level == "34" else Scope(
-                province63=pcode, inst_type=inst_type)
+            scope = (
+                Scope(province34=pcode, inst_type=inst_type)
+                if level == "34"
+                else Scope(province63=pcode, inst_type=inst_type)
+            )
             view = kpis.indicator_view(snapshot, indicator, scope, as_of)
             last = view.series[shown.key].last
             fig = figures[pcode]
@@ -244,8 +281,21 @@ def test_national_only_indicators_are_not_mapped(snapshot) -> None:
     assert map_data.indicator_code("t12") == "T12"
 
 
-@pytest.mark.parametrize("value, cls", [(None, None), (float("nan"), None), (0.0, 0), (0.2499, 0), (0.25, 1),
-                                        (0.5, 2), (0.74, 2), (0.75, 3), (0.9999, 3), (1.0, 4)])
+@pytest.mark.parametrize(
+    "value, cls",
+    [
+        (None, None),
+        (float("nan"), None),
+        (0.0, 0),
+        (0.2499, 0),
+        (0.25, 1),
+        (0.5, 2),
+        (0.74, 2),
+        (0.75, 3),
+        (0.9999, 3),
+        (1.0, 4),
+    ],
+)
 def test_class_breaks(value: float | None, cls: int | None) -> None:
     assert map_layout.class_of(value) == cls
     expected = map_layout.NO_DATA_COLOUR if cls is None else map_layout.PALETTE[cls]
@@ -286,7 +336,11 @@ def test_switching_level_keeps_or_clears_the_province() -> None:
     assert Selection.from_store({"level": "34", "province": "25"}).with_level("63").province is None
     assert map_callbacks.select_level("63", None)["level"] == "63"
     assert map_callbacks.select_filters("centre", "", {"province": "01"}) == {
-        "level": "34", "province": "01", "type": "centre", "ownership": None}
+        "level": "34",
+        "province": "01",
+        "type": "centre",
+        "ownership": None,
+    }
     assert map_callbacks.clear_province(1, {"province": "01"})["province"] is None
 
 
@@ -301,7 +355,8 @@ def test_update_map_restyles_without_geometry(small_demo: Settings, snapshot) ->
     services = _services(small_demo)
     sel = {"level": "34", "province": "01", "type": None, "ownership": None}
     hideout, url, _title, _info, label, state = map_callbacks.update_map(
-        services, "T01", 10, sel, {"id": snapshot.run.id, "stale": False}, "vi", None)
+        services, "T01", 10, sel, {"id": snapshot.run.id, "stale": False}, "vi", None
+    )
     assert url == "/api/v1/geo/provinces?set=34"
     assert hideout["sel"] == "01" and len(hideout["v"]) == 34
     assert label == snapshot.period_ends[10].strftime("%d/%m/%Y")
@@ -309,8 +364,7 @@ def test_update_map_restyles_without_geometry(small_demo: Settings, snapshot) ->
     expected = map_data.province_figures(snapshot, "T01", "34", snapshot.period_ends[10])
     assert hideout["v"]["01"][0] == map_layout.colour_of(expected["01"].value)
     assert "coordinates" not in json.dumps(hideout)
-    hideout63, url63, *_ = map_callbacks.update_map(
-        services, "T01", None, {**sel, "level": "63"}, None, "en", state)
+    hideout63, url63, *_ = map_callbacks.update_map(services, "T01", None, {**sel, "level": "63"}, None, "en", state)
     assert url63 == "/api/v1/geo/provinces?set=63" and len(hideout63["v"]) == 63
 
 
@@ -342,8 +396,11 @@ def test_page_loads_geometry_by_url_not_inline(small_demo: Settings) -> None:
     assert len(text) < 40_000  # the first view's layout carries no geometry
     assert "Hoang Sa (Paracel) Islands" in text and "Truong Sa (Spratly) Islands" in text
     assert "T08" in text
-    vi = json.dumps(map_callbacks.render(PageContext(services=services, lang="vi")).to_plotly_json(),
-                    default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    vi = json.dumps(
+        map_callbacks.render(PageContext(services=services, lang="vi")).to_plotly_json(),
+        default=lambda o: o.to_plotly_json(),
+        ensure_ascii=False,
+    )
     for text in ("Quần đảo Hoàng Sa", "(Đà Nẵng)", "Quần đảo Trường Sa", "(Khánh Hòa)"):
         assert text in vi
 
@@ -366,12 +423,18 @@ def test_date_slider_follows_a_new_snapshot(small_demo: Settings, snapshot) -> N
 
 def test_stale_data_is_flagged_on_the_map(small_demo: Settings, snapshot) -> None:
     model = map_data.build_model(_services(small_demo), snapshot, "T06", None, None, stale=True)
-    text = json.dumps([c.to_plotly_json() for c in map_layout.title_card(model, "vi")],
-                      default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    text = json.dumps(
+        [c.to_plotly_json() for c in map_layout.title_card(model, "vi")],
+        default=lambda o: o.to_plotly_json(),
+        ensure_ascii=False,
+    )
     assert "Dữ liệu cũ" in text
     fresh = map_data.build_model(_services(small_demo), snapshot, "T06", None, None, stale=False)
-    assert "Dữ liệu cũ" not in json.dumps([c.to_plotly_json() for c in map_layout.title_card(fresh, "vi")],
-                                          default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    assert "Dữ liệu cũ" not in json.dumps(
+        [c.to_plotly_json() for c in map_layout.title_card(fresh, "vi")],
+        default=lambda o: o.to_plotly_json(),
+        ensure_ascii=False,
+    )
 
 
 def test_figures_are_remembered_per_snapshot_only(snapshot) -> None:
@@ -386,7 +449,8 @@ def test_figures_are_remembered_per_snapshot_only(snapshot) -> None:
     memo.get(snapshot, ("b",), compute(3))
     memo.get(snapshot, ("c",), compute(4))  # the oldest key goes
     assert memo.get(snapshot, ("a",), compute(5)) == 5
-    newer = snapshots.Snapshot(dataclasses.replace(snapshot.run, id=snapshot.run.id + 1),
-                               snapshot.by_series["map_completeness"])
+    newer = snapshots.Snapshot(
+        dataclasses.replace(snapshot.run, id=snapshot.run.id + 1), snapshot.by_series["map_completeness"]
+    )
     assert memo.get(newer, ("b",), compute(6)) == 6  # a new snapshot starts afresh
     assert calls == [1, 3, 4, 5, 6]

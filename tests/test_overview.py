@@ -14,20 +14,19 @@ import plotly.graph_objects as go
 import pytest
 
 from callbacks import home
-from ioc_app import overview
-from ioc_app.selection import Selection
 from callbacks.page import PageContext
-from tests.independent_sql import network_summary
 from geo import provinces as geo_provinces
-from ioc_app import create_app, kpis, snapshots
+from ioc_app import create_app, overview, snapshots
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, Scope, parse, rollup, standard_scopes
+from ioc_app.selection import Selection
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from layouts import charts
 from layouts import home as layout
 from layouts.home import Home, panel_id
 from tests import tiny_vet_db
+from tests.independent_sql import network_summary
 
 
 def texts(component: Any) -> list[str]:
@@ -66,6 +65,7 @@ def api(small_demo: Settings):
 
 # --- the snapshot's fast trajectories (matrix + mask) ---------------------------------------------
 
+
 def test_snapshot_trajectory_equals_the_cube_rollup(snap: snapshots.Snapshot) -> None:
     scopes = standard_scopes()
     rng = random.Random(7)
@@ -81,6 +81,7 @@ def test_snapshot_trajectory_equals_the_cube_rollup(snap: snapshots.Snapshot) ->
 
 
 # --- figures equal the API's ----------------------------------------------------------------------
+
 
 def test_national_panels_equal_the_api(snap: snapshots.Snapshot, api) -> None:
     body = api.get("/api/v1/indicators").get_json()
@@ -115,8 +116,11 @@ def test_province_panel_equals_the_api_in_that_scope(snap: snapshots.Snapshot, a
         item = api.get(f"/api/v1/indicators/T01?scope={scope_text}").get_json()
         p = overview.panel_data(snap, registry.get("T01"), parse(scope_text))
         last = p.view.headline_series.last
-        assert (last["numerator"], last["denominator"], p.view.headline.status) == \
-            (item["numerator"], item["denominator"], item["status"])
+        assert (last["numerator"], last["denominator"], p.view.headline.status) == (
+            item["numerator"],
+            item["denominator"],
+            item["status"],
+        )
 
 
 def test_milestone_panels_count_every_milestone(snap: snapshots.Snapshot, api) -> None:
@@ -128,8 +132,9 @@ def test_milestone_panels_count_every_milestone(snap: snapshots.Snapshot, api) -
         expected = f"{done}/{total} mốc" if total > 1 else ("Đã hoàn thành" if done else "Chưa hoàn thành")
         assert value == expected
     t10 = overview.panel_data(snap, registry.get("T10"), NATIONAL)
-    api_share = next(s for s in api.get("/api/v1/indicators/T10").get_json()["series"]
-                     if s["key"] == "map_completeness")["value"]
+    api_share = next(
+        s for s in api.get("/api/v1/indicators/T10").get_json()["series"] if s["key"] == "map_completeness"
+    )["value"]
     assert t10.supporting is not None and round(t10.supporting["value"], 6) == api_share
     assert layout.fmt_percent(api_share, "vi") in " ".join(texts(layout.panel(t10, "vi")))
 
@@ -144,6 +149,7 @@ def test_national_targets_stay_national_under_a_province_filter(snap: snapshots.
 
 
 # --- the network at a glance ----------------------------------------------------------------------
+
 
 def test_network_counts_match_the_vet_database(services: Services, snap: snapshots.Snapshot) -> None:
     counts = overview.network_counts(snap, NATIONAL)
@@ -167,14 +173,16 @@ def test_network_counts_add_up_over_provinces(snap: snapshots.Snapshot) -> None:
 
 # --- filters and selection ------------------------------------------------------------------------
 
+
 def selection_scope(data):
     return Selection.from_store(data).scope
 
 
 def test_selection_scope_reads_the_shared_selection() -> None:
     assert selection_scope(None) == NATIONAL
-    assert selection_scope({"level": "34", "province": "79", "type": "college", "ownership": "public"}) == \
-        Scope(province34="79", inst_type="college", ownership="public")
+    assert selection_scope({"level": "34", "province": "79", "type": "college", "ownership": "public"}) == Scope(
+        province34="79", inst_type="college", ownership="public"
+    )
     assert selection_scope({"level": "63", "province": "26"}) == Scope(province63="26")
     # Unknown or mismatched codes never fail a page: they are ignored.
     assert selection_scope({"level": "34", "province": "zz", "type": "castle"}) == NATIONAL
@@ -191,18 +199,31 @@ def test_level_switch_maps_the_province() -> None:
 
 
 def test_filters_write_the_selection() -> None:
-    assert home.selection_from_filters("63", "26", "college", None) == \
-        {"level": "63", "province": "26", "type": "college", "ownership": None}
-    assert home.selection_from_filters(None, "", None, "") == \
-        {"level": "34", "province": None, "type": None, "ownership": None}
+    assert home.selection_from_filters("63", "26", "college", None) == {
+        "level": "63",
+        "province": "26",
+        "type": "college",
+        "ownership": None,
+    }
+    assert home.selection_from_filters(None, "", None, "") == {
+        "level": "34",
+        "province": None,
+        "type": None,
+        "ownership": None,
+    }
 
 
 def test_a_filter_changes_the_panels(services: Services, snap: snapshots.Snapshot) -> None:
-    state = {"id": snap.run.id, "refreshed_at": snap.run.finished_at.isoformat(),
-             "data_date": snap.run.data_date.isoformat(), "stale": False}
+    state = {
+        "id": snap.run.id,
+        "refreshed_at": snap.run.finished_at.isoformat(),
+        "data_date": snap.run.data_date.isoformat(),
+        "stale": False,
+    }
     _, _, national = home.update_overview(services, state, None, "vi")
-    province = max(geo_provinces.provinces(),
-                   key=lambda p: overview.network_counts(snap, Scope(province34=p.code)).staff)
+    province = max(
+        geo_provinces.provinces(), key=lambda p: overview.network_counts(snap, Scope(province34=p.code)).staff
+    )
     asof, network, scoped = home.update_overview(services, state, {"level": "34", "province": province.code}, "vi")
     assert province.name in texts(network)
     assert texts(national) != texts(scoped)
@@ -211,8 +232,12 @@ def test_a_filter_changes_the_panels(services: Services, snap: snapshots.Snapsho
 
 
 def test_stale_data_is_marked_on_every_panel(services: Services, snap: snapshots.Snapshot) -> None:
-    state = {"id": snap.run.id, "refreshed_at": snap.run.finished_at.isoformat(),
-             "data_date": snap.run.data_date.isoformat(), "stale": True}
+    state = {
+        "id": snap.run.id,
+        "refreshed_at": snap.run.finished_at.isoformat(),
+        "data_date": snap.run.data_date.isoformat(),
+        "stale": True,
+    }
     _, _, panels = home.update_overview(services, state, None, "en")
     assert all("⚠ Stale data" in texts(p) for p in panels)
     _, _, fresh = home.update_overview(services, {**state, "stale": False}, None, "en")
@@ -238,9 +263,11 @@ def test_sparklines_and_figures_are_valid_plotly(snap: snapshots.Snapshot) -> No
 
 # --- a new snapshot reaches the open page ---------------------------------------------------------
 
+
 def test_the_overview_rereads_a_new_snapshot(test_settings: Settings) -> None:
-    from data_sources.schema import Staff, StaffTraining, TrainingKind
     from sqlalchemy.orm import Session
+
+    from data_sources.schema import Staff, StaffTraining, TrainingKind
 
     svc = Services.from_settings(test_settings)
     tiny_vet_db.build(svc.vet_engine)
@@ -251,11 +278,17 @@ def test_the_overview_rereads_a_new_snapshot(test_settings: Settings) -> None:
         assert s.get(Staff, 4) is not None
         s.commit()
     snapshots.refresh(svc.vet_engine, svc.ioc_engine)
-    state = {"id": 2, "refreshed_at": "2026-11-28T10:00:00", "data_date": tiny_vet_db.DATA_DATE.isoformat(),
-             "stale": False}
+    state = {
+        "id": 2,
+        "refreshed_at": "2026-11-28T10:00:00",
+        "data_date": tiny_vet_db.DATA_DATE.isoformat(),
+        "stale": False,
+    }
     _, _, panels = home.update_overview(svc, state, None, "vi")
-    assert before["numerator"] + 1 == overview.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0] \
-        .view.headline_series.last["numerator"]
+    assert (
+        before["numerator"] + 1
+        == overview.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0].view.headline_series.last["numerator"]
+    )
     assert layout.fmt_percent((before["numerator"] + 1) / before["denominator"], "vi") in texts(panels[0])
     svc.dispose()
 
@@ -271,6 +304,7 @@ def test_no_snapshot_yet_is_a_calm_message(test_settings: Settings) -> None:
 
 
 # --- exports --------------------------------------------------------------------------------------
+
 
 def _decode(sent: dict) -> bytes:
     return base64.b64decode(sent["content"])
@@ -295,6 +329,6 @@ def test_panel_table_neutralises_formulas_in_exports(snap: snapshots.Snapshot) -
     from ioc_app.exports import csv_bytes
 
     frame, headers = layout.panel_table(overview.all_panels(snap, NATIONAL), NATIONAL, "vi")
-    frame.loc[0, "indicator"] = "=HYPERLINK(\"http://x\")"  # as if a name ever started with a formula
+    frame.loc[0, "indicator"] = '=HYPERLINK("http://x")'  # as if a name ever started with a formula
     text = csv_bytes(frame, headers).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text

@@ -11,17 +11,16 @@ import pytest
 
 from callbacks import institution as inst_cb
 from callbacks import province as prov_cb
-from ioc_app import scorecard as sd
 from callbacks.page import PageContext
-from ioc_app.i18n import vi_sort_key
-from ioc_app.indicators import registry
-from ioc_app import province_view
-from ioc_app.province_view import parse_institution_id
 from data_sources.institutions import institution_profile, institutions_in
 from geo import provinces as geo
-from ioc_app import snapshots
+from ioc_app import province_view, snapshots
+from ioc_app import scorecard as sd
 from ioc_app.exports import csv_bytes
+from ioc_app.i18n import vi_sort_key
+from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import Scope
+from ioc_app.province_view import parse_institution_id
 from ioc_app.services import Services
 from layouts import institution as inst_layout
 from layouts import province as prov_layout
@@ -41,6 +40,7 @@ def unit_data(code: str, level: str = "34") -> dict:
 
 
 # --- province -------------------------------------------------------------------------------------
+
 
 def test_province_urls() -> None:
     assert province_view.parse_unit(["79"]) == sd.unit_of("34", "79")
@@ -70,8 +70,9 @@ def test_province_page_names_the_merge(services: Services) -> None:
     assert legacy.name in words and f"Now part of: {merged.name}" in words
 
 
-def test_targets_equal_the_scorecard_with_national_and_rank(services: Services, snap: snapshots.Snapshot,
-                                                            busiest: str) -> None:
+def test_targets_equal_the_scorecard_with_national_and_rank(
+    services: Services, snap: snapshots.Snapshot, busiest: str
+) -> None:
     card = sd.scorecard(snap, "34")
     unit = sd.unit_of("34", busiest)
     assert unit is not None
@@ -103,8 +104,9 @@ def test_institutions_add_up_to_the_province(services: Services, snap: snapshots
         assert sum(r.cells.get(code, (0, 0))[1] for r in rows) == cell.denominator, code
 
 
-def test_each_institution_figure_comes_from_the_snapshot(services: Services, snap: snapshots.Snapshot,
-                                                         busiest: str) -> None:
+def test_each_institution_figure_comes_from_the_snapshot(
+    services: Services, snap: snapshots.Snapshot, busiest: str
+) -> None:
     unit = sd.unit_of("34", busiest)
     rows, _ = province_view.institution_rows(services, snap, unit, None, None)
     own = snap.institutions.set_index(["institution_id", "series"])
@@ -114,8 +116,9 @@ def test_each_institution_figure_comes_from_the_snapshot(services: Services, sna
             assert (num, den) == tuple(own.loc[(r.id, key), ["numerator", "denominator"]]), (r.id, code)
 
 
-def test_institution_table_sorts_by_gap_and_flags_laggards(services: Services, snap: snapshots.Snapshot,
-                                                           busiest: str) -> None:
+def test_institution_table_sorts_by_gap_and_flags_laggards(
+    services: Services, snap: snapshots.Snapshot, busiest: str
+) -> None:
     table, drag = prov_cb.update_institutions(services, state(snap), None, "T01", "", unit_data(busiest), "vi")
     rows = [x for x in table_rows(table) if x["attrs"].get("data-id")]
     gaps = [int(x["cells"][5].replace(".", "")) for x in rows if x["cells"][5] != "—"]
@@ -125,21 +128,29 @@ def test_institution_table_sorts_by_gap_and_flags_laggards(services: Services, s
     unit = sd.unit_of("34", busiest)
     data, _ = province_view.institution_rows(services, snap, unit, None, None)
     codes = province_view.institution_codes(snap)
-    expected = sum(1 for r in data for c in codes
-                   if r.value(c) is not None and card.cells[busiest][c].value is not None
-                   and r.value(c) < card.cells[busiest][c].value - 1e-9)
+    expected = sum(
+        1
+        for r in data
+        for c in codes
+        if r.value(c) is not None
+        and card.cells[busiest][c].value is not None
+        and r.value(c) < card.cells[busiest][c].value - 1e-9
+    )
     assert markdown_html(table).count('class="ioc-num ioc-below"') == expected > 0
     assert "Cơ sở kéo tỉnh xuống" not in " ".join(texts(drag))  # the panel title is in the page, not the list
-    by_name, _ = prov_cb.update_institutions(services, state(snap), None, "T06", "?sort=name&desc=0",
-                                             unit_data(busiest), "en")
+    by_name, _ = prov_cb.update_institutions(
+        services, state(snap), None, "T06", "?sort=name&desc=0", unit_data(busiest), "en"
+    )
     names = [x["cells"][0] for x in table_rows(by_name) if x["attrs"].get("data-id")]
     assert names == sorted(names, key=vi_sort_key)
 
 
 def test_drag_shares_are_of_the_province_gap() -> None:
     cell = sd.Cell(0.5, 5, 10, "off_track", sd.STATUS_MODE, "percent")
-    rows = [InstitutionRow(1, "A", "Trường A", "college", "public", {}, {"T01": (1, 4)}),
-            InstitutionRow(2, "B", "Trường B", "college", "public", {}, {"T01": (3, 4)})]
+    rows = [
+        InstitutionRow(1, "A", "Trường A", "college", "public", {}, {"T01": (1, 4)}),
+        InstitutionRow(2, "B", "Trường B", "college", "public", {}, {"T01": (3, 4)}),
+    ]
     block = prov_layout.drag_list(rows, "T01", cell, "vi")
     parsed = [x["cells"] for x in table_rows(block) if x["cells"] and x["cells"][0].startswith("Trường")]
     assert parsed[0][0] == "Trường A" and parsed[0][2] == "3" and parsed[0][3] == "60,0%"
@@ -170,6 +181,7 @@ def test_province_exports(services: Services, snap: snapshots.Snapshot, busiest:
 
 # --- institution ----------------------------------------------------------------------------------
 
+
 def test_institution_ids() -> None:
     assert parse_institution_id(["12"]) == 12
     for bad in ([], ["0"], ["-3"], ["abc"], ["1e3"], ["99999999999"]):
@@ -181,7 +193,8 @@ def test_unknown_institution_gives_a_message(services: Services, snap: snapshots
         page = inst_cb.render(PageContext(services=services, lang="vi", args=args))
         assert "Không tìm thấy cơ sở GDNN này." in texts(page)
     assert "There is no VET institution with this id." in texts(
-        inst_cb.update_position(services, state(snap), 999999, "en"))
+        inst_cb.update_position(services, state(snap), 999999, "en")
+    )
 
 
 def test_institution_profile_and_position(services: Services, snap: snapshots.Snapshot) -> None:

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -55,8 +54,13 @@ def _round_trip(url: str) -> None:
         )
         s.add(inst)
         s.flush()
-        staff = Staff(institution_id=inst.id, personal_id="001085012345", full_name="Nguyễn Thị Hồng Nhung",
-                      role=StaffRole.TEACHER, hired_on=dt.date(2015, 8, 1))
+        staff = Staff(
+            institution_id=inst.id,
+            personal_id="001085012345",
+            full_name="Nguyễn Thị Hồng Nhung",
+            role=StaffRole.TEACHER,
+            hired_on=dt.date(2015, 8, 1),
+        )
         s.add(staff)
         s.flush()
         s.add(StaffTraining(staff_id=staff.id, kind=TrainingKind.DIGITAL_CAPACITY, completed_on=dt.date(2023, 5, 2)))

@@ -15,22 +15,22 @@ import pytest
 from dash import dcc
 
 from callbacks import scorecard as sc
-from ioc_app import scorecard as sd
-from ioc_app.provincial import mode_of
 from callbacks.page import PageContext
 from data_sources.engine import make_engine
 from geo import provinces as geo
 from ioc_app import kpis, snapshots
+from ioc_app import scorecard as sd
 from ioc_app.exports import csv_bytes
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import Scope
+from ioc_app.provincial import mode_of
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from layouts import scorecard as layout
 from layouts.scorecard import Cell, Unit
 
-
 # --- helpers --------------------------------------------------------------------------------------
+
 
 def texts(component: Any) -> list[str]:
     """Every string in a Dash component tree (Markdown HTML included as its raw text)."""
@@ -90,35 +90,49 @@ def body_rows(component: Any) -> list[dict]:
 
 
 def state(snap: snapshots.Snapshot, stale: bool = False) -> dict:
-    return {"id": snap.run.id, "refreshed_at": snap.run.finished_at.isoformat(),
-            "data_date": snap.run.data_date.isoformat(), "stale": stale}
-
+    return {
+        "id": snap.run.id,
+        "refreshed_at": snap.run.finished_at.isoformat(),
+        "data_date": snap.run.data_date.isoformat(),
+        "stale": stale,
+    }
 
 
 def column_series(ind):
     """The series a province view shows and how (the registry's declaration, read as the pages read it)."""
     return (ind.provincial.key if ind.provincial is not None else None), mode_of(ind)
 
+
 JUDGED = [ind for ind in registry.INDICATORS if column_series(ind)[1] == sd.STATUS_MODE]
 
 
 # --- the figures ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("level,inst_type,ownership", [("34", None, None), ("63", None, None),
-                                                        ("34", "college", None), ("63", None, "private")])
-def test_every_cell_equals_the_province_view(snap: snapshots.Snapshot, level: str, inst_type: str | None,
-                                             ownership: str | None) -> None:
+
+@pytest.mark.parametrize(
+    "level,inst_type,ownership",
+    [("34", None, None), ("63", None, None), ("34", "college", None), ("63", None, "private")],
+)
+def test_every_cell_equals_the_province_view(
+    snap: snapshots.Snapshot, level: str, inst_type: str | None, ownership: str | None
+) -> None:
     card = sd.build_scorecard(snap, level, inst_type, ownership)
     assert len(card.units) == (34 if level == "34" else 63)
     for unit in card.units:
-        scope = Scope(province34=unit.code, inst_type=inst_type, ownership=ownership) if level == "34" \
+        scope = (
+            Scope(province34=unit.code, inst_type=inst_type, ownership=ownership)
+            if level == "34"
             else Scope(province63=unit.code, inst_type=inst_type, ownership=ownership)
+        )
         for ind in JUDGED:
             view = kpis.indicator_view(snap, ind, scope)
             cell = card.cells[unit.code][ind.code]
             last = view.headline_series.last
-            assert (cell.numerator, cell.denominator, cell.value) == \
-                (last["numerator"], last["denominator"], last["value"]), (unit, ind.code)
+            assert (cell.numerator, cell.denominator, cell.value) == (
+                last["numerator"],
+                last["denominator"],
+                last["value"],
+            ), (unit, ind.code)
             assert cell.status == view.headline.status, (unit, ind.code)
             assert (cell.status_year, cell.judged) == (view.headline.year, view.headline.judged)
     for ind in registry.INDICATORS:
@@ -129,8 +143,9 @@ def test_every_cell_equals_the_province_view(snap: snapshots.Snapshot, level: st
         assert card.totals[ind.code].status == view.headline.status, ind.code
 
 
-def _independent_total(snap: snapshots.Snapshot, series: str, inst_type: str | None = None,
-                       ownership: str | None = None) -> tuple[int, int]:
+def _independent_total(
+    snap: snapshots.Snapshot, series: str, inst_type: str | None = None, ownership: str | None = None
+) -> tuple[int, int]:
     cells = snap.cells(series)
     cells = cells[cells["period_end"] == snap.run.data_date]
     if inst_type:
@@ -140,10 +155,12 @@ def _independent_total(snap: snapshots.Snapshot, series: str, inst_type: str | N
     return int(cells["numerator"].sum()), int(cells["denominator"].sum())
 
 
-@pytest.mark.parametrize("level,inst_type,ownership", [("34", None, None), ("63", None, None),
-                                                        ("34", "intermediate", "public")])
+@pytest.mark.parametrize(
+    "level,inst_type,ownership", [("34", None, None), ("63", None, None), ("34", "intermediate", "public")]
+)
 def test_national_row_is_sum_of_numerators_over_sum_of_denominators(
-        snap: snapshots.Snapshot, level: str, inst_type: str | None, ownership: str | None) -> None:
+    snap: snapshots.Snapshot, level: str, inst_type: str | None, ownership: str | None
+) -> None:
     card = sd.scorecard(snap, level, inst_type, ownership)
     averages_differ = False
     for ind in registry.INDICATORS:
@@ -181,6 +198,7 @@ def test_scorecard_is_cached_per_snapshot_and_filter(snap: snapshots.Snapshot) -
 
 # --- the page -------------------------------------------------------------------------------------
 
+
 def test_table_has_a_row_per_unit_and_follows_the_level(services: Services, snap: snapshots.Snapshot) -> None:
     table34 = sc.update_table(services, state(snap), {"level": "34"}, "", "vi")
     rows = body_rows(table34)
@@ -214,7 +232,7 @@ def test_sorting_by_a_target(services: Services, snap: snapshots.Snapshot, colum
         values = [card.cells[c][column].value for c in codes]
         known = [v for v in values if v is not None]
         assert known == sorted(known, reverse=desc)
-        assert values[len(known):] == [None] * (len(values) - len(known))  # no data always last
+        assert values[len(known) :] == [None] * (len(values) - len(known))  # no data always last
 
 
 def test_sort_links_reverse_the_order_and_junk_is_ignored(services: Services, snap: snapshots.Snapshot) -> None:
@@ -260,14 +278,22 @@ def test_stale_data_is_flagged(services: Services, snap: snapshots.Snapshot) -> 
 
 def test_page_renders_in_both_languages(services: Services) -> None:
     for lang, title in (("vi", "Bảng điểm các tỉnh, thành phố"), ("en", "Province scorecard")):
-        page = sc.render(PageContext(services=services, lang=lang, selection={"level": "63", "province": None,
-                                                                             "type": None, "ownership": None}))
+        page = sc.render(
+            PageContext(
+                services=services,
+                lang=lang,
+                selection={"level": "63", "province": None, "type": None, "ownership": None},
+            )
+        )
         assert title in texts(page)
 
 
 def test_no_snapshot_gives_a_message(tmp_path: Any) -> None:
-    settings = Settings(vet_database_url=f"sqlite:///{tmp_path / 'v.sqlite3'}",
-                        ioc_database_url=f"sqlite:///{tmp_path / 'i.sqlite3'}", auto_init_demo=False)
+    settings = Settings(
+        vet_database_url=f"sqlite:///{tmp_path / 'v.sqlite3'}",
+        ioc_database_url=f"sqlite:///{tmp_path / 'i.sqlite3'}",
+        auto_init_demo=False,
+    )
     svc = Services.from_settings(settings)
     try:
         assert "Chưa có số liệu tổng hợp" in " ".join(texts(sc.update_table(svc, None, None, "", "vi")))
@@ -276,6 +302,7 @@ def test_no_snapshot_gives_a_message(tmp_path: Any) -> None:
 
 
 # --- exports --------------------------------------------------------------------------------------
+
 
 def _decode(download: dict) -> bytes:
     return base64.b64decode(download["content"])
@@ -309,7 +336,7 @@ def test_exports_are_formula_safe() -> None:
     cell = Cell(0.5, 1, 2, "on_track", sd.STATUS_MODE, "percent", 2030, 0.5, False)
     nat = Cell(None, 0, 0, None, sd.NATIONAL_MODE, "milestone")
     cells = {ind.code: (nat if column_series(ind)[1] == sd.NATIONAL_MODE else cell) for ind in registry.INDICATORS}
-    unit = Unit("01", "=HYPERLINK(\"http://x\")", "34")
+    unit = Unit("01", '=HYPERLINK("http://x")', "34")
     card = sd.Scorecard("34", None, None, dt.date(2026, 11, 15), (unit,), {"01": cells}, cells)
     frame, headers = layout.export_frame(card, [unit], "vi")
     text = csv_bytes(frame, headers).decode("utf-8-sig")
@@ -317,7 +344,9 @@ def test_exports_are_formula_safe() -> None:
 
 
 def test_markup_escapes_data() -> None:
-    assert layout.tag("td", layout.esc("<script>&"), title='"x"') == '<td title="&quot;x&quot;">&lt;script&gt;&amp;</td>'
+    assert (
+        layout.tag("td", layout.esc("<script>&"), title='"x"') == '<td title="&quot;x&quot;">&lt;script&gt;&amp;</td>'
+    )
     block = layout.html_block("<div>\n<p>a</p>\n\n</div>")
     assert "\n" not in block.children  # one raw HTML block: Markdown never reads it as Markdown
 

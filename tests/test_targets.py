@@ -15,25 +15,29 @@ import pytest
 from callbacks import targets
 from callbacks.page import PageContext
 from geo import provinces as geo_provinces
-from ioc_app import create_app, kpis, snapshots
+from ioc_app import create_app, kpis, snapshots, target_data
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.scopes import NATIONAL, Scope
 from ioc_app.services import Services
 from ioc_app.settings import Settings
+from ioc_app.target_data import Ranking
 from layouts import charts
 from layouts import targets as layout
-from ioc_app import target_data
-from ioc_app.target_data import Ranking
 from layouts.targets import TargetIds
 from tests.test_overview import find, texts
 
 
 def _state(snap: snapshots.Snapshot, stale: bool = False) -> dict:
-    return {"id": snap.run.id, "refreshed_at": snap.run.finished_at.isoformat(),
-            "data_date": snap.run.data_date.isoformat(), "stale": stale}
+    return {
+        "id": snap.run.id,
+        "refreshed_at": snap.run.finished_at.isoformat(),
+        "data_date": snap.run.data_date.isoformat(),
+        "stale": stale,
+    }
 
 
 # --- pages ----------------------------------------------------------------------------------------
+
 
 def test_every_target_page_renders_in_both_languages(services: Services) -> None:
     for ind in registry.INDICATORS:
@@ -86,6 +90,7 @@ def test_fact_card_of_t08_shows_both_populations(snap: snapshots.Snapshot) -> No
 
 # --- ranking --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("level", ["34", "63"])
 def test_ranking_equals_each_province_view(snap: snapshots.Snapshot, level: str) -> None:
     ind = registry.get("T06")
@@ -93,8 +98,11 @@ def test_ranking_equals_each_province_view(snap: snapshots.Snapshot, level: str)
     table = ranking.table
     assert list(table["value"]) == sorted(table["value"], reverse=True)
     for row in table.itertuples(index=False):
-        scope = Scope(province34=row.code, ownership="public") if level == "34" \
+        scope = (
+            Scope(province34=row.code, ownership="public")
+            if level == "34"
             else Scope(province63=row.code, ownership="public")
+        )
         view = kpis.indicator_view(snap, ind, scope)
         last = view.headline_series.last
         assert (row.numerator, row.denominator) == (last["numerator"], last["denominator"])
@@ -110,8 +118,7 @@ def test_ranking_equals_the_api(small_demo: Settings, snap: snapshots.Snapshot) 
     ranking = target_data.province_ranking(snap, registry.get("T08"), NATIONAL, "34")
     for row in ranking.table.head(3).itertuples(index=False):
         item = client.get(f"/api/v1/indicators/T08?scope=province34:{row.code}").get_json()
-        assert (item["numerator"], item["denominator"], item["status"]) == (row.numerator, row.denominator,
-                                                                            row.status)
+        assert (item["numerator"], item["denominator"], item["status"]) == (row.numerator, row.denominator, row.status)
 
 
 def test_national_targets_have_no_province_ranking(snap: snapshots.Snapshot) -> None:
@@ -150,6 +157,7 @@ def _walk(component):
 
 # --- breakdowns -----------------------------------------------------------------------------------
 
+
 def test_breakdowns_add_up_to_the_scope(snap: snapshots.Snapshot) -> None:
     ind = registry.get("T01")
     province = geo_provinces.provinces()[1].code
@@ -164,6 +172,7 @@ def test_breakdowns_add_up_to_the_scope(snap: snapshots.Snapshot) -> None:
 
 
 # --- projection -----------------------------------------------------------------------------------
+
 
 def test_projection_fan_is_the_status_rule(snap: snapshots.Snapshot) -> None:
     ind = registry.get("T02")
@@ -186,14 +195,20 @@ def test_projection_fan_is_the_status_rule(snap: snapshots.Snapshot) -> None:
 def test_t08_chart_draws_both_populations(snap: snapshots.Snapshot) -> None:
     view = kpis.indicator_view(snap, registry.get("T08"), NATIONAL)
     chart = target_data.trajectory_chart(view, "en")
-    assert [line.name for line in chart.lines] == ["Learners at colleges and intermediate schools",
-                                                   "Learners at all VET institutions"]
+    assert [line.name for line in chart.lines] == [
+        "Learners at colleges and intermediate schools",
+        "Learners at all VET institutions",
+    ]
     assert [(m.year, m.value) for m in chart.targets] == [(2025, 1.0), (2030, 1.0)]
 
 
 def test_half_year_ends() -> None:
     assert target_data.half_year_ends(dt.date(2026, 11, 15), dt.date(2028, 12, 31)) == [
-        dt.date(2026, 12, 31), dt.date(2027, 6, 30), dt.date(2027, 12, 31), dt.date(2028, 6, 30)]
+        dt.date(2026, 12, 31),
+        dt.date(2027, 6, 30),
+        dt.date(2027, 12, 31),
+        dt.date(2028, 6, 30),
+    ]
 
 
 def test_no_data_figures_are_calm() -> None:
@@ -204,16 +219,26 @@ def test_no_data_figures_are_calm() -> None:
 
 # --- exports --------------------------------------------------------------------------------------
 
+
 def _rows(sent: dict) -> list[tuple]:
-    return list(openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"]))).active.iter_rows(
-        values_only=True))
+    return list(
+        openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"]))).active.iter_rows(values_only=True)
+    )
 
 
 def test_ranking_and_breakdown_exports(services: Services, snap: snapshots.Snapshot) -> None:
     sent = targets.table_export(services, "ranking", "xlsx", "T01", {"level": "63"}, "vi")
     rows = _rows(sent)
-    assert rows[0] == ("Thứ hạng", "Mã tỉnh", "Tỉnh, thành phố", "Giá trị hiện tại (%)", "Tử số", "Mẫu số",
-                       "Đánh giá", "Đơn vị hành chính")
+    assert rows[0] == (
+        "Thứ hạng",
+        "Mã tỉnh",
+        "Tỉnh, thành phố",
+        "Giá trị hiện tại (%)",
+        "Tử số",
+        "Mẫu số",
+        "Đánh giá",
+        "Đơn vị hành chính",
+    )
     ranking = target_data.province_ranking(snap, registry.get("T01"), NATIONAL, "63")
     assert len(rows) == len(ranking.table) + 1
     assert rows[1][2] == ranking.table["name"].iloc[0]
@@ -227,8 +252,9 @@ def test_ranking_and_breakdown_exports(services: Services, snap: snapshots.Snaps
 def test_ranking_export_neutralises_formulas() -> None:
     from ioc_app.exports import csv_bytes
 
-    table = pd.DataFrame([{"code": "01", "name": "=1+1", "numerator": 1, "denominator": 2, "value": 0.5,
-                           "status": status.ON_TRACK}])
+    table = pd.DataFrame(
+        [{"code": "01", "name": "=1+1", "numerator": 1, "denominator": 2, "value": 0.5, "status": status.ON_TRACK}]
+    )
     frame, headers = layout.ranking_table(Ranking("34", "x", table, 0.5), "vi")
     text = csv_bytes(frame, headers).decode("utf-8-sig")
     assert "'=1+1" in text and "Đúng tiến độ" in text

@@ -17,8 +17,10 @@ from ioc_app.settings import PROJECT_ROOT, Settings
 from layouts import tasks as layout
 from tests.test_scorecard import markdown_html, table_rows, texts
 
-DECISION_CANDIDATES = [PROJECT_ROOT / "seed" / "decision-2222-QD-TTg-2021.txt",
-                       Path("/work/shared/seed/decision-2222-QD-TTg-2021.txt")]
+DECISION_CANDIDATES = [
+    PROJECT_ROOT / "seed" / "decision-2222-QD-TTg-2021.txt",
+    Path("/work/shared/seed/decision-2222-QD-TTg-2021.txt"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +50,36 @@ def test_every_task_is_worded_as_in_the_decision(appendix: str) -> None:
 
 def test_task_order_and_groups() -> None:
     numbers = [t.number for t in ft.TASKS]
-    assert numbers == ["1.1", "2.1.1", "2.1.2", "2.1.3", "2.1.4", "2.1.5", "2.1.6", "2.2.1", "2.2.2",
-                       "3.1", "3.2", "4.1", "4.2", "5"]
+    assert numbers == [
+        "1.1",
+        "2.1.1",
+        "2.1.2",
+        "2.1.3",
+        "2.1.4",
+        "2.1.5",
+        "2.1.6",
+        "2.2.1",
+        "2.2.2",
+        "3.1",
+        "3.2",
+        "4.1",
+        "4.2",
+        "5",
+    ]
     assert all(ft.group(t.group) for t in ft.TASKS)
     assert ft.top_group(ft.TASKS[3]).number == "2"
     assert all(t.title_en and t.short_vi and t.lead_en for t in ft.TASKS)
 
 
-@pytest.mark.parametrize("day,expected", [
-    (dt.date(2021, 12, 31), {ft.NOT_STARTED: 14}),
-    (dt.date(2024, 6, 1), {ft.IN_PROGRESS: 14}),
-    (dt.date(2026, 1, 1), {ft.COMPLETED: 6, ft.IN_PROGRESS: 8}),
-    (dt.date(2031, 1, 1), {ft.COMPLETED: 14}),
-])
+@pytest.mark.parametrize(
+    "day,expected",
+    [
+        (dt.date(2021, 12, 31), {ft.NOT_STARTED: 14}),
+        (dt.date(2024, 6, 1), {ft.IN_PROGRESS: 14}),
+        (dt.date(2026, 1, 1), {ft.COMPLETED: 6, ft.IN_PROGRESS: 8}),
+        (dt.date(2031, 1, 1), {ft.COMPLETED: 14}),
+    ],
+)
 def test_statuses_by_schedule(day: dt.date, expected: dict[str, int]) -> None:
     states = ft.task_states(day)
     counts = {s: sum(x.status == s for x in states) for s in ft.TASK_STATUSES}
@@ -77,7 +96,8 @@ def test_period_boundaries_and_recorded_status() -> None:
     assert mine.status == ft.IN_PROGRESS and not mine.derived
     assert next(s for s in states if s.task.number == "1.1").derived  # an unknown recorded status is ignored
     assert next(s for s in states if s.task.number == "1.1").elapsed == pytest.approx(
-        (dt.date(2026, 6, 1) - dt.date(2022, 1, 1)).days / (dt.date(2030, 12, 31) - dt.date(2022, 1, 1)).days)
+        (dt.date(2026, 6, 1) - dt.date(2022, 1, 1)).days / (dt.date(2030, 12, 31) - dt.date(2022, 1, 1)).days
+    )
 
 
 def _page(lang: str, authority_vi: str = "Cơ quan A", authority_en: str = "Agency A") -> object:
@@ -93,8 +113,9 @@ def test_page_in_vietnamese_labels_schedule_statuses_and_current_authority() -> 
     page = _page("vi", authority_vi="Cục GDNN và GDTX, Bộ Giáo dục và Đào tạo")
     words = " ".join(texts(page))
     assert "Nhiệm vụ trọng tâm triển khai Chương trình" in words
-    assert "Cơ quan quản lý nhà nước về giáo dục nghề nghiệp hiện nay: Cục GDNN và GDTX, Bộ Giáo dục và Đào tạo." \
-        in words
+    assert (
+        "Cơ quan quản lý nhà nước về giáo dục nghề nghiệp hiện nay: Cục GDNN và GDTX, Bộ Giáo dục và Đào tạo." in words
+    )
     rows = [r for r in table_rows(page) if r["attrs"].get("id", "").startswith("task-")]
     assert len(rows) == 14
     first = rows[0]["cells"]
@@ -121,5 +142,5 @@ def test_timeline_has_every_task_and_todays_line() -> None:
     assert len(labels) == 14
     lines = [s for s in fig.layout.shapes if s.type == "line"]
     assert today.isoformat() in {s.x0 for s in lines}
-    assert any("Hôm nay 28/11/2026" == a.text for a in fig.layout.annotations)
+    assert any(a.text == "Hôm nay 28/11/2026" for a in fig.layout.annotations)
     assert fig.layout.xaxis.range[0] == "2022-01-01"

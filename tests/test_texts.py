@@ -23,8 +23,10 @@ from layouts import map as map_layout
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "ioc_app" / "texts.py"
-SOURCES = [*sorted(p for d in ("ioc_app", "layouts", "callbacks") for p in (ROOT / d).rglob("*.py")
-                  if p != CATALOGUE), ROOT / "app.py"]
+SOURCES = [
+    *sorted(p for d in ("ioc_app", "layouts", "callbacks") for p in (ROOT / d).rglob("*.py") if p != CATALOGUE),
+    ROOT / "app.py",
+]
 KEY_LIKE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
 NAMESPACES = {k.split(".")[0] for k in TEXTS}
 
@@ -32,10 +34,14 @@ NAMESPACES = {k.split(".")[0] for k in TEXTS}
 SAME_VIETNAMESE_ALLOWED: dict[str, tuple[set[str], str]] = {
     "Chỉ tiêu": ({"nav.targets", "common.target"}, "the targets page in the menu ('Targets'), not one target"),
     "Nhiệm vụ": ({"nav.tasks", "tasks.col_task"}, "the tasks page in the menu ('Tasks'), not the task column"),
-    "Mục tiêu": ({"panel.targets", "common.goal"},
-                 "a target's list of deadlines ('Targets: 2025 …; 2030 …'), not one deadline's target"),
-    "Tỉnh": ({"prov.kind.province", "inst.col_province"},
-             "a kind of unit (province, not centrally-run city) vs the province's column"),
+    "Mục tiêu": (
+        {"panel.targets", "common.goal"},
+        "a target's list of deadlines ('Targets: 2025 …; 2030 …'), not one deadline's target",
+    ),
+    "Tỉnh": (
+        {"prov.kind.province", "inst.col_province"},
+        "a kind of unit (province, not centrally-run city) vs the province's column",
+    ),
 }
 
 # Keys the code builds in f-strings: static prefix -> every key it can produce.
@@ -49,8 +55,11 @@ BUILT_KEYS: dict[str, list[str]] = {
     "prov.flag.": [f"prov.flag.{k}_hint" for k in province.FLAGS],
     "prov.type_short.": [f"prov.type_short.{k}" for k in INSTITUTION_TYPES],
     "targets.breakdown_": [f"targets.breakdown_{d}" for d in ("type", "ownership")],
-    "export.": [f"export.{c}" for c in (*home.EXPORT_COLUMNS, "rank", "province_code", "dimension", "group")
-                if c not in components.EXPORT_COMMON],
+    "export.": [
+        f"export.{c}"
+        for c in (*home.EXPORT_COLUMNS, "rank", "province_code", "dimension", "group")
+        if c not in components.EXPORT_COMMON
+    ],
 }
 # f-strings whose prefix is itself a parameter, by the function that holds them.
 BUILT_KEYS_BY_FUNCTION: dict[str, list[str]] = {
@@ -63,9 +72,14 @@ def _parse(path: Path) -> ast.Module:
 
 
 def _is_t_call(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Call) and bool(node.args)
-            and ((isinstance(node.func, ast.Name) and node.func.id == "t")
-                 or (isinstance(node.func, ast.Attribute) and node.func.attr == "t")))
+    return (
+        isinstance(node, ast.Call)
+        and bool(node.args)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id == "t")
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "t")
+        )
+    )
 
 
 def _prefixes(node: ast.JoinedStr) -> list[str]:
@@ -74,8 +88,12 @@ def _prefixes(node: ast.JoinedStr) -> list[str]:
     for part in node.values:
         if isinstance(part, ast.Constant):
             prefixes = [p + str(part.value) for p in prefixes]
-        elif (isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.IfExp)
-              and isinstance(part.value.body, ast.Constant) and isinstance(part.value.orelse, ast.Constant)):
+        elif (
+            isinstance(part, ast.FormattedValue)
+            and isinstance(part.value, ast.IfExp)
+            and isinstance(part.value.body, ast.Constant)
+            and isinstance(part.value.orelse, ast.Constant)
+        ):
             prefixes = [p + str(b.value) for p in prefixes for b in (part.value.body, part.value.orelse)]
         else:
             break
@@ -116,8 +134,13 @@ def _code_keys() -> tuple[set[tuple[str, str]], set[tuple[str, str, str]]]:
                     built.update((p, where, function_of.get(id(call), "")) for p in _prefixes(node))
         # Keys handed to t() through a variable (menu entries, fact lists, lookup tables).
         for const in ast.walk(tree):
-            if (isinstance(const, ast.Constant) and isinstance(const.value, str) and id(const) not in pieces
-                    and KEY_LIKE.fullmatch(const.value) and const.value.split(".")[0] in NAMESPACES):
+            if (
+                isinstance(const, ast.Constant)
+                and isinstance(const.value, str)
+                and id(const) not in pieces
+                and KEY_LIKE.fullmatch(const.value)
+                and const.value.split(".")[0] in NAMESPACES
+            ):
                 literal.add((const.value, where))
     return literal, built
 
@@ -133,8 +156,11 @@ def test_catalogue_is_one_dict_literal_with_each_key_once() -> None:
 
 
 def test_every_entry_has_vietnamese_and_english() -> None:
-    bad = {k: v for k, v in TEXTS.items()
-           if not (isinstance(v, tuple) and len(v) == 2 and all(isinstance(s, str) and s.strip() for s in v))}
+    bad = {
+        k: v
+        for k, v in TEXTS.items()
+        if not (isinstance(v, tuple) and len(v) == 2 and all(isinstance(s, str) and s.strip() for s in v))
+    }
     assert bad == {}
 
 
@@ -152,8 +178,11 @@ def test_every_literal_key_in_the_code_exists() -> None:
 
 def test_every_built_key_is_known_and_exists() -> None:
     _literal, built = _code_keys()
-    unknown = sorted(f"{prefix!r} in {where}:{func}" for prefix, where, func in built
-                     if prefix not in BUILT_KEYS and not (prefix == "" and func in BUILT_KEYS_BY_FUNCTION))
+    unknown = sorted(
+        f"{prefix!r} in {where}:{func}"
+        for prefix, where, func in built
+        if prefix not in BUILT_KEYS and not (prefix == "" and func in BUILT_KEYS_BY_FUNCTION)
+    )
     assert unknown == [], "add the f-string's expansions to BUILT_KEYS"
     expected = [k for keys in [*BUILT_KEYS.values(), *BUILT_KEYS_BY_FUNCTION.values()] for k in keys]
     assert sorted(k for k in expected if k not in TEXTS) == []
@@ -190,8 +219,9 @@ def test_missing_text_raises_when_strict(monkeypatch: pytest.MonkeyPatch) -> Non
     assert i18n.t("test.vietnamese_only", "vi") == "Chỉ có tiếng Việt"
 
 
-def test_missing_text_falls_back_and_logs_once_in_production(monkeypatch: pytest.MonkeyPatch,
-                                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_missing_text_falls_back_and_logs_once_in_production(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setattr(i18n, "STRICT", False)
     monkeypatch.setattr(i18n, "_reported", set())
     monkeypatch.setitem(TEXTS, "test.vietnamese_only", ("Chỉ có tiếng Việt", ""))

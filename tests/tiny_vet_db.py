@@ -27,8 +27,8 @@ from data_sources.schema import (
     Learner,
     Milestone,
     Ownership,
-    Programme,
     ProfileUpdate,
+    Programme,
     PublicService,
     Report,
     ReportKind,
@@ -47,137 +47,390 @@ def build(engine: Engine) -> None:
     vet_db.create_schema(engine)
     with Session(engine) as s:
         vet_db.load_provinces(s)
-        s.add_all([
-            Institution(id=1, code="I1", name="Trường Cao đẳng Một", type=InstitutionType.COLLEGE,
-                        ownership=Ownership.PUBLIC, province_code="01", legacy_province_code="01",
-                        latitude=21.0, longitude=105.8, established_on=D(2000, 1, 1), high_quality_on=D(2022, 6, 1),
-                        digital_school_on=D(2024, 5, 10), digital_infrastructure_on=D(2023, 1, 15),
-                        platform_connected_on=D(2024, 2, 20), profile_updated_on=D(2025, 3, 1)),
-            Institution(id=2, code="I2", name="Trường Trung cấp Hai", type=InstitutionType.INTERMEDIATE,
-                        ownership=Ownership.PRIVATE, province_code="25", legacy_province_code="26",
-                        latitude=21.3, longitude=105.6, established_on=D(2010, 5, 1),
-                        digital_infrastructure_on=D(2022, 3, 1), profile_updated_on=D(2023, 1, 1)),
-            Institution(id=3, code="I3", name="Trung tâm GDNN Ba", type=InstitutionType.CENTRE,
-                        ownership=Ownership.PUBLIC, province_code="25", legacy_province_code="17",
-                        established_on=D(2015, 1, 1), closed_on=D(2024, 7, 1), profile_updated_on=D(2024, 1, 1)),
-            Institution(id=4, code="I4", name="Trường Cao đẳng Bốn", type=InstitutionType.COLLEGE,
-                        ownership=Ownership.PRIVATE, province_code="25", legacy_province_code="25",
-                        latitude=21.3, longitude=105.4, established_on=D(2023, 3, 1), high_quality_on=D(2023, 9, 1),
-                        digital_infrastructure_on=D(2023, 6, 1), platform_connected_on=D(2023, 7, 1),
-                        profile_updated_on=D(2026, 1, 10)),
-        ])
+        s.add_all(
+            [
+                Institution(
+                    id=1,
+                    code="I1",
+                    name="Trường Cao đẳng Một",
+                    type=InstitutionType.COLLEGE,
+                    ownership=Ownership.PUBLIC,
+                    province_code="01",
+                    legacy_province_code="01",
+                    latitude=21.0,
+                    longitude=105.8,
+                    established_on=D(2000, 1, 1),
+                    high_quality_on=D(2022, 6, 1),
+                    digital_school_on=D(2024, 5, 10),
+                    digital_infrastructure_on=D(2023, 1, 15),
+                    platform_connected_on=D(2024, 2, 20),
+                    profile_updated_on=D(2025, 3, 1),
+                ),
+                Institution(
+                    id=2,
+                    code="I2",
+                    name="Trường Trung cấp Hai",
+                    type=InstitutionType.INTERMEDIATE,
+                    ownership=Ownership.PRIVATE,
+                    province_code="25",
+                    legacy_province_code="26",
+                    latitude=21.3,
+                    longitude=105.6,
+                    established_on=D(2010, 5, 1),
+                    digital_infrastructure_on=D(2022, 3, 1),
+                    profile_updated_on=D(2023, 1, 1),
+                ),
+                Institution(
+                    id=3,
+                    code="I3",
+                    name="Trung tâm GDNN Ba",
+                    type=InstitutionType.CENTRE,
+                    ownership=Ownership.PUBLIC,
+                    province_code="25",
+                    legacy_province_code="17",
+                    established_on=D(2015, 1, 1),
+                    closed_on=D(2024, 7, 1),
+                    profile_updated_on=D(2024, 1, 1),
+                ),
+                Institution(
+                    id=4,
+                    code="I4",
+                    name="Trường Cao đẳng Bốn",
+                    type=InstitutionType.COLLEGE,
+                    ownership=Ownership.PRIVATE,
+                    province_code="25",
+                    legacy_province_code="25",
+                    latitude=21.3,
+                    longitude=105.4,
+                    established_on=D(2023, 3, 1),
+                    high_quality_on=D(2023, 9, 1),
+                    digital_infrastructure_on=D(2023, 6, 1),
+                    platform_connected_on=D(2023, 7, 1),
+                    profile_updated_on=D(2026, 1, 10),
+                ),
+            ]
+        )
         s.flush()
-        s.add_all([
-            ProfileUpdate(institution_id=1, updated_on=D(2024, 2, 1)),
-            ProfileUpdate(institution_id=1, updated_on=D(2025, 3, 1)),
-            ProfileUpdate(institution_id=2, updated_on=D(2023, 1, 1)),
-            ProfileUpdate(institution_id=3, updated_on=D(2024, 1, 1)),
-            ProfileUpdate(institution_id=4, updated_on=D(2026, 1, 10)),
-        ])
+        s.add_all(
+            [
+                ProfileUpdate(institution_id=1, updated_on=D(2024, 2, 1)),
+                ProfileUpdate(institution_id=1, updated_on=D(2025, 3, 1)),
+                ProfileUpdate(institution_id=2, updated_on=D(2023, 1, 1)),
+                ProfileUpdate(institution_id=3, updated_on=D(2024, 1, 1)),
+                ProfileUpdate(institution_id=4, updated_on=D(2026, 1, 10)),
+            ]
+        )
         s.flush()
         staff = [
             # S1 teacher at I1, trained in digital capacity twice, in materials once.
-            Staff(id=1, institution_id=1, personal_id="001080000001", full_name="S1", role=StaffRole.TEACHER,
-                  hired_on=D(2010, 1, 1)),
+            Staff(
+                id=1,
+                institution_id=1,
+                personal_id="001080000001",
+                full_name="S1",
+                role=StaffRole.TEACHER,
+                hired_on=D(2010, 1, 1),
+            ),
             # S2 teacher at I1, left 2023-06-30.
-            Staff(id=2, institution_id=1, personal_id="001080000002", full_name="S2", role=StaffRole.TEACHER,
-                  hired_on=D(2012, 1, 1), left_on=D(2023, 6, 30)),
+            Staff(
+                id=2,
+                institution_id=1,
+                personal_id="001080000002",
+                full_name="S2",
+                role=StaffRole.TEACHER,
+                hired_on=D(2012, 1, 1),
+                left_on=D(2023, 6, 30),
+            ),
             # S3 manager at I1, trained 2024-06-15.
-            Staff(id=3, institution_id=1, personal_id="001080000003", full_name="S3", role=StaffRole.MANAGER,
-                  hired_on=D(2018, 1, 1)),
+            Staff(
+                id=3,
+                institution_id=1,
+                personal_id="001080000003",
+                full_name="S3",
+                role=StaffRole.MANAGER,
+                hired_on=D(2018, 1, 1),
+            ),
             # S4 teacher at I1, hired 2023-09-01, never trained.
-            Staff(id=4, institution_id=1, personal_id="001080000004", full_name="S4", role=StaffRole.TEACHER,
-                  hired_on=D(2023, 9, 1)),
+            Staff(
+                id=4,
+                institution_id=1,
+                personal_id="001080000004",
+                full_name="S4",
+                role=StaffRole.TEACHER,
+                hired_on=D(2023, 9, 1),
+            ),
             # S5 teacher at I2.
-            Staff(id=5, institution_id=2, personal_id="026080000005", full_name="S5", role=StaffRole.TEACHER,
-                  hired_on=D(2015, 1, 1)),
+            Staff(
+                id=5,
+                institution_id=2,
+                personal_id="026080000005",
+                full_name="S5",
+                role=StaffRole.TEACHER,
+                hired_on=D(2015, 1, 1),
+            ),
             # S6 teacher at I3, which closes on 2024-07-01.
-            Staff(id=6, institution_id=3, personal_id="017080000006", full_name="S6", role=StaffRole.TEACHER,
-                  hired_on=D(2016, 1, 1)),
+            Staff(
+                id=6,
+                institution_id=3,
+                personal_id="017080000006",
+                full_name="S6",
+                role=StaffRole.TEACHER,
+                hired_on=D(2016, 1, 1),
+            ),
         ]
         s.add_all(staff)
         s.flush()
         cap, mat = TrainingKind.DIGITAL_CAPACITY, TrainingKind.DIGITAL_MATERIALS
-        s.add_all([
-            StaffTraining(staff_id=1, kind=cap, completed_on=D(2022, 5, 10)),
-            StaffTraining(staff_id=1, kind=cap, completed_on=D(2024, 1, 10)),
-            StaffTraining(staff_id=1, kind=mat, completed_on=D(2023, 3, 3)),
-            StaffTraining(staff_id=2, kind=cap, completed_on=D(2022, 9, 1)),
-            StaffTraining(staff_id=3, kind=cap, completed_on=D(2024, 6, 15)),
-            StaffTraining(staff_id=5, kind=mat, completed_on=D(2022, 11, 11)),
-            StaffTraining(staff_id=5, kind=cap, completed_on=D(2023, 12, 31)),
-            StaffTraining(staff_id=6, kind=cap, completed_on=D(2022, 2, 2)),
-        ])
+        s.add_all(
+            [
+                StaffTraining(staff_id=1, kind=cap, completed_on=D(2022, 5, 10)),
+                StaffTraining(staff_id=1, kind=cap, completed_on=D(2024, 1, 10)),
+                StaffTraining(staff_id=1, kind=mat, completed_on=D(2023, 3, 3)),
+                StaffTraining(staff_id=2, kind=cap, completed_on=D(2022, 9, 1)),
+                StaffTraining(staff_id=3, kind=cap, completed_on=D(2024, 6, 15)),
+                StaffTraining(staff_id=5, kind=mat, completed_on=D(2022, 11, 11)),
+                StaffTraining(staff_id=5, kind=cap, completed_on=D(2023, 12, 31)),
+                StaffTraining(staff_id=6, kind=cap, completed_on=D(2022, 2, 2)),
+            ]
+        )
         s.flush()
-        s.add_all([
-            Programme(id=1, institution_id=1, level=TrainingLevel.COLLEGE, occupation_code="6480201",
-                      occupation_name="Công nghệ thông tin", is_it=True, approved_on=D(2019, 1, 1),
-                      digital_outcomes_on=D(2023, 5, 1), tech_updated_on=D(2022, 10, 1)),
-            Programme(id=2, institution_id=1, level=TrainingLevel.COLLEGE, occupation_code="6340301",
-                      occupation_name="Kế toán", is_it=False, approved_on=D(2019, 1, 1), retired_on=D(2023, 12, 1),
-                      digital_outcomes_on=D(2022, 1, 10)),
-            Programme(id=3, institution_id=2, level=TrainingLevel.INTERMEDIATE, occupation_code="5510216",
-                      occupation_name="Công nghệ ô tô", is_it=False, approved_on=D(2020, 1, 1)),
-            Programme(id=4, institution_id=4, level=TrainingLevel.COLLEGE, occupation_code="6480202",
-                      occupation_name="Công nghệ thông tin (ứng dụng phần mềm)", is_it=True,
-                      approved_on=D(2023, 4, 1)),
-        ])
+        s.add_all(
+            [
+                Programme(
+                    id=1,
+                    institution_id=1,
+                    level=TrainingLevel.COLLEGE,
+                    occupation_code="6480201",
+                    occupation_name="Công nghệ thông tin",
+                    is_it=True,
+                    approved_on=D(2019, 1, 1),
+                    digital_outcomes_on=D(2023, 5, 1),
+                    tech_updated_on=D(2022, 10, 1),
+                ),
+                Programme(
+                    id=2,
+                    institution_id=1,
+                    level=TrainingLevel.COLLEGE,
+                    occupation_code="6340301",
+                    occupation_name="Kế toán",
+                    is_it=False,
+                    approved_on=D(2019, 1, 1),
+                    retired_on=D(2023, 12, 1),
+                    digital_outcomes_on=D(2022, 1, 10),
+                ),
+                Programme(
+                    id=3,
+                    institution_id=2,
+                    level=TrainingLevel.INTERMEDIATE,
+                    occupation_code="5510216",
+                    occupation_name="Công nghệ ô tô",
+                    is_it=False,
+                    approved_on=D(2020, 1, 1),
+                ),
+                Programme(
+                    id=4,
+                    institution_id=4,
+                    level=TrainingLevel.COLLEGE,
+                    occupation_code="6480202",
+                    occupation_name="Công nghệ thông tin (ứng dụng phần mềm)",
+                    is_it=True,
+                    approved_on=D(2023, 4, 1),
+                ),
+            ]
+        )
         s.flush()
-        s.add_all([
-            Learner(id=1, institution_id=1, programme_id=1, personal_id="001204000001", level=TrainingLevel.COLLEGE,
-                    enrolled_on=D(2022, 9, 1), record_digitised_on=D(2023, 1, 10), graduated_on=D(2024, 6, 30),
-                    diploma_digitised_on=D(2024, 7, 15)),
-            Learner(id=2, institution_id=1, programme_id=1, personal_id="001205000002", level=TrainingLevel.COLLEGE,
-                    enrolled_on=D(2023, 9, 1), record_digitised_on=D(2023, 10, 1)),
-            Learner(id=3, institution_id=1, programme_id=2, personal_id="001203000003", level=TrainingLevel.COLLEGE,
-                    enrolled_on=D(2021, 9, 1), graduated_on=D(2023, 6, 30), diploma_digitised_on=D(2023, 7, 1)),
-            Learner(id=4, institution_id=3, personal_id="017206000004", level=TrainingLevel.SHORT_COURSE,
-                    enrolled_on=D(2023, 1, 1), record_digitised_on=D(2023, 2, 1), graduated_on=D(2023, 4, 1),
-                    diploma_digitised_on=D(2023, 4, 1)),
-            Learner(id=5, institution_id=2, programme_id=3, personal_id="026204000005",
-                    level=TrainingLevel.INTERMEDIATE, enrolled_on=D(2022, 1, 1), record_digitised_on=D(2022, 3, 1),
-                    graduated_on=D(2024, 1, 15)),
-        ])
+        s.add_all(
+            [
+                Learner(
+                    id=1,
+                    institution_id=1,
+                    programme_id=1,
+                    personal_id="001204000001",
+                    level=TrainingLevel.COLLEGE,
+                    enrolled_on=D(2022, 9, 1),
+                    record_digitised_on=D(2023, 1, 10),
+                    graduated_on=D(2024, 6, 30),
+                    diploma_digitised_on=D(2024, 7, 15),
+                ),
+                Learner(
+                    id=2,
+                    institution_id=1,
+                    programme_id=1,
+                    personal_id="001205000002",
+                    level=TrainingLevel.COLLEGE,
+                    enrolled_on=D(2023, 9, 1),
+                    record_digitised_on=D(2023, 10, 1),
+                ),
+                Learner(
+                    id=3,
+                    institution_id=1,
+                    programme_id=2,
+                    personal_id="001203000003",
+                    level=TrainingLevel.COLLEGE,
+                    enrolled_on=D(2021, 9, 1),
+                    graduated_on=D(2023, 6, 30),
+                    diploma_digitised_on=D(2023, 7, 1),
+                ),
+                Learner(
+                    id=4,
+                    institution_id=3,
+                    personal_id="017206000004",
+                    level=TrainingLevel.SHORT_COURSE,
+                    enrolled_on=D(2023, 1, 1),
+                    record_digitised_on=D(2023, 2, 1),
+                    graduated_on=D(2023, 4, 1),
+                    diploma_digitised_on=D(2023, 4, 1),
+                ),
+                Learner(
+                    id=5,
+                    institution_id=2,
+                    programme_id=3,
+                    personal_id="026204000005",
+                    level=TrainingLevel.INTERMEDIATE,
+                    enrolled_on=D(2022, 1, 1),
+                    record_digitised_on=D(2022, 3, 1),
+                    graduated_on=D(2024, 1, 15),
+                ),
+            ]
+        )
         insp = InspectionTarget.INSTITUTION
-        s.add_all([
-            Inspection(id=1, conducted_on=D(2023, 6, 30), target=insp, institution_id=1, province_code="01",
-                       legacy_province_code="01", is_digital=True),
-            Inspection(id=2, conducted_on=D(2023, 7, 1), target=insp, institution_id=2, province_code="25",
-                       legacy_province_code="26", is_digital=True),
-            Inspection(id=3, conducted_on=D(2024, 1, 10), target=InspectionTarget.PROVINCE, province_code="25",
-                       legacy_province_code="25", is_digital=False),
-            Inspection(id=4, conducted_on=D(2024, 6, 30), target=insp, institution_id=4, province_code="25",
-                       legacy_province_code="25", is_digital=True),
-            Inspection(id=5, conducted_on=D(2024, 7, 1), target=insp, institution_id=1, province_code="01",
-                       legacy_province_code="01", is_digital=True),
-        ])
+        s.add_all(
+            [
+                Inspection(
+                    id=1,
+                    conducted_on=D(2023, 6, 30),
+                    target=insp,
+                    institution_id=1,
+                    province_code="01",
+                    legacy_province_code="01",
+                    is_digital=True,
+                ),
+                Inspection(
+                    id=2,
+                    conducted_on=D(2023, 7, 1),
+                    target=insp,
+                    institution_id=2,
+                    province_code="25",
+                    legacy_province_code="26",
+                    is_digital=True,
+                ),
+                Inspection(
+                    id=3,
+                    conducted_on=D(2024, 1, 10),
+                    target=InspectionTarget.PROVINCE,
+                    province_code="25",
+                    legacy_province_code="25",
+                    is_digital=False,
+                ),
+                Inspection(
+                    id=4,
+                    conducted_on=D(2024, 6, 30),
+                    target=insp,
+                    institution_id=4,
+                    province_code="25",
+                    legacy_province_code="25",
+                    is_digital=True,
+                ),
+                Inspection(
+                    id=5,
+                    conducted_on=D(2024, 7, 1),
+                    target=insp,
+                    institution_id=1,
+                    province_code="01",
+                    legacy_province_code="01",
+                    is_digital=True,
+                ),
+            ]
+        )
         s.flush()
-        s.add_all([
-            Report(id=1, kind=ReportKind.PERIODIC, period="2023-Q4", institution_id=1, province_code="01",
-                   legacy_province_code="01", submitted_on=D(2024, 3, 1), is_digital=True, gris_connected=True),
-            Report(id=2, kind=ReportKind.STATISTICAL, period="2023", province_code="25", legacy_province_code="25",
-                   submitted_on=D(2024, 4, 1), is_digital=True, gris_connected=False),
-            Report(id=3, kind=ReportKind.PERIODIC, period="2021-Q4", institution_id=2, province_code="25",
-                   legacy_province_code="26", submitted_on=D(2022, 1, 1), is_digital=True, gris_connected=True),
-        ])
+        s.add_all(
+            [
+                Report(
+                    id=1,
+                    kind=ReportKind.PERIODIC,
+                    period="2023-Q4",
+                    institution_id=1,
+                    province_code="01",
+                    legacy_province_code="01",
+                    submitted_on=D(2024, 3, 1),
+                    is_digital=True,
+                    gris_connected=True,
+                ),
+                Report(
+                    id=2,
+                    kind=ReportKind.STATISTICAL,
+                    period="2023",
+                    province_code="25",
+                    legacy_province_code="25",
+                    submitted_on=D(2024, 4, 1),
+                    is_digital=True,
+                    gris_connected=False,
+                ),
+                Report(
+                    id=3,
+                    kind=ReportKind.PERIODIC,
+                    period="2021-Q4",
+                    institution_id=2,
+                    province_code="25",
+                    legacy_province_code="26",
+                    submitted_on=D(2022, 1, 1),
+                    is_digital=True,
+                    gris_connected=True,
+                ),
+            ]
+        )
         s.flush()
-        s.add_all([
-            PublicService(id=1, code="DV1", name="Dịch vụ 1", level=4, introduced_on=D(2020, 1, 1),
-                          level4_on=D(2022, 5, 1), portal_integrated_on=D(2023, 11, 30)),
-            PublicService(id=2, code="DV2", name="Dịch vụ 2", level=4, introduced_on=D(2021, 1, 1),
-                          level4_on=D(2023, 6, 1), portal_integrated_on=D(2024, 2, 1)),
-            PublicService(id=3, code="DV3", name="Dịch vụ 3", level=3, introduced_on=D(2024, 3, 1)),
-        ])
+        s.add_all(
+            [
+                PublicService(
+                    id=1,
+                    code="DV1",
+                    name="Dịch vụ 1",
+                    level=4,
+                    introduced_on=D(2020, 1, 1),
+                    level4_on=D(2022, 5, 1),
+                    portal_integrated_on=D(2023, 11, 30),
+                ),
+                PublicService(
+                    id=2,
+                    code="DV2",
+                    name="Dịch vụ 2",
+                    level=4,
+                    introduced_on=D(2021, 1, 1),
+                    level4_on=D(2023, 6, 1),
+                    portal_integrated_on=D(2024, 2, 1),
+                ),
+                PublicService(id=3, code="DV3", name="Dịch vụ 3", level=3, introduced_on=D(2024, 3, 1)),
+            ]
+        )
         s.flush()
-        s.add_all([
-            Milestone(code="national_vet_platform", name_vi="Nền tảng số GDNN quốc gia",
-                      name_en="National VET platform", achieved_on=D(2024, 9, 30)),
-            Milestone(code="shared_learning_repository", name_vi="Kho học liệu số dùng chung",
-                      name_en="Shared learning repository", achieved_on=None),
-            Milestone(code="vet_network_digital_map", name_vi="Bản đồ số mạng lưới cơ sở GDNN",
-                      name_en="Digital map of the VET network", achieved_on=D(2025, 6, 15)),
-            Milestone(code="map_linked_certification_lookup", name_vi="Liên kết bản đồ số với hệ thống chứng thực",
-                      name_en="Map linked to certification and lookup", achieved_on=None),
-        ])
+        s.add_all(
+            [
+                Milestone(
+                    code="national_vet_platform",
+                    name_vi="Nền tảng số GDNN quốc gia",
+                    name_en="National VET platform",
+                    achieved_on=D(2024, 9, 30),
+                ),
+                Milestone(
+                    code="shared_learning_repository",
+                    name_vi="Kho học liệu số dùng chung",
+                    name_en="Shared learning repository",
+                    achieved_on=None,
+                ),
+                Milestone(
+                    code="vet_network_digital_map",
+                    name_vi="Bản đồ số mạng lưới cơ sở GDNN",
+                    name_en="Digital map of the VET network",
+                    achieved_on=D(2025, 6, 15),
+                ),
+                Milestone(
+                    code="map_linked_certification_lookup",
+                    name_vi="Liên kết bản đồ số với hệ thống chứng thực",
+                    name_en="Map linked to certification and lookup",
+                    achieved_on=None,
+                ),
+            ]
+        )
         s.add(DataInfo(key="data_date", value=DATA_DATE.isoformat()))
         s.commit()

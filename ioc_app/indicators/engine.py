@@ -80,8 +80,9 @@ def _with_derived(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _institution_table(conn: Connection) -> pd.DataFrame:
     rows = conn.execute(spells.institutions()).all()
-    inst = pd.DataFrame(rows, columns=["institution_id", "province63", "inst_type", "ownership",
-                                       "established_on", "closed_on"])
+    inst = pd.DataFrame(
+        rows, columns=["institution_id", "province63", "inst_type", "ownership", "established_on", "closed_on"]
+    )
     for col in ("established_on", "closed_on"):
         inst[col] = pd.to_datetime(inst[col])
     return inst.set_index("institution_id")
@@ -150,8 +151,9 @@ def institutions_at(engine: Engine, as_of: dt.date, series_keys: Iterable[str] |
 
 
 def _empty_cube() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("numerator", "denominator") else object)
-                         for c in CUBE_COLUMNS})
+    return pd.DataFrame(
+        {c: pd.Series(dtype="int64" if c in ("numerator", "denominator") else object) for c in CUBE_COLUMNS}
+    )
 
 
 def _monthly_series(conn: Connection, key: str, ends: list[dt.date], inst: pd.DataFrame) -> pd.DataFrame | None:
@@ -170,8 +172,9 @@ def _monthly_series(conn: Connection, key: str, ends: list[dt.date], inst: pd.Da
     deltas = deltas.dropna(subset=["idx"])
     if deltas.empty:
         return None
-    wide = deltas.pivot_table(index=["institution_id", "province63", "field"], columns="idx", values="delta",
-                              aggfunc="sum", fill_value=0)
+    wide = deltas.pivot_table(
+        index=["institution_id", "province63", "field"], columns="idx", values="delta", aggfunc="sum", fill_value=0
+    )
     wide = wide.reindex(columns=range(len(ends)), fill_value=0).cumsum(axis=1)
     stacked = wide.stack()
     assert isinstance(stacked, pd.Series)  # single-level columns stack to a Series
@@ -181,8 +184,9 @@ def _monthly_series(conn: Connection, key: str, ends: list[dt.date], inst: pd.Da
     if key in spells.WITHIN_OPEN_INSTITUTION:
         long = long[_open_at(inst, long["institution_id"], long["period_end"])]
     long = _attach_cells(long.assign(province63=long["province63"].replace("", None)), inst)
-    cube = long.pivot_table(index=[*CELL_COLUMNS, "period_end"], columns="field", values="value",
-                            aggfunc="sum", fill_value=0).reset_index()
+    cube = long.pivot_table(
+        index=[*CELL_COLUMNS, "period_end"], columns="field", values="value", aggfunc="sum", fill_value=0
+    ).reset_index()
     for col in ("numerator", "denominator"):
         if col not in cube:
             cube[col] = 0
@@ -190,8 +194,9 @@ def _monthly_series(conn: Connection, key: str, ends: list[dt.date], inst: pd.Da
     return cube[CUBE_COLUMNS]
 
 
-def monthly_cells(engine: Engine, data_date: dt.date, series_keys: Iterable[str] | None = None,
-                  last_point: pd.DataFrame | None = None) -> pd.DataFrame:
+def monthly_cells(
+    engine: Engine, data_date: dt.date, series_keys: Iterable[str] | None = None, last_point: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The cube: per series, period end and cell, numerator and denominator.
 
     Month ends come from +n/-n changes per month and a running sum; the last point, the data

@@ -124,8 +124,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "bổ sung nâng cao năng lực số, kỹ năng, phương pháp sư phạm phù hợp để triển khai đào tạo trên môi "
         "trường số.",
         series=(
-            Series("staff_digital_capacity", _STAFF_BOTH_VI, _STAFF_BOTH_EN,
-                   "Đã được đào tạo năng lực số", "Trained in digital capacity"),
+            Series(
+                "staff_digital_capacity",
+                _STAFF_BOTH_VI,
+                _STAFF_BOTH_EN,
+                "Đã được đào tạo năng lực số",
+                "Trained in digital capacity",
+            ),
         ),
         targets=(Target(2025, 0.5, "staff_digital_capacity"), Target(2030, 1.0, "staff_digital_capacity")),
     ),
@@ -136,14 +141,17 @@ INDICATORS: tuple[Indicator, ...] = (
         name_vi="Nhà giáo được đào tạo phát triển học liệu số",
         name_en="Teachers trained to develop digital learning materials",
         definition_vi="Tỷ lệ nhà giáo đang công tác đã hoàn thành đào tạo phát triển học liệu số.",
-        definition_en="Share of teachers in post who have completed training in developing digital learning "
-        "materials.",
+        definition_en="Share of teachers in post who have completed training in developing digital learning materials.",
         legal_text_vi="Phấn đấu 50% đến năm 2025 và 100% đến năm 2030 nhà giáo của các cơ sở giáo dục nghề nghiệp "
         "được đào tạo phát triển học liệu số.",
         series=(
-            Series("teacher_digital_materials", "Nhà giáo đang công tác tại cơ sở GDNN",
-                   "Teachers in post at VET institutions", "Đã được đào tạo phát triển học liệu số",
-                   "Trained to develop digital materials"),
+            Series(
+                "teacher_digital_materials",
+                "Nhà giáo đang công tác tại cơ sở GDNN",
+                "Teachers in post at VET institutions",
+                "Đã được đào tạo phát triển học liệu số",
+                "Trained to develop digital materials",
+            ),
         ),
         targets=(Target(2025, 0.5, "teacher_digital_materials"), Target(2030, 1.0, "teacher_digital_materials")),
     ),
@@ -160,9 +168,13 @@ INDICATORS: tuple[Indicator, ...] = (
         legal_text_vi="Phấn đấu 70% vào năm 2025 và 100% vào năm 2030 chuẩn đầu ra chương trình đào tạo của các "
         "trình độ được tích hợp năng lực số, có nội dung đào tạo phù hợp với phương thức chuyển đổi số.",
         series=(
-            Series("programme_digital_outcomes", "Chương trình đào tạo đang thực hiện",
-                   "Training programmes in use", "Chuẩn đầu ra tích hợp năng lực số",
-                   "Outcomes integrate digital competence"),
+            Series(
+                "programme_digital_outcomes",
+                "Chương trình đào tạo đang thực hiện",
+                "Training programmes in use",
+                "Chuẩn đầu ra tích hợp năng lực số",
+                "Outcomes integrate digital competence",
+            ),
         ),
         targets=(Target(2025, 0.7, "programme_digital_outcomes"), Target(2030, 1.0, "programme_digital_outcomes")),
     ),
@@ -181,9 +193,13 @@ INDICATORS: tuple[Indicator, ...] = (
         legal_text_vi="Phấn đấu 100% chương trình đào tạo chuyên ngành công nghệ thông tin, công nghệ số được cập "
         "nhật phù hợp với ứng dụng khoa học công nghệ mới.",
         series=(
-            Series("it_programme_updated", "Chương trình chuyên ngành CNTT, công nghệ số đang thực hiện",
-                   "IT / digital-technology programmes in use", "Đã được cập nhật",
-                   "Updated for new technology"),
+            Series(
+                "it_programme_updated",
+                "Chương trình chuyên ngành CNTT, công nghệ số đang thực hiện",
+                "IT / digital-technology programmes in use",
+                "Đã được cập nhật",
+                "Updated for new technology",
+            ),
         ),
         targets=(Target(2025, 1.0, "it_programme_updated"),),
     ),
@@ -200,8 +216,14 @@ INDICATORS: tuple[Indicator, ...] = (
         legal_text_vi="Hình thành nền tảng số giáo dục nghề nghiệp quốc gia và kho học liệu, tài nguyên số dùng "
         "chung phục vụ cho hoạt động dạy và học vào năm 2025.",
         series=(
-            Series("milestones_platform", _MILESTONE_POP_VI, _MILESTONE_POP_EN, "Mốc đã hoàn thành",
-                   "Milestones achieved", national_only=True),
+            Series(
+                "milestones_platform",
+                _MILESTONE_POP_VI,
+                _MILESTONE_POP_EN,
+                "Mốc đã hoàn thành",
+                "Milestones achieved",
+                national_only=True,
+            ),
         ),
         targets=(Target(2025, 1.0, "milestones_platform"),),
         province_series=None,  # national records only
@@ -220,8 +242,13 @@ INDICATORS: tuple[Indicator, ...] = (
         legal_text_vi="Phấn đấu 50% vào năm. 2025 và 100% vào năm 2030 trường cao đẳng, trường trung cấp có hạ "
         "tầng số, nền tảng số để kết nối, khai thác với nền tảng số giáo dục nghề nghiệp quốc gia.",
         series=(
-            Series("school_platform_connected", _CD_TC_VI, _CD_TC_EN, "Có hạ tầng số và đã kết nối",
-                   "Digital infrastructure and connected"),
+            Series(
+                "school_platform_connected",
+                _CD_TC_VI,
+                _CD_TC_EN,
+                "Có hạ tầng số và đã kết nối",
+                "Digital infrastructure and connected",
+            ),
         ),
         targets=(Target(2025, 0.5, "school_platform_connected"), Target(2030, 1.0, "school_platform_connected")),
     ),
@@ -239,9 +266,14 @@ INDICATORS: tuple[Indicator, ...] = (
         "gia và tích hợp vào Cổng dịch vụ công và Hệ thống thông tin điện tử của Bộ Lao động - Thương binh và "
         "Xã hội vào năm 2023.",
         series=(
-            Series("public_service_level4", "Dịch vụ công của cơ quan quản lý GDNN",
-                   "Public services of the VET authority", "Mức độ 4 và đã tích hợp",
-                   "Level 4 and integrated", national_only=True),
+            Series(
+                "public_service_level4",
+                "Dịch vụ công của cơ quan quản lý GDNN",
+                "Public services of the VET authority",
+                "Mức độ 4 và đã tích hợp",
+                "Level 4 and integrated",
+                national_only=True,
+            ),
         ),
         targets=(Target(2023, 1.0, "public_service_level4"),),
         province_series=None,  # national records only
@@ -262,11 +294,20 @@ INDICATORS: tuple[Indicator, ...] = (
         "2030 số hóa quá trình học tập, kết quả học tập, văn bằng giáo dục nghề nghiệp của người học và kết nối, "
         "tích hợp dữ liệu lên môi trường số.",
         series=(
-            Series("learner_digitised_cd_tc", "Người học tại trường cao đẳng, trung cấp",
-                   "Learners at colleges and intermediate schools", "Hồ sơ và văn bằng đã số hóa",
-                   "Records and diplomas digitised"),
-            Series("learner_digitised_all", "Người học tại mọi cơ sở GDNN", "Learners at all VET institutions",
-                   "Hồ sơ và văn bằng đã số hóa", "Records and diplomas digitised"),
+            Series(
+                "learner_digitised_cd_tc",
+                "Người học tại trường cao đẳng, trung cấp",
+                "Learners at colleges and intermediate schools",
+                "Hồ sơ và văn bằng đã số hóa",
+                "Records and diplomas digitised",
+            ),
+            Series(
+                "learner_digitised_all",
+                "Người học tại mọi cơ sở GDNN",
+                "Learners at all VET institutions",
+                "Hồ sơ và văn bằng đã số hóa",
+                "Records and diplomas digitised",
+            ),
         ),
         targets=(Target(2025, 1.0, "learner_digitised_cd_tc"), Target(2030, 1.0, "learner_digitised_all")),
     ),
@@ -283,9 +324,13 @@ INDICATORS: tuple[Indicator, ...] = (
         legal_text_vi="Có 50% vào năm 2025 và 70% vào năm 2030 hoạt động kiểm tra chuyên ngành về giáo dục nghề "
         "nghiệp được thực hiện thông qua môi trường số và hệ thống thông tin của cơ quan quản lý.",
         series=(
-            Series("inspection_digital", "Cuộc kiểm tra chuyên ngành trong 12 tháng",
-                   "Specialised inspections in the last 12 months", "Thực hiện trên môi trường số",
-                   "Conducted digitally"),
+            Series(
+                "inspection_digital",
+                "Cuộc kiểm tra chuyên ngành trong 12 tháng",
+                "Specialised inspections in the last 12 months",
+                "Thực hiện trên môi trường số",
+                "Conducted digitally",
+            ),
         ),
         targets=(Target(2025, 0.5, "inspection_digital"), Target(2030, 0.7, "inspection_digital")),
     ),
@@ -305,16 +350,33 @@ INDICATORS: tuple[Indicator, ...] = (
         "số mạng lưới cơ sở giáo dục nghề nghiệp với các hệ thống chứng thực và tra cứu thông tin giáo dục nghề "
         "nghiệp vào năm 2030.",
         series=(
-            Series("milestone_map_formed", _MILESTONE_POP_VI, _MILESTONE_POP_EN, "Bản đồ số đã hình thành",
-                   "Digital map formed", national_only=True),
-            Series("milestone_map_linked", _MILESTONE_POP_VI, _MILESTONE_POP_EN, "Bản đồ đã liên kết",
-                   "Map linked", national_only=True),
+            Series(
+                "milestone_map_formed",
+                _MILESTONE_POP_VI,
+                _MILESTONE_POP_EN,
+                "Bản đồ số đã hình thành",
+                "Digital map formed",
+                national_only=True,
+            ),
+            Series(
+                "milestone_map_linked",
+                _MILESTONE_POP_VI,
+                _MILESTONE_POP_EN,
+                "Bản đồ đã liên kết",
+                "Map linked",
+                national_only=True,
+            ),
         ),
         targets=(Target(2025, 1.0, "milestone_map_formed"), Target(2030, 1.0, "milestone_map_linked")),
         province_series="map_completeness",  # the milestones are national; provinces show map completeness
         supporting_series=(
-            Series("map_completeness", "Cơ sở GDNN đang hoạt động", "VET institutions in operation",
-                   "Có toạ độ và hồ sơ cập nhật trong 12 tháng", "Geolocated, profile updated in 12 months"),
+            Series(
+                "map_completeness",
+                "Cơ sở GDNN đang hoạt động",
+                "VET institutions in operation",
+                "Có toạ độ và hồ sơ cập nhật trong 12 tháng",
+                "Geolocated, profile updated in 12 months",
+            ),
         ),
         unit="milestone",
     ),
@@ -333,8 +395,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "trên môi trường số và kết nối, tích hợp, chia sẻ dữ liệu số trên Hệ thống thông tin báo cáo Chính phủ "
         "vào năm 2025.",
         series=(
-            Series("report_digital_connected", "Báo cáo nộp trong 12 tháng", "Reports submitted in the last 12 months",
-                   "Số hóa và kết nối", "Digital and connected"),
+            Series(
+                "report_digital_connected",
+                "Báo cáo nộp trong 12 tháng",
+                "Reports submitted in the last 12 months",
+                "Số hóa và kết nối",
+                "Digital and connected",
+            ),
         ),
         targets=(Target(2025, 1.0, "report_digital_connected"),),
     ),
@@ -349,8 +416,13 @@ INDICATORS: tuple[Indicator, ...] = (
         legal_text_vi="Phấn đấu ít nhất 50% đến năm 2025 và 100% đến năm 2030 các trường chất lượng cao là trường "
         "học số.",
         series=(
-            Series("high_quality_digital_school", "Trường chất lượng cao đang hoạt động",
-                   "High-quality schools in operation", "Là trường học số", "Digital schools"),
+            Series(
+                "high_quality_digital_school",
+                "Trường chất lượng cao đang hoạt động",
+                "High-quality schools in operation",
+                "Là trường học số",
+                "Digital schools",
+            ),
         ),
         targets=(
             Target(2025, 0.5, "high_quality_digital_school", at_least=True),

@@ -14,5 +14,4 @@ from data_sources.scope import (
     standard_scopes,
 )
 
-__all__ = ["INSTITUTION_TYPES", "NATIONAL", "OWNERSHIPS", "Scope", "ScopeError", "parse", "rollup",
-           "standard_scopes"]
+__all__ = ["INSTITUTION_TYPES", "NATIONAL", "OWNERSHIPS", "Scope", "ScopeError", "parse", "rollup", "standard_scopes"]

@@ -26,7 +26,12 @@ import numpy as np
 from ioc_app.indicators.registry import Indicator, Target
 
 ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, MISSED, NO_DATA = (
-    "achieved", "on_track", "at_risk", "off_track", "missed", "no_data",
+    "achieved",
+    "on_track",
+    "at_risk",
+    "off_track",
+    "missed",
+    "no_data",
 )
 STATUSES = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, MISSED, NO_DATA)
 AT_RISK_MARGIN = 0.10
@@ -34,8 +39,26 @@ FIT_POINTS = 12
 EPS = 1e-9
 
 # Two-sided 95% Student t quantiles by degrees of freedom (normal beyond 30).
-_T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262,
-        10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 20: 2.086, 25: 2.060, 30: 2.042}
+_T95 = {
+    1: 12.706,
+    2: 4.303,
+    3: 3.182,
+    4: 2.776,
+    5: 2.571,
+    6: 2.447,
+    7: 2.365,
+    8: 2.306,
+    9: 2.262,
+    10: 2.228,
+    11: 2.201,
+    12: 2.179,
+    13: 2.160,
+    14: 2.145,
+    15: 2.131,
+    20: 2.086,
+    25: 2.060,
+    30: 2.042,
+}
 
 
 def _t95(df: int) -> float:
@@ -113,8 +136,9 @@ def project(points: list[Point], to: dt.date) -> Projection | None:
     def clip(v: float) -> float:
         return min(1.0, max(0.0, float(v)))
 
-    return Projection(value=clip(centre), low=clip(centre - half), high=clip(centre + half),
-                      slope_per_year=float(slope))
+    return Projection(
+        value=clip(centre), low=clip(centre - half), high=clip(centre + half), slope_per_year=float(slope)
+    )
 
 
 def value_at(points: list[Point], when: dt.date) -> float | None:
@@ -148,22 +172,26 @@ def _assess_target(indicator: Indicator, target: Target, points: list[Point], as
     if as_of >= deadline:
         at_deadline = value_at(points, deadline)
         if at_deadline is None:
-            return Assessment(**base, status=NO_DATA, judged=True, value=None, projection=None,
-                              gain_needed_per_year=None)
+            return Assessment(
+                **base, status=NO_DATA, judged=True, value=None, projection=None, gain_needed_per_year=None
+            )
         status = ACHIEVED if _meets(at_deadline, target) else MISSED
-        return Assessment(**base, status=status, judged=True, value=at_deadline, projection=None,
-                          gain_needed_per_year=None)
+        return Assessment(
+            **base, status=status, judged=True, value=at_deadline, projection=None, gain_needed_per_year=None
+        )
     if current is None:
         return Assessment(**base, status=NO_DATA, judged=False, value=None, projection=None, gain_needed_per_year=None)
     years_left = _years(as_of, deadline)
     gain = max(0.0, target.value - current) / years_left if years_left > 0 else None
     if _meets(current, target):
-        return Assessment(**base, status=ACHIEVED, judged=False, value=current, projection=None,
-                          gain_needed_per_year=0.0)
+        return Assessment(
+            **base, status=ACHIEVED, judged=False, value=current, projection=None, gain_needed_per_year=0.0
+        )
     if indicator.kind == "milestone":
         status = ON_TRACK if years_left > 1 else AT_RISK
-        return Assessment(**base, status=status, judged=False, value=current, projection=None,
-                          gain_needed_per_year=gain)
+        return Assessment(
+            **base, status=status, judged=False, value=current, projection=None, gain_needed_per_year=gain
+        )
     projection = project(points, deadline)
     if projection is None:
         status = NO_DATA
@@ -173,8 +201,9 @@ def _assess_target(indicator: Indicator, target: Target, points: list[Point], as
         status = AT_RISK
     else:
         status = OFF_TRACK
-    return Assessment(**base, status=status, judged=False, value=current, projection=projection,
-                      gain_needed_per_year=gain)
+    return Assessment(
+        **base, status=status, judged=False, value=current, projection=projection, gain_needed_per_year=gain
+    )
 
 
 def headline(assessments: list[Assessment]) -> Assessment | None:
