@@ -158,7 +158,10 @@ def breakdowns(snapshot: Snapshot, indicator: Indicator, scope: Scope, lang: str
             n, d = int(n_now[labels == g].sum()), int(d_now[labels == g].sum())
             if g == "" and d == 0:
                 continue  # records not tied to an institution appear only when there are some
-            label = t(f"{dim}.{g}", lang) if g else t("targets.breakdown_other", lang)
+            if not g:
+                label = t("targets.breakdown_other", lang)
+            else:
+                label = t(f"type.{g}", lang) if dim == "type" else t(f"ownership.{g}", lang)
             rows.append(
                 {"group": g or "other", "label": label, "numerator": n, "denominator": d, "value": n / d if d else None}
             )
