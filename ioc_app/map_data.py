@@ -111,12 +111,17 @@ def province_figures(
 
 
 def national_figure(
-    snapshot: Snapshot, indicator: Indicator, as_of: dt.date, inst_type: str | None, ownership: str | None
+    snapshot: Snapshot,
+    indicator: Indicator,
+    as_of: dt.date,
+    inst_type: str | None,
+    ownership: str | None,
+    level: str = "34",
 ) -> ProvinceFigure | None:
-    """The nationwide figure of the mapped series, for context beside the map."""
+    """The nationwide figure of the mapped series, from the table the map is coloured with."""
     if indicator.provincial is None:
         return None
-    nat = provincial_table(snapshot, indicator.code, "34", as_of, inst_type, ownership).national
+    nat = provincial_table(snapshot, indicator.code, level, as_of, inst_type, ownership).national
     return ProvinceFigure("VN", "", nat.value, nat.numerator, nat.denominator, ())
 
 
@@ -156,7 +161,7 @@ def build_model(
         period_ends=snapshot.period_ends,
         date_index=index,
         figures=province_figures(snapshot, indicator.code, sel.level, as_of, sel.inst_type, sel.ownership),
-        national=national_figure(snapshot, indicator, as_of, sel.inst_type, sel.ownership),
+        national=national_figure(snapshot, indicator, as_of, sel.inst_type, sel.ownership, sel.level),
         selection=sel,
         snapshot_id=snapshot.run.id,
         stale=stale,

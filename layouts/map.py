@@ -419,6 +419,17 @@ def _dropdown_options(keys: tuple[str, ...], prefix: str, lang: str) -> list[dic
     ]
 
 
+def _filter(label: str, component_id: str, options: list[dict[str, str]], value: str) -> html.Div:
+    """A labelled single-choice filter of the left column ('' = all)."""
+    return html.Div(
+        className="ioc-map-control",
+        children=[
+            html.Label(label, htmlFor=component_id),
+            dcc.Dropdown(id=component_id, options=options, value=value, clearable=False, searchable=False),
+        ],
+    )
+
+
 def controls(model: MapModel, lang: str) -> list:
     """The indicator, date, level and institution filters (left column)."""
     sel = model.selection
@@ -476,48 +487,27 @@ def controls(model: MapModel, lang: str) -> list:
         html.Div(
             className="ioc-map-filters",
             children=[
-                html.Div(
-                    className="ioc-map-control",
-                    children=[
-                        html.Label(t("common.type", lang), htmlFor=MapIds.TYPE),
-                        dcc.Dropdown(
-                            id=MapIds.TYPE,
-                            options=_dropdown_options(INSTITUTION_TYPES, "type", lang),
-                            value=sel.inst_type or "",
-                            clearable=False,
-                            searchable=False,
-                        ),
-                    ],
+                _filter(
+                    t("common.type", lang),
+                    MapIds.TYPE,
+                    _dropdown_options(INSTITUTION_TYPES, "type", lang),
+                    sel.inst_type or "",
                 ),
-                html.Div(
-                    className="ioc-map-control",
-                    children=[
-                        html.Label(t("map.filter_ownership", lang), htmlFor=MapIds.OWNERSHIP),
-                        dcc.Dropdown(
-                            id=MapIds.OWNERSHIP,
-                            options=_dropdown_options(OWNERSHIPS, "ownership", lang),
-                            value=sel.ownership or "",
-                            clearable=False,
-                            searchable=False,
-                        ),
-                    ],
+                _filter(
+                    t("map.filter_ownership", lang),
+                    MapIds.OWNERSHIP,
+                    _dropdown_options(OWNERSHIPS, "ownership", lang),
+                    sel.ownership or "",
                 ),
-                html.Div(
-                    className="ioc-map-control",
-                    children=[
-                        html.Label(t("map.filter_ready", lang), htmlFor=MapIds.READY),
-                        dcc.Dropdown(
-                            id=MapIds.READY,
-                            value="",
-                            clearable=False,
-                            searchable=False,
-                            options=[
-                                {"label": t("map.all", lang), "value": ""},
-                                {"label": t("map.ready_true", lang), "value": "true"},
-                                {"label": t("map.ready_false", lang), "value": "false"},
-                            ],
-                        ),
+                _filter(
+                    t("map.filter_ready", lang),
+                    MapIds.READY,
+                    [
+                        {"label": t("map.all", lang), "value": ""},
+                        {"label": t("map.ready_true", lang), "value": "true"},
+                        {"label": t("map.ready_false", lang), "value": "false"},
                     ],
+                    "",
                 ),
                 dcc.Checklist(
                     id=MapIds.SHOW_POINTS,

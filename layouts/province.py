@@ -64,6 +64,17 @@ def unknown_province(lang: str) -> html.Div:
     )
 
 
+def _export_panel(title: str, body_id: str, csv_id: str, xlsx_id: str, lang: str) -> html.Section:
+    """A panel whose table a callback fills, with its CSV and Excel downloads in the head."""
+    return html.Section(
+        className="ioc-panel",
+        children=[
+            html.Div(className="ioc-panel-head", children=[html.H3(title), export_buttons(csv_id, xlsx_id, lang)]),
+            dcc.Loading(html.Div(id=body_id), type="dot", delay_show=400),
+        ],
+    )
+
+
 def province_page(unit: Unit, subtitle: str, lang: str, focus_options: list[str], focus: str) -> html.Div:
     """The page frame; the targets and the institutions are filled (and refreshed) by callbacks."""
     return html.Div(
@@ -82,18 +93,8 @@ def province_page(unit: Unit, subtitle: str, lang: str, focus_options: list[str]
             html.Div(
                 className="ioc-prov-grid",
                 children=[
-                    html.Section(
-                        className="ioc-panel",
-                        children=[
-                            html.Div(
-                                className="ioc-panel-head",
-                                children=[
-                                    html.H3(t("prov.targets", lang)),
-                                    export_buttons(ProvIds.TARGETS_CSV, ProvIds.TARGETS_XLSX, lang),
-                                ],
-                            ),
-                            dcc.Loading(html.Div(id=ProvIds.TARGETS), type="dot", delay_show=400),
-                        ],
+                    _export_panel(
+                        t("prov.targets", lang), ProvIds.TARGETS, ProvIds.TARGETS_CSV, ProvIds.TARGETS_XLSX, lang
                     ),
                     html.Section(
                         className="ioc-panel",
@@ -126,18 +127,8 @@ def province_page(unit: Unit, subtitle: str, lang: str, focus_options: list[str]
                     ),
                 ],
             ),
-            html.Section(
-                className="ioc-panel",
-                children=[
-                    html.Div(
-                        className="ioc-panel-head",
-                        children=[
-                            html.H3(t("prov.institutions", lang)),
-                            export_buttons(ProvIds.INST_CSV, ProvIds.INST_XLSX, lang),
-                        ],
-                    ),
-                    dcc.Loading(html.Div(id=ProvIds.INSTITUTIONS), type="dot", delay_show=400),
-                ],
+            _export_panel(
+                t("prov.institutions", lang), ProvIds.INSTITUTIONS, ProvIds.INST_CSV, ProvIds.INST_XLSX, lang
             ),
         ],
     )
