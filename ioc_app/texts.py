@@ -83,6 +83,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status.at_risk": ("Có nguy cơ", "At risk"),
     "status.off_track": ("Chậm tiến độ", "Off track"),
     "status.missed": ("Không đạt", "Missed"),
+    "status.no_projection": ("Chưa đủ dữ liệu để dự báo", "Not enough data to project yet"),
+    "status.not_measured": ("Không có số liệu tại thời hạn", "Not measured at the deadline"),
     "milestone.done": ("Đã hoàn thành", "Achieved"),
     "milestone.not_done": ("Chưa hoàn thành", "Not yet"),
     "milestone.of": ("mốc", "milestones"),

@@ -15,6 +15,9 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     "at_risk": ("⚠", "#E69F00"),
     "off_track": ("↘", "#D55E00"),
     "missed": ("✖", "#A4343A"),
+    # Neutral greys (white text at >= 4.5:1): neither says how the target is going; icon and word tell them apart.
+    "no_projection": ("…", "#647287"),
+    "not_measured": ("?", "#5B616B"),
     "no_data": ("–", "#8A8F98"),
 }
 

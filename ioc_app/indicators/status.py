@@ -1,17 +1,21 @@
 """Status of an indicator against each of its targets, and projections to future deadlines.
 
 Rules (also in the README):
-- no data: the population is empty at the date.
 - A deadline is 31 December of its year. On or after that day the target is *judged* on the
-  value at the deadline: ``achieved`` if it reached the target, ``missed`` otherwise.
-- Before the deadline: ``achieved`` if the current value already meets the target; otherwise
-  the projection decides: ``on_track`` if the projected value at the deadline meets the
-  target, ``at_risk`` if it falls short by at most 10 percentage points, ``off_track`` beyond.
-- Projection: a least-squares line through the last 12 monthly values (time in years),
+  value at the deadline (the last point on or before it): ``achieved`` if it reached the target,
+  ``missed`` otherwise, ``not_measured`` if there is no value at the deadline.
+- Before the deadline: ``no_data`` if there is no current value (the population is empty);
+  ``achieved`` if the current value already meets the target; otherwise the projection decides:
+  ``on_track`` if the projected value at the deadline meets the target, ``at_risk`` if it falls
+  short by at most 10 percentage points, ``off_track`` beyond; ``no_projection`` (the value is
+  kept) while fewer than 3 monthly values are known.
+- Projection: a least-squares line through the last 12 known monthly values (time in years),
   extended to the deadline and bounded to 0-100%, with a 95% prediction interval.
-- Milestones (0/1) are not projected: unmet with more than a year left is ``on_track``,
-  with a year or less ``at_risk``.
-- Yearly gain still needed: (target - current value) / years left.
+- Milestones (0/1) are not projected: unmet before ``deadline - 1 year`` (same calendar day a
+  year earlier) is ``on_track``, from that day on ``at_risk``.
+- Yearly gain still needed: (target - current value) / years left (years of 365.25 days).
+- Comparisons allow ``EPS`` (1e-9, a ten-millionth of a point) so that the fit's rounding
+  noise does not move a value sitting exactly on an edge.
 """
 
 from __future__ import annotations
@@ -33,9 +37,12 @@ ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, MISSED, NO_DATA = (
     "missed",
     "no_data",
 )
-STATUSES = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, MISSED, NO_DATA)
+NO_PROJECTION = "no_projection"  # a current value, but too few monthly values for a trend
+NOT_MEASURED = "not_measured"  # judged deadline without a value at the deadline
+STATUSES = (ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, MISSED, NO_PROJECTION, NOT_MEASURED, NO_DATA)
 AT_RISK_MARGIN = 0.10
 FIT_POINTS = 12
+MIN_FIT_POINTS = 3  # a line through two points has no residual, so no interval
 EPS = 1e-9
 
 # Two-sided 95% Student t quantiles by degrees of freedom (normal beyond 30).
@@ -116,10 +123,18 @@ def _years(a: dt.date, b: dt.date) -> float:
     return (b - a).days / 365.25
 
 
+def one_year_before(d: dt.date) -> dt.date:
+    """The same calendar day a year earlier (29 February gives 28 February)."""
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return d.replace(year=d.year - 1, day=28)
+
+
 def project(points: list[Point], to: dt.date) -> Projection | None:
     """Linear fit on the last ``FIT_POINTS`` known values, extended to ``to``, bounded to [0, 1]."""
     known = [(d, v) for d, v in points if v is not None][-FIT_POINTS:]
-    if len(known) < 3:
+    if len(known) < MIN_FIT_POINTS:
         return None
     origin = known[-1][0]
     x = np.array([_years(origin, d) for d, _ in known])
@@ -173,7 +188,7 @@ def _assess_target(indicator: Indicator, target: Target, points: list[Point], as
         at_deadline = value_at(points, deadline)
         if at_deadline is None:
             return Assessment(
-                **base, status=NO_DATA, judged=True, value=None, projection=None, gain_needed_per_year=None
+                **base, status=NOT_MEASURED, judged=True, value=None, projection=None, gain_needed_per_year=None
             )
         status = ACHIEVED if _meets(at_deadline, target) else MISSED
         return Assessment(
@@ -188,13 +203,14 @@ def _assess_target(indicator: Indicator, target: Target, points: list[Point], as
             **base, status=ACHIEVED, judged=False, value=current, projection=None, gain_needed_per_year=0.0
         )
     if indicator.kind == "milestone":
-        status = ON_TRACK if years_left > 1 else AT_RISK
+        # By calendar, not by days: a year before a deadline in a leap year is 366 days.
+        status = ON_TRACK if as_of < one_year_before(deadline) else AT_RISK
         return Assessment(
             **base, status=status, judged=False, value=current, projection=None, gain_needed_per_year=gain
         )
     projection = project(points, deadline)
     if projection is None:
-        status = NO_DATA
+        status = NO_PROJECTION
     elif projection.value >= target.value - EPS:
         status = ON_TRACK
     elif projection.value >= target.value - AT_RISK_MARGIN - EPS:
