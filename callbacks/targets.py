@@ -47,7 +47,7 @@ def render(pctx: PageContext) -> Any:
     indicator = find_indicator(code)
     if indicator is None:
         return layout.unknown_target(code, lang)
-    data = target_data(snap, indicator, scope, sel.level, lang) if snap is not None else None
+    data = target_data(snap, indicator, scope, sel.level, lang, services.settings) if snap is not None else None
     return layout.target_page(code, indicator, data, selection, scope, fresh, lang, _highlight(selection))
 
 
@@ -68,7 +68,7 @@ def update_target(
     fresh = freshness_of(services, state)
     if snap is None:
         return [unavailable(lang)]
-    data = target_data(snap, indicator, sel.scope, sel.level, lang)
+    data = target_data(snap, indicator, sel.scope, sel.level, lang, services.settings)
     return layout.target_body(data, sel.scope, fresh, lang, sel.province)
 
 

@@ -117,6 +117,8 @@ class Institution(VetBase):
     high_quality_on: Mapped[dt.date | None] = mapped_column(Date)
     digital_infrastructure_on: Mapped[dt.date | None] = mapped_column(Date)
     platform_connected_on: Mapped[dt.date | None] = mapped_column(Date)  # national VET platform
+    # Connected to the national VET database and integrating its learners' data there (T08).
+    learner_data_integrated_on: Mapped[dt.date | None] = mapped_column(Date)
     digital_school_on: Mapped[dt.date | None] = mapped_column(Date)
     profile_updated_on: Mapped[dt.date | None] = mapped_column(Date)
 
@@ -174,9 +176,10 @@ class Programme(VetBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
     level: Mapped[TrainingLevel] = mapped_column(_enum(TrainingLevel, "training_level"))
-    occupation_code: Mapped[str] = mapped_column(String(7))  # Circular 26/2020 catalogue
+    # Circular 26/2020 catalogue: level digit + field + occupation. Whether an occupation is an IT /
+    # digital-technology speciality (T04) is the IOC's list (data_sources/it_occupations.csv).
+    occupation_code: Mapped[str] = mapped_column(String(7))
     occupation_name: Mapped[str] = mapped_column(String(160))
-    is_it: Mapped[bool] = mapped_column(Boolean)  # IT / digital technology speciality (T04)
     approved_on: Mapped[dt.date] = mapped_column(Date)
     retired_on: Mapped[dt.date | None] = mapped_column(Date)
     # Learning outcomes integrated digital competence (T03).
@@ -244,6 +247,8 @@ class PublicService(VetBase):
     introduced_on: Mapped[dt.date] = mapped_column(Date)
     level4_on: Mapped[dt.date | None] = mapped_column(Date)
     portal_integrated_on: Mapped[dt.date | None] = mapped_column(Date)  # National Public Service Portal
+    # Integrated into the public-service portal and information system of the ministry in charge of VET.
+    ministry_portal_integrated_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Milestone(VetBase):

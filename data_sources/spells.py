@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from sqlalchemy import (
@@ -44,6 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement, Null
 
+from data_sources.counting import DEFAULT_RULES, CountingRules
 from data_sources.schema import (
     Inspection,
     Institution,
@@ -58,6 +60,7 @@ from data_sources.schema import (
     StaffRole,
     StaffTraining,
     TrainingKind,
+    TrainingLevel,
 )
 from data_sources.sql_functions import (
     add_months,
@@ -69,6 +72,10 @@ from data_sources.sql_functions import (
 )
 
 DECISION_DATE = dt.date(2021, 12, 30)
+# T08's learner records: those enrolled from the first year of the programme's period (2021-2025).
+LEARNERS_FROM = dt.date(2021, 1, 1)
+# T03/T04: the training levels ("trình độ"); short courses are not one.
+TRAINING_LEVELS = (TrainingLevel.COLLEGE, TrainingLevel.INTERMEDIATE, TrainingLevel.ELEMENTARY)
 CELL_COLUMNS = ("province63", "inst_type", "ownership")
 SPELL_COLUMNS = ("institution_id", "province63", "pop_from", "pop_to", "num_from", "num_to")
 
@@ -142,6 +149,15 @@ def _staff(kind: TrainingKind, roles: tuple[StaffRole, ...]) -> Query:
     )
 
 
+def _training_levels() -> ColumnElement[bool]:
+    return Programme.level.in_(TRAINING_LEVELS)
+
+
+def _on_or_after(day: Column, first: dt.date) -> Column:
+    """``day`` when it is on or after ``first``, else NULL (an earlier date does not count)."""
+    return case((day >= date_value(first), day), else_=None)
+
+
 def _programmes(achieved: Column, *where: ColumnExpressionArgument[bool]) -> Query:
     return select(
         *_stock(_own_cell(Programme.institution_id), Programme.approved_on, Programme.retired_on, achieved)
@@ -157,17 +173,23 @@ def _school_types() -> ColumnElement[bool]:
 
 
 def _learners() -> SpellQuery:
-    """T08: a record counts while digitised and not graduated, or once its diploma is digitised too."""
+    """T08 depth: a record counts while digitised and not graduated, or once its diploma is digitised too.
+
+    The population is the learners enrolled since the programme's first year (``LEARNERS_FROM``).
+    """
     rec, grad, dip = Learner.record_digitised_on, Learner.graduated_on, Learner.diploma_digitised_on
     both = later_of(rec, dip)  # record and diploma both digitised from this date
     # One open-ended piece when the diploma was digitised by graduation (or no graduation yet).
     continuous = (grad.is_(None)) | (both <= grad)
     first_to = case((continuous, None), else_=grad)
     cell = _own_cell(Learner.institution_id)
-    part_a = select(*_spell(cell, Learner.enrolled_on, null(), starts_before_end(rec, first_to), first_to))
+    cohort = Learner.enrolled_on >= date_value(LEARNERS_FROM)
+    part_a = select(*_spell(cell, Learner.enrolled_on, null(), starts_before_end(rec, first_to), first_to)).where(
+        cohort
+    )
     # Second piece, only when the diploma was digitised after graduation: [both, open).
     part_b = select(*_spell(cell, null(), null(), both, null())).where(
-        grad.is_not(None), dip.is_not(None), rec.is_not(None), both > grad
+        cohort, grad.is_not(None), dip.is_not(None), rec.is_not(None), both > grad
     )
     return union_all(part_a, part_b)
 
@@ -210,40 +232,69 @@ def _map_completeness() -> SpellQuery:
     return union_all(population, current)
 
 
-SERIES_QUERIES: dict[str, Callable[[], SpellQuery]] = {
-    "staff_digital_capacity": lambda: _staff(TrainingKind.DIGITAL_CAPACITY, (StaffRole.TEACHER, StaffRole.MANAGER)),
-    "teacher_digital_materials": lambda: _staff(TrainingKind.DIGITAL_MATERIALS, (StaffRole.TEACHER,)),
-    "programme_digital_outcomes": lambda: _programmes(Programme.digital_outcomes_on),
-    "it_programme_updated": lambda: _programmes(Programme.tech_updated_on, Programme.is_it.is_(True)),
-    "milestones_platform": lambda: _milestones(MILESTONES["milestones_platform"]),
-    "school_platform_connected": lambda: _institutions(
+SERIES_QUERIES: dict[str, Callable[[CountingRules], SpellQuery]] = {
+    "staff_digital_capacity": lambda _: _staff(TrainingKind.DIGITAL_CAPACITY, (StaffRole.TEACHER, StaffRole.MANAGER)),
+    "teacher_digital_materials": lambda _: _staff(TrainingKind.DIGITAL_MATERIALS, (StaffRole.TEACHER,)),
+    # T03: programmes of the training levels; short courses are not a level ("trình độ").
+    "programme_digital_outcomes": lambda _: _programmes(Programme.digital_outcomes_on, _training_levels()),
+    # T04: programmes of the training levels on the IT list, updated since the decision.
+    "it_programme_updated": lambda rules: _programmes(
+        _on_or_after(Programme.tech_updated_on, DECISION_DATE),
+        _training_levels(),
+        func.substr(Programme.occupation_code, 2, 6).in_(rules.it_codes),
+    ),
+    "milestones_platform": lambda _: _milestones(MILESTONES["milestones_platform"]),
+    "school_platform_connected": lambda _: _institutions(
         Institution.established_on,
         later_of(Institution.digital_infrastructure_on, Institution.platform_connected_on),
         _school_types(),
     ),
-    "public_service_level4": lambda: select(
+    # T07: level 4 and integrated into both portals the decision names.
+    "public_service_level4": lambda _: select(
         *_stock(
             _national_cell(),
             PublicService.introduced_on,
             null(),
-            later_of(PublicService.level4_on, PublicService.portal_integrated_on),
+            later_of(
+                later_of(PublicService.level4_on, PublicService.portal_integrated_on),
+                PublicService.ministry_portal_integrated_on,
+            ),
         )
     ),
-    "learner_digitised_all": _learners,
-    "inspection_digital": lambda: _events_last_12_months(
+    "learner_digitised_all": lambda _: _learners(),
+    "inspection_digital": lambda _: _events_last_12_months(
         Inspection, Inspection.conducted_on, Inspection.is_digital.is_(True)
     ),
-    "milestone_map_formed": lambda: _milestones(MILESTONES["milestone_map_formed"]),
-    "milestone_map_linked": lambda: _milestones(MILESTONES["milestone_map_linked"]),
-    "map_completeness": _map_completeness,
-    "report_digital_connected": lambda: _events_last_12_months(
+    "milestone_map_formed": lambda _: _milestones(MILESTONES["milestone_map_formed"]),
+    "milestone_map_linked": lambda _: _milestones(MILESTONES["milestone_map_linked"]),
+    "map_completeness": lambda _: _map_completeness(),
+    "report_digital_connected": lambda _: _events_last_12_months(
         Report, Report.submitted_on, and_(Report.is_digital.is_(True), Report.gris_connected.is_(True))
     ),
-    "high_quality_digital_school": lambda: _institutions(
+    "high_quality_digital_school": lambda _: _institutions(
         later_of(Institution.high_quality_on, Institution.established_on),
         Institution.digital_school_on,
         Institution.high_quality_on.is_not(None),
     ),
+}
+
+
+@dataclass(frozen=True)
+class InstitutionShare:
+    """A series counting institutions in operation, not records (T08 as the decision counts it).
+
+    An institution counts at d when its dated ``fact`` (an Institution date column) is on or before
+    d and its own records of the ``records`` series at d reach the rules' minimum share (an
+    institution with no such records yet meets it). Computed by the engine from the records
+    series' per-institution counts, so the records are read once for both.
+    """
+
+    records: str
+    fact: str
+
+
+INSTITUTION_SHARES: dict[str, InstitutionShare] = {
+    "institution_digitised_all": InstitutionShare("learner_digitised_all", "learner_data_integrated_on"),
 }
 
 
@@ -259,23 +310,22 @@ WITHIN_OPEN_INSTITUTION = frozenset(
     }
 )
 
+_SCHOOLS = (InstitutionType.COLLEGE.value, InstitutionType.INTERMEDIATE.value)
 # Series that are a subset of another's cells: computed from it instead of scanning again.
 DERIVED_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "learner_digitised_cd_tc": (
-        "learner_digitised_all",
-        (InstitutionType.COLLEGE.value, InstitutionType.INTERMEDIATE.value),
-    ),
+    "learner_digitised_cd_tc": ("learner_digitised_all", _SCHOOLS),
+    "institution_digitised_cd_tc": ("institution_digitised_all", _SCHOOLS),
 }
 
 
-def spells(series_key: str) -> SpellQuery:
+def spells(series_key: str, rules: CountingRules = DEFAULT_RULES) -> SpellQuery:
     """The spell SELECT of one series; KeyError for an unknown key."""
-    return SERIES_QUERIES[series_key]()
+    return SERIES_QUERIES[series_key](rules)
 
 
-def point_in_time(series_key: str, as_of: dt.date) -> Query:
+def point_in_time(series_key: str, as_of: dt.date, rules: CountingRules = DEFAULT_RULES) -> Query:
     """Numerator and denominator per institution (and record province) at ``as_of``: from <= d < to."""
-    sp = spells(series_key).subquery()
+    sp = spells(series_key, rules).subquery()
     d = date_value(as_of)
     in_pop = and_(sp.c.pop_from.is_not(None), sp.c.pop_from <= d, (sp.c.pop_to.is_(None)) | (sp.c.pop_to > d))
     in_num = and_(sp.c.num_from.is_not(None), sp.c.num_from <= d, (sp.c.num_to.is_(None)) | (sp.c.num_to > d))
@@ -296,16 +346,17 @@ def institutions() -> Query:
         type_coerce(Institution.ownership, String),
         Institution.established_on,
         Institution.closed_on,
+        Institution.learner_data_integrated_on,
     )
 
 
-def monthly_deltas(series_key: str) -> CompoundSelect[*tuple[Any, ...]]:
+def monthly_deltas(series_key: str, rules: CountingRules = DEFAULT_RULES) -> CompoundSelect[*tuple[Any, ...]]:
     """Per institution (or record province) and month 'YYYY-MM': changes of numerator and denominator.
 
     Four small GROUP BYs (one per interval end) rather than one over all four month keys: that
     one would have nearly as many groups as records.
     """
-    sp = spells(series_key).cte("sp")
+    sp = spells(series_key, rules).cte("sp")
     parts = []
     for column, field, sign, needs in (
         (sp.c.pop_from, "denominator", 1, None),

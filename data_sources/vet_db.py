@@ -25,6 +25,25 @@ def has_data(engine: Engine) -> bool:
         return (s.scalar(select(func.count()).select_from(Institution)) or 0) > 0
 
 
+def missing_columns(engine: Engine) -> list[str]:
+    """Columns of the schema the database lacks ("table.column"): a database built by an older release."""
+    insp = inspect(engine)
+    missing = []
+    for table in VetBase.metadata.sorted_tables:
+        if not insp.has_table(table.name):
+            missing.append(f"{table.name}.*")
+            continue
+        present = {c["name"] for c in insp.get_columns(table.name)}
+        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
+    return missing
+
+
+def is_demo(engine: Engine) -> bool:
+    """Whether the database was built by the demo generator (it records its scale and seed)."""
+    info = data_info(engine)
+    return "scale" in info and "seed" in info
+
+
 def load_provinces(session: Session) -> None:
     """(Re)load the 34 current and 63 legacy units from the code tables in geo/."""
     session.execute(delete(LegacyProvince))

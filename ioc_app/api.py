@@ -12,13 +12,16 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from ioc_app import kpis, snapshots
+from ioc_app.facts import indicator_facts, rules_of
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, ScopeError, parse
 from ioc_app.indicators.status import Assessment
 from ioc_app.kpis import IndicatorView
 from ioc_app.services import Services
+from ioc_app.settings import Settings
 
 API_PREFIX = "/api/v1"
+COUNTING_RULE_TARGETS = ("T04", "T08")  # the targets whose counting rules are configuration
 log = logging.getLogger(__name__)
 
 
@@ -72,14 +75,27 @@ def assessment_json(a: Assessment) -> dict[str, Any]:
     }
 
 
-def view_json(view: IndicatorView, snapshot: snapshots.Snapshot, with_trajectory: bool = True) -> dict[str, Any]:
+def view_json(
+    view: IndicatorView, snapshot: snapshots.Snapshot, settings: Settings, with_trajectory: bool = True
+) -> dict[str, Any]:
     ind = view.indicator
     head = view.headline_series.last
     headline = view.headline
     body = indicator_summary(ind)
+    facts = {lang: indicator_facts(ind, snapshot.rules, settings, lang) for lang in ("vi", "en")}
+    rules = rules_of(snapshot.rules)
     body.update(
         {
-            "definition": _names(ind.definition_vi, ind.definition_en),
+            "definition": _names(facts["vi"].definition, facts["en"].definition),
+            "interpretations": {lang: list(f.interpretations) for lang, f in facts.items()},
+            "counting_rules": {
+                "min_record_share": float(rules.min_record_share),
+                "it_occupations": [
+                    {"code": o.code, "name": _names(o.name_vi, o.name_en)} for o in rules.it_occupations
+                ],
+            }
+            if ind.code in COUNTING_RULE_TARGETS
+            else None,
             "legal_text_vi": ind.legal_text_vi,
             "source": _names(ind.source_vi, ind.source_en),
             "scope": view.scope.key,
@@ -99,6 +115,8 @@ def view_json(view: IndicatorView, snapshot: snapshots.Snapshot, with_trajectory
         sv = view.series[s.key]
         item: dict[str, Any] = {
             "key": s.key,
+            # judged: a target is judged on it; supporting: shown beside (T08's record share, T10's map).
+            "role": "judged" if s in ind.series else "supporting",
             "population": _names(s.population_vi, s.population_en),
             "numerator_label": _names(s.numerator_vi, s.numerator_en),
             "national_only": s.national_only,
@@ -156,7 +174,7 @@ def build_blueprint(services: Services) -> Blueprint:
     @bp.get("/indicators")
     def list_indicators() -> ResponseReturnValue:
         snap = _snapshot(services)
-        items = [view_json(v, snap, with_trajectory=False) for v in kpis.all_views(snap, NATIONAL)]
+        items = [view_json(v, snap, services.settings, with_trajectory=False) for v in kpis.all_views(snap, NATIONAL)]
         return jsonify({"data_date": snap.run.data_date.isoformat(), "snapshot_id": snap.run.id, "indicators": items})
 
     @bp.get("/indicators/<code>")
@@ -172,7 +190,7 @@ def build_blueprint(services: Services) -> Blueprint:
         snap = _snapshot(services)
         as_of = _as_of(request.args.get("as_of"), snap)
         view = kpis.indicator_view(snap, ind, scope, as_of, vet_engine=services.vet_engine)
-        return jsonify(view_json(view, snap))
+        return jsonify(view_json(view, snap, services.settings))
 
     @bp.route("/<path:rest>")
     def _unknown(rest: str) -> ResponseReturnValue:

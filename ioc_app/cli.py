@@ -176,15 +176,32 @@ def ensure_demo_data(settings: Settings) -> None:
     engine = make_engine(settings.vet_database_url)
     try:
         empty = not vet_db.has_data(engine)
+        outdated = [] if empty else vet_db.missing_columns(engine)
+        demo = bool(outdated) and vet_db.is_demo(engine)
     finally:
         engine.dispose()
-    if empty and settings.auto_init_demo:
+    if outdated and not (demo and settings.auto_init_demo):
+        raise CliError(
+            f"the VET database at {settings.vet_database_url} lacks columns this release reads: {', '.join(outdated)}"
+        )
+    if (empty or outdated) and settings.auto_init_demo:
+        why = "an older release built the demo database" if outdated else "first run"
         print(
-            f"First run: building the {settings.demo_scale} demo database at {settings.vet_database_url}",
+            f"{why}: building the {settings.demo_scale} demo database at {settings.vet_database_url}",
             file=sys.stderr,
         )
-        report = build_demo(settings.vet_database_url, scale=settings.demo_scale, seed=settings.demo_seed)
+        report = build_demo(
+            settings.vet_database_url, scale=settings.demo_scale, seed=settings.demo_seed, force=bool(outdated)
+        )
         print(f"Demo database ready in {report.seconds:.1f} s.", file=sys.stderr)
+        if outdated:
+            _refresh_after_rebuild(settings)
+
+
+def _refresh_after_rebuild(settings: Settings) -> None:
+    """A rebuilt demo makes the stored snapshots stale: compute a new one before serving."""
+    result = run_refresh(settings, "first-run")
+    print(f"Snapshot ready: {result.rows:,} figures in {result.seconds:.1f} s.", file=sys.stderr)
 
 
 def ensure_snapshot(settings: Settings) -> None:
@@ -254,7 +271,13 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
                 f"the VET database at {settings.vet_database_url} holds no data; "
                 "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
             )
-        result = refresh(services.vet_engine, services.ioc_engine, trigger=trigger, data_date=data_date)
+        result = refresh(
+            services.vet_engine,
+            services.ioc_engine,
+            trigger=trigger,
+            data_date=data_date,
+            rules=settings.counting_rules,
+        )
     except SQLAlchemyError as exc:
         raise CliError(f"cannot read the databases: {_reason(exc)}") from None
     finally:

@@ -30,7 +30,7 @@ def refresh_job(settings: Settings, on_refreshed: Callable[[], object] | None = 
     """
     services = Services.from_settings(settings)
     try:
-        result = refresh(services.vet_engine, services.ioc_engine, trigger="scheduler")
+        result = refresh(services.vet_engine, services.ioc_engine, trigger="scheduler", rules=settings.counting_rules)
     finally:
         services.dispose()
     if result.status == "ok":

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from data_sources.counting import CountingRules, make_rules
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
@@ -41,12 +43,22 @@ class Settings:
     # Agency names change with reorganisations (2025: MOLISA -> MOET); keep them out of code.
     authority_name_vi: str = "Cục Giáo dục nghề nghiệp và Giáo dục thường xuyên, Bộ Giáo dục và Đào tạo"
     authority_name_en: str = "Department of Vocational and Continuing Education, Ministry of Education and Training"
+    # The ministry in charge of VET, whose public-service portal T07 requires (MOLISA until 2025).
+    ministry_name_vi: str = "Bộ Giáo dục và Đào tạo"
+    ministry_name_en: str = "Ministry of Education and Training"
+    # Counting rules (data_sources/counting.py): T08's record share per institution, T04's occupation list.
+    t08_min_record_share: str = "0.95"
+    it_occupations_path: str | None = None
     # Optional: official boundary files replacing the built-in ones, and an online tile layer.
     boundaries_34_path: str | None = None
     boundaries_63_path: str | None = None
     tile_url: str | None = None
     tile_attribution: str | None = None
     redis_url: str | None = None
+
+    def counting_rules(self) -> CountingRules:
+        """The configured counting rules; CountingRulesError names a bad value."""
+        return make_rules(self.t08_min_record_share, self.it_occupations_path)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

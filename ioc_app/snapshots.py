@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,10 +21,11 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
+from data_sources.counting import DEFAULT_RULES, CountingRules
 from data_sources.queries import data_date as read_data_date
 from ioc_app.indicators import engine as kpi_engine
 from ioc_app.indicators.scopes import Scope
-from ioc_app.store import KpiInstitution, KpiSnapshot, RefreshRun, create_store
+from ioc_app.store import KpiInstitution, KpiSnapshot, RefreshRun, SnapshotRule, create_store
 
 log = logging.getLogger(__name__)
 KEEP_SNAPSHOTS = 3
@@ -56,14 +58,21 @@ def refresh(
     trigger: str = "cli",
     data_date: dt.date | None = None,
     keep: int = KEEP_SNAPSHOTS,
+    rules: CountingRules | Callable[[], CountingRules] = DEFAULT_RULES,
 ) -> RefreshResult:
-    """Recompute every figure and store it as the newest snapshot; never raises for a data error."""
+    """Recompute every figure and store it as the newest snapshot; never raises for a data error.
+
+    ``rules`` may be a function reading them (``Settings.counting_rules``), so that a rule file
+    edited into an invalid state fails this refresh with its message and keeps the last snapshot.
+    """
     create_store(ioc_engine)
     started, t0 = _now(), time.perf_counter()
     try:
         data_date = data_date or vet_data_date(vet_engine)
-        cube, per_institution = kpi_engine.snapshot_frames(vet_engine, data_date)
-        run_id = _store(ioc_engine, cube, per_institution, started, trigger, data_date, time.perf_counter() - t0, keep)
+        counting = rules() if callable(rules) else rules
+        cube, per_institution = kpi_engine.snapshot_frames(vet_engine, data_date, counting)
+        stored = _Stored(cube, per_institution, counting)
+        run_id = _store(ioc_engine, stored, started, trigger, data_date, time.perf_counter() - t0, keep)
         seconds = time.perf_counter() - t0
         log.info("snapshot %s: %s rows in %.1f s", run_id, len(cube), seconds)
         return RefreshResult(run_id, "ok", len(cube), seconds, data_date)
@@ -87,10 +96,16 @@ def refresh(
             return RefreshResult(run.id, "failed", 0, seconds, data_date, message)
 
 
+@dataclass(frozen=True)
+class _Stored:
+    cube: pd.DataFrame
+    per_institution: pd.DataFrame
+    rules: CountingRules
+
+
 def _store(
     ioc_engine: Engine,
-    cube: pd.DataFrame,
-    per_institution: pd.DataFrame,
+    stored: _Stored,
     started: dt.datetime,
     trigger: str,
     data_date: dt.date,
@@ -104,13 +119,14 @@ def _store(
             status="running",
             trigger=trigger,
             data_date=data_date,
-            rows=len(cube),
+            rows=len(stored.cube),
             seconds=None,
         )
         s.add(run)
         s.flush()
+        s.add_all(SnapshotRule(refresh_id=run.id, key=k, value=v) for k, v in stored.rules.to_records().items())
         conn = s.connection()
-        for table, frame in ((KpiSnapshot, cube), (KpiInstitution, per_institution)):
+        for table, frame in ((KpiSnapshot, stored.cube), (KpiInstitution, stored.per_institution)):
             # into=dict (the default) selects the stubs' overload with the column names' own key type.
             records = frame.assign(refresh_id=run.id).to_dict("records", into=dict)
             for i in range(0, len(records), INSERT_BATCH):
@@ -127,6 +143,7 @@ def _store(
         if old:
             s.execute(delete(KpiSnapshot).where(KpiSnapshot.refresh_id.in_(old)))
             s.execute(delete(KpiInstitution).where(KpiInstitution.refresh_id.in_(old)))
+            s.execute(delete(SnapshotRule).where(SnapshotRule.refresh_id.in_(old)))
         return run.id
 
 
@@ -141,8 +158,16 @@ class RunInfo:
 class Snapshot:
     """One stored snapshot, in memory: the cube, split by series for fast reads."""
 
-    def __init__(self, run: RunInfo, cube: pd.DataFrame, institutions: pd.DataFrame | None = None) -> None:
+    def __init__(
+        self,
+        run: RunInfo,
+        cube: pd.DataFrame,
+        institutions: pd.DataFrame | None = None,
+        rules: CountingRules | None = None,
+    ) -> None:
         self.run = run
+        # The counting rules the figures were computed with (None: a snapshot from before they were stored).
+        self.rules = rules
         # series, institution_id, numerator, denominator at the data date.
         self.institutions = (
             institutions
@@ -261,8 +286,12 @@ def _load(ioc_engine: Engine, run: RunInfo) -> Snapshot:
             ).where(KpiInstitution.refresh_id == run.id),
             conn,
         )
+        rule_rows = conn.execute(
+            select(SnapshotRule.key, SnapshotRule.value).where(SnapshotRule.refresh_id == run.id)
+        ).all()
+        records = {key: value for key, value in rule_rows}
     cube["period_end"] = pd.to_datetime(cube["period_end"]).dt.date
-    return Snapshot(run, cube, institutions)
+    return Snapshot(run, cube, institutions, CountingRules.from_records(records) if records else None)
 
 
 def current(ioc_engine: Engine) -> Snapshot | None:

@@ -62,5 +62,15 @@ class KpiInstitution(IocBase):
     denominator: Mapped[int] = mapped_column(Integer)
 
 
+class SnapshotRule(IocBase):
+    """A counting rule a snapshot was computed with (data_sources.counting), so its figures say how."""
+
+    __tablename__ = "snapshot_rule"
+
+    refresh_id: Mapped[int] = mapped_column(ForeignKey("refresh_run.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 def create_store(engine: Engine) -> None:
     IocBase.metadata.create_all(engine)

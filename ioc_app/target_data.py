@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 
 from ioc_app import kpis
+from ioc_app.facts import Facts, indicator_facts
 from ioc_app.i18n import t
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import INSTITUTION_TYPES, NATIONAL, OWNERSHIPS, Scope
 from ioc_app.memo import per_snapshot
 from ioc_app.provincial import INFO_MODE, NATIONAL_MODE, provincial_table
+from ioc_app.settings import Settings
 from ioc_app.snapshots import Snapshot
 
 RANKING_COLUMNS = ["code", "name", "numerator", "denominator", "value", "status"]
@@ -92,6 +94,7 @@ class TargetData:
     ranking: Ranking
     breakdowns: list[Breakdown] = field(default_factory=list)
     national_only: bool = False
+    facts: Facts | None = None
 
 
 def find_indicator(code: str | None) -> Indicator | None:
@@ -213,7 +216,7 @@ def trajectory_chart(view: kpis.IndicatorView, lang: str) -> TrajectoryChart:
         sv = view.series[s.key]
         lines.append(
             Line(
-                s.numerator_en if lang == "en" else s.numerator_vi,
+                s.label(lang) or (s.numerator_en if lang == "en" else s.numerator_vi),
                 list(sv.trajectory["period_end"]),
                 [v for _, v in sv.points()],
                 SUPPORTING,
@@ -243,7 +246,9 @@ def core_view(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str
     return view, province_ranking(snapshot, indicator, scope, level)
 
 
-def target_data(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str, lang: str) -> TargetData:
+def target_data(
+    snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str, lang: str, settings: Settings
+) -> TargetData:
     view, ranking = core_view(snapshot, indicator, scope, level)
     return TargetData(
         view=view,
@@ -251,4 +256,5 @@ def target_data(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: s
         ranking=ranking,
         breakdowns=breakdowns(snapshot, indicator, scope, lang),
         national_only=indicator.national_only and not scope.is_national,
+        facts=indicator_facts(indicator, snapshot.rules, settings, lang),
     )

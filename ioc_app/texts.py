@@ -25,7 +25,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "network.staff": ("Nhà giáo và cán bộ quản lý", "Teachers and managers"),
     "network.learners": ("Người học đang theo học", "Learners enrolled"),
     "network.learners_total": ("Hồ sơ người học từ 2021", "Learner records since 2021"),
-    "network.programmes": ("Chương trình đào tạo", "Training programmes"),
+    "network.programmes": ("Chương trình đào tạo các trình độ", "Programmes of the training levels"),
     "page.not_found": ("Không tìm thấy trang", "Page not found"),
     "page.back_home": ("Về trang tổng quan", "Back to the overview"),
     "error.unavailable": (
@@ -109,10 +109,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "panel.judged": ("{year} · đã chốt", "{year} · judged"),
     "panel.projected": ("{year} · dự báo", "{year} · projected"),
     "panel.national_only": ("Chỉ tiêu cấp quốc gia", "National-level target"),
-    "panel.map_share": (
-        "Bản đồ: {value} cơ sở có toạ độ, hồ sơ cập nhật",
-        "Map: {value} of institutions geolocated and up to date",
-    ),
+    "panel.supporting": ("{label}: {value}", "{label}: {value}"),
     "panel.open": ("Xem chi tiết chỉ tiêu {code}", "Open target {code}"),
     "export.code": ("Mã chỉ tiêu", "Code"),
     "export.value": ("Giá trị hiện tại (%)", "Current value (%)"),
@@ -164,6 +161,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Wording of Decision 2222/QĐ-TTg (the legal text, in Vietnamese)",
     ),
     "targets.definition": ("Cách tính", "Definition"),
+    "targets.interpretations": ("Cách hiểu đã áp dụng", "Interpretations we apply"),
+    "targets.it_list": (
+        "Danh mục ngành, nghề công nghệ thông tin, công nghệ số được tính:",
+        "IT and digital-technology occupations counted:",
+    ),
     "targets.population": ("Mẫu số (đối tượng)", "Denominator (population)"),
     "targets.used_for": ("Dùng cho mục tiêu {years}", "Used for the {years} target"),
     "targets.source": ("Nguồn số liệu", "Source"),

@@ -339,10 +339,12 @@ def panel(data: PanelData, lang: str, stale: bool = False) -> dcc.Link:
     status = headline.status if headline else "no_data"
     judged, nxt = _judged_and_next(view.assessments)
     value, detail = headline_value(view, lang)
-    # A milestone's value already says what is left; T10 shows its map's completeness instead.
+    # A milestone's value already says what is left; a supporting series (T10's map completeness,
+    # T08's record share) is shown in that line instead.
     line = "" if ind.kind == "milestone" else gap_text(ind, last, view.assessments, lang)
     if data.supporting is not None and data.supporting.get("value") is not None:
-        line = t("panel.map_share", lang).format(value=fmt_percent(data.supporting["value"], lang))
+        label = ind.supporting_series[0].label(lang)
+        line = t("panel.supporting", lang).format(label=label, value=fmt_percent(data.supporting["value"], lang))
     target_line = nxt.target if nxt is not None and ind.kind == "percent" else None
     tags: list = []
     if data.national_only:

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from ioc_app.facts import Facts
 from ioc_app.i18n import fmt_number, fmt_percent, t
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import Scope
@@ -260,8 +261,27 @@ def breakdown_section(
     )
 
 
-def fact_card(indicator: Indicator, fresh: Freshness, lang: str) -> html.Section:
-    """The decision's wording (always Vietnamese: it is the legal text), definition, populations, source."""
+def _interpretation_rows(facts: Facts, lang: str) -> list:
+    """What we decided where the decision leaves room, and T04's list of IT occupations."""
+    items: list = [html.Li(text) for text in facts.interpretations]
+    if facts.occupations:
+        items.append(
+            html.Li(
+                [
+                    t("targets.it_list", lang),
+                    html.Ul(
+                        className="ov-occupations",
+                        children=[html.Li(f"{o.code} — {o.name}") for o in facts.occupations],
+                    ),
+                ]
+            )
+        )
+    return [html.Ul(className="ov-interpretations", children=items)] if items else []
+
+
+def fact_card(indicator: Indicator, facts: Facts, fresh: Freshness, lang: str) -> html.Section:
+    """The decision's wording (always Vietnamese: it is the legal text), definition, interpretations,
+    populations, source."""
 
     def row(key: str, *value: Any) -> html.Div:
         return html.Div(className="ov-fact", children=[html.Dt(key), html.Dd(list(value))])
@@ -305,7 +325,8 @@ def fact_card(indicator: Indicator, fresh: Freshness, lang: str) -> html.Section
                         t("targets.legal", lang),
                         html.Blockquote(indicator.legal_text_vi, lang="vi", className="ov-legal"),
                     ),
-                    row(t("targets.definition", lang), indicator.definition(lang)),
+                    row(t("targets.definition", lang), facts.definition),
+                    row(t("targets.interpretations", lang), *_interpretation_rows(facts, lang)),
                     row(f"{t('targets.population', lang)} · {t('common.numerator', lang)}", *series_rows),
                     row(t("targets.source", lang), indicator.source_en if lang == "en" else indicator.source_vi),
                     row(
@@ -374,7 +395,7 @@ def target_body(data: TargetData, scope: Scope, fresh: Freshness, lang: str, hig
         html.Div(className="ov-target-grid", children=[trajectory_card, verdicts]),
         ranking_section(data.ranking, ind, lang, highlight, target, fresh.stale),
         breakdown_section(data.breakdowns, ind, lang, target, fresh.stale),
-        fact_card(ind, fresh, lang),
+        *([fact_card(ind, data.facts, fresh, lang)] if data.facts is not None else []),
     ]
 
 

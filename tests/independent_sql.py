@@ -11,14 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from sqlalchemy import Engine, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
+from data_sources.counting import read_it_occupations
 from data_sources.queries import data_date
 from data_sources.schema import Institution, Learner, Programme, Staff
 
 OPEN_I = "i.established_on <= :d AND (i.closed_on IS NULL OR i.closed_on > :d)"
+
+LEVELS = "'college', 'intermediate', 'elementary'"
+IT_CODES = ", ".join(f"'{o.code}'" for o in read_it_occupations())
+_DIGITISED = """l.record_digitised_on <= :d
+    AND (l.graduated_on IS NULL OR l.graduated_on > :d OR l.diploma_digitised_on <= :d)"""
+# An institution's learners enrolled since 2021 at d, and those of them digitised: the share must
+# reach :share_num / :share_den (compared in integers); no learners meets it.
+DEEP_ENOUGH = f"""
+    (SELECT COUNT(CASE WHEN {_DIGITISED} THEN 1 END) FROM learner l
+      WHERE l.institution_id = i.id AND l.enrolled_on <= :d AND l.enrolled_on >= '2021-01-01') * :share_den
+    >= (SELECT COUNT(*) FROM learner l
+      WHERE l.institution_id = i.id AND l.enrolled_on <= :d AND l.enrolled_on >= '2021-01-01') * :share_num"""
 
 QUERIES: dict[str, str] = {
     "staff_digital_capacity": f"""
@@ -35,12 +49,14 @@ QUERIES: dict[str, str] = {
     "programme_digital_outcomes": f"""
         SELECT SUM(CASE WHEN p.digital_outcomes_on <= :d THEN 1 ELSE 0 END), COUNT(*)
         FROM programme p JOIN institution i ON i.id = p.institution_id
-        WHERE p.approved_on <= :d AND (p.retired_on IS NULL OR p.retired_on > :d) AND {OPEN_I} {{inst}}""",
+        WHERE p.level IN ({LEVELS}) AND p.approved_on <= :d AND (p.retired_on IS NULL OR p.retired_on > :d)
+          AND {OPEN_I} {{inst}}""",
     "it_programme_updated": f"""
-        SELECT SUM(CASE WHEN p.tech_updated_on <= :d THEN 1 ELSE 0 END), COUNT(*)
+        SELECT SUM(CASE WHEN p.tech_updated_on <= :d AND p.tech_updated_on >= '2021-12-30' THEN 1 ELSE 0 END),
+               COUNT(*)
         FROM programme p JOIN institution i ON i.id = p.institution_id
-        WHERE p.is_it AND p.approved_on <= :d AND (p.retired_on IS NULL OR p.retired_on > :d) AND {OPEN_I}
-        {{inst}}""",
+        WHERE p.level IN ({LEVELS}) AND SUBSTR(p.occupation_code, 2, 6) IN ({IT_CODES})
+          AND p.approved_on <= :d AND (p.retired_on IS NULL OR p.retired_on > :d) AND {OPEN_I} {{inst}}""",
     "school_platform_connected": f"""
         SELECT SUM(CASE WHEN i.digital_infrastructure_on <= :d AND i.platform_connected_on <= :d THEN 1 ELSE 0 END),
                COUNT(*)
@@ -51,13 +67,22 @@ QUERIES: dict[str, str] = {
                          AND (l.graduated_on IS NULL OR l.graduated_on > :d OR l.diploma_digitised_on <= :d)
                         THEN 1 ELSE 0 END), COUNT(*)
         FROM learner l JOIN institution i ON i.id = l.institution_id
-        WHERE i.type IN ('college', 'intermediate') AND l.enrolled_on <= :d AND {OPEN_I} {{inst}}""",
+        WHERE i.type IN ('college', 'intermediate') AND l.enrolled_on <= :d AND l.enrolled_on >= '2021-01-01'
+          AND {OPEN_I} {{inst}}""",
+    "institution_digitised_cd_tc": f"""
+        SELECT SUM(CASE WHEN i.learner_data_integrated_on <= :d AND {DEEP_ENOUGH} THEN 1 ELSE 0 END), COUNT(*)
+        FROM institution i
+        WHERE i.type IN ('college', 'intermediate') AND {OPEN_I} {{inst}}""",
+    "institution_digitised_all": f"""
+        SELECT SUM(CASE WHEN i.learner_data_integrated_on <= :d AND {DEEP_ENOUGH} THEN 1 ELSE 0 END), COUNT(*)
+        FROM institution i
+        WHERE {OPEN_I} {{inst}}""",
     "learner_digitised_all": f"""
         SELECT SUM(CASE WHEN l.record_digitised_on <= :d
                          AND (l.graduated_on IS NULL OR l.graduated_on > :d OR l.diploma_digitised_on <= :d)
                         THEN 1 ELSE 0 END), COUNT(*)
         FROM learner l JOIN institution i ON i.id = l.institution_id
-        WHERE l.enrolled_on <= :d AND {OPEN_I} {{inst}}""",
+        WHERE l.enrolled_on <= :d AND l.enrolled_on >= '2021-01-01' AND {OPEN_I} {{inst}}""",
     "high_quality_digital_school": f"""
         SELECT SUM(CASE WHEN i.digital_school_on <= :d THEN 1 ELSE 0 END), COUNT(*)
         FROM institution i
@@ -78,7 +103,8 @@ QUERIES: dict[str, str] = {
         FROM report e LEFT JOIN institution i ON i.id = e.institution_id
         WHERE e.submitted_on <= :d AND e.submitted_on > :year_ago {prov}""",
     "public_service_level4": """
-        SELECT SUM(CASE WHEN level4_on <= :d AND portal_integrated_on <= :d THEN 1 ELSE 0 END), COUNT(*)
+        SELECT SUM(CASE WHEN level4_on <= :d AND portal_integrated_on <= :d AND ministry_portal_integrated_on <= :d
+                        THEN 1 ELSE 0 END), COUNT(*)
         FROM public_service WHERE introduced_on <= :d""",
     "milestones_platform": """
         SELECT SUM(CASE WHEN achieved_on <= :d THEN 1 ELSE 0 END), COUNT(*)
@@ -103,13 +129,23 @@ def year_before(d: dt.date) -> dt.date:
 
 
 def count(
-    engine: Engine, series: str, d: dt.date, legacy_codes: list[str] | None = None, inst_type: str | None = None
+    engine: Engine,
+    series: str,
+    d: dt.date,
+    legacy_codes: list[str] | None = None,
+    inst_type: str | None = None,
+    min_share: Fraction = Fraction(95, 100),
 ) -> tuple[int, int]:
     """(numerator, denominator) of ``series`` at ``d`` for legacy provinces / a type (None = all)."""
     inst_filter, prov_filter = "", ""
     # SQLite stores dates as ISO text; PostgreSQL compares real dates.
     as_param = (lambda x: x.isoformat()) if engine.dialect.name == "sqlite" else (lambda x: x)
-    params: dict[str, object] = {"d": as_param(d), "year_ago": as_param(year_before(d))}
+    params: dict[str, object] = {
+        "d": as_param(d),
+        "year_ago": as_param(year_before(d)),
+        "share_num": min_share.numerator,
+        "share_den": min_share.denominator,
+    }
     if legacy_codes is not None:
         names = [f":p{k}" for k in range(len(legacy_codes))]
         params.update({f"p{k}": c for k, c in enumerate(legacy_codes)})
@@ -180,6 +216,8 @@ def network_summary(engine: Engine, province_code: str | None = None) -> Network
             .select_from(Programme)
             .where(
                 Programme.institution_id.in_(open_ids),
+                # Programmes of the training levels (short courses are not one), as T03 counts them.
+                Programme.level.in_(("college", "intermediate", "elementary")),
                 Programme.approved_on <= as_of,
                 or_(Programme.retired_on.is_(None), Programme.retired_on > as_of),
             )
@@ -194,7 +232,9 @@ def network_summary(engine: Engine, province_code: str | None = None) -> Network
                 or_(Learner.graduated_on.is_(None), Learner.graduated_on > as_of),
             )
         )
-        records = s.scalar(select(func.count()).select_from(Learner).where(learner_filter))
+        records = s.scalar(
+            select(func.count()).select_from(Learner).where(learner_filter, Learner.enrolled_on >= dt.date(2021, 1, 1))
+        )
     return NetworkSummary(
         data_date=as_of,
         institutions_by_type={k.value: v for k, v in by_type.items()},

@@ -7,9 +7,11 @@ import datetime as dt
 from sqlalchemy import text
 
 from callbacks import shell as shell_callbacks
+from data_sources.counting import make_rules
 from ioc_app import create_app, snapshots
 from ioc_app.freshness import snapshot_state
 from ioc_app.indicators import registry
+from ioc_app.indicators.scopes import NATIONAL
 from ioc_app.scheduler import configure, refresh_job
 from ioc_app.settings import Settings
 from tests import tiny_vet_db
@@ -67,6 +69,17 @@ def test_api_indicator_scope_as_of_and_errors(test_settings: Settings) -> None:
     assert (by_key["learner_digitised_cd_tc"]["numerator"], by_key["learner_digitised_cd_tc"]["denominator"]) == (2, 4)
     assert by_key["learner_digitised_cd_tc"]["trajectory"][0]["period_end"] == "2021-12-31"
     assert by_key["learner_digitised_cd_tc"]["trajectory"][-1]["period_end"] == "2024-08-01"
+    # T08 is an institution share (hand value: 0 of 3 on 1/8/2024), the record share beside it.
+    assert (body["series_key"], body["numerator"], body["denominator"]) == ("institution_digitised_all", 0, 3)
+    assert {k: s["role"] for k, s in by_key.items()} == {
+        "institution_digitised_cd_tc": "judged",
+        "institution_digitised_all": "judged",
+        "learner_digitised_all": "supporting",
+        "learner_digitised_cd_tc": "supporting",
+    }
+    assert body["counting_rules"]["min_record_share"] == 0.95
+    assert any("95%" in x for x in body["interpretations"]["en"])
+    assert any("95%" in x for x in body["interpretations"]["vi"])
     body = client.get("/api/v1/indicators/t01?scope=province34:25&as_of=2024-01-31").get_json()
     assert (body["numerator"], body["denominator"], body["scope"]) == (2, 2, "province34:25")
     assert client.get("/api/v1/indicators/T01?scope=province34:04").get_json()["value"] is None  # no data
@@ -92,6 +105,28 @@ def test_a_failed_refresh_keeps_the_previous_snapshot(test_settings: Settings) -
     assert snapshots.last_failure(services.ioc_engine).error == failed.error
     snap = snapshots.current(services.ioc_engine)
     assert snap is not None and len(snap.cells("staff_digital_capacity")) > 0
+
+
+def test_a_snapshot_keeps_the_counting_rules_it_was_computed_with(test_settings: Settings) -> None:
+    _, services = _tiny_app(test_settings)
+    rules = make_rules("0.5")
+    snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test", rules=rules)
+    snap = snapshots.current(services.ioc_engine)
+    assert snap is not None and snap.rules == rules
+    # At 0.5, I1 (2 of 3 records) counts too on 31/12/2023 with I2 and I3 (hand value; 2 of 4 at 95%).
+    day = snap.trajectory("institution_digitised_all", NATIONAL).set_index("period_end").loc[dt.date(2023, 12, 31)]
+    assert (int(day.numerator), int(day.denominator)) == (3, 4)
+
+
+def test_an_invalid_rule_file_fails_the_refresh_with_its_message(test_settings: Settings, tmp_path) -> None:
+    _, services = _tiny_app(test_settings)
+    first = snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test")
+    bad = tmp_path / "it.csv"
+    bad.write_text("code,name_vi,name_en\nABC,x,y\n", encoding="utf-8")
+    settings = Settings(it_occupations_path=str(bad))
+    failed = snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test", rules=settings.counting_rules)
+    assert failed.status == "failed" and "not six digits" in (failed.error or "")
+    assert snapshots.latest_run(services.ioc_engine).id == first.run_id
 
 
 def test_old_snapshots_are_pruned(test_settings: Settings) -> None:

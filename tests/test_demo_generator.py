@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Date, Engine, inspect, text
 
 from data_sources import vet_db
+from data_sources.counting import DEFAULT_RULES
 from data_sources.demo import SCALES, DemoReport, generate
 from data_sources.demo.reference import occupations as occupations_catalogue
 from data_sources.engine import make_engine
@@ -155,13 +156,13 @@ def test_names_codes_and_occupations_look_real(db: Engine) -> None:
     names = [r[0] for r in rows(db, "SELECT name FROM institution")]
     assert len(names) == len(set(names))
     assert all(n.startswith(("Trường Cao đẳng", "Trường Trung cấp", "Trung tâm")) for n in names)
-    occupations = rows(db, "SELECT level, occupation_code, occupation_name, is_it FROM programme")
+    occupations = rows(db, "SELECT level, occupation_code, occupation_name FROM programme")
     first = {"college": "6", "intermediate": "5", "elementary": "4", "short_course": "3"}
-    for level, code, name, is_it in occupations:
+    for level, code, name in occupations:
         assert re.fullmatch(r"\d{7}", code) and code[0] == first[level] and name
-        if code[1:3] == "48":
-            assert is_it
-    assert any(c[1:3] == "48" for _, c, _, _ in occupations)
+    # T04's list names occupations the demo teaches at the training levels.
+    it_codes = set(DEFAULT_RULES.it_codes)
+    assert any(c[1:] in it_codes and level != "short_course" for level, c, _ in occupations)
     assert ("6480201", "Công nghệ thông tin") in {(o.code, o.name) for o in occupations_catalogue("college")}
     services = [r[0] for r in rows(db, "SELECT name FROM public_service")]
     assert "Cấp giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp đối với trường cao đẳng" in services

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from fractions import Fraction
 
 import pytest
 
+from data_sources.counting import DEFAULT_RULES
 from ioc_app.indicators import engine as kpi
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.scopes import NATIONAL, Scope, ScopeError, parse, rollup
-from tests import tiny_vet_db
+from tests import independent_sql, tiny_vet_db
 
 D = dt.date
 
@@ -45,23 +48,47 @@ def on_month_end(cube, series: str, d: dt.date, scope: Scope = NATIONAL) -> tupl
         ("staff_digital_capacity", D(2024, 1, 1), Scope(province63="26"), (1, 1)),
         # T02: teachers only.
         ("teacher_digital_materials", D(2024, 1, 1), NATIONAL, (2, 4)),
-        # T03 / T04: P2 retired on 2023-12-01.
-        ("programme_digital_outcomes", D(2024, 1, 1), NATIONAL, (1, 3)),
-        ("it_programme_updated", D(2024, 1, 1), NATIONAL, (1, 2)),
+        # T03: P2 retired on 2023-12-01; P1 integrated; P3, P4, P6 not; P5 is a short course (out).
+        ("programme_digital_outcomes", D(2024, 1, 1), NATIONAL, (1, 4)),
+        # T04: IT programmes of the levels: P1 updated 2022-10-01; P4 never; P6 only before the decision
+        # (2021-06-01, does not count); P5 is a short course (out although on the IT list).
+        ("it_programme_updated", D(2024, 1, 1), NATIONAL, (1, 3)),
+        ("it_programme_updated", D(2022, 9, 30), NATIONAL, (0, 2)),
         # T06: colleges and intermediate schools, both infrastructure and connection needed.
         ("school_platform_connected", D(2024, 1, 1), NATIONAL, (1, 3)),
         ("school_platform_connected", D(2024, 12, 31), NATIONAL, (2, 3)),
         ("school_platform_connected", D(2024, 1, 1), Scope(inst_type="college"), (1, 2)),
         ("school_platform_connected", D(2024, 1, 1), Scope(inst_type="centre"), (0, 0)),
-        # T07: the 2023 deadline.
+        # T07: level 4 and both portals. DV1 on the ministry's portal 2023-12-10: counts at the deadline.
+        ("public_service_level4", D(2023, 12, 9), NATIONAL, (0, 2)),
         ("public_service_level4", D(2023, 12, 31), NATIONAL, (1, 2)),
-        ("public_service_level4", D(2024, 3, 1), NATIONAL, (2, 3)),
+        # DV2 on the national portal since 2024-02-01 but on the ministry's only from 2024-05-01.
+        ("public_service_level4", D(2024, 3, 1), NATIONAL, (1, 3)),
+        ("public_service_level4", D(2024, 5, 1), NATIONAL, (2, 3)),
         # T08: first population (colleges + intermediate schools), then all institutions.
         ("learner_digitised_cd_tc", D(2024, 1, 1), NATIONAL, (3, 4)),
         ("learner_digitised_cd_tc", D(2024, 7, 1), NATIONAL, (1, 4)),
         ("learner_digitised_cd_tc", D(2024, 8, 1), NATIONAL, (2, 4)),
         ("learner_digitised_all", D(2024, 1, 1), NATIONAL, (4, 5)),
         ("learner_digitised_all", D(2024, 8, 1), NATIONAL, (2, 4)),
+        # L6 enrolled in 2020: outside the records at every date (I2 has only L5 counted).
+        ("learner_digitised_all", D(2024, 1, 1), Scope(province63="26"), (1, 1)),
+        # T08 by institution: integrated and at least 95% of its records digitised (none = met).
+        # 31/12/2022: I2 (integrated 2022-06-01, L5 1/1) and I3 (integrated 2022-10-01, no learners
+        # yet) count; I1 never reaches 95% (L3's record is never digitised: at most 2/3); I4 not open.
+        ("institution_digitised_all", D(2022, 12, 31), NATIONAL, (2, 3)),
+        ("institution_digitised_cd_tc", D(2022, 12, 31), NATIONAL, (1, 2)),
+        # 15/01/2023: I3's first learner L4 (enrolled 1/1) is not digitised until 1/2: 0/1.
+        ("institution_digitised_all", D(2023, 1, 15), NATIONAL, (1, 3)),
+        # 1/1/2024: I4 open (not integrated until 2025); I2 still 1/1; I3 1/1.
+        ("institution_digitised_all", D(2024, 1, 1), NATIONAL, (2, 4)),
+        ("institution_digitised_cd_tc", D(2024, 1, 1), NATIONAL, (1, 3)),
+        ("institution_digitised_all", D(2024, 1, 1), Scope(province34="25"), (2, 3)),
+        # 1/8/2024: I3 closed; L5 graduated 15/1 without a digitised diploma: I2 at 0/1.
+        ("institution_digitised_all", D(2024, 8, 1), NATIONAL, (0, 3)),
+        # 31/12/2025: I4 integrated 1/1/2025 with no learners: counts.
+        ("institution_digitised_cd_tc", D(2025, 12, 31), NATIONAL, (1, 3)),
+        ("institution_digitised_all", D(2025, 12, 31), Scope(inst_type="college"), (1, 2)),
         # T09: inspections in (d - 12 months, d]: the boundaries are exclusive then inclusive.
         ("inspection_digital", D(2024, 6, 30), NATIONAL, (2, 3)),
         ("inspection_digital", D(2024, 6, 30), Scope(province34="25"), (2, 3)),
@@ -99,6 +126,11 @@ def test_point_in_time_values(tiny_engine, series, when, scope, expected) -> Non
         ("learner_digitised_cd_tc", D(2024, 7, 31), (2, 4)),
         ("inspection_digital", D(2024, 6, 30), (2, 3)),
         ("public_service_level4", D(2023, 12, 31), (1, 2)),
+        ("public_service_level4", D(2024, 4, 30), (1, 3)),
+        ("institution_digitised_all", D(2022, 12, 31), (2, 3)),
+        ("institution_digitised_all", D(2023, 1, 31), (1, 3)),
+        ("institution_digitised_all", D(2023, 2, 28), (2, 3)),
+        ("institution_digitised_cd_tc", D(2024, 1, 31), (0, 3)),
         ("high_quality_digital_school", D(2025, 12, 31), (1, 2)),
         ("map_completeness", D(2025, 12, 31), (1, 3)),
     ],
@@ -181,11 +213,36 @@ def test_milestone_not_yet_reached() -> None:
     assert b.status == status.AT_RISK
 
 
-def test_t08_has_two_populations() -> None:
+def test_t08_has_two_populations_of_institutions_and_the_record_share_beside() -> None:
     t08 = registry.get("T08")
     by_year = {t.year: t.series for t in t08.targets}
-    assert by_year == {2025: "learner_digitised_cd_tc", 2030: "learner_digitised_all"}
-    assert t08.headline_series.key == "learner_digitised_all"
+    assert by_year == {2025: "institution_digitised_cd_tc", 2030: "institution_digitised_all"}
+    assert t08.headline_series.key == "institution_digitised_all"
+    assert [s.key for s in t08.supporting_series] == ["learner_digitised_all", "learner_digitised_cd_tc"]
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"),
+    [
+        # 1/1/2024, I1 has L1 and L2 digitised, L3 not: exactly 2/3. I2 1/1, I3 1/1, I4 not integrated.
+        (Fraction(2, 3), (3, 4)),  # 2/3 >= 2/3: I1 counts (the boundary is inclusive, compared exactly)
+        (Fraction(6667, 10000), (2, 4)),  # just above 2/3: I1 does not
+        (Fraction(1, 2), (3, 4)),
+        (Fraction(1), (2, 4)),
+    ],
+)
+def test_t08_record_share_threshold_is_configurable_and_exact(tiny_engine, share, expected) -> None:
+    rules = replace(DEFAULT_RULES, min_record_share=share)
+    df = kpi.cells_at(tiny_engine, D(2024, 1, 1), ["institution_digitised_all"], rules)
+    assert (int(df.numerator.sum()), int(df.denominator.sum())) == expected
+    assert independent_sql.count(tiny_engine, "institution_digitised_all", D(2024, 1, 1), min_share=share) == expected
+
+
+def test_t08_institution_counts_per_institution_at_the_data_date(tiny_engine) -> None:
+    # At 15/3/2026 I1 (never 95%), I2 (0/1 since L5 graduated), I4 (integrated, no learners); I3 closed.
+    df = kpi.institutions_at(tiny_engine, tiny_vet_db.DATA_DATE, ["institution_digitised_all"])
+    got = {int(r.institution_id): (int(r.numerator), int(r.denominator)) for r in df.itertuples()}
+    assert got == {1: (0, 1), 2: (0, 1), 4: (1, 1)}
 
 
 def test_registry_holds_the_twelve_targets_of_the_decision() -> None:

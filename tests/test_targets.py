@@ -16,6 +16,7 @@ from callbacks import targets
 from callbacks.page import PageContext
 from geo import provinces as geo_provinces
 from ioc_app import create_app, kpis, snapshots, target_data
+from ioc_app.facts import indicator_facts
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.scopes import NATIONAL, Scope
 from ioc_app.services import Services
@@ -77,15 +78,37 @@ def test_target_page_follows_the_selection(services: Services, snap: snapshots.S
     assert "⚠ Dữ liệu cũ" in texts(stale)
 
 
-def test_fact_card_of_t08_shows_both_populations(snap: snapshots.Snapshot) -> None:
+def _facts(snap: snapshots.Snapshot, code: str, lang: str, settings: Settings | None = None) -> str:
     fresh = layout.Freshness(snap.run.id, snap.run.data_date, snap.run.finished_at)
-    words = " ".join(texts(layout.fact_card(registry.get("T08"), fresh, "vi")))
-    assert "Người học tại trường cao đẳng, trung cấp" in words and "Người học tại mọi cơ sở GDNN" in words
+    ind = registry.get(code)
+    facts = indicator_facts(ind, snap.rules, settings or Settings(), lang)
+    return " ".join(texts(layout.fact_card(ind, facts, fresh, lang)))
+
+
+def test_fact_card_of_t08_shows_both_populations_and_its_interpretations(snap: snapshots.Snapshot) -> None:
+    fresh = layout.Freshness(snap.run.id, snap.run.data_date, snap.run.finished_at)
+    words = _facts(snap, "T08", "vi")
+    assert "Trường cao đẳng và trường trung cấp đang hoạt động" in words and "Cơ sở GDNN đang hoạt động" in words
     assert "Dùng cho mục tiêu 2025" in words and "Dùng cho mục tiêu 2030" in words
+    # The threshold the snapshot was computed with, written the Vietnamese way, and the depth measure.
+    assert "ít nhất 95% người học" in words and "Mức độ số hóa hồ sơ người học" in words
+    assert "Cách hiểu đã áp dụng" in words and "nhập học từ ngày 01/01/2021" in words
     assert "Điều 1, khoản 2, điểm d" in words
-    english = " ".join(texts(layout.fact_card(registry.get("T08"), fresh, "en")))
-    assert "Learners at all VET institutions" in english and "Article 1, item 2, point d" in english
-    assert registry.get("T08").legal_text_vi in english
+    english = _facts(snap, "T08", "en")
+    assert "VET institutions in operation" in english and "Article 1, item 2, point d" in english
+    assert registry.get("T08").legal_text_vi in english and "at least 95% of their learners" in english
+    assert fresh.snapshot_id == snap.run.id
+
+
+def test_fact_card_of_t04_lists_the_it_occupations_and_t07_names_the_configured_ministry(
+    snap: snapshots.Snapshot,
+) -> None:
+    words = _facts(snap, "T04", "vi")
+    assert "480201 — Công nghệ thông tin" in words and "480216 — An ninh mạng" in words
+    assert f"{len(snap.rules.it_occupations)} mã ngành, nghề" in words  # type: ignore[union-attr]  # rules are stored
+    settings = Settings(ministry_name_vi="Bộ Thử nghiệm", ministry_name_en="Ministry of Testing")
+    assert "Hệ thống thông tin điện tử của Bộ Thử nghiệm" in _facts(snap, "T07", "vi", settings)
+    assert "information system of the Ministry of Testing" in _facts(snap, "T07", "en", settings)
 
 
 # --- ranking --------------------------------------------------------------------------------------
@@ -195,9 +218,11 @@ def test_projection_fan_is_the_status_rule(snap: snapshots.Snapshot) -> None:
 def test_t08_chart_draws_both_populations(snap: snapshots.Snapshot) -> None:
     view = kpis.indicator_view(snap, registry.get("T08"), NATIONAL)
     chart = target_data.trajectory_chart(view, "en")
-    assert [line.name for line in chart.lines] == [
-        "Learners at colleges and intermediate schools",
-        "Learners at all VET institutions",
+    assert [(line.name, line.role) for line in chart.lines] == [
+        ("Colleges and intermediate schools in operation", target_data.PRIMARY),
+        ("VET institutions in operation", target_data.SECONDARY),
+        ("Learner records digitised", target_data.SUPPORTING),
+        ("Learner records digitised (colleges, intermediate)", target_data.SUPPORTING),
     ]
     assert [(m.year, m.value) for m in chart.targets] == [(2025, 1.0), (2030, 1.0)]
 

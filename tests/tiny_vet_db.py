@@ -2,11 +2,15 @@
 
 Institutions
 - I1 college, public, Hà Nội (legacy 01 -> 01), high-quality since 2022-06-01, digital school 2024-05-10,
-  infrastructure 2023-01-15, connected 2024-02-20, geolocated, profile updated 2025-03-01.
-- I2 intermediate, private, Vĩnh Phúc (26 -> 25 Phú Thọ), infrastructure 2022-03-01, never connected.
-- I3 centre, public, Hòa Bình (17 -> 25), closed 2024-07-01, not geolocated.
+  infrastructure 2023-01-15, connected 2024-02-20, geolocated, profile updated 2025-03-01,
+  learner data integrated 2023-06-01.
+- I2 intermediate, private, Vĩnh Phúc (26 -> 25 Phú Thọ), infrastructure 2022-03-01, never connected,
+  learner data integrated 2022-06-01.
+- I3 centre, public, Hòa Bình (17 -> 25), closed 2024-07-01, not geolocated, learner data integrated
+  2022-10-01.
 - I4 college, private, Phú Thọ (25 -> 25), opened 2023-03-01, high-quality since 2023-09-01,
-  infrastructure 2023-06-01, connected 2023-07-01, never a digital school.
+  infrastructure 2023-06-01, connected 2023-07-01, never a digital school, learner data integrated
+  2025-01-01, no learners.
 No institution in Cao Bằng (04).
 """
 
@@ -64,6 +68,7 @@ def build(engine: Engine) -> None:
                     digital_school_on=D(2024, 5, 10),
                     digital_infrastructure_on=D(2023, 1, 15),
                     platform_connected_on=D(2024, 2, 20),
+                    learner_data_integrated_on=D(2023, 6, 1),
                     profile_updated_on=D(2025, 3, 1),
                 ),
                 Institution(
@@ -78,6 +83,7 @@ def build(engine: Engine) -> None:
                     longitude=105.6,
                     established_on=D(2010, 5, 1),
                     digital_infrastructure_on=D(2022, 3, 1),
+                    learner_data_integrated_on=D(2022, 6, 1),
                     profile_updated_on=D(2023, 1, 1),
                 ),
                 Institution(
@@ -90,6 +96,7 @@ def build(engine: Engine) -> None:
                     legacy_province_code="17",
                     established_on=D(2015, 1, 1),
                     closed_on=D(2024, 7, 1),
+                    learner_data_integrated_on=D(2022, 10, 1),
                     profile_updated_on=D(2024, 1, 1),
                 ),
                 Institution(
@@ -106,6 +113,7 @@ def build(engine: Engine) -> None:
                     high_quality_on=D(2023, 9, 1),
                     digital_infrastructure_on=D(2023, 6, 1),
                     platform_connected_on=D(2023, 7, 1),
+                    learner_data_integrated_on=D(2025, 1, 1),
                     profile_updated_on=D(2026, 1, 10),
                 ),
             ]
@@ -202,7 +210,6 @@ def build(engine: Engine) -> None:
                     level=TrainingLevel.COLLEGE,
                     occupation_code="6480201",
                     occupation_name="Công nghệ thông tin",
-                    is_it=True,
                     approved_on=D(2019, 1, 1),
                     digital_outcomes_on=D(2023, 5, 1),
                     tech_updated_on=D(2022, 10, 1),
@@ -213,7 +220,6 @@ def build(engine: Engine) -> None:
                     level=TrainingLevel.COLLEGE,
                     occupation_code="6340301",
                     occupation_name="Kế toán",
-                    is_it=False,
                     approved_on=D(2019, 1, 1),
                     retired_on=D(2023, 12, 1),
                     digital_outcomes_on=D(2022, 1, 10),
@@ -224,7 +230,6 @@ def build(engine: Engine) -> None:
                     level=TrainingLevel.INTERMEDIATE,
                     occupation_code="5510216",
                     occupation_name="Công nghệ ô tô",
-                    is_it=False,
                     approved_on=D(2020, 1, 1),
                 ),
                 Programme(
@@ -233,8 +238,29 @@ def build(engine: Engine) -> None:
                     level=TrainingLevel.COLLEGE,
                     occupation_code="6480202",
                     occupation_name="Công nghệ thông tin (ứng dụng phần mềm)",
-                    is_it=True,
                     approved_on=D(2023, 4, 1),
+                ),
+                # A short course: not a training level, so in neither T03 nor T04 (its occupation is
+                # on the IT list and it was updated after the decision).
+                Programme(
+                    id=5,
+                    institution_id=1,
+                    level=TrainingLevel.SHORT_COURSE,
+                    occupation_code="3480203",
+                    occupation_name="Tin học văn phòng cơ bản",
+                    approved_on=D(2020, 1, 1),
+                    digital_outcomes_on=D(2022, 1, 1),
+                    tech_updated_on=D(2022, 5, 1),
+                ),
+                # An IT programme last updated before the decision: in T04's denominator only.
+                Programme(
+                    id=6,
+                    institution_id=2,
+                    level=TrainingLevel.INTERMEDIATE,
+                    occupation_code="5480207",
+                    occupation_name="Lập trình máy tính",
+                    approved_on=D(2019, 1, 1),
+                    tech_updated_on=D(2021, 6, 1),
                 ),
             ]
         )
@@ -290,6 +316,15 @@ def build(engine: Engine) -> None:
                     enrolled_on=D(2022, 1, 1),
                     record_digitised_on=D(2022, 3, 1),
                     graduated_on=D(2024, 1, 15),
+                ),
+                # Enrolled before 2021: outside T08's learner records (and never digitised).
+                Learner(
+                    id=6,
+                    institution_id=2,
+                    programme_id=3,
+                    personal_id="026202000006",
+                    level=TrainingLevel.INTERMEDIATE,
+                    enrolled_on=D(2020, 9, 1),
                 ),
             ]
         )
@@ -390,6 +425,7 @@ def build(engine: Engine) -> None:
                     introduced_on=D(2020, 1, 1),
                     level4_on=D(2022, 5, 1),
                     portal_integrated_on=D(2023, 11, 30),
+                    ministry_portal_integrated_on=D(2023, 12, 10),
                 ),
                 PublicService(
                     id=2,
@@ -399,6 +435,7 @@ def build(engine: Engine) -> None:
                     introduced_on=D(2021, 1, 1),
                     level4_on=D(2023, 6, 1),
                     portal_integrated_on=D(2024, 2, 1),
+                    ministry_portal_integrated_on=D(2024, 5, 1),
                 ),
                 PublicService(id=3, code="DV3", name="Dịch vụ 3", level=3, introduced_on=D(2024, 3, 1)),
             ]

@@ -211,8 +211,12 @@ def build_public_services(ctx: Context) -> dict[str, Column]:
     # A couple of the late ones were on the portal at level 3 before reaching level 4.
     early_portal = late & (rng.random(n) < 0.3)
     portal = np.where(early_portal, np.maximum(introduced, day("2023-06-01")) + uniform_days(rng, 0, 150, n), portal)
+    # The ministry's own portal and information system: mostly within weeks of the national portal;
+    # a few services lagged months behind (the 2025 change of ministry moved its portal too).
+    lag = np.where(rng.random(n) < 0.15, uniform_days(rng, 90, 420, n), uniform_days(rng, -30, 45, n))
+    ministry = np.maximum(portal + lag, introduced)
     keep = introduced <= ctx.horizon
-    level4, portal = ctx.censor(level4), ctx.censor(portal)
+    level4, portal, ministry = ctx.censor(level4), ctx.censor(portal), ctx.censor(ministry)
     level = np.where(~np.isnan(level4), 4, np.where(rng.random(n) < 0.8, 3, 2))
     codes = np.sort(rng.choice(np.arange(1000, 12000), size=n, replace=False))
     idx = np.flatnonzero(keep)
@@ -224,6 +228,7 @@ def build_public_services(ctx: Context) -> dict[str, Column]:
         "introduced_on": to_datetime64(introduced[idx]),
         "level4_on": to_datetime64(level4[idx]),
         "portal_integrated_on": to_datetime64(portal[idx]),
+        "ministry_portal_integrated_on": to_datetime64(ministry[idx]),
     }
 
 

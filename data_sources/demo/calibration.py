@@ -121,6 +121,8 @@ CAL: dict[str, float] = {
     "ds_mu": 5.1,
     "ds_s": 0.8,
     "ds_hq_shift": -1.0,
+    "integ_mu": 2.5,
+    "integ_s": 0.6,
     "rec_mu": 2.05,
     "rec_s": 0.6,
     "dip_mu": 2.65,

@@ -19,6 +19,7 @@ from .calibration import (
     INTERMEDIATE,
     OWN_EFFECT,
     OWNERSHIPS,
+    PHASE_2,
     PRIVATE,
     PUBLIC,
     TYPE_EFFECT,
@@ -26,7 +27,7 @@ from .calibration import (
 )
 from .context import Context
 from .naming import institution_names
-from .timeline import day, logistic_days, month_day_sampler, to_datetime64, uniform_days
+from .timeline import day, logistic_days, month_day_sampler, slowed_after, to_datetime64, uniform_days
 
 # (legacy province code, how many, random stream) -> (latitudes, longitudes) inside the province.
 PointsInProvince = Callable[[str, int, np.random.Generator], tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]
@@ -248,7 +249,13 @@ def build_institutions(ctx: Context, points_in_province: PointsInProvince) -> In
     ds_mu = CAL["ds_mu"] + eff + np.where(np.isnan(hq), 0.0, CAL["ds_hq_shift"])
     dschool = _by_stratum(rng, strata, ds_mu, CAL["ds_s"], day("2022-06-01"))
     dschool = np.where(typ == CENTRE, np.nan, np.maximum(dschool, infra + uniform_days(rng, 60, 300, n)))
-    infra, conn, dschool = (ctx.censor(np.where(x >= close, np.nan, x)) for x in (infra, conn, dschool))
+    # Learner data integrated into the national VET database (T08), once the institution's own
+    # management system is ready; drawn for every type (T08's 2030 population is all institutions).
+    integ_mu = CAL["integ_mu"] + eff + rng.normal(0, 0.3, n)
+    integ = slowed_after(
+        _by_stratum(rng, strata, integ_mu, CAL["integ_s"], day("2022-03-01")), PHASE_2, CAL["rec_slow"]
+    )
+    infra, conn, dschool, integ = (ctx.censor(np.where(x >= close, np.nan, x)) for x in (infra, conn, dschool, integ))
 
     # Profile last updated: most within the last 12 months, some stale; closed ones before closing.
     end = np.where(np.isnan(close), ctx.horizon, close)
@@ -272,6 +279,7 @@ def build_institutions(ctx: Context, points_in_province: PointsInProvince) -> In
         "high_quality_on": to_datetime64(hq),
         "digital_infrastructure_on": to_datetime64(infra),
         "platform_connected_on": to_datetime64(conn),
+        "learner_data_integrated_on": to_datetime64(integ),
         "digital_school_on": to_datetime64(dschool),
         "profile_updated_on": to_datetime64(profile),
     }

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from data_sources.counting import DEFAULT_RULES
+
 from . import reference as ref
 from .bulk import Column
 from .calibration import CAL, CENTRE, COLLEGE, INTERMEDIATE, LEVELS, PHASE_2
@@ -107,13 +109,15 @@ def build_programmes(ctx: Context, inst: Institutions) -> Programmes:
     retired = np.fmin(retired, close)
     retired = ctx.censor(retired)
 
+    it_codes = set(DEFAULT_RULES.it_codes)
     is_it = np.zeros(n, dtype=bool)
     occ_code = np.empty(n, dtype=object)
     occ_name = np.empty(n, dtype=object)
     for lv in range(4):
         sel = pl == lv
         occ = catalogue[lv]
-        is_it[sel] = np.array([o.is_it for o in occ])[po[sel]]
+        # IT programmes are updated sooner: the same list T04 counts with.
+        is_it[sel] = np.array([o.suffix in it_codes for o in occ])[po[sel]]
         occ_code[sel] = np.array([o.code for o in occ], dtype=object)[po[sel]]
         occ_name[sel] = np.array([o.name for o in occ], dtype=object)[po[sel]]
 
@@ -140,7 +144,6 @@ def build_programmes(ctx: Context, inst: Institutions) -> Programmes:
         "level": np.array(LEVELS, dtype=object)[pl[order]],
         "occupation_code": occ_code[order],
         "occupation_name": occ_name[order],
-        "is_it": is_it[order],
         "approved_on": to_datetime64(approved[order]),
         "retired_on": to_datetime64(retired[order]),
         "digital_outcomes_on": to_datetime64(t03[order]),

@@ -450,77 +450,82 @@ class Occupation:
     code: str  # 7 digits: level digit + field + occupation
     name: str
     group: str
-    is_it: bool
+
+    @property
+    def suffix(self) -> str:
+        """Field + occupation: the code without its level digit (what the IT list names)."""
+        return self.code[1:]
 
 
-def _cat(levels_suffix: str) -> tuple[tuple[str, str, str, str, bool], ...]:
+def _cat(levels_suffix: str) -> tuple[tuple[str, str, str, str], ...]:
     rows = []
     for line in levels_suffix.strip().splitlines():
-        suffix, levels, group, is_it, name = (x.strip() for x in line.split(";"))
-        rows.append((suffix, levels, group, name, is_it == "1"))
+        suffix, levels, group, name = (x.strip() for x in line.split(";"))
+        rows.append((suffix, levels, group, name))
     return tuple(rows)
 
 
 # suffix (field + occupation, 6 digits); levels C=college (6...), I=intermediate (5...); group;
-# IT flag; name. Field 48 = computing and information technology.
+# name. Field 48 = computing and information technology. Which occupations are IT / digital
+# technology for T04 is the IOC's list (data_sources/it_occupations.csv), not decided here.
 _CATALOGUE = _cat(
     """
-480102;CI;it;1;Kỹ thuật sửa chữa, lắp ráp máy tính
-480104;CI;it;1;Truyền thông và mạng máy tính
-480201;CI;it;1;Công nghệ thông tin
-480202;CI;it;1;Công nghệ thông tin (ứng dụng phần mềm)
-480203;I;it;1;Tin học văn phòng
-480205;CI;it;1;Tin học ứng dụng
-480206;CI;it;1;Xử lý dữ liệu
-480207;CI;it;1;Lập trình máy tính
-480208;CI;it;1;Quản trị cơ sở dữ liệu
-480209;CI;it;1;Quản trị mạng máy tính
-480216;C;it;1;An ninh mạng
-210402;CI;it;1;Thiết kế đồ họa
-340122;CI;biz;1;Thương mại điện tử
-510201;C;eng;0;Công nghệ kỹ thuật cơ khí
-510202;CI;eng;0;Công nghệ chế tạo máy
-510216;CI;eng;0;Công nghệ ô tô
-510303;CI;eng;0;Công nghệ kỹ thuật điện, điện tử
-510305;C;eng;0;Công nghệ kỹ thuật điều khiển và tự động hóa
-510312;CI;eng;0;Công nghệ kỹ thuật điện tử, truyền thông
-510103;CI;eng;0;Công nghệ kỹ thuật xây dựng
-520121;CI;eng;0;Cắt gọt kim loại
-520123;CI;eng;0;Hàn
-520205;CI;eng;0;Kỹ thuật máy lạnh và điều hòa không khí
-520225;CI;eng;0;Điện tử công nghiệp
-520226;I;eng;0;Điện dân dụng
-520227;CI;eng;0;Điện công nghiệp
-520263;CI;eng;0;Cơ điện tử
-520264;C;eng;0;Tự động hóa công nghiệp
-540103;CI;eng;0;Công nghệ thực phẩm
-540204;CI;eng;0;Công nghệ may
-540206;CI;arts;0;Thiết kế thời trang
-340301;C;biz;0;Kế toán
-340302;CI;biz;0;Kế toán doanh nghiệp
-340113;CI;biz;0;Logistics
-340404;CI;biz;0;Quản trị doanh nghiệp vừa và nhỏ
-720101;I;health;0;Y sỹ đa khoa
-720201;CI;health;0;Dược
-720301;CI;health;0;Điều dưỡng
-720303;CI;health;0;Hộ sinh
-720602;C;health;0;Kỹ thuật xét nghiệm y học
-810101;CI;tour;0;Hướng dẫn du lịch
-810103;CI;tour;0;Quản trị lữ hành
-810201;CI;tour;0;Quản trị khách sạn
-810205;CI;tour;0;Quản trị nhà hàng
-810207;CI;tour;0;Kỹ thuật chế biến món ăn
-810404;CI;tour;0;Chăm sóc sắc đẹp
-620116;CI;agri;0;Trồng trọt
-620120;CI;agri;0;Bảo vệ thực vật
-620303;CI;agri;0;Nuôi trồng thủy sản
-640201;CI;agri;0;Dịch vụ thú y
-220206;CI;lang;0;Tiếng Anh
-220209;CI;lang;0;Tiếng Nhật
-220211;CI;lang;0;Tiếng Hàn Quốc
-220212;CI;lang;0;Tiếng Trung Quốc
-210225;CI;arts;0;Thanh nhạc
-760101;CI;social;0;Công tác xã hội
+480102;CI;it;Kỹ thuật sửa chữa, lắp ráp máy tính
+480104;CI;it;Truyền thông và mạng máy tính
+480201;CI;it;Công nghệ thông tin
+480202;CI;it;Công nghệ thông tin (ứng dụng phần mềm)
+480203;I;it;Tin học văn phòng
+480205;CI;it;Tin học ứng dụng
+480206;CI;it;Xử lý dữ liệu
+480207;CI;it;Lập trình máy tính
+480208;CI;it;Quản trị cơ sở dữ liệu
+480209;CI;it;Quản trị mạng máy tính
+480216;C;it;An ninh mạng
+210402;CI;it;Thiết kế đồ họa
+340122;CI;biz;Thương mại điện tử
+510201;C;eng;Công nghệ kỹ thuật cơ khí
+510202;CI;eng;Công nghệ chế tạo máy
+510216;CI;eng;Công nghệ ô tô
+510303;CI;eng;Công nghệ kỹ thuật điện, điện tử
+510305;C;eng;Công nghệ kỹ thuật điều khiển và tự động hóa
+510312;CI;eng;Công nghệ kỹ thuật điện tử, truyền thông
+510103;CI;eng;Công nghệ kỹ thuật xây dựng
+520121;CI;eng;Cắt gọt kim loại
+520123;CI;eng;Hàn
+520205;CI;eng;Kỹ thuật máy lạnh và điều hòa không khí
+520225;CI;eng;Điện tử công nghiệp
+520226;I;eng;Điện dân dụng
+520227;CI;eng;Điện công nghiệp
+520263;CI;eng;Cơ điện tử
+520264;C;eng;Tự động hóa công nghiệp
+540103;CI;eng;Công nghệ thực phẩm
+540204;CI;eng;Công nghệ may
+540206;CI;arts;Thiết kế thời trang
+340301;C;biz;Kế toán
+340302;CI;biz;Kế toán doanh nghiệp
+340113;CI;biz;Logistics
+340404;CI;biz;Quản trị doanh nghiệp vừa và nhỏ
+720101;I;health;Y sỹ đa khoa
+720201;CI;health;Dược
+720301;CI;health;Điều dưỡng
+720303;CI;health;Hộ sinh
+720602;C;health;Kỹ thuật xét nghiệm y học
+810101;CI;tour;Hướng dẫn du lịch
+810103;CI;tour;Quản trị lữ hành
+810201;CI;tour;Quản trị khách sạn
+810205;CI;tour;Quản trị nhà hàng
+810207;CI;tour;Kỹ thuật chế biến món ăn
+810404;CI;tour;Chăm sóc sắc đẹp
+620116;CI;agri;Trồng trọt
+620120;CI;agri;Bảo vệ thực vật
+620303;CI;agri;Nuôi trồng thủy sản
+640201;CI;agri;Dịch vụ thú y
+220206;CI;lang;Tiếng Anh
+220209;CI;lang;Tiếng Nhật
+220211;CI;lang;Tiếng Hàn Quốc
+220212;CI;lang;Tiếng Trung Quốc
+210225;CI;arts;Thanh nhạc
+760101;CI;social;Công tác xã hội
 """
 )
 
@@ -528,47 +533,47 @@ _CATALOGUE = _cat(
 # shape with level digit 4.
 _ELEMENTARY = _cat(
     """
-520226;E;eng;0;Điện dân dụng
-520227;E;eng;0;Điện công nghiệp
-520123;E;eng;0;Hàn
-520205;E;eng;0;Kỹ thuật máy lạnh và điều hòa không khí
-510216;E;eng;0;Bảo dưỡng, sửa chữa ô tô
-520130;E;eng;0;Sửa chữa mô tô, xe máy
-520122;E;agri;0;Sửa chữa máy nông nghiệp
-480203;E;it;1;Tin học văn phòng
-480102;E;it;1;Sửa chữa, lắp ráp máy tính
-210402;E;it;1;Thiết kế đồ họa cơ bản
-810207;E;tour;0;Kỹ thuật chế biến món ăn
-810404;E;tour;0;Chăm sóc sắc đẹp
-810202;E;tour;0;Nghiệp vụ lễ tân
-810209;E;tour;0;Pha chế đồ uống
-540205;E;eng;0;May công nghiệp
-620110;E;agri;0;Trồng trọt và bảo vệ thực vật
-620121;E;agri;0;Chăn nuôi gia súc, gia cầm
-620303;E;agri;0;Nuôi trồng thủy sản
-580201;E;eng;0;Kỹ thuật xây dựng
-720501;E;health;0;Chăm sóc người cao tuổi
+520226;E;eng;Điện dân dụng
+520227;E;eng;Điện công nghiệp
+520123;E;eng;Hàn
+520205;E;eng;Kỹ thuật máy lạnh và điều hòa không khí
+510216;E;eng;Bảo dưỡng, sửa chữa ô tô
+520130;E;eng;Sửa chữa mô tô, xe máy
+520122;E;agri;Sửa chữa máy nông nghiệp
+480203;E;it;Tin học văn phòng
+480102;E;it;Sửa chữa, lắp ráp máy tính
+210402;E;it;Thiết kế đồ họa cơ bản
+810207;E;tour;Kỹ thuật chế biến món ăn
+810404;E;tour;Chăm sóc sắc đẹp
+810202;E;tour;Nghiệp vụ lễ tân
+810209;E;tour;Pha chế đồ uống
+540205;E;eng;May công nghiệp
+620110;E;agri;Trồng trọt và bảo vệ thực vật
+620121;E;agri;Chăn nuôi gia súc, gia cầm
+620303;E;agri;Nuôi trồng thủy sản
+580201;E;eng;Kỹ thuật xây dựng
+720501;E;health;Chăm sóc người cao tuổi
 """
 )
 
 # Short courses (đào tạo thường xuyên, under 3 months): level digit 3.
 _SHORT = _cat(
     """
-840110;S;drive;0;Đào tạo lái xe ô tô hạng B2
-840111;S;drive;0;Đào tạo lái xe ô tô hạng C
-840120;S;drive;0;Đào tạo lái xe mô tô hạng A1
-480290;S;it;1;Kỹ năng số cơ bản
-480203;S;it;1;Tin học văn phòng cơ bản
-340190;S;it;1;Bán hàng trực tuyến
-340191;S;it;1;Marketing số
-520290;S;eng;0;Vận hành xe nâng hàng
-520291;S;eng;0;Sửa chữa điện thoại di động
-810290;S;tour;0;Nấu ăn gia đình
-810291;S;tour;0;Làm bánh
-540290;S;eng;0;May dân dụng
-620290;S;agri;0;Trồng nấm
-620291;S;agri;0;Kỹ thuật nuôi ong
-220290;S;lang;0;Tiếng Hàn cho người lao động đi làm việc ở nước ngoài
+840110;S;drive;Đào tạo lái xe ô tô hạng B2
+840111;S;drive;Đào tạo lái xe ô tô hạng C
+840120;S;drive;Đào tạo lái xe mô tô hạng A1
+480290;S;it;Kỹ năng số cơ bản
+480203;S;it;Tin học văn phòng cơ bản
+340190;S;it;Bán hàng trực tuyến
+340191;S;it;Marketing số
+520290;S;eng;Vận hành xe nâng hàng
+520291;S;eng;Sửa chữa điện thoại di động
+810290;S;tour;Nấu ăn gia đình
+810291;S;tour;Làm bánh
+540290;S;eng;May dân dụng
+620290;S;agri;Trồng nấm
+620291;S;agri;Kỹ thuật nuôi ong
+220290;S;lang;Tiếng Hàn cho người lao động đi làm việc ở nước ngoài
 """
 )
 
@@ -577,11 +582,11 @@ def occupations(level: str) -> tuple[Occupation, ...]:
     """The occupations taught at a training level (college, intermediate, elementary, short_course)."""
     if level in ("college", "intermediate"):
         key, digit = ("C", "6") if level == "college" else ("I", "5")
-        return tuple(Occupation(digit + s, name, g, it) for s, lv, g, name, it in _CATALOGUE if key in lv)
+        return tuple(Occupation(digit + s, name, g) for s, lv, g, name in _CATALOGUE if key in lv)
     if level == "elementary":
-        return tuple(Occupation("4" + s, name, g, it) for s, _, g, name, it in _ELEMENTARY)
+        return tuple(Occupation("4" + s, name, g) for s, _, g, name in _ELEMENTARY)
     if level == "short_course":
-        return tuple(Occupation("3" + s, name, g, it) for s, _, g, name, it in _SHORT)
+        return tuple(Occupation("3" + s, name, g) for s, _, g, name in _SHORT)
     raise ValueError(f"unknown training level {level!r}")
 
 

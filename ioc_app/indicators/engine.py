@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from data_sources import spells
+from data_sources.counting import DEFAULT_RULES, CountingRules
 from ioc_app.indicators import registry
 
 FIRST_MONTH_END = dt.date(2021, 12, 31)  # the month of the decision: the trajectory's baseline
@@ -80,12 +82,13 @@ def _with_derived(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _institution_table(conn: Connection) -> pd.DataFrame:
     rows = conn.execute(spells.institutions()).all()
-    inst = pd.DataFrame(
-        rows, columns=["institution_id", "province63", "inst_type", "ownership", "established_on", "closed_on"]
-    )
-    for col in ("established_on", "closed_on"):
+    inst = pd.DataFrame(rows, columns=["institution_id", "province63", "inst_type", "ownership", *_INSTITUTION_DATES])
+    for col in _INSTITUTION_DATES:
         inst[col] = pd.to_datetime(inst[col])
     return inst.set_index("institution_id")
+
+
+_INSTITUTION_DATES = ("established_on", "closed_on", "learner_data_integrated_on")
 
 
 def _attach_cells(df: pd.DataFrame, inst: pd.DataFrame) -> pd.DataFrame:
@@ -108,23 +111,97 @@ def _open_at(inst: pd.DataFrame, ids: pd.Series, dates: pd.Series) -> npt.NDArra
     return ((established <= when) & (closed.isna() | (closed > when))).to_numpy()
 
 
-def _per_institution_at(conn: Connection, key: str, as_of: dt.date, inst: pd.DataFrame) -> pd.DataFrame:
-    rows = conn.execute(spells.point_in_time(key, as_of)).all()
+def _queried_keys(base: list[str]) -> list[str]:
+    """The series read from the database: institution shares are computed from their records series."""
+    out = [k for k in base if k not in spells.INSTITUTION_SHARES]
+    for key in base:
+        share = spells.INSTITUTION_SHARES.get(key)
+        if share is not None and share.records not in out:
+            out.append(share.records)
+    return out
+
+
+def _share_long(
+    inst: pd.DataFrame,
+    ends: list[dt.date],
+    records: pd.DataFrame | None,
+    share: spells.InstitutionShare,
+    minimum: Fraction,
+) -> pd.DataFrame:
+    """An institution share per institution and date: institution_id, idx, numerator (0/1), denominator (1).
+
+    ``records`` holds the records series' per-institution counts, index (institution_id, field) with
+    field numerator/denominator, one column per date index; institutions without records have none.
+    Only institutions open at a date are in its population.
+    """
+    ids = inst.index.to_numpy(np.int64)
+    num = np.zeros((len(ids), len(ends)), np.int64)
+    den = np.zeros((len(ids), len(ends)), np.int64)
+    if records is not None and not records.empty:
+        per = records.groupby(level=["institution_id", "field"]).sum()
+        for field, out in (("numerator", num), ("denominator", den)):
+            if field in per.index.get_level_values("field"):
+                part = per.xs(field, level="field")
+                assert isinstance(part, pd.DataFrame)  # a field of a frame selects a frame
+                out[:] = part.reindex(index=ids, columns=range(len(ends)), fill_value=0).to_numpy(np.int64)
+    when = pd.to_datetime(pd.Series(ends)).to_numpy()[None, :]
+    established = inst["established_on"].to_numpy()[:, None]
+    closed = inst["closed_on"].to_numpy()[:, None]
+    fact = inst[share.fact].to_numpy()[:, None]
+    open_ = (established <= when) & (pd.isna(closed) | (closed > when))
+    has_fact = ~pd.isna(fact) & (fact <= when)
+    # Integer comparison: num / den >= p / q, with no records meeting it.
+    deep = num * minimum.denominator >= den * minimum.numerator
+    rows, idx = np.nonzero(open_)
+    return pd.DataFrame(
+        {
+            "institution_id": ids[rows],
+            "idx": idx,
+            "numerator": (has_fact & deep)[rows, idx].astype(np.int64),
+            "denominator": np.ones(len(rows), np.int64),
+        }
+    )
+
+
+def _per_institution_at(
+    conn: Connection, key: str, as_of: dt.date, inst: pd.DataFrame, rules: CountingRules
+) -> pd.DataFrame:
+    rows = conn.execute(spells.point_in_time(key, as_of, rules)).all()
     df = pd.DataFrame(rows, columns=["institution_id", "province63", "numerator", "denominator"])
     df["institution_id"] = df["institution_id"].fillna(NO_INSTITUTION).astype("int64")
     if key in spells.WITHIN_OPEN_INSTITUTION and len(df):
         df = df[_open_at(inst, df["institution_id"], pd.Series(as_of, index=df.index))]
-    df = _attach_cells(df, inst)
-    df.insert(0, "series", key)
     return df
 
 
-def _counts_at(engine: Engine, as_of: dt.date, keys: list[str]) -> pd.DataFrame:
+def _with_cells(df: pd.DataFrame, key: str, inst: pd.DataFrame) -> pd.DataFrame:
+    out = _attach_cells(df, inst)
+    out.insert(0, "series", key)
+    return out
+
+
+def _share_at(
+    records: pd.DataFrame, inst: pd.DataFrame, as_of: dt.date, share: spells.InstitutionShare, rules: CountingRules
+) -> pd.DataFrame:
+    counts = records.melt(
+        id_vars="institution_id", value_vars=["numerator", "denominator"], var_name="field", value_name=0
+    )
+    wide = counts.groupby(["institution_id", "field"])[[0]].sum()
+    long = _share_long(inst, [as_of], wide, share, rules.min_record_share)
+    return long.drop(columns="idx").assign(province63=None)
+
+
+def _counts_at(engine: Engine, as_of: dt.date, keys: list[str], rules: CountingRules) -> pd.DataFrame:
     """Per series, institution and cell: numerator and denominator at ``as_of``."""
+    base = _base_keys(keys)
     with engine.connect() as conn:
         inst = _institution_table(conn)
-        frames = [_per_institution_at(conn, key, as_of, inst) for key in _base_keys(keys)]
-    df = pd.concat(frames, ignore_index=True)
+        counts = {key: _per_institution_at(conn, key, as_of, inst, rules) for key in _queried_keys(base)}
+    for key in base:
+        share = spells.INSTITUTION_SHARES.get(key)
+        if share is not None:
+            counts[key] = _share_at(counts[share.records], inst, as_of, share, rules)
+    df = pd.concat([_with_cells(counts[key], key, inst) for key in base], ignore_index=True)
     df[["numerator", "denominator"]] = df[["numerator", "denominator"]].astype("int64")
     return _with_derived(df, keys)
 
@@ -140,14 +217,18 @@ def _institutions_of(counts: pd.DataFrame) -> pd.DataFrame:
     return out[["series", "institution_id", "numerator", "denominator"]].reset_index(drop=True)
 
 
-def cells_at(engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None) -> pd.DataFrame:
+def cells_at(
+    engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None, rules: CountingRules = DEFAULT_RULES
+) -> pd.DataFrame:
     """Per series and cell, numerator and denominator at ``as_of``."""
-    return _cells_of(_counts_at(engine, as_of, _series_keys(series_keys)), as_of)
+    return _cells_of(_counts_at(engine, as_of, _series_keys(series_keys), rules), as_of)
 
 
-def institutions_at(engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None) -> pd.DataFrame:
+def institutions_at(
+    engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None, rules: CountingRules = DEFAULT_RULES
+) -> pd.DataFrame:
     """Per series and institution, numerator and denominator at ``as_of`` (each institution's own position)."""
-    return _institutions_of(_counts_at(engine, as_of, _series_keys(series_keys)))
+    return _institutions_of(_counts_at(engine, as_of, _series_keys(series_keys), rules))
 
 
 def _empty_cube() -> pd.DataFrame:
@@ -156,9 +237,9 @@ def _empty_cube() -> pd.DataFrame:
     )
 
 
-def _monthly_series(conn: Connection, key: str, ends: list[dt.date], inst: pd.DataFrame) -> pd.DataFrame | None:
-    """One series' cube: +n/-n per institution and month from the database, then running sums."""
-    rows = conn.execute(spells.monthly_deltas(key)).all()
+def _monthly_wide(conn: Connection, key: str, ends: list[dt.date], rules: CountingRules) -> pd.DataFrame | None:
+    """One series' running sums per (institution, record province, field) and date index, from +n/-n per month."""
+    rows = conn.execute(spells.monthly_deltas(key, rules)).all()
     if not rows:
         return None
     deltas = pd.DataFrame(rows, columns=["institution_id", "province63", "month", "field", "delta"])
@@ -175,12 +256,24 @@ def _monthly_series(conn: Connection, key: str, ends: list[dt.date], inst: pd.Da
     wide = deltas.pivot_table(
         index=["institution_id", "province63", "field"], columns="idx", values="delta", aggfunc="sum", fill_value=0
     )
-    wide = wide.reindex(columns=range(len(ends)), fill_value=0).cumsum(axis=1)
+    return wide.reindex(columns=range(len(ends)), fill_value=0).cumsum(axis=1)
+
+
+def _long_of(wide: pd.DataFrame) -> pd.DataFrame:
     stacked = wide.stack()
     assert isinstance(stacked, pd.Series)  # single-level columns stack to a Series
     long = stacked.rename("value").reset_index()
-    long = long[long["value"] != 0]
-    long["period_end"] = long["idx"].astype(int).map(dict(enumerate(ends)))
+    return long[long["value"] != 0]
+
+
+def _share_long_fields(long: pd.DataFrame) -> pd.DataFrame:
+    """An institution share's rows in the shape of ``_long_of``: one row per field."""
+    melted = long.melt(id_vars=["institution_id", "idx"], value_vars=["numerator", "denominator"], var_name="field")
+    return melted.assign(province63="")
+
+
+def _cube_of(long: pd.DataFrame, key: str, ends: list[dt.date], inst: pd.DataFrame) -> pd.DataFrame:
+    long = long.assign(period_end=long["idx"].astype(int).map(dict(enumerate(ends))))
     if key in spells.WITHIN_OPEN_INSTITUTION:
         long = long[_open_at(inst, long["institution_id"], long["period_end"])]
     long = _attach_cells(long.assign(province63=long["province63"].replace("", None)), inst)
@@ -194,8 +287,34 @@ def _monthly_series(conn: Connection, key: str, ends: list[dt.date], inst: pd.Da
     return cube[CUBE_COLUMNS]
 
 
+def _monthly_frames(
+    conn: Connection, keys: list[str], ends: list[dt.date], inst: pd.DataFrame, rules: CountingRules
+) -> list[pd.DataFrame]:
+    """Each base series' cube at every month end."""
+    base = _base_keys(keys)
+    wides = {key: _monthly_wide(conn, key, ends, rules) for key in _queried_keys(base)}
+    frames = []
+    for key in base:
+        share = spells.INSTITUTION_SHARES.get(key)
+        if share is not None:
+            records = wides[share.records]
+            by_institution = None if records is None else records.droplevel("province63")
+            long = _share_long_fields(_share_long(inst, ends, by_institution, share, rules.min_record_share))
+        elif (wide := wides[key]) is not None:
+            long = _long_of(wide)
+        else:
+            continue
+        if len(long):
+            frames.append(_cube_of(long, key, ends, inst))
+    return frames
+
+
 def monthly_cells(
-    engine: Engine, data_date: dt.date, series_keys: Iterable[str] | None = None, last_point: pd.DataFrame | None = None
+    engine: Engine,
+    data_date: dt.date,
+    series_keys: Iterable[str] | None = None,
+    last_point: pd.DataFrame | None = None,
+    rules: CountingRules = DEFAULT_RULES,
 ) -> pd.DataFrame:
     """The cube: per series, period end and cell, numerator and denominator.
 
@@ -208,25 +327,26 @@ def monthly_cells(
     frames = []
     if ends:
         with engine.connect() as conn:
-            inst = _institution_table(conn)
-            frames = [f for key in _base_keys(keys) if (f := _monthly_series(conn, key, ends, inst)) is not None]
+            frames = _monthly_frames(conn, keys, ends, _institution_table(conn), rules)
     cube = _with_derived(pd.concat(frames, ignore_index=True), keys) if frames else _empty_cube()
     cube[["numerator", "denominator"]] = cube[["numerator", "denominator"]].astype("int64")
     cube = cube[(cube.numerator != 0) | (cube.denominator != 0)]
     if not ends or ends[-1] != data_date:
-        last = last_point if last_point is not None else cells_at(engine, data_date, keys)
+        last = last_point if last_point is not None else cells_at(engine, data_date, keys, rules)
         cube = pd.concat([cube, last], ignore_index=True)
     return cube.sort_values(["series", "period_end", *CELL_COLUMNS]).reset_index(drop=True)
 
 
-def snapshot_frames(engine: Engine, data_date: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+def snapshot_frames(
+    engine: Engine, data_date: dt.date, rules: CountingRules = DEFAULT_RULES
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Everything a snapshot stores: the cube of every series, and each institution's own figures.
 
     The data date is counted once and serves both.
     """
     keys = _series_keys(None)
-    counts = _counts_at(engine, data_date, keys)
-    cube = monthly_cells(engine, data_date, keys, last_point=_cells_of(counts, data_date))
+    counts = _counts_at(engine, data_date, keys, rules)
+    cube = monthly_cells(engine, data_date, keys, last_point=_cells_of(counts, data_date), rules=rules)
     return cube, _institutions_of(counts)
 
 
