@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from ioc_app.focus_tasks import REPORTED_STATES
+from ioc_app.i18n import t
 from ioc_app.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from dash import Dash
 
     from data_sources.demo import DemoReport
+    from ioc_app.focus_tasks import ProgressReport
     from ioc_app.snapshots import RefreshResult
 
 
@@ -30,6 +33,16 @@ def _non_negative_int(raw: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {raw!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be zero or more, got {value}")
+    return value
+
+
+def _percent(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 100, got {raw!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 100, got {value}")
     return value
 
 
@@ -84,6 +97,35 @@ def build_parser() -> argparse.ArgumentParser:
         "gunicorn workers, so the refresh happens once, not per worker).",
     )
 
+    tasks = sub.add_parser(
+        "tasks",
+        help="the focus tasks: record and list reported progress",
+        description="The focus tasks of the decision's appendix. The appendix gives periods only; what was "
+        "done is recorded here as dated progress reports with their source, shown beside the schedule.",
+    )
+    tasks_sub = tasks.add_subparsers(dest="tasks_command", metavar="ACTION", required=True)
+    report = tasks_sub.add_parser(
+        "report",
+        help="record one progress report on a task",
+        description="Record one dated progress report on a task in the IOC store (IOC_DATABASE_URL). Reports "
+        "are never edited: a correction is a new report; for one task and date the one recorded last counts.",
+    )
+    report.add_argument("task_id", metavar="TASK_ID", help="the task's number in the appendix, e.g. 2.1.2")
+    report.add_argument("--state", required=True, choices=REPORTED_STATES, help="what the report says")
+    report.add_argument("--on", required=True, help="the date the progress refers to, YYYY-MM-DD")
+    report.add_argument("--source", required=True, help="the document number, or who reported")
+    report.add_argument("--percent", type=_percent, default=None, help="share of the work done, 0-100")
+    report.add_argument("--note", default=None, help="free text shown with the report")
+    listing = tasks_sub.add_parser(
+        "list",
+        help="list the tasks with their schedule status and latest reported progress",
+        description="Each task with its period, its schedule status and its latest progress report on or "
+        "before the date (default: the data date of the newest snapshot, else today).",
+    )
+    listing.add_argument("--on", default=None, help="as of this date, YYYY-MM-DD")
+    listing.add_argument("--reports", action="store_true", help="every recorded report instead")
+    listing.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the statuses")
+
     serve = sub.add_parser("serve", help="serve the dashboard", description="Serve the dashboard (like python app.py).")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -103,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_scheduler(settings)
         if args.command == "serve":
             return cmd_serve(settings, args)
+        if args.command == "tasks":
+            return cmd_tasks(settings, args)
     except (CliError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -113,13 +157,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _date_arg(raw: str | None) -> dt.date | None:
+def _date_arg(raw: str | None, option: str = "--data-date") -> dt.date | None:
     if not raw:
         return None
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise CliError(f"--data-date must be YYYY-MM-DD, got {raw!r}") from None
+        raise CliError(f"{option} must be a date YYYY-MM-DD, got {raw!r}") from None
 
 
 def cmd_init_demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -304,3 +348,69 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
     prepare_and_serve(create_app(settings), settings)
     return 0
+
+
+def cmd_tasks(settings: Settings, args: argparse.Namespace) -> int:
+    if args.tasks_command == "report":
+        return cmd_tasks_report(settings, args)
+    return cmd_tasks_list(settings, args)
+
+
+def cmd_tasks_report(settings: Settings, args: argparse.Namespace) -> int:
+    from data_sources.engine import make_engine
+    from ioc_app import task_progress
+
+    on = _date_arg(args.on, "--on")
+    assert on is not None  # a required option
+    try:
+        # Checked before the store is opened: a refused report writes nothing.
+        task_progress.check_report(args.task_id, args.state, on, args.source, args.percent, args.note)
+        engine = make_engine(settings.ioc_database_url)
+        try:
+            saved = task_progress.record(engine, args.task_id, args.state, on, args.source, args.percent, args.note)
+        finally:
+            engine.dispose()
+    except task_progress.ReportError as exc:
+        raise CliError(str(exc)) from None
+    except (OSError, SQLAlchemyError) as exc:
+        raise CliError(f"cannot write the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+    print(f"recorded for task {saved.task}: {_report_line(saved, 'en')}")
+    return 0
+
+
+def cmd_tasks_list(settings: Settings, args: argparse.Namespace) -> int:
+    from data_sources.engine import make_engine
+    from ioc_app import task_progress
+
+    on = _date_arg(args.on, "--on")
+    try:
+        engine = make_engine(settings.ioc_database_url)
+    except (OSError, SQLAlchemyError) as exc:
+        raise CliError(f"cannot open the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+    try:
+        if args.reports:
+            found = task_progress.reports(engine)
+            for rep in found:
+                print(f"{rep.task:<6} {_report_line(rep, args.lang)} (recorded {rep.recorded_at:%Y-%m-%d %H:%M} UTC)")
+            print(f"{len(found)} report(s)")
+            return 0
+        view = task_progress.tasks_view(engine, on)
+    except SQLAlchemyError as exc:
+        raise CliError(f"cannot read the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+    finally:
+        engine.dispose()
+    print(f"{t('common.data_date', args.lang)} {view.as_of.isoformat()}")
+    for state in view.states:
+        progress = _report_line(state.report, args.lang) if state.report else t("tasks.no_report", args.lang)
+        schedule = t(f"tasks.schedule.{state.schedule}", args.lang)
+        print(f"{state.task.number:<6} {state.task.period}  {schedule:<29}  {progress}")
+    return 0
+
+
+def _report_line(report: ProgressReport, lang: str) -> str:
+    percent = "" if report.percent is None else f" {report.percent}%"
+    note = f"; {report.note}" if report.note else ""
+    return (
+        f"{t(f'tasks.reported.{report.state}', lang)}{percent}; {t('tasks.reported_on', lang)} "
+        f"{report.reported_on.isoformat()}; {t('tasks.source', lang)}: {report.source}{note}"
+    )

@@ -11,14 +11,17 @@ VET passed from the Ministry of Labour, Invalids and Social Affairs to the Minis
 and Training in 2025. Tasks led by "the ministry in charge of VET" carry ``led_by_vet_authority``;
 the page names the current authority from settings, never from code.
 
-Status: without a recorded status a task's status is derived from its period and today's date
-("by schedule"): before its first year it has not started, after 31 December of its last year it
-is completed, in between it is in progress. A recorded status (from a progress report) wins.
+The appendix gives periods, not results. A task's schedule status only places the page's data date
+against its period: before 1 January of its first year the period has not yet started, from then
+to 31 December of its last year it is within its period, after that its period has ended. None of
+these says the work is done. What was actually done comes from dated progress reports with their
+source (``ioc_app.task_progress``), shown beside the schedule, never merged into it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -39,8 +42,13 @@ _INSTITUTIONS_EN = "VET institutions"
 _ORGS_VI = "Các tổ chức, cá nhân có liên quan"
 _ORGS_EN = "Relevant organisations and individuals"
 
+# Where the data date falls against a task's period (text keys tasks.schedule.<status>).
+BEFORE_PERIOD, WITHIN_PERIOD, PERIOD_ENDED = "before_period", "within_period", "period_ended"
+SCHEDULE_STATUSES: Final = (BEFORE_PERIOD, WITHIN_PERIOD, PERIOD_ENDED)
+
+# What a progress report says about the work (text keys tasks.reported.<state>).
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
-TASK_STATUSES: Final = (NOT_STARTED, IN_PROGRESS, COMPLETED)
+REPORTED_STATES: Final = (NOT_STARTED, IN_PROGRESS, COMPLETED)
 
 
 @dataclass(frozen=True)
@@ -353,33 +361,51 @@ def top_group(task: FocusTask) -> TaskGroup:
     return group(task.group.split(".")[0])
 
 
-def derived_status(task: FocusTask, today: dt.date) -> str:
-    """The status by schedule: from the task's period and today's date alone."""
-    if today < task.start:
-        return NOT_STARTED
-    if today > task.end:
-        return COMPLETED
-    return IN_PROGRESS
+def schedule_status(task: FocusTask, on: dt.date) -> str:
+    """Where ``on`` falls against the task's period (both ends count as within it)."""
+    if on < task.start:
+        return BEFORE_PERIOD
+    if on > task.end:
+        return PERIOD_ENDED
+    return WITHIN_PERIOD
+
+
+def task_by_number(number: str) -> FocusTask | None:
+    return next((task for task in TASKS if task.number == number), None)
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """One dated progress report on a task, with where it comes from."""
+
+    task: str  # the task's number
+    reported_on: dt.date
+    state: str  # one of REPORTED_STATES
+    percent: int | None
+    note: str | None
+    source: str  # document number or who reported
+    recorded_at: dt.datetime  # when it was entered in the IOC store (UTC)
 
 
 @dataclass(frozen=True)
 class TaskState:
+    """A task at a date: its schedule status, and separately the latest report known at that date."""
+
     task: FocusTask
-    status: str
-    derived: bool  # True: by schedule only, no recorded progress
+    schedule: str  # one of SCHEDULE_STATUSES
     elapsed: float  # share of the period elapsed, 0..1
+    report: ProgressReport | None
 
 
-def task_states(today: dt.date, recorded: dict[str, str] | None = None) -> list[TaskState]:
-    """Every task with its status at ``today``; ``recorded`` (task number -> status) wins where given."""
-    recorded = recorded or {}
+def task_states(on: dt.date, reports: Mapping[str, ProgressReport] | None = None) -> list[TaskState]:
+    """Every task at ``on``; ``reports`` maps a task number to its latest report as of ``on``."""
+    reports = reports or {}
     out = []
     for task in TASKS:
         span = (task.end - task.start).days or 1
-        elapsed = min(1.0, max(0.0, (today - task.start).days / span))
-        rec = recorded.get(task.number)
-        if rec in TASK_STATUSES:
-            out.append(TaskState(task, rec, False, elapsed))
-        else:
-            out.append(TaskState(task, derived_status(task, today), True, elapsed))
+        elapsed = min(1.0, max(0.0, (on - task.start).days / span))
+        report = reports.get(task.number)
+        if report is not None and report.reported_on > on:
+            report = None  # not yet known at ``on``
+        out.append(TaskState(task, schedule_status(task, on), elapsed, report))
     return out

@@ -1,10 +1,10 @@
-"""The IOC's own store (IOC_DATABASE_URL): snapshot refreshes and their per-cell figures."""
+"""The IOC's own store (IOC_DATABASE_URL): snapshot refreshes, their per-cell figures, and focus-task progress reports."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Engine, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, DateTime, Engine, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -70,6 +70,33 @@ class SnapshotRule(IocBase):
     refresh_id: Mapped[int] = mapped_column(ForeignKey("refresh_run.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class TaskProgressReport(IocBase):
+    """A dated progress report on one focus task of the decision's appendix, with its source.
+
+    Rows are never updated: a correction is a new row, and for one task and date the one recorded
+    last wins (``ioc_app.task_progress``). The checks repeat the core's validation so that a row
+    written by other means cannot break the page.
+    """
+
+    __tablename__ = "task_progress_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(10))  # the task's number in ioc_app.focus_tasks, e.g. "2.1.2"
+    reported_on: Mapped[dt.date] = mapped_column(Date)  # the date the progress refers to
+    state: Mapped[str] = mapped_column(String(20))  # not_started | in_progress | completed
+    percent: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300))  # document number, or who reported
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+
+    __table_args__ = (
+        CheckConstraint("state IN ('not_started', 'in_progress', 'completed')", name="ck_task_progress_state"),
+        CheckConstraint("percent IS NULL OR (percent >= 0 AND percent <= 100)", name="ck_task_progress_percent"),
+        CheckConstraint("length(trim(source)) > 0", name="ck_task_progress_source"),
+        Index("ix_task_progress_task_date", "task_id", "reported_on"),
+    )
 
 
 def create_store(engine: Engine) -> None:

@@ -361,29 +361,38 @@ TEXTS: dict[str, tuple[str, str]] = {
         "period, as worded in the decision.",
     ),
     "tasks.schedule_note": (
-        "Trạng thái “theo kế hoạch” được suy ra từ thời gian triển khai và ngày hôm nay, không phải từ báo cáo tiến "
-        "độ thực tế.",
-        "Statuses marked “by schedule” are derived from each task's period and today's date, not from progress "
-        "reports.",
+        "Trạng thái theo thời hạn chỉ đối chiếu ngày dữ liệu với thời gian triển khai ghi trong Quyết định (từ "
+        "01/01 năm đầu đến 31/12 năm cuối), không phản ánh kết quả thực hiện nhiệm vụ. Kết quả thực hiện chỉ "
+        "được thể hiện ở cột “Tiến độ được báo cáo”, theo các báo cáo có ngày và nguồn.",
+        "The schedule status only compares the data date with the period set in the decision (1 January of the "
+        "first year to 31 December of the last); it says nothing about the work done. The work done is shown "
+        "only under “Reported progress”, from dated reports with their source.",
     ),
     "tasks.authority_note": (
         "Tên cơ quan ghi theo Quyết định. Cơ quan quản lý nhà nước về giáo dục nghề nghiệp hiện nay: {authority}.",
         "Agency names are as in the decision. The state authority for VET is now: {authority}.",
     ),
-    "tasks.status.not_started": ("Chưa bắt đầu", "Not started"),
-    "tasks.status.in_progress": ("Đang triển khai", "In progress"),
-    "tasks.status.completed": ("Hoàn thành", "Completed"),
-    "tasks.by_schedule": ("theo kế hoạch", "by schedule"),
-    "tasks.recorded": ("theo báo cáo", "reported"),
+    # Schedule statuses: where the data date falls against a task's period, nothing about the work.
+    "tasks.schedule.before_period": ("Chưa đến thời hạn", "Not yet started"),
+    "tasks.schedule.within_period": ("Đang trong thời hạn", "Within implementation period"),
+    "tasks.schedule.period_ended": ("Hết thời hạn triển khai", "Implementation period ended"),
+    # Reported progress: what a dated report with its source says about the work.
+    "tasks.reported.not_started": ("Chưa triển khai", "Not started"),
+    "tasks.reported.in_progress": ("Đang triển khai", "In progress"),
+    "tasks.reported.completed": ("Đã hoàn thành", "Completed"),
+    "tasks.reported_title": ("Tiến độ được báo cáo", "Reported progress"),
+    "tasks.no_report": ("Chưa có báo cáo tiến độ", "No progress report yet"),
+    "tasks.reported_on": ("Báo cáo ngày", "Reported on"),
+    "tasks.source": ("Nguồn", "Source"),
+    "tasks.with_report": ("Nhiệm vụ có báo cáo tiến độ", "Tasks with reported progress"),
+    "tasks.col_schedule": ("Trạng thái theo thời hạn", "Schedule status"),
     "tasks.col_no": ("TT", "No."),
     "tasks.col_task": ("Nhiệm vụ", "Task"),
     "tasks.col_lead": ("Cơ quan chủ trì", "Lead agency"),
     "tasks.col_partners": ("Cơ quan phối hợp", "Partner agencies"),
     "tasks.col_period": ("Thời gian triển khai", "Period"),
     "tasks.now_led_by": ("Hiện nay", "Now"),
-    "tasks.today": ("Hôm nay", "Today"),
     "tasks.phase_end": ("Hết năm 2025", "End of 2025"),
-    "tasks.timeline": ("Tiến độ theo thời gian triển khai", "Timeline of the task periods"),
+    "tasks.timeline": ("Thời gian triển khai các nhiệm vụ", "Timeline of the task periods"),
     "tasks.elapsed": ("đã qua {share} thời gian", "{share} of the period elapsed"),
-    "tasks.count": ("nhiệm vụ", "tasks"),
 }

@@ -1,4 +1,5 @@
-"""The focus-tasks page: the appendix of Decision 2222/QĐ-TTg as a timeline and a table. Pure functions."""
+"""The focus-tasks page: the appendix of Decision 2222/QĐ-TTg as a timeline and a table, each task's schedule
+status with its reported progress beside it. Pure functions."""
 
 from __future__ import annotations
 
@@ -7,57 +8,119 @@ import datetime as dt
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from ioc_app.focus_tasks import COMPLETED, GROUPS, IN_PROGRESS, NOT_STARTED, TaskState
+from ioc_app.focus_tasks import (
+    BEFORE_PERIOD,
+    COMPLETED,
+    GROUPS,
+    IN_PROGRESS,
+    NOT_STARTED,
+    PERIOD_ENDED,
+    WITHIN_PERIOD,
+    ProgressReport,
+    TaskState,
+)
 from ioc_app.i18n import fmt_date, fmt_number, t
 from layouts.scorecard import esc, html_block, tag
 
-TASK_STATUS_STYLE: dict[str, tuple[str, str, str]] = {
-    # icon, solid colour, light colour (Okabe-Ito, colour-blind safe)
-    COMPLETED: ("✔", "#009E73", "#bfe6d9"),
-    IN_PROGRESS: ("▶", "#0072B2", "#c4dcee"),
-    NOT_STARTED: ("○", "#8A8F98", "#e1e3e6"),
+SCHEDULE_STYLE: dict[str, tuple[str, str, str]] = {
+    # icon, solid colour, light colour (Okabe-Ito, colour-blind safe). An ended period is drawn in a
+    # neutral grey, not green: it says nothing about the work done.
+    PERIOD_ENDED: ("■", "#4D5661", "#d3d7dc"),
+    WITHIN_PERIOD: ("▶", "#0072B2", "#c4dcee"),
+    BEFORE_PERIOD: ("○", "#8A8F98", "#eceef0"),
+}
+REPORTED_STYLE: dict[str, tuple[str, str]] = {
+    # icon, colour of what a progress report says
+    COMPLETED: ("✔", "#009E73"),
+    IN_PROGRESS: ("◐", "#E69F00"),
+    NOT_STARTED: ("✖", "#CC79A7"),
 }
 TIMELINE_START = dt.date(2022, 1, 1)
 TIMELINE_END = dt.date(2030, 12, 31)
 
 
-def status_label(state: TaskState, lang: str) -> str:
-    return t(f"tasks.status.{state.status}", lang)
+def schedule_label(status: str, lang: str) -> str:
+    return t(f"tasks.schedule.{status}", lang)
 
 
-def task_status_html(state: TaskState, lang: str) -> str:
-    """Icon + word on the status colour, and whether it is by schedule or reported."""
-    icon, _solid, _light = TASK_STATUS_STYLE[state.status]
-    note = t("tasks.by_schedule", lang) if state.derived else t("tasks.recorded", lang)
+def reported_label(state: str, lang: str) -> str:
+    return t(f"tasks.reported.{state}", lang)
+
+
+def _percent(report: ProgressReport, lang: str) -> str:
+    return "" if report.percent is None else f"{fmt_number(report.percent, lang)}%"
+
+
+def report_summary(report: ProgressReport | None, lang: str) -> str:
+    """One line of plain text: the reported state, percent, date and source (or that there is none)."""
+    if report is None:
+        return t("tasks.no_report", lang)
+    state = reported_label(report.state, lang)
+    if report.percent is not None:
+        state += f" ({_percent(report, lang)})"
+    return (
+        f"{t('tasks.reported_title', lang)}: {state}; {t('tasks.reported_on', lang)} "
+        f"{fmt_date(report.reported_on, lang)}; {t('tasks.source', lang)}: {report.source}"
+    )
+
+
+def schedule_html(state: TaskState, lang: str) -> str:
+    """Icon + word on the schedule status's colour."""
+    icon, _solid, _light = SCHEDULE_STYLE[state.schedule]
+    return tag(
+        "span",
+        tag("span", esc(icon), class_="ioc-status-icon", aria_hidden="true")
+        + tag("span", esc(schedule_label(state.schedule, lang)), class_="ioc-status-word"),
+        class_=f"ioc-status ioc-task-{state.schedule}",
+    )
+
+
+def reported_html(report: ProgressReport | None, lang: str) -> str:
+    """The latest report: state (icon + word), percent, date, source and note; or that none exists."""
+    if report is None:
+        return tag("span", esc(t("tasks.no_report", lang)), class_="ioc-task-noreport")
+    icon, _colour = REPORTED_STYLE[report.state]
     badge = tag(
         "span",
         tag("span", esc(icon), class_="ioc-status-icon", aria_hidden="true")
-        + tag("span", esc(status_label(state, lang)), class_="ioc-status-word"),
-        class_=f"ioc-status ioc-task-{state.status}",
+        + tag("span", esc(reported_label(report.state, lang)), class_="ioc-status-word"),
+        class_=f"ioc-status ioc-report-{report.state}",
     )
-    return tag("span", badge + tag("small", esc(f"({note})")), class_="ioc-task-status")
+    if report.percent is not None:
+        badge += tag("span", esc(_percent(report, lang)), class_="ioc-task-percent")
+    when = f"{t('tasks.reported_on', lang)} {fmt_date(report.reported_on, lang)}"
+    out = badge + tag("small", esc(when)) + tag("small", esc(f"{t('tasks.source', lang)}: {report.source}"))
+    if report.note:
+        out += tag("small", esc(report.note), class_="ioc-task-report-note")
+    return tag("div", out, class_="ioc-task-report")
 
 
 def _label(state: TaskState, lang: str) -> str:
     return f"{state.task.number}  {state.task.label(lang)}"
 
 
-def timeline_figure(states: list[TaskState], today: dt.date, lang: str) -> go.Figure:
-    """Each task's period as a bar from 2022 to 2030: the elapsed part solid, the rest light; today's line."""
+def _hover(state: TaskState, lang: str) -> str:
+    task = state.task
+    elapsed = t("tasks.elapsed", lang).format(share=f"{fmt_number(state.elapsed * 100, lang)}%")
+    return (
+        f"<b>{esc(task.number)}</b> {esc(task.title(lang))}<br>{esc(task.lead(lang))}<br>"
+        f"{esc(task.period)} · {esc(schedule_label(state.schedule, lang))} · {esc(elapsed)}<br>"
+        f"{esc(report_summary(state.report, lang))}"
+    )
+
+
+def timeline_figure(states: list[TaskState], as_of: dt.date, lang: str) -> go.Figure:
+    """Each task's period as a bar from 2022 to 2030, the part elapsed at ``as_of`` solid, the rest light;
+    the data date's line; reported progress as a marker at each report's date."""
     fig = go.Figure()
     labels = [_label(s, lang) for s in states]
     day_ms = 86_400_000
-    for status in (COMPLETED, IN_PROGRESS, NOT_STARTED):
-        chosen = [(s, lab) for s, lab in zip(states, labels, strict=True) if s.status == status]
+    for status in (PERIOD_ENDED, WITHIN_PERIOD, BEFORE_PERIOD):
+        chosen = [(s, lab) for s, lab in zip(states, labels, strict=True) if s.schedule == status]
         if not chosen:
             continue
-        icon, solid, light = TASK_STATUS_STYLE[status]
-        name = f"{icon} {t(f'tasks.status.{status}', lang)}"
-        hover = [
-            f"<b>{s.task.number}</b> {s.task.title(lang)}<br>{s.task.lead(lang)}<br>{s.task.period} · "
-            f"{status_label(s, lang)} ({t('tasks.by_schedule', lang) if s.derived else t('tasks.recorded', lang)})"
-            for s, _ in chosen
-        ]
+        icon, solid, light = SCHEDULE_STYLE[status]
+        name = f"{icon} {schedule_label(status, lang)}"
         fig.add_trace(
             go.Bar(
                 y=[lab for _, lab in chosen],
@@ -67,33 +130,57 @@ def timeline_figure(states: list[TaskState], today: dt.date, lang: str) -> go.Fi
                 marker={"color": light, "line": {"color": solid, "width": 1.5}},
                 name=name,
                 legendgroup=status,
-                showlegend=False,
-                hoverinfo="skip",
+                showlegend=status == BEFORE_PERIOD,  # no solid part to carry the legend entry
+                text=[icon for _ in chosen] if status == BEFORE_PERIOD else None,
+                textposition="inside",
+                insidetextanchor="start",
+                textfont={"color": solid, "size": 14},
+                hovertext=[_hover(s, lang) for s, _ in chosen],
+                hoverinfo="text",
             )
         )
         elapsed = [(s, lab) for s, lab in chosen if s.elapsed > 0]
+        if not elapsed:
+            continue
         fig.add_trace(
             go.Bar(
                 y=[lab for _, lab in elapsed],
                 base=[s.task.start.isoformat() for s, _ in elapsed],
-                x=[max(1, (min(today, s.task.end) - s.task.start).days + 1) * day_ms for s, _ in elapsed],
+                x=[max(1, (min(as_of, s.task.end) - s.task.start).days + 1) * day_ms for s, _ in elapsed],
                 orientation="h",
                 marker={"color": solid},
                 name=name,
                 legendgroup=status,
-                text=[
-                    f"{icon} {fmt_number(s.elapsed * 100, lang)}%" if s.status == IN_PROGRESS else icon
-                    for s, _ in elapsed
-                ],
+                # The icon only: a share of the period elapsed must not read as progress.
+                text=[icon for _ in elapsed],
                 textposition="inside",
                 insidetextanchor="end",
                 textfont={"color": "#fff", "size": 14},
-                hovertext=[h for h, (s, _) in zip(hover, chosen, strict=True) if s.elapsed > 0],
+                hovertext=[_hover(s, lang) for s, _ in elapsed],
+                hoverinfo="text",
+            )
+        )
+    for state in (COMPLETED, IN_PROGRESS, NOT_STARTED):
+        reported = [(s, lab) for s, lab in zip(states, labels, strict=True) if s.report and s.report.state == state]
+        if not reported:
+            continue
+        icon, colour = REPORTED_STYLE[state]
+        fig.add_trace(
+            go.Scatter(
+                x=[s.report.reported_on.isoformat() for s, _ in reported if s.report],
+                y=[lab for _, lab in reported],
+                mode="markers+text",
+                marker={"symbol": "diamond", "size": 15, "color": colour, "line": {"color": "#fff", "width": 1.5}},
+                text=[_percent(s.report, lang) if s.report else "" for s, _ in reported],
+                textposition="middle right",
+                textfont={"color": "#1b2430", "size": 13},
+                name=f"{icon} {t('tasks.reported_title', lang)}: {reported_label(state, lang)}",
+                hovertext=[_hover(s, lang) for s, _ in reported],
                 hoverinfo="text",
             )
         )
     for when, text, dash in (
-        (today, f"{t('tasks.today', lang)} {fmt_date(today, lang)}", "solid"),
+        (as_of, f"{t('common.data_date', lang)} {fmt_date(as_of, lang)}", "solid"),
         (dt.date(2025, 12, 31), t("tasks.phase_end", lang), "dot"),
     ):
         fig.add_shape(
@@ -142,44 +229,52 @@ def timeline_figure(states: list[TaskState], today: dt.date, lang: str) -> go.Fi
     return fig
 
 
+def _tile(tile_id: str, value: str, label: str, colour: str) -> html.Div:
+    return html.Div(
+        className="ioc-stat ioc-task-stat",
+        style={"borderTop": f"4px solid {colour}"},
+        children=[
+            html.Div(value, className="ioc-stat-value", style={"color": colour}),
+            html.Div(label, className="ioc-stat-label"),
+        ],
+        id=tile_id,
+    )
+
+
 def _summary(states: list[TaskState], lang: str) -> html.Div:
+    """How many tasks are in each schedule status, and how many have a progress report."""
     tiles = []
-    for status in (COMPLETED, IN_PROGRESS, NOT_STARTED):
-        n = sum(s.status == status for s in states)
-        icon, colour, _ = TASK_STATUS_STYLE[status]
+    for status in (PERIOD_ENDED, WITHIN_PERIOD, BEFORE_PERIOD):
+        n = sum(s.schedule == status for s in states)
+        icon, colour, _ = SCHEDULE_STYLE[status]
         tiles.append(
-            html.Div(
-                className="ioc-stat ioc-task-stat",
-                style={"borderTop": f"4px solid {colour}"},
-                children=[
-                    html.Div(f"{icon} {fmt_number(n, lang)}", className="ioc-stat-value", style={"color": colour}),
-                    html.Div(
-                        f"{t(f'tasks.status.{status}', lang)} ({t('tasks.by_schedule', lang)})",
-                        className="ioc-stat-label",
-                    ),
-                ],
-                id=f"tasks-count-{status}",
-            )
+            _tile(f"tasks-count-{status}", f"{icon} {fmt_number(n, lang)}", schedule_label(status, lang), colour)
         )
+    reported = sum(s.report is not None for s in states)
+    tiles.append(
+        _tile(
+            "tasks-count-reported",
+            f"{fmt_number(reported, lang)}/{fmt_number(len(states), lang)}",
+            t("tasks.with_report", lang),
+            "#1b2430",
+        )
+    )
     return html.Div(tiles, className="ioc-stats ioc-task-stats")
 
 
 def tasks_table(states: list[TaskState], lang: str, authority: str) -> dcc.Markdown:
-    """Groups and tasks in the decision's order; the decision's wording, with the current authority noted."""
-    head = tag(
-        "tr",
-        "".join(
-            tag("th", esc(t(key, lang)))
-            for key in (
-                "tasks.col_no",
-                "tasks.col_task",
-                "tasks.col_lead",
-                "tasks.col_partners",
-                "tasks.col_period",
-                "common.status",
-            )
-        ),
+    """Groups and tasks in the decision's order; the decision's wording, with the current authority noted;
+    the schedule status and, beside it, the reported progress."""
+    columns = (
+        "tasks.col_no",
+        "tasks.col_task",
+        "tasks.col_lead",
+        "tasks.col_partners",
+        "tasks.col_period",
+        "tasks.col_schedule",
+        "tasks.reported_title",
     )
+    head = tag("tr", "".join(tag("th", esc(t(key, lang))) for key in columns))
     body: list[str] = []
     shown_groups: set[str] = set()
     for state in states:
@@ -196,7 +291,8 @@ def tasks_table(states: list[TaskState], lang: str, authority: str) -> dcc.Markd
             body.append(
                 tag(
                     "tr",
-                    tag("td", esc(g.number)) + tag("td", esc(g.title_en if lang == "en" else g.title_vi), colspan="5"),
+                    tag("td", esc(g.number))
+                    + tag("td", esc(g.title_en if lang == "en" else g.title_vi), colspan=str(len(columns) - 1)),
                     class_="ioc-task-group",
                 )
             )
@@ -216,7 +312,8 @@ def tasks_table(states: list[TaskState], lang: str, authority: str) -> dcc.Markd
                 + tag("td", lead)
                 + tag("td", esc(task.partners(lang) or "—"))
                 + tag("td", esc(task.period), class_="ioc-num")
-                + tag("td", task_status_html(state, lang)),
+                + tag("td", schedule_html(state, lang), class_="ioc-task-status")
+                + tag("td", reported_html(state.report, lang), class_="ioc-task-reported"),
                 id=f"task-{task.number}",
             )
         )
@@ -231,7 +328,8 @@ def tasks_table(states: list[TaskState], lang: str, authority: str) -> dcc.Markd
     )
 
 
-def tasks_page(states: list[TaskState], today: dt.date, lang: str, authority: str) -> html.Div:
+def tasks_page(states: list[TaskState], as_of: dt.date, lang: str, authority: str) -> html.Div:
+    """The page at the data date ``as_of``: schedule statuses, and reported progress beside them."""
     return html.Div(
         className="ioc-page ioc-tasks",
         children=[
@@ -242,6 +340,11 @@ def tasks_page(states: list[TaskState], today: dt.date, lang: str, authority: st
                         [
                             html.H2(t("tasks.title", lang)),
                             html.P(t("tasks.intro", lang), className="ioc-sc-intro"),
+                            html.P(
+                                f"{t('common.data_date', lang)} {fmt_date(as_of, lang)}",
+                                className="ioc-sc-intro",
+                                id="tasks-as-of",
+                            ),
                         ]
                     ),
                     _summary(states, lang),
@@ -260,7 +363,7 @@ def tasks_page(states: list[TaskState], today: dt.date, lang: str, authority: st
                     html.Div(html.H3(t("tasks.timeline", lang)), className="ioc-panel-head"),
                     dcc.Graph(
                         id="tasks-timeline",
-                        figure=timeline_figure(states, today, lang),
+                        figure=timeline_figure(states, as_of, lang),
                         config={"displayModeBar": False, "responsive": True},
                     ),
                 ],

@@ -71,9 +71,13 @@ def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -
     next(a for a in dash_duo.find_elements("#shell-nav a") if a.text == "Nhiệm vụ").click()
     dash_duo.wait_for_element("#tasks-table", timeout=20)
     dash_duo.wait_for_text_to_equal("#shell-content h2", "Nhiệm vụ trọng tâm triển khai Chương trình", timeout=20)
+    dash_duo.wait_for_contains_text("#task-2\\.1\\.1", "Hết thời hạn triển khai", timeout=20)
+    dash_duo.wait_for_contains_text("#task-1\\.1", "Đang trong thời hạn", timeout=20)
+    assert "Chưa có báo cáo tiến độ" in dash_duo.find_element("#task-1\\.1").text  # the demo invents no reports
     dash_duo.find_element("#shell-lang-toggle").click()
     dash_duo.wait_for_text_to_equal("#shell-content h2", "Focus tasks of the programme", timeout=20)
-    dash_duo.wait_for_contains_text("#tasks-table", "(by schedule)", timeout=20)
+    dash_duo.wait_for_contains_text("#tasks-table", "Implementation period ended", timeout=20)
+    dash_duo.wait_for_contains_text("#tasks-table", "No progress report yet", timeout=20)
     assert dash_duo.get_logs() == []
 
 

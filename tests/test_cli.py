@@ -26,7 +26,10 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], fragment: str)
     assert "Traceback" not in proc.stderr and fragment in lines[0], proc.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["init-demo"], ["refresh"], ["serve"], ["scheduler"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["init-demo"], ["refresh"], ["serve"], ["scheduler"], ["tasks"], ["tasks", "report"], ["tasks", "list"]],
+)
 def test_every_command_has_help(command: list[str]) -> None:
     proc = run_cli(*command, "--help")
     assert proc.returncode == 0 and "usage:" in proc.stdout
@@ -76,3 +79,57 @@ def test_init_demo_then_refresh_and_refuse_overwrite(tmp_path: Path) -> None:
     assert "snapshot 1:" in refreshed.stdout and "as of 2026-10-31" in refreshed.stdout
     forced = run_cli("init-demo", "--scale", "small", "--seed", "4", "--force", "--quiet", env=env)
     assert forced.returncode == 0, forced.stderr
+
+
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (["9.9", "--state", "in_progress", "--on", "2026-03-31", "--source", "CV 1"], "unknown task '9.9'"),
+        (["2.1.2", "--state", "in_progress", "--on", "2026-02-30", "--source", "CV 1"], "--on must be a date"),
+        (["2.1.2", "--state", "in_progress", "--on", "31/03/2026", "--source", "CV 1"], "--on must be a date"),
+        (["2.1.2", "--state", "in_progress", "--on", "2026-03-31", "--source", "CV 1", "--percent", "101"], "0 to 100"),
+        (
+            ["2.1.2", "--state", "in_progress", "--on", "2026-03-31", "--source", "CV 1", "--percent", "half"],
+            "0 to 100",
+        ),
+        (["2.1.2", "--state", "in_progress", "--on", "2026-03-31", "--source", "  "], "a source is required"),
+        (["2.1.2", "--state", "in_progress", "--on", "2026-03-31"], "--source"),
+        (["2.1.2", "--state", "finished", "--on", "2026-03-31", "--source", "CV 1"], "invalid choice: 'finished'"),
+        (["2.1.2", "--state", "in_progress", "--on", "2999-01-01", "--source", "CV 1"], "in the future"),
+    ],
+)
+def test_a_refused_progress_report_is_one_line_and_writes_nothing(
+    tmp_path: Path, args: list[str], fragment: str
+) -> None:
+    store = tmp_path / "ioc.sqlite3"
+    proc = run_cli("tasks", "report", *args, env={"IOC_DATABASE_URL": f"sqlite:///{store}"})
+    assert_one_line_error(proc, fragment)
+    assert not store.exists()
+
+
+def test_record_and_list_reported_progress(tmp_path: Path) -> None:
+    env = {"IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}"}
+    recorded = run_cli(
+        "tasks", "report", "2.1.2", "--state", "in_progress", "--on", "2026-03-31",
+        "--source", "Công văn 345/GDNN", "--percent", "60", "--note", "Vận hành thử",
+        env=env,
+    )  # fmt: skip
+    assert recorded.returncode == 0, recorded.stderr
+    assert "recorded for task 2.1.2: In progress 60%; Reported on 2026-03-31; Source: Công văn 345/GDNN" in (
+        recorded.stdout
+    )
+    refused = run_cli("tasks", "report", "2.1.2", "--state", "completed", "--on", "2026-04-01", "--source", "", env=env)
+    assert_one_line_error(refused, "a source is required")
+
+    listed = run_cli("tasks", "list", "--on", "2026-03-31", "--lang", "vi", env=env)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "Dữ liệu tính đến 2026-03-31" and len(lines) == 15
+    line = next(x for x in lines if x.startswith("2.1.2 "))
+    assert "Hết thời hạn triển khai" in line
+    assert "Đang triển khai 60%; Báo cáo ngày 2026-03-31; Nguồn: Công văn 345/GDNN; Vận hành thử" in line
+    assert "Chưa có báo cáo tiến độ" in next(x for x in lines if x.startswith("1.1 "))
+    before = run_cli("tasks", "list", "--on", "2026-03-30", env=env)
+    assert "No progress report yet" in next(x for x in before.stdout.splitlines() if x.startswith("2.1.2 "))
+    history = run_cli("tasks", "list", "--reports", env=env)
+    assert history.returncode == 0 and history.stdout.strip().endswith("1 report(s)")

@@ -14,7 +14,7 @@ import pytest
 
 from data_sources.schema import INSTITUTION_TYPES, OWNERSHIPS
 from ioc_app import i18n
-from ioc_app.focus_tasks import COMPLETED, IN_PROGRESS, NOT_STARTED
+from ioc_app.focus_tasks import REPORTED_STATES, SCHEDULE_STATUSES
 from ioc_app.indicators.registry import INDICATORS
 from ioc_app.indicators.status import STATUSES
 from ioc_app.texts import TEXTS
@@ -38,6 +38,10 @@ SAME_VIETNAMESE_ALLOWED: dict[str, tuple[set[str], str]] = {
         {"panel.targets", "common.goal"},
         "a target's list of deadlines ('Targets: 2025 …; 2030 …'), not one deadline's target",
     ),
+    "Đã hoàn thành": (
+        {"milestone.done", "tasks.reported.completed"},
+        "a milestone target reached ('Achieved') vs what a progress report says of a focus task ('Completed')",
+    ),
     "Tỉnh": (
         {"prov.kind.province", "inst.col_province"},
         "a kind of unit (province, not centrally-run city) vs the province's column",
@@ -45,13 +49,13 @@ SAME_VIETNAMESE_ALLOWED: dict[str, tuple[set[str], str]] = {
 }
 
 # Keys the code builds in f-strings: static prefix -> every key it can produce.
-TASK_STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED)
 BUILT_KEYS: dict[str, list[str]] = {
     "type.": [f"type.{k}" for k in INSTITUTION_TYPES],
     "ownership.": [f"ownership.{k}" for k in OWNERSHIPS],
     "status.": [f"status.{s}" for s in STATUSES if s != "no_data"],  # no_data reads common.no_data
     "sc.short.": [f"sc.short.{ind.code}" for ind in INDICATORS],
-    "tasks.status.": [f"tasks.status.{s}" for s in TASK_STATUSES],
+    "tasks.schedule.": [f"tasks.schedule.{s}" for s in SCHEDULE_STATUSES],
+    "tasks.reported.": [f"tasks.reported.{s}" for s in REPORTED_STATES],
     "prov.flag.": [f"prov.flag.{k}_hint" for k in province.FLAGS],
     "prov.type_short.": [f"prov.type_short.{k}" for k in INSTITUTION_TYPES],
     "targets.breakdown_": [f"targets.breakdown_{d}" for d in ("type", "ownership")],
