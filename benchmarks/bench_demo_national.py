@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from data_sources import vet_db  # noqa: E402 - imported after the path set-up above
+from data_sources.counting import DEFAULT_RULES  # noqa: E402 - imported after the path set-up above
 from data_sources.demo import generate  # noqa: E402 - imported after the path set-up above
 from data_sources.demo import reference as ref  # noqa: E402 - imported after the path set-up above
 from data_sources.engine import make_engine  # noqa: E402 - imported after the path set-up above
@@ -41,8 +42,10 @@ TARGETS = {
     "T04": "100% (2025)",
     "T06": "50% / 100%",
     "T07": "100% (2023)",
-    "T08": "100% (2025, CĐ+TC)",
-    "T08all": "100% (2030, all)",
+    "T08": "100% (2025, CĐ+TC institutions)",
+    "T08all": "100% (2030, all institutions)",
+    "T08rec": "record share, CĐ+TC (depth)",
+    "T08rec_all": "record share, all (depth)",
     "T09": "50% / 70% (12 months)",
     "T10c": "map completeness (12 months)",
     "T11": "100% (12 months)",
@@ -50,6 +53,12 @@ TARGETS = {
 }
 
 _OPEN = "i.established_on <= :d AND (i.closed_on IS NULL OR i.closed_on > :d)"
+_IT = ", ".join(f"'{c}'" for c in DEFAULT_RULES.it_codes)
+_DIGITISED = """l.record_digitised_on <= :d AND (l.graduated_on IS NULL OR l.graduated_on > :d
+                   OR l.diploma_digitised_on <= :d)"""
+# T08 by institution: its learners since 2021, at least 95% digitised (none: met).
+_DEEP = f"""(SELECT 20 * COUNT(CASE WHEN {_DIGITISED} THEN 1 END) - 19 * COUNT(*) FROM learner l
+             WHERE l.institution_id = i.id AND l.enrolled_on <= :d AND l.enrolled_on >= '2021-01-01') >= 0"""
 
 # code -> SQL returning (numerator, denominator) as of :d (window (:d0, :d] where used).
 RATIO_SQL: dict[str, str] = {
@@ -63,27 +72,35 @@ RATIO_SQL: dict[str, str] = {
         FROM staff s WHERE s.role = 'teacher' AND s.hired_on <= :d AND (s.left_on IS NULL OR s.left_on > :d)""",
     "T03": """
         SELECT SUM(CASE WHEN p.digital_outcomes_on <= :d THEN 1 ELSE 0 END), COUNT(*)
-        FROM programme p WHERE p.approved_on <= :d AND (p.retired_on IS NULL OR p.retired_on > :d)""",
-    "T04": """
-        SELECT SUM(CASE WHEN p.tech_updated_on <= :d THEN 1 ELSE 0 END), COUNT(*)
-        FROM programme p WHERE p.is_it AND p.approved_on <= :d AND (p.retired_on IS NULL OR p.retired_on > :d)""",
+        FROM programme p WHERE p.level <> 'short_course' AND p.approved_on <= :d
+        AND (p.retired_on IS NULL OR p.retired_on > :d)""",
+    "T04": f"""
+        SELECT SUM(CASE WHEN p.tech_updated_on <= :d AND p.tech_updated_on >= '2021-12-30' THEN 1 ELSE 0 END), COUNT(*)
+        FROM programme p WHERE p.level <> 'short_course' AND SUBSTR(p.occupation_code, 2, 6) IN ({_IT})
+        AND p.approved_on <= :d AND (p.retired_on IS NULL OR p.retired_on > :d)""",
     "T06": f"""
         SELECT SUM(CASE WHEN i.digital_infrastructure_on <= :d AND i.platform_connected_on <= :d
                    THEN 1 ELSE 0 END), COUNT(*)
         FROM institution i WHERE i.type IN ('college', 'intermediate') AND {_OPEN}""",
     "T07": """
-        SELECT SUM(CASE WHEN s.level4_on <= :d AND s.portal_integrated_on <= :d THEN 1 ELSE 0 END), COUNT(*)
+        SELECT SUM(CASE WHEN s.level4_on <= :d AND s.portal_integrated_on <= :d
+                   AND s.ministry_portal_integrated_on <= :d THEN 1 ELSE 0 END), COUNT(*)
         FROM public_service s WHERE s.introduced_on <= :d""",
     "T08": f"""
-        SELECT SUM(CASE WHEN l.record_digitised_on <= :d AND (l.graduated_on IS NULL OR l.graduated_on > :d
-                   OR l.diploma_digitised_on <= :d) THEN 1 ELSE 0 END), COUNT(*)
-        FROM learner l JOIN institution i ON i.id = l.institution_id
-        WHERE i.type IN ('college', 'intermediate') AND l.enrolled_on <= :d AND {_OPEN}""",
+        SELECT SUM(CASE WHEN i.learner_data_integrated_on <= :d AND {_DEEP} THEN 1 ELSE 0 END), COUNT(*)
+        FROM institution i WHERE i.type IN ('college', 'intermediate') AND {_OPEN}""",
     "T08all": f"""
-        SELECT SUM(CASE WHEN l.record_digitised_on <= :d AND (l.graduated_on IS NULL OR l.graduated_on > :d
-                   OR l.diploma_digitised_on <= :d) THEN 1 ELSE 0 END), COUNT(*)
+        SELECT SUM(CASE WHEN i.learner_data_integrated_on <= :d AND {_DEEP} THEN 1 ELSE 0 END), COUNT(*)
+        FROM institution i WHERE {_OPEN}""",
+    "T08rec": f"""
+        SELECT SUM(CASE WHEN {_DIGITISED} THEN 1 ELSE 0 END), COUNT(*)
         FROM learner l JOIN institution i ON i.id = l.institution_id
-        WHERE l.enrolled_on <= :d AND {_OPEN}""",
+        WHERE i.type IN ('college', 'intermediate') AND l.enrolled_on <= :d AND l.enrolled_on >= '2021-01-01'
+        AND {_OPEN}""",
+    "T08rec_all": f"""
+        SELECT SUM(CASE WHEN {_DIGITISED} THEN 1 ELSE 0 END), COUNT(*)
+        FROM learner l JOIN institution i ON i.id = l.institution_id
+        WHERE l.enrolled_on <= :d AND l.enrolled_on >= '2021-01-01' AND {_OPEN}""",
     "T09": """
         SELECT SUM(CASE WHEN n.is_digital THEN 1 ELSE 0 END), COUNT(*)
         FROM inspection n WHERE n.conducted_on > :d0 AND n.conducted_on <= :d""",
@@ -110,16 +127,16 @@ PROVINCE_SQL: dict[str, str] = {
     "T03": """
         SELECT i.province_code, SUM(CASE WHEN p.digital_outcomes_on <= :d THEN 1 ELSE 0 END), COUNT(*)
         FROM programme p JOIN institution i ON i.id = p.institution_id
-        WHERE p.approved_on <= :d AND (p.retired_on IS NULL OR p.retired_on > :d) GROUP BY i.province_code""",
+        WHERE p.level <> 'short_course' AND p.approved_on <= :d AND (p.retired_on IS NULL OR p.retired_on > :d)
+        GROUP BY i.province_code""",
     "T06": f"""
         SELECT i.province_code, SUM(CASE WHEN i.digital_infrastructure_on <= :d AND i.platform_connected_on <= :d
                    THEN 1 ELSE 0 END), COUNT(*)
         FROM institution i WHERE i.type IN ('college', 'intermediate') AND {_OPEN} GROUP BY i.province_code""",
     "T08": f"""
-        SELECT i.province_code, SUM(CASE WHEN l.record_digitised_on <= :d AND (l.graduated_on IS NULL
-                   OR l.graduated_on > :d OR l.diploma_digitised_on <= :d) THEN 1 ELSE 0 END), COUNT(*)
-        FROM learner l JOIN institution i ON i.id = l.institution_id
-        WHERE i.type IN ('college', 'intermediate') AND l.enrolled_on <= :d AND {_OPEN} GROUP BY i.province_code""",
+        SELECT i.province_code, SUM(CASE WHEN i.learner_data_integrated_on <= :d AND {_DEEP} THEN 1 ELSE 0 END),
+               COUNT(*)
+        FROM institution i WHERE i.type IN ('college', 'intermediate') AND {_OPEN} GROUP BY i.province_code""",
 }
 PROVINCE_TARGET_2025 = {"T01": 0.5, "T03": 0.7, "T06": 0.5, "T08": 1.0}
 
@@ -256,7 +273,7 @@ def report(engine: Engine, data_date: dt.date) -> None:
         print(f"   milestone {code:34s} {achieved.isoformat() if achieved else 'not yet'}")
     d25 = dt.date(2025, 12, 31)
     num, den = ratio(engine, "T08", d25)
-    print(f"   (T08 at 31/12/2025: {num} of {den} learner records)")
+    print(f"   (T08 at 31/12/2025: {num} of {den} colleges and intermediate schools)")
 
     print("\n== 2030 projection: least-squares line through the last 12 month-end values (as the IOC does)")
     ends = [_month_end(data_date.year, data_date.month - k) for k in range(11, 0, -1)] + [data_date]
