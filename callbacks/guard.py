@@ -18,6 +18,7 @@ from dash import callback_context, no_update, set_props
 from dash._callback_context import context_value
 from dash.exceptions import PreventUpdate
 
+from ioc_app.access import Forbidden
 from ioc_app.i18n import normalise_language, t
 from layouts.ids import Shell
 
@@ -50,8 +51,8 @@ def guarded(name: str, outputs: int = 1) -> Callable[[Callable[..., Any]], Calla
         def wrapper(*args: Any) -> Any:
             try:
                 result = fn(*args)
-            except PreventUpdate:
-                raise
+            except (PreventUpdate, Forbidden):
+                raise  # Forbidden is answered 403 (ioc_app.access): never a notice, never old content
             except Exception:  # the one place update callbacks fail: logged, content kept
                 log.exception("callback %s failed", name)
                 _notice(True)

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from ioc_app import kpis, snapshots
+from ioc_app import access, kpis, snapshots
 from ioc_app.facts import indicator_facts, rules_of
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, ScopeError, parse
@@ -174,7 +174,8 @@ def build_blueprint(services: Services) -> Blueprint:
     @bp.get("/indicators")
     def list_indicators() -> ResponseReturnValue:
         snap = _snapshot(services)
-        items = [view_json(v, snap, services.settings, with_trajectory=False) for v in kpis.all_views(snap, NATIONAL)]
+        scope = access.readable(NATIONAL)  # a province user's "national" list is their province
+        items = [view_json(v, snap, services.settings, with_trajectory=False) for v in kpis.all_views(snap, scope)]
         return jsonify({"data_date": snap.run.data_date.isoformat(), "snapshot_id": snap.run.id, "indicators": items})
 
     @bp.get("/indicators/<code>")
@@ -189,7 +190,7 @@ def build_blueprint(services: Services) -> Blueprint:
             raise ApiError(400, str(exc)) from None
         snap = _snapshot(services)
         as_of = _as_of(request.args.get("as_of"), snap)
-        view = kpis.indicator_view(snap, ind, scope, as_of, vet_engine=services.vet_engine)
+        view = kpis.indicator_view(snap, ind, access.readable(scope), as_of, vet_engine=services.vet_engine)
         return jsonify(view_json(view, snap, services.settings))
 
     @bp.route("/<path:rest>")

@@ -8,7 +8,7 @@ from dash import Dash
 
 from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
-from ioc_app import api, geo_api, health
+from ioc_app import access, api, geo_api, health
 from ioc_app.services import Services
 from ioc_app.settings import PROJECT_ROOT, Settings
 from layouts.shell import shell
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     shell_callbacks.register(app, services, pages, nav_items)
     for page in PAGE_MODULES:
         page.register(app, services)
+    access.register(app.server)
     health.register(app.server, services)
     api.register(app.server, services)
     geo_api.register(app.server, services)

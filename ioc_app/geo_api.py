@@ -10,6 +10,7 @@ built once per source and kept in memory as bytes, gzip-compressed when the clie
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
@@ -32,7 +33,9 @@ from data_sources.institution_points import (
     points_geojson,
 )
 from geo import boundaries
+from ioc_app import access
 from ioc_app.api import API_PREFIX, ApiError
+from ioc_app.indicators.scopes import Scope
 from ioc_app.services import Services
 
 log = logging.getLogger(__name__)
@@ -164,6 +167,9 @@ def build_blueprint(services: Services) -> Blueprint:
             flt = PointFilter.from_args(request.args)
         except PointFilterError as exc:
             raise ApiError(400, str(exc)) from None
+        # A province user's markers are their province's institutions (asking for another: 403).
+        readable = access.readable(Scope(province34=flt.province34))
+        flt = dataclasses.replace(flt, province34=readable.province34)
         as_of = current_data_date(services.vet_engine)
         body, missing = points_body(services.vet_engine, as_of, flt)
         return _send(body, POINTS_MAX_AGE, {"X-Without-Coordinates": str(missing), "X-Data-Date": as_of.isoformat()})

@@ -18,7 +18,7 @@ from geo.boundaries import load_archipelago_labels
 from geo.provinces import DATA_DIR
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
-from ioc_app.provincial import ProvincialTable, provincial_table
+from ioc_app.provincial import ProvincialTable, provincial_table, restricted
 from ioc_app.selection import Selection
 from ioc_app.services import Services
 from ioc_app.snapshots import Snapshot
@@ -107,7 +107,7 @@ def province_figures(
     """Value at ``as_of`` and status against each target, per province of ``level`` ({} when national only)."""
     if registry.get(indicator_code).provincial is None:
         return {}
-    return figures_of(provincial_table(snapshot, indicator_code, level, as_of, inst_type, ownership))
+    return figures_of(restricted(provincial_table(snapshot, indicator_code, level, as_of, inst_type, ownership)))
 
 
 def national_figure(
@@ -121,7 +121,7 @@ def national_figure(
     """The nationwide figure of the mapped series, from the table the map is coloured with."""
     if indicator.provincial is None:
         return None
-    nat = provincial_table(snapshot, indicator.code, level, as_of, inst_type, ownership).national
+    nat = restricted(provincial_table(snapshot, indicator.code, level, as_of, inst_type, ownership)).national
     return ProvinceFigure("VN", "", nat.value, nat.numerator, nat.denominator, ())
 
 

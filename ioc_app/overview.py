@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ioc_app import kpis
+from ioc_app import access, kpis
 from ioc_app.freshness import snapshot_state
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
@@ -90,8 +90,13 @@ def _denominators_now(snapshot: Snapshot, series: str, scope: Scope) -> tuple[pd
     return cells[mask], now[mask]
 
 
-@per_snapshot(size=256)
 def network_counts(snapshot: Snapshot, scope: Scope) -> NetworkCounts:
+    """The network at a glance in the scope this request may read."""
+    return _network_counts(snapshot, access.readable(scope))
+
+
+@per_snapshot(size=256)
+def _network_counts(snapshot: Snapshot, scope: Scope) -> NetworkCounts:
     """Institutions by type and ownership, staff, programmes and learner records in the scope.
 
     Taken from the denominators the snapshot already holds, so it costs no scan of the big tables.
@@ -108,9 +113,10 @@ def network_counts(snapshot: Snapshot, scope: Scope) -> NetworkCounts:
     )
 
 
-def panel_data(snapshot: Snapshot, indicator: Indicator, scope: Scope) -> PanelData:
-    """One target in the scope: national-level targets stay national whatever the filters."""
-    national_only = indicator.national_only
+def panel_data(snapshot: Snapshot, indicator: Indicator, scope: Scope, nation: bool = True) -> PanelData:
+    """One target in the scope: national-level targets stay national whatever the filters (for those who
+    may see the nation; ``nation`` False keeps them to the scope, where they have no figure)."""
+    national_only = indicator.national_only and nation
     view = kpis.indicator_view(snapshot, indicator, NATIONAL if national_only else scope)
     spark = view.headline_series.trajectory
     supporting = None
@@ -124,7 +130,7 @@ def panel_data(snapshot: Snapshot, indicator: Indicator, scope: Scope) -> PanelD
     values = [None if pd.isna(v) else float(v) for v in spark["value"]]
     return PanelData(
         view=view,
-        national_only=national_only and not scope.is_national,
+        national_only=indicator.national_only and not scope.is_national,
         supporting=supporting,
         spark_dates=list(spark["period_end"]),
         spark_values=values,
@@ -132,10 +138,11 @@ def panel_data(snapshot: Snapshot, indicator: Indicator, scope: Scope) -> PanelD
 
 
 @per_snapshot(size=256)
-def _all_panels(snapshot: Snapshot, scope: Scope) -> tuple[PanelData, ...]:
-    return tuple(panel_data(snapshot, ind, scope) for ind in registry.INDICATORS)
+def _all_panels(snapshot: Snapshot, scope: Scope, nation: bool) -> tuple[PanelData, ...]:
+    return tuple(panel_data(snapshot, ind, scope, nation) for ind in registry.INDICATORS)
 
 
 def all_panels(snapshot: Snapshot, scope: Scope) -> list[PanelData]:
-    """The twelve panels (kept per snapshot and scope: a snapshot never changes once stored)."""
-    return list(_all_panels(snapshot, scope))
+    """The twelve panels in the scope this request may read (kept per snapshot, scope and access)."""
+    readable = access.readable(scope)
+    return list(_all_panels(snapshot, readable, access.sees_nation()))

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_sources.institutions import InstitutionProfile, institution_profile, institutions_in
+from ioc_app import access
 from ioc_app.i18n import vi_sort_key
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, Scope
@@ -113,7 +114,8 @@ def target_rows(card: Scorecard, unit: Unit) -> list[TargetRow]:
     for ind in registry.INDICATORS:
         mine = card.cells[unit.code][ind.code]
         values = [c.value for c in card.column(ind.code) if c.value is not None]
-        rank = None if mine.value is None else 1 + sum(v > mine.value + 1e-12 for v in values)
+        # A rank among a single visible unit (a province user's own) says nothing: not shown.
+        rank = None if mine.value is None or len(card.units) < 2 else 1 + sum(v > mine.value + 1e-12 for v in values)
         rows.append(TargetRow(ind.code, mine, card.totals[ind.code], rank, len(values)))
     return rows
 
@@ -121,6 +123,7 @@ def target_rows(card: Scorecard, unit: Unit) -> list[TargetRow]:
 def province_targets(
     snapshot: Snapshot, unit: Unit, inst_type: str | None, ownership: str | None
 ) -> tuple[Scorecard, list[TargetRow]]:
+    access.readable(unit_scope(unit))  # another province's page: Forbidden
     card = scorecard(snapshot, unit.level, inst_type, ownership)
     return card, target_rows(card, unit)
 
@@ -144,7 +147,7 @@ def institution_rows(
     services: Services, snapshot: Snapshot, unit: Unit, inst_type: str | None, ownership: str | None
 ) -> tuple[list[InstitutionRow], int]:
     """Open institutions of the scope with their own figures; and how many closed ones were left out."""
-    frame = _institutions(snapshot, services.vet_engine, unit_scope(unit, inst_type, ownership))
+    frame = _institutions(snapshot, services.vet_engine, access.readable(unit_scope(unit, inst_type, ownership)))
     if frame.empty:
         return [], 0
     open_ = frame[frame["is_open"]]
@@ -234,7 +237,10 @@ def profile(services: Services, institution_id: Any, scope: Scope = NATIONAL) ->
         return None
     if not 0 < institution_id <= MAX_INSTITUTION_ID:
         return None
-    return institution_profile(services.vet_engine, institution_id, scope)
+    found = institution_profile(services.vet_engine, institution_id, scope)
+    if found is not None:
+        access.check_province(found.province_code, what=f"institution {institution_id}")
+    return found
 
 
 def position_rows(snapshot: Snapshot, institution_id: int, province_code: str) -> list[PositionRow]:

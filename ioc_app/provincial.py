@@ -32,6 +32,7 @@ import pandas as pd
 
 from data_sources.scope import INSTITUTION_TYPES, OWNERSHIPS
 from geo import provinces as geo
+from ioc_app import access
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.registry import Indicator, Target
 from ioc_app.memo import SnapshotMemo, per_snapshot
@@ -428,6 +429,15 @@ def compute_provincial_table(
         figures=figures,
         national=national,
     )
+
+
+def restricted(table: ProvincialTable) -> ProvincialTable:
+    """The table as this request may see it: other units' figures and the nation's withheld."""
+    visible = access.visible_units(table.level)
+    if visible is None:
+        return table
+    figures = tuple(f if u.code in visible else NO_FIGURE for u, f in zip(table.units, table.figures, strict=True))
+    return dataclasses.replace(table, figures=figures, national=NO_FIGURE)
 
 
 def provincial_tables(

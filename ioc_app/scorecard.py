@@ -12,11 +12,13 @@ denominators over every record of the filter (never an average of percentages).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from ioc_app import access
 from ioc_app.i18n import vi_sort_key
 from ioc_app.indicators import registry
 from ioc_app.memo import per_snapshot
@@ -126,11 +128,26 @@ def build_scorecard(
 
 
 @per_snapshot(size=48)
+def _scorecard(snapshot: Snapshot, level: str, inst_type: str | None, ownership: str | None) -> Scorecard:
+    return build_scorecard(snapshot, level, inst_type, ownership)
+
+
 def scorecard(
     snapshot: Snapshot, level: str = "34", inst_type: str | None = None, ownership: str | None = None
 ) -> Scorecard:
-    """The scorecard, computed once per snapshot, level and filter, then served from memory."""
-    return build_scorecard(snapshot, level, inst_type, ownership)
+    """The scorecard as this request may see it (computed once per snapshot, level and filter)."""
+    return visible_scorecard(_scorecard(snapshot, level, inst_type, ownership))
+
+
+def visible_scorecard(card: Scorecard) -> Scorecard:
+    """Only the units this request may read, and no national totals for a province user."""
+    visible = access.visible_units(card.level)
+    if visible is None:
+        return card
+    withheld = {code: Cell(None, 0, 0, None, cell.mode, cell.kind) for code, cell in card.totals.items()}
+    units = tuple(u for u in card.units if u.code in visible)
+    cells = {u.code: card.cells[u.code] for u in units}
+    return dataclasses.replace(card, units=units, cells=cells, totals=withheld)
 
 
 def clean_filters(selection: dict[str, Any] | None) -> tuple[str, str | None, str | None]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ioc_app import kpis
+from ioc_app import access, kpis
 from ioc_app.facts import Facts, indicator_facts
 from ioc_app.i18n import t
 from ioc_app.indicators import registry, status
@@ -105,6 +105,15 @@ def find_indicator(code: str | None) -> Indicator | None:
 
 
 # --- ranking and breakdowns -----------------------------------------------------------------------
+
+
+def visible_ranking(ranking: Ranking) -> Ranking:
+    """The ranking as this request may see it: its own units only, no national figure."""
+    visible = access.visible_units(ranking.level)
+    if visible is None:
+        return ranking
+    table = ranking.table[ranking.table["code"].isin(visible)].reset_index(drop=True)
+    return dataclasses.replace(ranking, table=table, national=None)
 
 
 def province_ranking(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str) -> Ranking:
@@ -240,16 +249,22 @@ def trajectory_chart(view: kpis.IndicatorView, lang: str) -> TrajectoryChart:
 
 
 @per_snapshot(size=256)
-def core_view(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str) -> tuple[kpis.IndicatorView, Ranking]:
-    """The target's view in the scope (national for national-level targets) and the province ranking."""
-    view = kpis.indicator_view(snapshot, indicator, NATIONAL if indicator.national_only else scope)
+def core_view(
+    snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str, nation: bool = True
+) -> tuple[kpis.IndicatorView, Ranking]:
+    """The target's view in the scope (national for national-level targets when the nation may be seen)
+    and the province ranking (every province: see ``visible_ranking``)."""
+    view = kpis.indicator_view(snapshot, indicator, NATIONAL if indicator.national_only and nation else scope)
     return view, province_ranking(snapshot, indicator, scope, level)
 
 
 def target_data(
     snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str, lang: str, settings: Settings
 ) -> TargetData:
-    view, ranking = core_view(snapshot, indicator, scope, level)
+    """The target page's values in the scope this request may read."""
+    scope = access.readable(scope)
+    view, ranking = core_view(snapshot, indicator, scope, level, access.sees_nation())
+    ranking = visible_ranking(ranking)
     return TargetData(
         view=view,
         chart=trajectory_chart(view, lang),

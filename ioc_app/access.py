@@ -1,0 +1,131 @@
+"""Who may read what: applied once, in the core read path, from the server-side identity.
+
+Central users, admins and unrestricted tokens read everything. A province user (or a token limited
+to a province) reads their current unit and its legacy units only: asking for the nation gives
+their province; asking for another province, or another province's institution, raises
+:class:`Forbidden` (answered 403 and written to the audit log), whatever the browser sent. Tables
+that list every province keep the other units' rows without figures, and the nation's figure is
+withheld.
+
+Memoised computations stay identity-free: these functions are applied outside the memos.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+
+from flask import Flask, Response, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from geo import provinces as geo_provinces
+from ioc_app.identity import Identity, current_identity
+from ioc_app.indicators.scopes import Scope
+
+log = logging.getLogger(__name__)
+
+
+class Forbidden(Exception):
+    """The identity may not read this (or nobody signed in)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+# Called with (identity, what) on every refusal: the audit log subscribes (kept as a hook so the
+# read path does not depend on how audit entries are stored).
+DENIAL_LISTENERS: list[Callable[[Identity | None, str], None]] = []
+
+
+def deny(identity: Identity | None, what: str) -> Forbidden:
+    """Report a refusal and return the exception to raise."""
+    log.warning("denied %s to %s", what, identity.name if identity else "anonymous")
+    for listener in DENIAL_LISTENERS:
+        listener(identity, what)
+    return Forbidden(what)
+
+
+def reader() -> Identity:
+    """The identity of this read; Forbidden when nobody signed in."""
+    identity = current_identity()
+    if identity is None:
+        raise deny(None, "read without signing in")
+    return identity
+
+
+def may_read_province(identity: Identity, code34: str | None, code63: str | None = None) -> bool:
+    if identity.sees_everything:
+        return True
+    if code34 is not None:
+        return code34 == identity.province
+    if code63 is not None:
+        try:
+            return geo_provinces.current_code_of(code63) == identity.province
+        except KeyError:
+            return False
+    return False  # the nation
+
+
+def readable(scope: Scope) -> Scope:
+    """The scope this request may read: the nation becomes a province user's own province."""
+    identity = reader()
+    if identity.sees_everything:
+        return scope
+    if scope.province34 is None and scope.province63 is None:
+        return dataclasses.replace(scope, province34=identity.province)
+    if may_read_province(identity, scope.province34, scope.province63):
+        return scope
+    raise deny(identity, f"scope {scope.key}")
+
+
+def visible_units(level: str) -> frozenset[str] | None:
+    """Codes of the units whose figures this request may see at a level (None: all of them)."""
+    identity = reader()
+    if identity.sees_everything:
+        return None
+    if level == "63":
+        unit = geo_provinces.province_by_code().get(identity.province or "")
+        return frozenset(unit.merged_from) if unit is not None else frozenset()
+    return frozenset({identity.province or ""})
+
+
+def sees_nation() -> bool:
+    """Whether this request may see national figures (the nation beside a province, national totals)."""
+    return reader().sees_everything
+
+
+def check_province(code34: str | None, code63: str | None = None, what: str = "") -> None:
+    """Forbidden unless this request may read the province (a current or a legacy code)."""
+    identity = reader()
+    if not may_read_province(identity, code34, code63):
+        raise deny(identity, what or f"province {code34 or code63}")
+
+
+def register(server: Flask) -> None:
+    """Answer every refusal with 403: JSON for the API and callbacks, a short page for a page's URL."""
+
+    @server.errorhandler(Forbidden)
+    def _forbidden(err: Forbidden) -> ResponseReturnValue:
+        if request.path.startswith(("/api/", "/_dash-")):
+            return jsonify({"error": "forbidden", "status": 403}), 403
+        return Response(_FORBIDDEN_PAGE, status=403, mimetype="text/html")
+
+    @server.before_request
+    def _page_of_another_province() -> None:
+        # A province's or an institution's page URL is checked before the app's shell is served;
+        # its data callbacks are checked again in the core read path.
+        parts = request.path.strip("/").split("/")
+        if request.method != "GET" or len(parts) < 2 or current_identity() is None:
+            return
+        if parts[0] == "province":
+            code = parts[1][3:] if parts[1].startswith("63-") else parts[1]
+            level63 = parts[1].startswith("63-")
+            check_province(None if level63 else code, code if level63 else None, f"page {request.path}")
+
+
+_FORBIDDEN_PAGE = (
+    '<!doctype html><html lang="vi"><meta charset="utf-8"><title>403</title>'
+    '<p>Bạn không có quyền xem nội dung này. / You may not see this page.</p><p><a href="/">IOC</a></p></html>'
+)
