@@ -103,14 +103,17 @@ def check_province(code34: str | None, code63: str | None = None, what: str = ""
         raise deny(identity, what or f"province {code34 or code63}")
 
 
+def forbidden_response(err: Forbidden) -> ResponseReturnValue:
+    """403: JSON for the API and callbacks, a short page for a page's URL."""
+    if request.path.startswith(("/api/", "/_dash-")):
+        return jsonify({"error": "forbidden", "status": 403}), 403
+    return Response(_FORBIDDEN_PAGE, status=403, mimetype="text/html")
+
+
 def register(server: Flask) -> None:
     """Answer every refusal with 403: JSON for the API and callbacks, a short page for a page's URL."""
 
-    @server.errorhandler(Forbidden)
-    def _forbidden(err: Forbidden) -> ResponseReturnValue:
-        if request.path.startswith(("/api/", "/_dash-")):
-            return jsonify({"error": "forbidden", "status": 403}), 403
-        return Response(_FORBIDDEN_PAGE, status=403, mimetype="text/html")
+    server.register_error_handler(Forbidden, forbidden_response)
 
     @server.before_request
     def _page_of_another_province() -> None:

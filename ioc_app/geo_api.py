@@ -140,6 +140,9 @@ def build_blueprint(services: Services) -> Blueprint:
     bp = Blueprint("geo_api_v1", __name__, url_prefix=API_PREFIX)
     settings = services.settings
 
+    # Blueprint handlers come before the app's: a refusal must stay a 403, not the 500 below.
+    bp.register_error_handler(access.Forbidden, access.forbidden_response)
+
     @bp.errorhandler(ApiError)
     def _api_error(err: ApiError) -> ResponseReturnValue:
         return jsonify({"error": err.message, "status": err.status}), err.status
