@@ -38,10 +38,6 @@ SAME_VIETNAMESE_ALLOWED: dict[str, tuple[set[str], str]] = {
         {"panel.targets", "common.goal"},
         "a target's list of deadlines ('Targets: 2025 …; 2030 …'), not one deadline's target",
     ),
-    "Tỉnh": (
-        {"prov.kind.province", "inst.col_province"},
-        "a kind of unit (province, not centrally-run city) vs the province's column",
-    ),
 }
 
 # Keys the code builds in f-strings: static prefix -> every key it can produce.
