@@ -9,6 +9,7 @@ from dash import Dash
 from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
 from ioc_app import api, geo_api, health
+from ioc_app.i18n import t
 from ioc_app.services import Services
 from ioc_app.settings import PROJECT_ROOT, Settings
 from layouts.shell import shell
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app = Dash(
         "ioc_app",
         assets_folder=str(PROJECT_ROOT / "assets"),
-        title="IOC GDNN",
+        title=t("app.title_short", settings.default_language),  # the tab; the header shows the full name
         update_title=None,  # type: ignore[arg-type]  # None turns the "Updating..." title off, as Dash documents
         suppress_callback_exceptions=True,
         serve_locally=True,  # no CDN: the control room may have no internet

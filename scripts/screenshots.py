@@ -95,7 +95,7 @@ def set_language(d: webdriver.Chrome, base: str, lang: str) -> None:
     is_en = "Operations Center" in title.text
     if (lang == "en") != is_en:
         d.find_element(By.CSS_SELECTOR, "#shell-lang-toggle").click()
-        wait_text(d, "#shell-title", "Operations Center" if lang == "en" else "Trung tâm điều hành")
+        wait_text(d, "#shell-title", "Operations Center" if lang == "en" else "Trung tâm thông tin tích hợp")
 
 
 def settle(d: webdriver.Chrome) -> None:

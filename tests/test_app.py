@@ -57,6 +57,12 @@ def test_api_before_and_after_the_first_snapshot(test_settings: Settings) -> Non
     assert (t12["numerator"], t12["denominator"], t12["value"]) == (1, 2, 0.5)
     verdict_2025 = next(a for a in t12["assessments"] if a["year"] == 2025)
     assert verdict_2025["judged"] and verdict_2025["status"] == "achieved"  # exactly 50%, "at least 50%"
+    # The raw article field stays; its citation comes as the decision lays it out, in both languages.
+    assert t12["article"] == "1.2.d"
+    assert t12["citation"] == {
+        "vi": "Điều 1, mục I, khoản 2, điểm d",
+        "en": "Article 1, section I, item 2, point d",
+    }
 
 
 def test_api_indicator_scope_as_of_and_errors(test_settings: Settings) -> None:
