@@ -1,7 +1,7 @@
 """Screenshots of the overview and the target pages at 1920x1080, in Vietnamese and English.
 
-Serves the app on a free local port against a demo built with ``python -m ioc_app init-demo``
-and ``python -m ioc_app refresh`` (default: the national demo in /tmp/ioc-national), drives
+Serves the app on a free local port against a demo built with ``python -m ioc_app init-demo``,
+``db upgrade`` and ``refresh`` (default: the national demo in /tmp/ioc-national), drives
 headless Chromium, and writes PNGs:
 
     python scripts/screenshots.py [--data /tmp/ioc-national] [--out /tmp/ioc-shots] [--url URL]

@@ -15,6 +15,7 @@ from ioc_app.indicators.scopes import NATIONAL
 from ioc_app.scheduler import configure, refresh_job
 from ioc_app.settings import Settings
 from tests import tiny_vet_db
+from tests.conftest import new_store
 
 
 def _tiny_app(test_settings: Settings):
@@ -37,7 +38,7 @@ def test_healthz_reports_both_databases(test_settings: Settings) -> None:
 def test_healthz_reports_an_unreachable_database(tmp_path) -> None:
     bad = Settings(
         vet_database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
-        ioc_database_url=f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
+        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
         auto_init_demo=False,
     )
     resp = create_app(bad).server.test_client().get("/healthz")
