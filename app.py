@@ -1,13 +1,25 @@
-"""Entry point: ``python app.py`` serves the dashboard (building the demo database on first run)."""
+"""Entry point: ``python app.py`` serves the dashboard (building the demo database on first run);
+gunicorn serves ``app:server``."""
 
-from ioc_app import create_app
+import sys
+
 from ioc_app.settings import Settings
 
 settings = Settings.from_env()
-app = create_app(settings)
-server = app.server
 
 if __name__ == "__main__":
-    from ioc_app.cli import prepare_and_serve
+    from ioc_app.cli import serve
 
-    prepare_and_serve(app, settings)
+    # Prepares the embedded store and the first snapshot before the app is built.
+    serve(settings)
+else:
+    from ioc_app import create_app
+    from ioc_app.migrations import StoreNotReady
+
+    try:
+        app = create_app(settings)
+    except StoreNotReady as exc:
+        # One line rather than a traceback per worker; gunicorn stops on status 3 ("worker failed to boot").
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(3) from None
+    server = app.server

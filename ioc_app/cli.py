@@ -16,6 +16,7 @@ from ioc_app.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from dash import Dash
+    from sqlalchemy import Engine
 
     from data_sources.demo import DemoReport
     from ioc_app.focus_tasks import ProgressReport
@@ -126,6 +127,25 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--reports", action="store_true", help="every recorded report instead")
     listing.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the statuses")
 
+    db = sub.add_parser(
+        "db",
+        help="the IOC store's schema: upgrade it, show its revision",
+        description="The IOC store's schema is managed by migrations (Alembic). The web app and the other "
+        "commands refuse a store behind this release's head; `python app.py` upgrades an embedded SQLite store itself.",
+    )
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser(
+        "upgrade",
+        help="bring the IOC store to this release's schema (safe to run again)",
+        description="Create the IOC store (IOC_DATABASE_URL), or apply the migrations it lacks, up to this "
+        "release's head. A store created before migrations is recognised and stamped, keeping its data.",
+    )
+    db_sub.add_parser(
+        "current",
+        help="print the IOC store's revision and whether it is at head",
+        description="Print the IOC store's revision and this release's head. Exit status 0 at head, 1 otherwise.",
+    )
+
     serve = sub.add_parser("serve", help="serve the dashboard", description="Serve the dashboard (like python app.py).")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -147,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_serve(settings, args)
         if args.command == "tasks":
             return cmd_tasks(settings, args)
+        if args.command == "db":
+            return cmd_db(settings, args)
     except (CliError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -264,14 +286,18 @@ def ensure_snapshot(settings: Settings) -> None:
         print(f"Snapshot ready: {result.rows:,} figures in {result.seconds:.1f} s.", file=sys.stderr)
 
 
-def prepare_and_serve(app: Dash, settings: Settings) -> None:
-    """Build what the first run needs, then serve on the configured host and port."""
+def serve(settings: Settings) -> None:
+    """``python app.py`` and ``serve``: build what the first run needs, then the app, and serve it."""
+    from ioc_app.app_factory import create_app
+
     try:
+        prepare_store(settings)
         ensure_demo_data(settings)
         ensure_snapshot(settings)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    app = create_app(settings)
     _start_embedded_scheduler(app, settings)
     print(f"VET IOC dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
     app.run(host=settings.host, port=settings.port, debug=settings.debug)
@@ -297,6 +323,7 @@ def cmd_scheduler(settings: Settings) -> int:
 
     from ioc_app.scheduler import run_blocking
 
+    require_store(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run_blocking(settings)
     return 0
@@ -310,6 +337,7 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
 
     services = Services.from_settings(settings)
     try:
+        check_store(services.ioc_engine)
         if not vet_db.has_data(services.vet_engine):
             raise CliError(
                 f"the VET database at {settings.vet_database_url} holds no data; "
@@ -343,10 +371,8 @@ def cmd_refresh(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from ioc_app.app_factory import create_app
-
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
-    prepare_and_serve(create_app(settings), settings)
+    serve(settings)
     return 0
 
 
@@ -367,6 +393,7 @@ def cmd_tasks_report(settings: Settings, args: argparse.Namespace) -> int:
         task_progress.check_report(args.task_id, args.state, on, args.source, args.percent, args.note)
         engine = make_engine(settings.ioc_database_url)
         try:
+            check_store(engine)
             saved = task_progress.record(engine, args.task_id, args.state, on, args.source, args.percent, args.note)
         finally:
             engine.dispose()
@@ -388,6 +415,7 @@ def cmd_tasks_list(settings: Settings, args: argparse.Namespace) -> int:
     except (OSError, SQLAlchemyError) as exc:
         raise CliError(f"cannot open the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
     try:
+        check_store(engine)
         if args.reports:
             found = task_progress.reports(engine)
             for rep in found:
@@ -405,6 +433,79 @@ def cmd_tasks_list(settings: Settings, args: argparse.Namespace) -> int:
         schedule = t(f"tasks.schedule.{state.schedule}", args.lang)
         print(f"{state.task.number:<6} {state.task.period}  {schedule:<29}  {progress}")
     return 0
+
+
+def check_store(engine: Engine) -> None:
+    """Refuse to work on a store that is not at the code's head (one line saying what to run)."""
+    from ioc_app import migrations
+
+    try:
+        migrations.require_head(engine)
+    except migrations.StoreNotReady as exc:
+        raise CliError(str(exc)) from None
+    except (OSError, SQLAlchemyError) as exc:
+        raise CliError(f"cannot open the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+
+
+def require_store(settings: Settings) -> None:
+    from data_sources.engine import make_engine
+
+    engine = make_engine(settings.ioc_database_url)
+    try:
+        check_store(engine)
+    finally:
+        engine.dispose()
+
+
+def prepare_store(settings: Settings) -> None:
+    """On the serve path, an embedded SQLite store is brought to head; a server database is only checked.
+
+    A SQLite file belongs to the one process serving it. A PostgreSQL store is shared with other
+    workers and the scheduler, so its schema changes only when an operator runs ``db upgrade``.
+    """
+    from data_sources.engine import is_sqlite, make_engine
+    from ioc_app import migrations
+
+    engine = make_engine(settings.ioc_database_url)
+    try:
+        if not is_sqlite(engine):
+            check_store(engine)
+            return
+        try:
+            result = migrations.upgrade(engine)
+        except migrations.StoreNotReady as exc:
+            raise CliError(str(exc)) from None
+        except (OSError, SQLAlchemyError) as exc:
+            raise CliError(f"cannot upgrade the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+        if not result.before.at_head:
+            print(result.summary(), file=sys.stderr)
+    finally:
+        engine.dispose()
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    from data_sources.engine import make_engine
+    from ioc_app import migrations
+
+    try:
+        engine = make_engine(settings.ioc_database_url)
+    except (OSError, SQLAlchemyError, ValueError) as exc:
+        raise CliError(f"cannot open the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+    try:
+        if args.db_command == "upgrade":
+            print(migrations.upgrade(engine).summary())
+            return 0
+        found = migrations.state(engine)
+    except migrations.StoreNotReady as exc:
+        raise CliError(str(exc)) from None
+    except (OSError, SQLAlchemyError) as exc:
+        action = "upgrade" if args.db_command == "upgrade" else "read"
+        raise CliError(f"cannot {action} the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+    finally:
+        engine.dispose()
+    advice = "" if found.at_head or not found.known else f"; run `{migrations.UPGRADE_COMMAND}`"
+    print(f"IOC store at {found.url}: {found.describe()}{advice}")
+    return 0 if found.at_head else 1
 
 
 def _report_line(report: ProgressReport, lang: str) -> str:
