@@ -13,7 +13,7 @@ from dash import Dash, Input, Output, State, ctx
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import exports, snapshots
+from ioc_app import access, exports, snapshots
 from ioc_app.i18n import normalise_language, t
 from ioc_app.overview import all_panels, freshness_of, network_counts
 from ioc_app.selection import Selection
@@ -32,12 +32,14 @@ log = logging.getLogger(__name__)
 
 def render(pctx: PageContext) -> Any:
     services, lang = pctx.services, pctx.lang
-    scope = Selection.from_store(pctx.selection).scope
+    sel = access.readable_selection(Selection.from_store(pctx.selection))
+    selection, scope, only = sel.to_store(), sel.scope, access.visible_units(sel.level)
     fresh = freshness_of(services)
     snap = snapshots.current(services.ioc_engine)
     if snap is None:
-        return layout.home_page(pctx.selection, scope, None, [], fresh, lang)
-    return layout.home_page(pctx.selection, scope, network_counts(snap, scope), all_panels(snap, scope), fresh, lang)
+        return layout.home_page(selection, scope, None, [], fresh, lang, only)
+    counts, panels = network_counts(snap, scope), all_panels(snap, scope)
+    return layout.home_page(selection, scope, counts, panels, fresh, lang, only)
 
 
 def update_overview(
@@ -66,7 +68,7 @@ def level_changed(level: str | None, province: str | None, lang: str | None) -> 
     sel = Selection.from_store({"level": old_level, "province": province})
     if sel.province is None:
         sel = Selection.from_store({"level": new_level, "province": province})
-    return layout.province_options(new_level, lang), sel.with_level(new_level).province
+    return layout.province_options(new_level, lang, access.visible_units(new_level)), sel.with_level(new_level).province
 
 
 def selection_from_filters(

@@ -14,7 +14,7 @@ from dash import Dash, Input, Output, State, ctx
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import exports, snapshots
+from ioc_app import access, exports, snapshots
 from ioc_app.i18n import normalise_language, t
 from ioc_app.overview import all_panels, freshness_of
 from ioc_app.selection import Selection
@@ -36,19 +36,19 @@ def _highlight(selection: dict[str, Any]) -> str | None:
 
 def render(pctx: PageContext) -> Any:
     services, lang = pctx.services, pctx.lang
-    sel = Selection.from_store(pctx.selection)
-    selection, scope = sel.to_store(), sel.scope
+    sel = access.readable_selection(Selection.from_store(pctx.selection))
+    selection, scope, only = sel.to_store(), sel.scope, access.visible_units(sel.level)
     fresh = freshness_of(services)
     snap = snapshots.current(services.ioc_engine)
     if not pctx.args:
         panels = all_panels(snap, scope) if snap is not None else []
-        return layout.target_list_page(panels, selection, scope, fresh, lang)
+        return layout.target_list_page(panels, selection, scope, fresh, lang, only)
     code = pctx.args[0]
     indicator = find_indicator(code)
     if indicator is None:
         return layout.unknown_target(code, lang)
     data = target_data(snap, indicator, scope, sel.level, lang, services.settings) if snap is not None else None
-    return layout.target_page(code, indicator, data, selection, scope, fresh, lang, _highlight(selection))
+    return layout.target_page(code, indicator, data, selection, scope, fresh, lang, _highlight(selection), only)
 
 
 def update_target(

@@ -22,6 +22,7 @@ from flask.typing import ResponseReturnValue
 from geo import provinces as geo_provinces
 from ioc_app.identity import Identity, current_identity
 from ioc_app.indicators.scopes import Scope
+from ioc_app.selection import Selection
 
 log = logging.getLogger(__name__)
 
@@ -132,3 +133,13 @@ _FORBIDDEN_PAGE = (
     '<!doctype html><html lang="vi"><meta charset="utf-8"><title>403</title>'
     '<p>Bạn không có quyền xem nội dung này. / You may not see this page.</p><p><a href="/">IOC</a></p></html>'
 )
+
+
+def readable_selection(selection: Selection) -> Selection:
+    """The shared selection as this request may read it: a province user's nation is their province
+    (so the filter bar shows what the figures are). Another province stays as asked: reading it is
+    refused in the read path."""
+    identity = reader()
+    if identity.sees_everything or selection.province is not None or selection.level != "34":
+        return selection
+    return selection.with_province(identity.province)

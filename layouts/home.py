@@ -129,14 +129,16 @@ def targets_text(indicator: Indicator, lang: str, view: IndicatorView | None = N
     return " · ".join(parts)
 
 
-def province_options(level: str, lang: str) -> list[dict[str, str]]:
-    """Short names ('TP. Hà Nội', 'Cao Bằng'), in the order of the bare names."""
+def province_options(level: str, lang: str, only: frozenset[str] | None = None) -> list[dict[str, str]]:
+    """Short names ('TP. Hà Nội', 'Cao Bằng'), in the order of the bare names; ``only`` the units a
+    province user may read (None: all)."""
     units: tuple[geo_provinces.Province | geo_provinces.LegacyProvince, ...] = (
         geo_provinces.legacy_provinces() if level == "63" else geo_provinces.provinces()
     )
     return [
         {"label": place_name(p.name, p.is_city, lang, full=False), "value": p.code}
         for p in sorted(units, key=lambda p: _sort_key(p.name))
+        if only is None or p.code in only
     ]
 
 
@@ -147,7 +149,9 @@ def _sort_key(name: str) -> str:
     return unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d")).encode("ascii", "ignore").decode()
 
 
-def filter_bar(selection: dict[str, Any], lang: str, extra: list | None = None) -> html.Div:
+def filter_bar(
+    selection: dict[str, Any], lang: str, extra: list | None = None, only: frozenset[str] | None = None
+) -> html.Div:
     """Level (34/63), province, type and ownership: they write the shared selection."""
     level = selection.get("level") or "34"
     return html.Div(
@@ -170,7 +174,7 @@ def filter_bar(selection: dict[str, Any], lang: str, extra: list | None = None) 
             dcc.Dropdown(
                 id=Filters.PROVINCE,
                 className="ov-filter ov-filter-province",
-                options=province_options(level, lang),
+                options=province_options(level, lang, only),
                 value=selection.get("province"),
                 placeholder=t("common.national", lang),
                 clearable=True,
@@ -402,6 +406,7 @@ def home_page(
     panels: list[PanelData],
     fresh: Freshness,
     lang: str,
+    only: frozenset[str] | None = None,
 ) -> html.Div:
     """The whole overview for the first paint; the callbacks then refresh the network and the panels."""
     return html.Div(
@@ -411,7 +416,7 @@ def home_page(
             html.Div(
                 className="ov-toolbar",
                 children=[
-                    filter_bar(selection, lang),
+                    filter_bar(selection, lang, only=only),
                     html.Span(freshness_text(fresh, lang), className="ov-asof", id=Home.ASOF),
                     export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
                 ],

@@ -406,6 +406,7 @@ def target_page(
     fresh: Freshness,
     lang: str,
     highlight: str | None = None,
+    only: frozenset[str] | None = None,
 ) -> html.Div:
     if indicator is None:
         return html.Div(className="ioc-page ov-target", id=TargetIds.PAGE, children=[unknown_target(code, lang)])
@@ -426,7 +427,7 @@ def target_page(
                     html.H2([html.Span(indicator.code, className="ov-panel-code"), " ", indicator.name(lang)]),
                 ],
             ),
-            html.Div(className="ov-toolbar", children=[filter_bar(selection, lang)]),
+            html.Div(className="ov-toolbar", children=[filter_bar(selection, lang, only=only)]),
             html.Div(id=TargetIds.BODY, children=body),
         ],
     )
@@ -464,14 +465,19 @@ def target_list_rows(panels: list[PanelData], lang: str) -> list:
 
 
 def target_list_page(
-    panels: list[PanelData], selection: dict[str, Any], scope: Scope, fresh: Freshness, lang: str
+    panels: list[PanelData],
+    selection: dict[str, Any],
+    scope: Scope,
+    fresh: Freshness,
+    lang: str,
+    only: frozenset[str] | None = None,
 ) -> html.Div:
     return html.Div(
         className="ioc-page ov-target-list",
         id=TargetIds.PAGE,
         children=[
             html.Div(className="ov-target-title", children=[html.H2(t("targets.title", lang))]),
-            html.Div(className="ov-toolbar", children=[filter_bar(selection, lang)]),
+            html.Div(className="ov-toolbar", children=[filter_bar(selection, lang, only=only)]),
             html.Div(
                 className="ov-target-meta",
                 children=[

@@ -238,3 +238,27 @@ def test_a_hand_made_callback_naming_another_province_is_refused(client_for, two
         }
         resp = client.post("/_dash-update-component", data=json.dumps(payload), content_type="application/json")
         assert resp.status_code == expected, (code, resp.status_code)
+
+
+def test_a_province_user_s_filter_bar_offers_their_units_only(services, province_user, two) -> None:
+    from callbacks import home
+    from callbacks.page import PageContext
+    from layouts.home import Filters
+
+    mine, other = two
+    page = home.render(PageContext(services=services, lang="vi", selection={"level": "34"}))
+    dropdown = _find(page, Filters.PROVINCE)
+    assert [o["value"] for o in dropdown.options] == [mine] and dropdown.value == mine
+    options, _ = home.level_changed("63", mine, "vi")
+    assert {o["value"] for o in options} == set(geo_provinces.province_by_code()[mine].merged_from)
+
+
+def _find(component, component_id):
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        found = _find(child, component_id)
+        if found is not None:
+            return found
+    return None
