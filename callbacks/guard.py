@@ -5,6 +5,9 @@ Every callback that re-reads data (a new snapshot, a new selection, a sort) is r
 left as it was (``no_update``: the user keeps the last good figures, never a crash page or a blank
 panel) and the shell's notice says the data is temporarily unavailable, in the user's language.
 The next guarded callback that succeeds hides the notice again.
+
+Bad input (``InputError``, from the checks at the boundary) is not a data failure: it passes
+through, and the server answers it with 400.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dash._callback_context import context_value
 from dash.exceptions import PreventUpdate
 
 from ioc_app.i18n import normalise_language, t
+from ioc_app.inputs import InputError
 from layouts.ids import Shell
 
 log = logging.getLogger(__name__)
@@ -50,7 +54,7 @@ def guarded(name: str, outputs: int = 1) -> Callable[[Callable[..., Any]], Calla
         def wrapper(*args: Any) -> Any:
             try:
                 result = fn(*args)
-            except PreventUpdate:
+            except (PreventUpdate, InputError):
                 raise
             except Exception:  # the one place update callbacks fail: logged, content kept
                 log.exception("callback %s failed", name)

@@ -8,7 +8,7 @@ from dash import Dash
 
 from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
-from ioc_app import api, geo_api, health
+from ioc_app import api, geo_api, health, security
 from ioc_app.services import Services
 from ioc_app.settings import PROJECT_ROOT, Settings
 from layouts.shell import shell
@@ -50,4 +50,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     health.register(app.server, services)
     api.register(app.server, services)
     geo_api.register(app.server, services)
+    # Last: the CSP hashes Dash's inline scripts, which exist once every callback is registered.
+    # Its request hooks run in registration order; an authentication hook can come before or after.
+    security.register(app, settings)
     return app

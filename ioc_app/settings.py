@@ -55,6 +55,12 @@ class Settings:
     tile_url: str | None = None
     tile_attribution: str | None = None
     redis_url: str | None = None
+    # Largest request body accepted (bytes); callback requests are a few kB.
+    max_request_bytes: int = 1024 * 1024
+
+    def __post_init__(self) -> None:
+        if self.max_request_bytes < 1024:
+            raise SettingsError(f"IOC_MAX_REQUEST_BYTES must be at least 1024, got {self.max_request_bytes}")
 
     def counting_rules(self) -> CountingRules:
         """The configured counting rules; CountingRulesError names a bad value."""
