@@ -1,10 +1,19 @@
-"""Entry point: ``python app.py`` serves the dashboard (building the demo database on first run)."""
+"""Entry point: ``python app.py`` serves the dashboard (building the demo database on first run).
+
+``gunicorn app:server`` imports it too; unusable settings stop either with one line and exit status 2.
+"""
+
+import sys
 
 from ioc_app import create_app
-from ioc_app.settings import Settings
+from ioc_app.settings import Settings, SettingsError
 
-settings = Settings.from_env()
-app = create_app(settings)
+try:
+    settings = Settings.from_env()
+    app = create_app(settings)
+except SettingsError as exc:
+    print(f"error: {exc}", file=sys.stderr)
+    raise SystemExit(2) from None
 server = app.server
 
 if __name__ == "__main__":

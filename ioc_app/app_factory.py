@@ -10,7 +10,7 @@ from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
 from ioc_app import api, geo_api, health, security
 from ioc_app.services import Services
-from ioc_app.settings import PROJECT_ROOT, Settings
+from ioc_app.settings import PROJECT_ROOT, Settings, secret_key_for
 from layouts.shell import shell
 
 # Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).
@@ -26,8 +26,12 @@ PAGE_MODULES = [
 
 
 def create_app(settings: Settings | None = None) -> Dash:
-    """A new, fully wired app. Reads nothing from the databases until a request comes."""
+    """A new, fully wired app. Reads nothing from the databases until a request comes.
+
+    ``SettingsError`` (one line) when the settings cannot run, e.g. production without a secret key.
+    """
     settings = settings or Settings.from_env()
+    secret_key = secret_key_for(settings)
     services = Services.from_settings(settings)
     app = Dash(
         "ioc_app",
@@ -39,8 +43,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         compress=True,  # gzip/brotli: provincial officials are often on slow links
     )
     app.server.config["IOC_SERVICES"] = services
-    if settings.secret_key:
-        app.server.secret_key = settings.secret_key
+    app.server.secret_key = secret_key
     pages = {page.PATH: page for page in PAGE_MODULES}
     nav_items = [("/" + page.PATH, page.NAV_KEY) for page in PAGE_MODULES if page.NAV_KEY]
     app.layout = lambda: shell(nav_items, settings.default_language, settings.refresh_interval_seconds)

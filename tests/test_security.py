@@ -6,6 +6,9 @@ import base64
 import hashlib
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -14,7 +17,9 @@ import requests
 from werkzeug.serving import make_server
 
 from ioc_app import create_app, inputs, security
-from ioc_app.settings import Settings, SettingsError
+from ioc_app import settings as settings_module
+from ioc_app.settings import Settings, SettingsError, secret_key_for
+from tests.conftest import TEST_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERER_HASH = (
@@ -260,3 +265,98 @@ def test_an_input_a_page_never_sends_is_400_with_one_line(app, caplog) -> None:
     (record,) = caplog.records
     assert record.levelno == logging.WARNING and not record.exc_info
     assert "\n" not in record.getMessage() and "'shell-lang.data'" in record.getMessage()
+
+
+# --- the secret key ----------------------------------------------------------------------------------
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    production = Settings(
+        vet_database_url=f"sqlite:///{tmp_path / 'v.sqlite3'}", ioc_database_url=f"sqlite:///{tmp_path / 'i.sqlite3'}"
+    )
+    with pytest.raises(SettingsError, match="IOC_SECRET_KEY is not set"):
+        secret_key_for(production, tmp_path / "key")
+    assert not (tmp_path / "key").exists()
+    assert secret_key_for(Settings(secret_key="given-" + "x" * 40), tmp_path / "key") == "given-" + "x" * 40
+
+
+def test_the_embedded_demo_and_debug_mode_keep_a_generated_key(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(settings_module, "INSTANCE_DIR", tmp_path / "instance")
+    demo = Settings()  # the quick start: both databases the default SQLite files under instance/
+    assert demo.embedded and not demo.debug and demo.secret_key is None
+    first = secret_key_for(demo)
+    key_file = tmp_path / "instance" / "secret_key"
+    assert len(first) >= 32 and key_file.read_text().strip() == first
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert secret_key_for(demo) == first  # kept: sessions survive a restart
+    key_file.chmod(0o644)
+    assert secret_key_for(demo) == first and key_file.stat().st_mode & 0o777 == 0o600
+    debug = Settings(vet_database_url="postgresql+psycopg://u@db/vet", ioc_database_url="sqlite:///x", debug=True)
+    assert secret_key_for(debug) == first
+    assert create_app(demo).server.secret_key == first
+
+
+def test_the_app_refuses_in_one_line_with_exit_2(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'v.sqlite3'}",
+        "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'i.sqlite3'}",
+    }
+    env.pop("IOC_SECRET_KEY", None)
+    env.pop("SECRET_KEY", None)
+    for command in ([sys.executable, "app.py"], [sys.executable, "-m", "ioc_app", "serve"]):
+        proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip().splitlines() == [
+            "error: IOC_SECRET_KEY is not set: production needs a secret key, a long random value such as the "
+            "output of `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+        ]
+
+
+def test_gunicorn_refuses_without_a_key_and_names_no_software(tmp_path: Path, small_demo: Settings) -> None:
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    env = {
+        **os.environ,
+        "VET_DATABASE_URL": small_demo.vet_database_url,
+        "IOC_DATABASE_URL": small_demo.ioc_database_url,
+    }
+    env.pop("IOC_SECRET_KEY", None)
+    env.pop("SECRET_KEY", None)
+    refused = subprocess.run(
+        [str(gunicorn), "-w", "1", "-b", "127.0.0.1:0", "app:server"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2
+    assert [line for line in refused.stderr.splitlines() if line.startswith("error:")] == [
+        line for line in refused.stderr.splitlines() if "IOC_SECRET_KEY" in line
+    ]
+    assert "Traceback" not in refused.stderr
+
+    env["IOC_SECRET_KEY"] = TEST_SECRET_KEY
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [str(gunicorn), "-w", "1", "-b", f"127.0.0.1:{port}", "app:server"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        resp = None
+        for _ in range(120):
+            try:
+                resp = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
+                break
+            except requests.ConnectionError:  # not listening yet
+                threading.Event().wait(0.5)
+        assert resp is not None and resp.status_code == 200
+        assert resp.headers["Server"] == "vet-ioc"
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
