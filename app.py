@@ -19,4 +19,4 @@ server = app.server
 if __name__ == "__main__":
     from ioc_app.cli import prepare_and_serve
 
-    prepare_and_serve(app, settings)
+    sys.exit(prepare_and_serve(app, settings))
