@@ -1,22 +1,29 @@
-"""Entry point: ``python app.py`` serves the dashboard (building the demo database on first run).
-
-``gunicorn app:server`` imports it too; unusable settings stop either with one line and exit status 2.
-"""
+"""Entry point: ``python app.py`` serves the dashboard (building the demo database on first run);
+gunicorn serves ``app:server``. Either stops with one line when the settings or the store cannot run."""
 
 import sys
 
-from ioc_app import create_app
 from ioc_app.settings import Settings, SettingsError
 
 try:
     settings = Settings.from_env()
-    app = create_app(settings)
 except SettingsError as exc:
     print(f"error: {exc}", file=sys.stderr)
-    raise SystemExit(2) from None
-server = app.server
+    raise SystemExit(2 if __name__ == "__main__" else 3) from None
 
 if __name__ == "__main__":
-    from ioc_app.cli import prepare_and_serve
+    from ioc_app.cli import serve
 
-    sys.exit(prepare_and_serve(app, settings))
+    # Prepares the embedded store and the first snapshot before the app is built.
+    serve(settings)
+else:
+    from ioc_app import create_app
+    from ioc_app.migrations import StoreNotReady
+
+    try:
+        app = create_app(settings)
+    except (StoreNotReady, SettingsError) as exc:
+        # One line rather than a traceback per worker; gunicorn stops on status 3 ("worker failed to boot").
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(3) from None
+    server = app.server

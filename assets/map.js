@@ -52,8 +52,10 @@
   }
 
   function provinceTooltip(feature, h) {
-    var row = (h.v || {})[feature.properties.code];
-    var html = '<div class="ioc-map-tip"><div class="ioc-map-tip-name">' + esc(feature.properties.name) + "</div>";
+    var code = feature.properties.code;
+    var row = (h.v || {})[code];
+    var name = (h.nm || {})[code] || feature.properties.name;  // the unit in full, in the page's language
+    var html = '<div class="ioc-map-tip"><div class="ioc-map-tip-name">' + esc(name) + "</div>";
     if (!row) {
       html += '<div class="ioc-map-tip-value">' + esc(h.ndt) + "</div>";
       return html + "</div>";
@@ -111,9 +113,10 @@
     var t = h.t || {};
     var lang = h.lang || "vi";
     var none = t.none || "—";
-    var province = p.province_name || "";
+    // Short names by code ("TP. Hồ Chí Minh"); the point's own bare names if a code is unknown.
+    var province = (t.p34 || {})[p.code34] || p.province_name || "";
     if (p.province63_name && p.province63_name !== p.province_name) {
-      province += " (" + (t.legacy || "") + " " + p.province63_name + ")";
+      province += " (" + (t.legacy || "") + " " + ((t.p63 || {})[p.code63] || p.province63_name) + ")";
     }
     var html = '<div class="ioc-map-popup"><div class="ioc-map-popup-name">' + esc(p.name) + "</div>" +
       '<div class="ioc-map-popup-kind"><span class="ioc-map-dot" style="background:' +

@@ -53,7 +53,7 @@ def ensure_national(folder: Path) -> None:
     }
     script = (
         f"[ -s {folder}/ioc.sqlite3 ] || (python -m ioc_app init-demo --scale national --quiet --force && "
-        "python -m ioc_app refresh)"
+        "python -m ioc_app db upgrade && python -m ioc_app refresh)"
     )
     print("building the national demo database and its snapshot (a few minutes) ...", flush=True)
     subprocess.run(

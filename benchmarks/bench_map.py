@@ -60,8 +60,9 @@ def _settings() -> Settings:
     vet, ioc = BENCH_DIR / "vet.sqlite3", BENCH_DIR / "ioc.sqlite3"
     if not (vet.exists() and ioc.exists()):
         sys.exit(
-            f"no national demo at {BENCH_DIR}: build it with `python -m ioc_app init-demo --scale national` "
-            "and `python -m ioc_app refresh` (VET_DATABASE_URL / IOC_DATABASE_URL pointing there)"
+            f"no national demo at {BENCH_DIR}: build it with `python -m ioc_app init-demo --scale national`, "
+            "`python -m ioc_app db upgrade` and `python -m ioc_app refresh` (VET_DATABASE_URL / IOC_DATABASE_URL "
+            "pointing there)"
         )
     return Settings(
         vet_database_url=f"sqlite:///{vet}",

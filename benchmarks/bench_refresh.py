@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from data_sources import vet_db
 from data_sources.demo import generate
 from data_sources.engine import make_engine
-from ioc_app import snapshots
+from ioc_app import migrations, snapshots
 from ioc_app.indicators import engine as kpi
 from ioc_app.indicators import registry
 
@@ -32,6 +32,7 @@ def main() -> None:
     if not vet_db.has_data(vet):
         print("building the national demo database first ...")
         generate(vet, scale="national", progress=True)
+    migrations.upgrade(ioc)
     data_date = snapshots.vet_data_date(vet)
 
     print(f"data date {data_date}")

@@ -14,10 +14,10 @@ from dash import Dash, Input, Output, State
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from geo import provinces as geo
 from ioc_app import inputs, snapshots
 from ioc_app.i18n import normalise_language
 from ioc_app.indicators.scopes import NATIONAL, Scope
+from ioc_app.place_names import province_name
 from ioc_app.province_view import parse_institution_id, position_rows, profile
 from ioc_app.services import Services
 from layouts import institution as view
@@ -33,8 +33,8 @@ def render(ctx_: PageContext, scope: Scope = NATIONAL) -> Any:
     found = profile(ctx_.services, parse_institution_id(ctx_.args), scope)
     if found is None:
         return view.unknown_institution(ctx_.lang)
-    province = geo.province_by_code()[found.province_code].name
-    legacy = geo.legacy_by_code()[found.legacy_province_code].name
+    province = province_name(found.province_code, ctx_.lang)
+    legacy = province_name(found.legacy_province_code, ctx_.lang, level="63")
     return view.institution_page(found, province, legacy, ctx_.lang)
 
 
@@ -49,8 +49,8 @@ def update_position(
     if snap is None:
         return no_snapshot(lang)
     rows = position_rows(snap, found.id, found.province_code)
-    province = geo.province_by_code()[found.province_code].name
-    return view.position_table(rows, province, lang, bool(state and state.get("stale")))
+    names = (province_name(found.province_code, lang, full=False), province_name(found.province_code, lang))
+    return view.position_table(rows, names, lang, bool(state and state.get("stale")))
 
 
 def register(app: Dash, services: Services) -> None:

@@ -23,6 +23,7 @@ from geo import provinces as geo
 from ioc_app import inputs, snapshots
 from ioc_app.exports import download
 from ioc_app.i18n import normalise_language, t
+from ioc_app.place_names import province_name
 from ioc_app.province_view import (
     Unit,
     clean_focus,
@@ -48,11 +49,10 @@ log = logging.getLogger(__name__)
 
 def subtitle(unit: Unit, lang: str) -> str:
     if unit.level == "63":
-        legacy = geo.legacy_by_code()[unit.code]
-        return view.subtitle_63(geo.province_by_code()[legacy.code34].name, lang)
+        return view.subtitle_63(province_name(geo.legacy_by_code()[unit.code].code34, lang), lang)
     p = geo.province_by_code()[unit.code]
-    names = [geo.legacy_by_code()[c].name for c in p.merged_from]
-    return view.subtitle_34(p.kind, names, lang)
+    names = [province_name(c, lang, level="63", full=False) for c in p.merged_from]
+    return view.subtitle_34(p.is_city, names, lang)
 
 
 def filter_labels(inst_type: str | None, ownership: str | None, lang: str) -> list[str]:
@@ -163,7 +163,7 @@ def export(
             sort_institutions(inst_rows, clean_focus(focus, codes), col, desc), codes, lang
         )
         stem = f"{'co-so-gdnn' if lang == 'vi' else 'institutions'}-{slug}-{stamp}"
-    return download(frame, headers, fmt, stem, sheet=unit.name)
+    return download(frame, headers, fmt, stem, sheet=unit.short_name(lang))
 
 
 _EXPORTS = {

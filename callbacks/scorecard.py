@@ -68,7 +68,9 @@ def export(services: Services, fmt: str, selection: dict | None, search: str | N
     col, desc = parse_sort(search)
     frame, headers = view.export_frame(card, sort_units(card, col, desc), lang)
     stem = (
-        f"bang-diem-tinh-{card.as_of.isoformat()}" if lang == "vi" else f"province-scorecard-{card.as_of.isoformat()}"
+        f"theo-doi-tinh-thanh-{card.as_of.isoformat()}"
+        if lang == "vi"
+        else f"province-tracker-{card.as_of.isoformat()}"
     )
     return download(frame, headers, fmt, stem, sheet="scorecard")
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+CITY = "Thành phố"  # the code tables' kind of a centrally-run city; the other kind is "Tỉnh"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class LegacyProvince:
     capital_lon: float
     code34: str
 
+    @property
+    def is_city(self) -> bool:
+        return self.kind == CITY
+
 
 @dataclass(frozen=True)
 class Province:
@@ -34,6 +39,10 @@ class Province:
     admin_centre: str
     official_area_km2: float
     merged_from: tuple[str, ...]
+
+    @property
+    def is_city(self) -> bool:
+        return self.kind == CITY
 
 
 def _rows(name: str) -> list[dict[str, str]]:

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from ioc_app import kpis, snapshots
 from ioc_app.facts import indicator_facts, rules_of
 from ioc_app.indicators import registry
+from ioc_app.indicators.citation import citations
 from ioc_app.indicators.scopes import NATIONAL, ScopeError, parse
 from ioc_app.indicators.status import Assessment
 from ioc_app.inputs import InputError, iso_date
@@ -44,7 +45,8 @@ def indicator_summary(ind: registry.Indicator) -> dict[str, Any]:
     return {
         "code": ind.code,
         "name": _names(ind.name_vi, ind.name_en),
-        "article": ind.article,
+        "article": ind.article,  # the registry's short form, "1.2.a"
+        "citation": citations(ind.article),  # "Điều 1, mục I, khoản 2, điểm a" / "Article 1, section I, ..."
         "kind": ind.kind,
         "unit": ind.unit,
         "direction": ind.direction,

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 
 from dash import Dash
+from sqlalchemy.exc import OperationalError
 
 from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
-from ioc_app import api, geo_api, health, security
+from ioc_app import api, geo_api, health, migrations, security
+from ioc_app.i18n import t
 from ioc_app.services import Services
 from ioc_app.settings import PROJECT_ROOT, Settings, secret_key_for
 from layouts.shell import shell
+
+log = logging.getLogger(__name__)
 
 # Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).
 PAGE_MODULES = [
@@ -26,17 +31,20 @@ PAGE_MODULES = [
 
 
 def create_app(settings: Settings | None = None) -> Dash:
-    """A new, fully wired app. Reads nothing from the databases until a request comes.
+    """A new, fully wired app. Reads only the IOC store's revision until a request comes.
 
+    Raises ``migrations.StoreNotReady`` (one line saying what to run) when the store is not at the
+    code's head: the app never changes the schema itself, so web workers cannot race to migrate.
     ``SettingsError`` (one line) when the settings cannot run, e.g. production without a secret key.
     """
     settings = settings or Settings.from_env()
     secret_key = secret_key_for(settings)
     services = Services.from_settings(settings)
+    check_store(services)
     app = Dash(
         "ioc_app",
         assets_folder=str(PROJECT_ROOT / "assets"),
-        title="IOC GDNN",
+        title=t("app.title_short", settings.default_language),  # the tab; the header shows the full name
         update_title=None,  # type: ignore[arg-type]  # None turns the "Updating..." title off, as Dash documents
         suppress_callback_exceptions=True,
         serve_locally=True,  # no CDN: the control room may have no internet
@@ -57,3 +65,16 @@ def create_app(settings: Settings | None = None) -> Dash:
     # Its request hooks run in registration order; an authentication hook can come before or after.
     security.register(app, settings)
     return app
+
+
+def check_store(services: Services) -> None:
+    """Refuse a store behind the code's head; a store out of reach is reported by /healthz instead."""
+    try:
+        migrations.require_head(services.ioc_engine)
+    except OperationalError as exc:
+        log.warning(
+            "IOC store unreachable at start, its revision is unchecked: %s", str(exc.orig or exc).splitlines()[0]
+        )
+    except migrations.StoreNotReady:
+        services.dispose()
+        raise

@@ -21,10 +21,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from ioc_app.focus_tasks import REPORTED_STATES
 from ioc_app.i18n import t
 from ioc_app.inputs import InputError, iso_date
-from ioc_app.settings import Settings, SettingsError
+from ioc_app.settings import Settings, SettingsError, secret_key_for
 
 if TYPE_CHECKING:
     from dash import Dash
+    from sqlalchemy import Engine
 
     from data_sources.demo import DemoReport
     from ioc_app.focus_tasks import ProgressReport
@@ -154,6 +155,25 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--reports", action="store_true", help="every recorded report instead")
     listing.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the statuses")
 
+    db = sub.add_parser(
+        "db",
+        help="the IOC store's schema: upgrade it, show its revision",
+        description="The IOC store's schema is managed by migrations (Alembic). The web app and the other "
+        "commands refuse a store behind this release's head; `python app.py` upgrades an embedded SQLite store itself.",
+    )
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser(
+        "upgrade",
+        help="bring the IOC store to this release's schema (safe to run again)",
+        description="Create the IOC store (IOC_DATABASE_URL), or apply the migrations it lacks, up to this "
+        "release's head. A store created before migrations is recognised and stamped, keeping its data.",
+    )
+    db_sub.add_parser(
+        "current",
+        help="print the IOC store's revision and whether it is at head",
+        description="Print the IOC store's revision and this release's head. Exit status 0 at head, 1 otherwise.",
+    )
+
     serve = sub.add_parser("serve", help="serve the dashboard", description="Serve the dashboard (like python app.py).")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -169,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scheduler": cmd_scheduler,
         "serve": lambda s: cmd_serve(s, args),
         "tasks": lambda s: cmd_tasks(s, args),
+        "db": lambda s: cmd_db(s, args),
     }
     if args.command not in commands:
         parser.error(f"unknown command {args.command}")
@@ -319,13 +340,24 @@ def ensure_snapshot(settings: Settings) -> None:
         print(f"Snapshot ready: {result.rows:,} figures in {result.seconds:.1f} s.", file=sys.stderr)
 
 
-def prepare_and_serve(app: Dash, settings: Settings) -> int:
-    """Build what the first run needs, then serve on the configured host and port (``python app.py``)."""
+def serve(settings: Settings) -> None:
+    """``python app.py`` and ``serve``: build what the first run needs, then the app, and serve it.
+
+    A failure to start is one line on stderr and ``SystemExit`` with status 2 (1 if unexpected).
+    """
+    from ioc_app import migrations
+    from ioc_app.app_factory import create_app
     from ioc_app.security import QuietRequestHandler
 
     def run() -> int:
+        secret_key_for(settings)  # refuse before a first run spends minutes building the demo
+        prepare_store(settings)
         ensure_demo_data(settings)
         ensure_snapshot(settings)
+        try:
+            app = create_app(settings)
+        except migrations.StoreNotReady as exc:
+            raise CliError(str(exc)) from None
         _start_embedded_scheduler(app, settings)
         print(f"VET IOC dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
         try:
@@ -335,7 +367,9 @@ def prepare_and_serve(app: Dash, settings: Settings) -> int:
             raise CliError(f"cannot serve on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
         return 0
 
-    return one_line_errors(run)
+    status = one_line_errors(run)
+    if status:
+        raise SystemExit(status)
 
 
 def _start_embedded_scheduler(app: Dash, settings: Settings) -> None:
@@ -358,6 +392,7 @@ def cmd_scheduler(settings: Settings) -> int:
 
     from ioc_app.scheduler import run_blocking
 
+    require_store(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run_blocking(settings)
     return 0
@@ -371,6 +406,7 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
 
     services = Services.from_settings(settings)
     try:
+        check_store(services.ioc_engine)
         with database(VET_DATABASE, "read"):
             empty = not vet_db.has_data(services.vet_engine)
         if empty:
@@ -406,10 +442,9 @@ def cmd_refresh(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from ioc_app.app_factory import create_app
-
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
-    return prepare_and_serve(create_app(settings), settings)
+    serve(settings)
+    return 0
 
 
 def cmd_tasks(settings: Settings, args: argparse.Namespace) -> int:
@@ -429,6 +464,7 @@ def cmd_tasks_report(settings: Settings, args: argparse.Namespace) -> int:
         task_progress.check_report(args.task_id, args.state, on, args.source, args.percent, args.note)
         engine = make_engine(settings.ioc_database_url)
         try:
+            check_store(engine)
             saved = task_progress.record(engine, args.task_id, args.state, on, args.source, args.percent, args.note)
         finally:
             engine.dispose()
@@ -448,6 +484,7 @@ def cmd_tasks_list(settings: Settings, args: argparse.Namespace) -> int:
     with database(IOC_DATABASE, "open"):
         engine = make_engine(settings.ioc_database_url)
     try:
+        check_store(engine)
         with database(IOC_DATABASE, "read"):
             if args.reports:
                 found = task_progress.reports(engine)
@@ -466,6 +503,79 @@ def cmd_tasks_list(settings: Settings, args: argparse.Namespace) -> int:
         schedule = t(f"tasks.schedule.{state.schedule}", args.lang)
         print(f"{state.task.number:<6} {state.task.period}  {schedule:<29}  {progress}")
     return 0
+
+
+def check_store(engine: Engine) -> None:
+    """Refuse to work on a store that is not at the code's head (one line saying what to run)."""
+    from ioc_app import migrations
+
+    try:
+        migrations.require_head(engine)
+    except migrations.StoreNotReady as exc:
+        raise CliError(str(exc)) from None
+    except (OSError, SQLAlchemyError) as exc:
+        raise CliError(f"cannot open the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+
+
+def require_store(settings: Settings) -> None:
+    from data_sources.engine import make_engine
+
+    engine = make_engine(settings.ioc_database_url)
+    try:
+        check_store(engine)
+    finally:
+        engine.dispose()
+
+
+def prepare_store(settings: Settings) -> None:
+    """On the serve path, an embedded SQLite store is brought to head; a server database is only checked.
+
+    A SQLite file belongs to the one process serving it. A PostgreSQL store is shared with other
+    workers and the scheduler, so its schema changes only when an operator runs ``db upgrade``.
+    """
+    from data_sources.engine import is_sqlite, make_engine
+    from ioc_app import migrations
+
+    engine = make_engine(settings.ioc_database_url)
+    try:
+        if not is_sqlite(engine):
+            check_store(engine)
+            return
+        try:
+            result = migrations.upgrade(engine)
+        except migrations.StoreNotReady as exc:
+            raise CliError(str(exc)) from None
+        except (OSError, SQLAlchemyError) as exc:
+            raise CliError(f"cannot upgrade the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+        if not result.before.at_head:
+            print(result.summary(), file=sys.stderr)
+    finally:
+        engine.dispose()
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    from data_sources.engine import make_engine
+    from ioc_app import migrations
+
+    try:
+        engine = make_engine(settings.ioc_database_url)
+    except (OSError, SQLAlchemyError, ValueError) as exc:
+        raise CliError(f"cannot open the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+    try:
+        if args.db_command == "upgrade":
+            print(migrations.upgrade(engine).summary())
+            return 0
+        found = migrations.state(engine)
+    except migrations.StoreNotReady as exc:
+        raise CliError(str(exc)) from None
+    except (OSError, SQLAlchemyError) as exc:
+        action = "upgrade" if args.db_command == "upgrade" else "read"
+        raise CliError(f"cannot {action} the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+    finally:
+        engine.dispose()
+    advice = "" if found.at_head or not found.known else f"; run `{migrations.UPGRADE_COMMAND}`"
+    print(f"IOC store at {found.url}: {found.describe()}{advice}")
+    return 0 if found.at_head else 1
 
 
 def _report_line(report: ProgressReport, lang: str) -> str:

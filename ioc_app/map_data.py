@@ -18,6 +18,7 @@ from geo.boundaries import load_archipelago_labels
 from geo.provinces import DATA_DIR
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
+from ioc_app.place_names import place_name
 from ioc_app.provincial import ProvincialTable, provincial_table
 from ioc_app.selection import Selection
 from ioc_app.services import Services
@@ -36,6 +37,10 @@ class ProvinceFigure:
     numerator: int
     denominator: int
     statuses: tuple[str, ...]  # one per target of the indicator (empty for a supporting series)
+    is_city: bool = False
+
+    def full_name(self, lang: str) -> str:
+        return place_name(self.name, self.is_city, lang, full=True)
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,9 @@ def clamp_index(index: Any, period_ends: list[dt.date]) -> int:
 def figures_of(table: ProvincialTable) -> dict[str, ProvinceFigure]:
     """The map's view of a provincial table: per unit code, value and one status per target."""
     return {
-        u.code: ProvinceFigure(u.code, u.name, f.value, f.numerator, f.denominator, tuple(s.status for s in f.statuses))
+        u.code: ProvinceFigure(
+            u.code, u.name, f.value, f.numerator, f.denominator, tuple(s.status for s in f.statuses), u.is_city
+        )
         for u, f in zip(table.units, table.figures, strict=True)
     }
 

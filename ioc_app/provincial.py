@@ -35,6 +35,7 @@ from geo import provinces as geo
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.registry import Indicator, Target
 from ioc_app.memo import SnapshotMemo, per_snapshot
+from ioc_app.place_names import place_name
 from ioc_app.selection import Level, clean_level
 from ioc_app.snapshots import Snapshot
 
@@ -51,20 +52,27 @@ class Unit:
     """A provincial unit: one of the 34 current or 63 legacy units."""
 
     code: str
-    name: str
+    name: str  # bare, as in the code tables (sorting uses it)
     level: Level
+    is_city: bool = False
 
     @property
     def path(self) -> str:
         return f"/province/{self.code}" if self.level == "34" else f"/province/63-{self.code}"
+
+    def full_name(self, lang: str) -> str:
+        return place_name(self.name, self.is_city, lang, full=True)
+
+    def short_name(self, lang: str) -> str:
+        return place_name(self.name, self.is_city, lang, full=False)
 
 
 @lru_cache(maxsize=2)
 def units(level: str) -> tuple[Unit, ...]:
     """The provincial units of a level, in GSO code order (north to south)."""
     if clean_level(level) == "63":
-        return tuple(Unit(p.code, p.name, "63") for p in geo.legacy_provinces())
-    return tuple(Unit(p.code, p.name, "34") for p in geo.provinces())
+        return tuple(Unit(p.code, p.name, "63", p.is_city) for p in geo.legacy_provinces())
+    return tuple(Unit(p.code, p.name, "34", p.is_city) for p in geo.provinces())
 
 
 def unit_of(level: str, code: str) -> Unit | None:

@@ -25,7 +25,7 @@ from data_sources.counting import DEFAULT_RULES, CountingRules
 from data_sources.queries import data_date as read_data_date
 from ioc_app.indicators import engine as kpi_engine
 from ioc_app.indicators.scopes import Scope
-from ioc_app.store import KpiInstitution, KpiSnapshot, RefreshRun, SnapshotRule, create_store
+from ioc_app.store import KpiInstitution, KpiSnapshot, RefreshRun, SnapshotRule
 
 log = logging.getLogger(__name__)
 KEEP_SNAPSHOTS = 3
@@ -65,7 +65,6 @@ def refresh(
     ``rules`` may be a function reading them (``Settings.counting_rules``), so that a rule file
     edited into an invalid state fails this refresh with its message and keeps the last snapshot.
     """
-    create_store(ioc_engine)
     started, t0 = _now(), time.perf_counter()
     try:
         data_date = data_date or vet_data_date(vet_engine)
@@ -244,7 +243,6 @@ class Snapshot:
 
 
 def latest_run(ioc_engine: Engine) -> RunInfo | None:
-    create_store(ioc_engine)
     with Session(ioc_engine) as s:
         run = s.scalars(
             select(RefreshRun).where(RefreshRun.status == "ok").order_by(RefreshRun.id.desc()).limit(1)

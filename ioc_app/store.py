@@ -1,10 +1,15 @@
-"""The IOC's own store (IOC_DATABASE_URL): snapshot refreshes, their per-cell figures, and focus-task progress reports."""
+"""The IOC's own store (IOC_DATABASE_URL): snapshot refreshes, their per-cell figures, and focus-task progress reports.
+
+The schema is made and changed only by the migrations in ``ioc_app/migrations``: a change to these
+models needs a new revision there (``python scripts/new_revision.py "..."`` drafts it), and
+tests/test_migrations.py fails until the models and the revisions agree.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Engine, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -97,7 +102,3 @@ class TaskProgressReport(IocBase):
         CheckConstraint("length(trim(source)) > 0", name="ck_task_progress_source"),
         Index("ix_task_progress_task_date", "task_id", "reported_on"),
     )
-
-
-def create_store(engine: Engine) -> None:
-    IocBase.metadata.create_all(engine)

@@ -25,7 +25,7 @@ from ioc_app.provincial import INFO_MODE, NATIONAL_MODE, provincial_table
 from ioc_app.settings import Settings
 from ioc_app.snapshots import Snapshot
 
-RANKING_COLUMNS = ["code", "name", "numerator", "denominator", "value", "status"]
+RANKING_COLUMNS = ["code", "name", "is_city", "numerator", "denominator", "value", "status"]
 BREAKDOWN_COLUMNS = ["group", "label", "numerator", "denominator", "value"]
 # Roles of the chart's lines; the layout gives each its colour.
 PRIMARY, SECONDARY, SUPPORTING = "primary", "secondary", "supporting"
@@ -127,6 +127,7 @@ def province_ranking(snapshot: Snapshot, indicator: Indicator, scope: Scope, lev
             {
                 "code": unit.code,
                 "name": unit.name,
+                "is_city": unit.is_city,
                 "numerator": fig.numerator,
                 "denominator": fig.denominator,
                 "value": fig.numerator / fig.denominator,

@@ -28,7 +28,7 @@ from ioc_app.focus_tasks import (
     task_by_number,
     task_states,
 )
-from ioc_app.store import TaskProgressReport, create_store
+from ioc_app.store import TaskProgressReport
 
 # A report refers to the programme's work, which starts with the decision.
 DECISION_DATE = dt.date(2021, 12, 30)
@@ -103,7 +103,6 @@ def record(
     task_id, state, reported_on, source, percent, note = check_report(
         task_id, state, reported_on, source, percent, note, today
     )
-    create_store(ioc_engine)
     row = TaskProgressReport(
         task_id=task_id,
         reported_on=reported_on,
@@ -125,7 +124,6 @@ def _report(row: TaskProgressReport) -> ProgressReport:
 
 def reports(ioc_engine: Engine, task_id: str | None = None) -> list[ProgressReport]:
     """Every recorded report (of one task if given), by task, date, then order of recording."""
-    create_store(ioc_engine)
     query = select(TaskProgressReport).order_by(
         TaskProgressReport.task_id,
         TaskProgressReport.reported_on,
@@ -140,7 +138,6 @@ def reports(ioc_engine: Engine, task_id: str | None = None) -> list[ProgressRepo
 
 def latest_reports(ioc_engine: Engine, on: dt.date) -> dict[str, ProgressReport]:
     """Each task's latest report dated on or before ``on``; for one date, the one recorded last."""
-    create_store(ioc_engine)
     query = (
         select(TaskProgressReport)
         .where(TaskProgressReport.reported_on <= on)

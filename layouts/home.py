@@ -20,6 +20,7 @@ from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS, Scope
 from ioc_app.indicators.status import Assessment
 from ioc_app.kpis import IndicatorView
 from ioc_app.overview import Freshness, NetworkCounts, PanelData
+from ioc_app.place_names import place_name, province_name
 from layouts import charts
 from layouts.components import STATUS_STYLE, export_header, status_badge, status_word, value_text
 
@@ -54,12 +55,12 @@ def panel_id(code: str) -> str:
 
 
 def scope_label(scope: Scope, lang: str) -> str:
-    """'Toàn quốc' or 'Hà Nội · Trường cao đẳng · Công lập'."""
+    """'Toàn quốc' or 'Thành phố Hà Nội · Trường cao đẳng · Công lập' (the unit named in full)."""
     parts = []
     if scope.province34:
-        parts.append(geo_provinces.province_by_code()[scope.province34].name)
+        parts.append(province_name(scope.province34, lang))
     if scope.province63:
-        parts.append(geo_provinces.legacy_by_code()[scope.province63].name)
+        parts.append(province_name(scope.province63, lang, level="63"))
     if scope.inst_type:
         parts.append(t(f"type.{scope.inst_type}", lang))
     if scope.ownership:
@@ -129,10 +130,14 @@ def targets_text(indicator: Indicator, lang: str, view: IndicatorView | None = N
 
 
 def province_options(level: str, lang: str) -> list[dict[str, str]]:
-    units = [
-        (p.code, p.name) for p in (geo_provinces.legacy_provinces() if level == "63" else geo_provinces.provinces())
+    """Short names ('TP. Hà Nội', 'Cao Bằng'), in the order of the bare names."""
+    units: tuple[geo_provinces.Province | geo_provinces.LegacyProvince, ...] = (
+        geo_provinces.legacy_provinces() if level == "63" else geo_provinces.provinces()
+    )
+    return [
+        {"label": place_name(p.name, p.is_city, lang, full=False), "value": p.code}
+        for p in sorted(units, key=lambda p: _sort_key(p.name))
     ]
-    return [{"label": name, "value": code} for code, name in sorted(units, key=lambda p: _sort_key(p[1]))]
 
 
 def _sort_key(name: str) -> str:
@@ -185,7 +190,7 @@ def filter_bar(selection: dict[str, Any], lang: str, extra: list | None = None) 
                 className="ov-filter",
                 options=[{"label": t(f"ownership.{k}", lang), "value": k} for k in OWNERSHIPS],
                 value=selection.get("ownership"),
-                placeholder=t("filter.all_ownerships", lang),
+                placeholder=t("common.all_ownerships", lang),
                 clearable=True,
                 searchable=False,
             ),

@@ -46,6 +46,7 @@ def coordinates(lat: float | None, lon: float | None, lang: str) -> str:
 
 
 def institution_page(p: InstitutionProfile, province_name: str, legacy_name: str, lang: str) -> html.Div:
+    """The profile and the frame of the position table; the province names come in full."""
     state = t("inst.open", lang) if p.is_open else t("inst.closed", lang).format(date=fmt_date(p.closed_on, lang))
     facts: list[tuple[str, Any]] = [
         ("common.institution_code", p.code),
@@ -123,15 +124,19 @@ def _versus(value: float | None, ref: float | None, lang: str) -> str:
     return tag("span", esc(f"▼ −{fmt_number(-diff, lang, 1)} {t('common.pp', lang)}"), class_="ioc-delta-down")
 
 
-def position_table(rows: list[PositionRow], province_name: str, lang: str, stale: bool) -> html.Div:
-    """The institution's own value on each target, beside its province and the nation."""
+def position_table(rows: list[PositionRow], province_names: tuple[str, str], lang: str, stale: bool) -> html.Div:
+    """The institution's own value on each target, beside its province and the nation.
+
+    ``province_names``: the province's short name (the column head) and its full name (the head's tooltip).
+    """
+    short, full = province_names
     measured = {r.code for r in rows}
     others = [i.code for i in registry.INDICATORS if i.code not in measured]
     head = tag(
         "tr",
         tag("th", esc(t("common.target", lang)), colspan="2")
         + tag("th", esc(t("inst.col_self", lang)), class_="ioc-num")
-        + tag("th", esc(f"{t('inst.col_province', lang)}: {province_name}"), class_="ioc-num")
+        + tag("th", esc(short), class_="ioc-num", title=full)
         + tag("th", esc(t("common.national", lang)), class_="ioc-num")
         + tag("th", esc(t("inst.col_vs", lang)), class_="ioc-num"),
     )

@@ -25,6 +25,7 @@ from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS
 from ioc_app.map_data import MapModel, ProvinceFigure
+from ioc_app.place_names import place_name, province_name
 from ioc_app.selection import Selection
 from layouts.components import STATUS_STYLE, status_badge, status_word
 
@@ -116,7 +117,8 @@ def provinces_hideout(
     """What the browser's style and tooltip functions read (assets/map.js), a few kilobytes.
 
     ``v``: code -> [fill colour, value text, numerator/denominator text, [status per target]];
-    ``tg``: target labels; ``st``: status -> [icon, word, colour]; ``sel``: the selected code.
+    ``nm``: code -> the unit's full name (the tooltip's heading); ``tg``: target labels;
+    ``st``: status -> [icon, word, colour]; ``sel``: the selected code.
     """
     values = {}
     for code, f in figures.items():
@@ -126,6 +128,7 @@ def provinces_hideout(
     judged = indicator.provincially_judged
     return {
         "v": values,
+        "nm": {code: f.full_name(lang) for code, f in figures.items()},
         "sel": selected,
         "tg": target_labels(indicator, lang) if judged else [],
         "st": {s: [icon, status_word(s, lang), colour] for s, (icon, colour) in STATUS_STYLE.items()},
@@ -138,7 +141,7 @@ def provinces_hideout(
 
 # Popup label (as the JavaScript names it) -> text key.
 POPUP_TEXTS = {
-    "province": "map.popup.province",
+    "province": "common.province",
     "legacy": "map.popup.legacy",
     "code": "common.institution_code",
     "infrastructure": "common.infrastructure",
@@ -152,7 +155,10 @@ POPUP_TEXTS = {
 
 
 def points_hideout(lang: str) -> dict[str, Any]:
-    """Texts and colours of the institution layer (popup labels in the current language)."""
+    """Texts and colours of the institution layer (popup labels in the current language).
+
+    The points carry bare province names (the API's data); the popup shows short names by code.
+    """
     return {
         "lang": lang,
         "pane": POINTS_PANE,
@@ -162,6 +168,8 @@ def points_hideout(lang: str) -> dict[str, Any]:
             "types": {k: t(f"type.{k}", lang) for k in INSTITUTION_TYPES},
             "ownerships": {k: t(f"ownership.{k}", lang) for k in OWNERSHIPS},
             **{k: t(key, lang) for k, key in POPUP_TEXTS.items()},
+            "p34": {p.code: place_name(p.name, p.is_city, lang, full=False) for p in geo_provinces.provinces()},
+            "p63": {p.code: place_name(p.name, p.is_city, lang, full=False) for p in geo_provinces.legacy_provinces()},
         },
     }
 
@@ -277,7 +285,7 @@ def info_panel(model: MapModel, lang: str) -> list:
     value = fmt_percent(fig.value, lang) if fig.value is not None else t("common.no_data", lang)
     rows: list = [
         html.Div(t("map.selected", lang), className="ioc-map-info-head"),
-        html.Div(fig.name, className="ioc-map-info-name", id="map-info-name"),
+        html.Div(fig.full_name(lang), className="ioc-map-info-name", id="map-info-name"),
         html.Div(
             [
                 html.Span(value, className="ioc-map-info-value"),
@@ -302,8 +310,7 @@ def info_panel(model: MapModel, lang: str) -> list:
 
 
 def archipelago_markers(labels: list[dict[str, Any]], lang: str) -> list:
-    """Permanent labels of Quần đảo Hoàng Sa (Đà Nẵng) and Quần đảo Trường Sa (Khánh Hòa)."""
-    names = geo_provinces.province_by_code()
+    """Permanent labels of Quần đảo Hoàng Sa (TP. Đà Nẵng) and Quần đảo Trường Sa (Khánh Hòa)."""
     out: list = []
     for item in labels:
         # The islands are specks at national zoom; a dot each keeps them visible.
@@ -320,7 +327,7 @@ def archipelago_markers(labels: list[dict[str, Any]], lang: str) -> list:
             for lat, lon in item.get("islands", [])
         ]
         name = item["name_en"] if lang == "en" else item["name"]
-        province = names[item["code"]].name
+        province = province_name(item["code"], lang, full=False)
         html_label = (
             f'<div id="map-archipelago-{item["code"]}"><span class="ioc-archipelago-name">{name}</span>'
             f'<span class="ioc-archipelago-province">({province})</span></div>'
@@ -494,7 +501,7 @@ def controls(model: MapModel, lang: str) -> list:
                     sel.inst_type or "",
                 ),
                 _filter(
-                    t("map.filter_ownership", lang),
+                    t("common.ownership", lang),
                     MapIds.OWNERSHIP,
                     _dropdown_options(OWNERSHIPS, "ownership", lang),
                     sel.ownership or "",

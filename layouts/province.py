@@ -85,7 +85,7 @@ def province_page(unit: Unit, subtitle: str, lang: str, focus_options: list[str]
             html.Div(
                 className="ioc-prov-head",
                 children=[
-                    html.H2(unit.name, id="prov-name"),
+                    html.H2(unit.full_name(lang), id="prov-name"),
                     html.Span(subtitle, className="ioc-prov-sub"),
                     dcc.Link(t("common.back_scorecard", lang), href="/scorecard", className="ioc-back"),
                 ],
@@ -309,7 +309,7 @@ def institutions_table(
 
     head = (
         th("name", esc(t("prov.col_name", lang)), False)
-        + th("type", esc(t("prov.col_type", lang)), False)
+        + th("type", esc(t("common.type", lang)), False)
         + th("ownership", esc(t("common.ownership", lang)), False)
         + tag("th", esc(t("prov.col_readiness", lang)))
         + th("done", sub(t("prov.col_done", lang)))
@@ -377,7 +377,7 @@ def targets_export(unit: Unit, rows: list[TargetRow], lang: str) -> tuple[pd.Dat
         p, n = r.province, r.national
         records.append(
             {
-                "province": unit.name,
+                "province": unit.full_name(lang),
                 "code": r.code,
                 "target": ind.name(lang),
                 "value": None if p.value is None else round(p.value * 100, 1),
@@ -429,7 +429,7 @@ def institutions_export(rows: list[InstitutionRow], codes: list[str], lang: str)
         "id": t("prov.export.id", lang),
         "code": t("common.institution_code", lang),
         "name": t("prov.col_name", lang),
-        "type": t("prov.col_type", lang),
+        "type": t("common.type", lang),
         "ownership": t("common.ownership", lang),
     }
     headers.update({f"flag_{k}": t(f"prov.flag.{k}_hint", lang) for k in FLAGS})
@@ -445,16 +445,18 @@ def institutions_export(rows: list[InstitutionRow], codes: list[str], lang: str)
     return frame, headers
 
 
-def kind_text(kind: str, lang: str) -> str:
-    """ "Tỉnh" / "Thành phố" from the code tables, in the page's language."""
-    return t("prov.kind.city", lang) if kind.lower().startswith("thành phố") else t("prov.kind.province", lang)
+def kind_text(is_city: bool, lang: str) -> str:
+    """A centrally-run city or a province, in the page's language."""
+    return t("prov.kind.city", lang) if is_city else t("prov.kind.province", lang)
 
 
-def subtitle_34(kind: str, merged_names: list[str], lang: str) -> str:
+def subtitle_34(is_city: bool, merged_names: list[str], lang: str) -> str:
+    """The unit's kind and what it was merged from (short names: a list)."""
     if len(merged_names) <= 1:
-        return f"{kind_text(kind, lang)} · {t('prov.not_merged', lang)}"
-    return f"{kind_text(kind, lang)} · {t('prov.merged_from', lang)}: {', '.join(merged_names)}"
+        return f"{kind_text(is_city, lang)} · {t('prov.not_merged', lang)}"
+    return f"{kind_text(is_city, lang)} · {t('prov.merged_from', lang)}: {', '.join(merged_names)}"
 
 
 def subtitle_63(current_name: str, lang: str) -> str:
+    """A legacy unit and the current unit it is now part of (named in full)."""
     return f"{t('common.legacy_province', lang)} · {t('prov.now_part_of', lang)}: {current_name}"

@@ -95,7 +95,7 @@ def scorecard_page(lang: str, selection: dict) -> html.Div:
     type_options = [{"label": t("common.all_types", lang), "value": ""}] + [
         {"label": t(f"type.{k}", lang), "value": k} for k in ("college", "intermediate", "centre")
     ]
-    own_options = [{"label": t("sc.ownership_all", lang), "value": ""}] + [
+    own_options = [{"label": t("common.all_ownerships", lang), "value": ""}] + [
         {"label": t(f"ownership.{k}", lang), "value": k} for k in ("public", "private", "foreign")
     ]
     return html.Div(
@@ -288,7 +288,11 @@ def scorecard_table(
         row_cells = card.cells[unit.code]
         cells = (
             tag("td", link(unit.path, esc(unit.code), title=open_title), class_="ioc-sc-code")
-            + tag("td", link(unit.path, esc(unit.name), title=open_title), class_="ioc-sc-name")
+            + tag(
+                "td",
+                link(unit.path, esc(unit.short_name(lang)), title=f"{unit.full_name(lang)} · {open_title}"),
+                class_="ioc-sc-name",
+            )
             + "".join(cell_html(row_cells[ind.code], lang, href=unit.path) for ind in registry.INDICATORS)
         )
         body.append(
@@ -341,7 +345,7 @@ def export_frame(card: Any, ordered_units: list[Unit], lang: str) -> tuple[pd.Da
         rows.append(row)
 
     for unit in ordered_units:
-        add(unit.code, unit.name, card.cells[unit.code])
+        add(unit.code, unit.short_name(lang), card.cells[unit.code])
     add("VN", t("common.national", lang), card.totals)
     headers = {"code": t("common.code", lang), "name": t("common.province", lang)}
     for ind in registry.INDICATORS:

@@ -35,14 +35,29 @@ def shell(
                             html.P(t("app.subtitle", default_language), id=Shell.SUBTITLE),
                         ],
                     ),
-                    html.Nav(id=Shell.NAV, className="ioc-nav", children=nav_links(nav_items, default_language)),
-                    html.Div(id=Shell.FRESHNESS, className="ioc-freshness", **{"aria-live": "polite"}),  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
-                    html.Button(
-                        t("lang.toggle", default_language),
-                        id=Shell.LANG_TOGGLE,
-                        className="ioc-lang-toggle",
-                        n_clicks=0,
-                        title="Tiếng Việt / English",
+                    # The decision's long name takes the width; menu and freshness stack beside it.
+                    html.Div(
+                        className="ioc-header-side",
+                        children=[
+                            html.Div(
+                                className="ioc-header-row",
+                                children=[
+                                    html.Nav(
+                                        id=Shell.NAV,
+                                        className="ioc-nav",
+                                        children=nav_links(nav_items, default_language),
+                                    ),
+                                    html.Button(
+                                        t("lang.toggle", default_language),
+                                        id=Shell.LANG_TOGGLE,
+                                        className="ioc-lang-toggle",
+                                        n_clicks=0,
+                                        title="Tiếng Việt / English",
+                                    ),
+                                ],
+                            ),
+                            html.Div(id=Shell.FRESHNESS, className="ioc-freshness", **{"aria-live": "polite"}),  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+                        ],
                     ),
                 ],
             ),

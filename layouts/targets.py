@@ -14,10 +14,12 @@ from dash import dcc, html
 
 from ioc_app.facts import Facts
 from ioc_app.i18n import fmt_number, fmt_percent, t
+from ioc_app.indicators.citation import citation
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import Scope
 from ioc_app.indicators.status import Assessment
 from ioc_app.overview import Freshness, PanelData
+from ioc_app.place_names import place_name
 from ioc_app.target_data import Breakdown, Ranking, TargetData
 from layouts import charts
 from layouts.components import STATUS_STYLE, export_header, status_badge, status_word
@@ -64,11 +66,9 @@ def unknown_target(code: str, lang: str) -> html.Div:
     )
 
 
-def article_text(article: str, lang: str) -> str:
-    parts = article.split(".")
-    if len(parts) != 3:
-        return article
-    return t("targets.article_text", lang).format(a=parts[0], b=parts[1], c=parts[2])
+def _names(table: pd.DataFrame, lang: str, full: bool = False) -> list[str]:
+    """The units of a ranking table by name: short on the chart and in the export, in full in a sentence."""
+    return [place_name(n, bool(c), lang, full=full) for n, c in zip(table["name"], table["is_city"], strict=True)]
 
 
 def verdict_card(a: Assessment, indicator: Indicator, lang: str) -> html.Div:
@@ -157,11 +157,11 @@ def ranking_section(
     if highlight is not None:
         hit = table[table["code"] == highlight]
         if len(hit):
-            hl_name = hit["name"].iloc[0]
+            hl_name = _names(hit, lang)[0]
             children.append(
                 html.P(
                     t("targets.rank_of", lang).format(
-                        name=hl_name,
+                        name=_names(hit, lang, full=True)[0],
                         rank=int(hit.index[0]) + 1,
                         n=len(table),
                         value=fmt_percent(hit["value"].iloc[0], lang),
@@ -173,7 +173,7 @@ def ranking_section(
 
     def fig(part: pd.DataFrame) -> dcc.Graph:
         figure = charts.ranking_figure(
-            list(part["name"]),
+            _names(part, lang),
             [float(v) for v in part["value"]],
             list(part["status"]),
             lang,
@@ -329,9 +329,7 @@ def fact_card(indicator: Indicator, facts: Facts, fresh: Freshness, lang: str) -
                     row(t("targets.interpretations", lang), *_interpretation_rows(facts, lang)),
                     row(f"{t('targets.population', lang)} · {t('common.numerator', lang)}", *series_rows),
                     row(t("targets.source", lang), indicator.source_en if lang == "en" else indicator.source_vi),
-                    row(
-                        t("targets.article", lang), f"{article_text(indicator.article, lang)} — Quyết định 2222/QĐ-TTg"
-                    ),
+                    row(t("targets.article", lang), citation(indicator.article, lang, with_decision=True)),
                     row(t("targets.updated", lang), *updated),
                 ],
             ),
@@ -501,7 +499,7 @@ def ranking_table(ranking: Ranking, lang: str) -> tuple[pd.DataFrame, dict[str, 
         {
             "rank": range(1, len(tb) + 1),
             "province_code": list(tb["code"]),
-            "province": list(tb["name"]),
+            "province": _names(tb, lang),
             "value": [round(float(v) * 100, 2) for v in tb["value"]],
             "numerator": [int(n) for n in tb["numerator"]],
             "denominator": [int(d) for d in tb["denominator"]],

@@ -1,7 +1,7 @@
 """Screenshots of the overview and the target pages at 1920x1080, in Vietnamese and English.
 
-Serves the app on a free local port against a demo built with ``python -m ioc_app init-demo``
-and ``python -m ioc_app refresh`` (default: the national demo in /tmp/ioc-national), drives
+Serves the app on a free local port against a demo built with ``python -m ioc_app init-demo``,
+``db upgrade`` and ``refresh`` (default: the national demo in /tmp/ioc-national), drives
 headless Chromium, and writes PNGs:
 
     python scripts/screenshots.py [--data /tmp/ioc-national] [--out /tmp/ioc-shots] [--url URL]
@@ -97,7 +97,7 @@ def set_language(d: webdriver.Chrome, base: str, lang: str) -> None:
     is_en = "Operations Center" in title.text
     if (lang == "en") != is_en:
         d.find_element(By.CSS_SELECTOR, "#shell-lang-toggle").click()
-        wait_text(d, "#shell-title", "Operations Center" if lang == "en" else "Trung tâm điều hành")
+        wait_text(d, "#shell-title", "Operations Center" if lang == "en" else "Trung tâm thông tin tích hợp")
 
 
 def settle(d: webdriver.Chrome) -> None:

@@ -59,11 +59,24 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'vet.sqlite3'}"
 
 
+def new_store(url: str) -> str:
+    """Create an IOC store at head (what `python -m ioc_app db upgrade` does) and return its URL."""
+    from data_sources.engine import make_engine
+    from ioc_app import migrations
+
+    engine = make_engine(url)
+    try:
+        migrations.upgrade(engine)
+    finally:
+        engine.dispose()
+    return url
+
+
 @pytest.fixture
 def test_settings(tmp_path: Path) -> Settings:
     return Settings(
         vet_database_url=f"sqlite:///{tmp_path / 'vet.sqlite3'}",
-        ioc_database_url=f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
+        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,
     )
@@ -82,7 +95,7 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     folder = tmp_path_factory.mktemp("small-demo")
     settings = Settings(
         vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
-        ioc_database_url=f"sqlite:///{folder / 'ioc.sqlite3'}",
+        ioc_database_url=new_store(f"sqlite:///{folder / 'ioc.sqlite3'}"),
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,
     )

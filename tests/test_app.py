@@ -15,7 +15,7 @@ from ioc_app.indicators.scopes import NATIONAL
 from ioc_app.scheduler import configure, refresh_job
 from ioc_app.settings import Settings
 from tests import tiny_vet_db
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_SECRET_KEY, new_store
 
 
 def _tiny_app(test_settings: Settings):
@@ -38,7 +38,7 @@ def test_healthz_reports_both_databases(test_settings: Settings) -> None:
 def test_healthz_reports_an_unreachable_database(tmp_path) -> None:
     bad = Settings(
         vet_database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
-        ioc_database_url=f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
+        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,
     )
@@ -59,6 +59,12 @@ def test_api_before_and_after_the_first_snapshot(test_settings: Settings) -> Non
     assert (t12["numerator"], t12["denominator"], t12["value"]) == (1, 2, 0.5)
     verdict_2025 = next(a for a in t12["assessments"] if a["year"] == 2025)
     assert verdict_2025["judged"] and verdict_2025["status"] == "achieved"  # exactly 50%, "at least 50%"
+    # The raw article field stays; its citation comes as the decision lays it out, in both languages.
+    assert t12["article"] == "1.2.d"
+    assert t12["citation"] == {
+        "vi": "Điều 1, mục I, khoản 2, điểm d",
+        "en": "Article 1, section I, item 2, point d",
+    }
 
 
 def test_api_indicator_scope_as_of_and_errors(test_settings: Settings) -> None:

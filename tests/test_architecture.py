@@ -175,3 +175,9 @@ def test_one_memo_facility() -> None:
 
 def test_no_text_table_is_changed_at_import_time() -> None:
     assert not _files_matching(r"^\s*add_texts\(|_TEXTS\.update\(")
+
+
+def test_only_migrations_change_the_ioc_store_schema() -> None:
+    # The IOC store holds data that cannot be recomputed: its tables come from ioc_app/migrations only
+    # (the VET database's demo builder creates its own schema in data_sources/).
+    assert _files_matching(r"create_all\(|drop_all\(") == {"data_sources/vet_db.py", "ioc_app/migrations/__init__.py"}

@@ -35,7 +35,7 @@ def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, small_
     _wait(dash_duo, lambda: _count(dash_duo, PROVINCES) == 34)
     _wait(dash_duo, lambda: _count(dash_duo, ".ioc-cluster") + _count(dash_duo, "path.ioc-inst") > 0)
     dash_duo.wait_for_contains_text("#map-archipelago-48", "Quần đảo Hoàng Sa", timeout=10)
-    dash_duo.wait_for_contains_text("#map-archipelago-48", "(Đà Nẵng)", timeout=10)
+    dash_duo.wait_for_contains_text("#map-archipelago-48", "(TP. Đà Nẵng)", timeout=10)
     dash_duo.wait_for_contains_text("#map-archipelago-56", "Quần đảo Trường Sa", timeout=10)
     dash_duo.wait_for_contains_text("#map-archipelago-56", "(Khánh Hòa)", timeout=10)
     dash_duo.wait_for_contains_text("#map-title", "T06", timeout=10)
@@ -53,7 +53,7 @@ def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, small_
     dash_duo.driver.execute_script(
         "document.querySelector('path.ioc-province-01').dispatchEvent(new MouseEvent('click', {bubbles: true}))"
     )
-    dash_duo.wait_for_text_to_equal("#map-info-name", "Hà Nội", timeout=10)
+    dash_duo.wait_for_text_to_equal("#map-info-name", "Thành phố Hà Nội", timeout=10)
     selection = dash_duo.driver.execute_script("return JSON.parse(sessionStorage.getItem('shell-selection'))")
     assert selection["province"] == "01" and selection["level"] == "34"
 

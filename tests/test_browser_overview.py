@@ -37,19 +37,23 @@ def test_overview_filter_language_and_target_page(dash_duo, small_demo) -> None:
     national_staff = dash_duo.find_element("#stat-staff .ov-tile-value").text
 
     # A province: the panels and the network follow it.
-    province = geo_provinces.provinces()[0].name  # Hà Nội
+    province = geo_provinces.provinces()[0].name  # Hà Nội: listed as "TP. Hà Nội", named "Thành phố Hà Nội"
     pick_province(dash_duo, province)
-    dash_duo.wait_for_text_to_equal("#home-scope-label", province, timeout=20)
+    dash_duo.wait_for_text_to_equal("#home-scope-label", f"Thành phố {province}", timeout=20)
     WebDriverWait(dash_duo.driver, 20).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "#stat-staff .ov-tile-value").text != national_staff
     )
 
     # English: labels and number formatting (decimal point), the filters are kept.
     dash_duo.find_element("#shell-lang-toggle").click()
-    dash_duo.wait_for_text_to_equal("#shell-title", "VET Digital Transformation Operations Center", timeout=20)
+    dash_duo.wait_for_text_to_equal(
+        "#shell-title",
+        "Integrated Operations Center (IOC) for the management of vocational education and training",
+        timeout=20,
+    )
     dash_duo.wait_for_contains_text("#home-panel-T01", "Teachers and managers trained in digital capacity", timeout=20)
     dash_duo.wait_for_contains_text("#home-panel-T01", "Targets: 50% (2025)", timeout=10)
-    dash_duo.wait_for_text_to_equal("#home-scope-label", province, timeout=10)
+    dash_duo.wait_for_text_to_equal("#home-scope-label", f"{province} City", timeout=10)
     english = dash_duo.find_element(VALUE).text
     assert re.fullmatch(r"\d{1,3}\.\d%", english), english
     assert re.search(r"\d,\d{3}", dash_duo.find_element("#stat-learners .ov-tile-value").text)
@@ -58,7 +62,7 @@ def test_overview_filter_language_and_target_page(dash_duo, small_demo) -> None:
     dash_duo.find_element("#home-panel-T01").click()
     dash_duo.wait_for_element("#target-trajectory .main-svg", timeout=30)
     assert dash_duo.driver.current_url.endswith("/targets/T01")
-    dash_duo.wait_for_text_to_equal("#target-scope-label", province, timeout=10)
+    dash_duo.wait_for_text_to_equal("#target-scope-label", f"{province} City", timeout=10)
     dash_duo.wait_for_contains_text("#target-facts", "Wording of Decision 2222/QĐ-TTg", timeout=10)
     dash_duo.wait_for_element("#target-ranking .main-svg", timeout=20)
     assert dash_duo.get_logs() == []

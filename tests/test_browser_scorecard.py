@@ -7,6 +7,7 @@ import pytest
 from data_sources.engine import make_engine
 from ioc_app import create_app, snapshots
 from ioc_app import scorecard as sd
+from ioc_app.place_names import province_name
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -
     dash_duo.start_server(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.driver.get(dash_duo.server_url + "/scorecard")
-    dash_duo.wait_for_text_to_equal("#shell-content h2", "Bảng điểm các tỉnh, thành phố", timeout=20)
+    dash_duo.wait_for_text_to_equal("#shell-content h2", "Bảng theo dõi các tỉnh, thành phố", timeout=20)
     dash_duo._wait_for(lambda d: len(_row_codes(dash_duo)) == 34, msg="34 rows", timeout=20)
     assert _row_codes(dash_duo)[0] == "01"
 
@@ -48,12 +49,13 @@ def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -
     label.click()
     dash_duo._wait_for(lambda d: len(_row_codes(dash_duo)) == 63, msg="63 rows", timeout=20)
 
-    # Click a province: its page opens (no reload) and it becomes the selection.
+    # Click a province (short name in the table): its page opens (no reload) under its full name,
+    # and it becomes the selection.
     code = _row_codes(dash_duo)[0]
     link = dash_duo.find_element(f"{ROWS}[data-code='{code}'] td.ioc-sc-name a")
-    name = link.text
+    assert link.text == province_name(code, "vi", level="63", full=False)
     link.click()
-    dash_duo.wait_for_text_to_equal("#prov-name", name, timeout=20)
+    dash_duo.wait_for_text_to_equal("#prov-name", province_name(code, "vi", level="63"), timeout=20)
     assert dash_duo.driver.current_url.endswith(f"/province/63-{code}")
     dash_duo.wait_for_element("#prov-targets-table", timeout=20)
     dash_duo.wait_for_element("#prov-inst-table", timeout=20)
@@ -85,9 +87,13 @@ def test_scorecard_in_english_and_unknown_pages(dash_duo, small_demo) -> None:
     dash_duo.start_server(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.find_element("#shell-lang-toggle").click()
-    dash_duo.wait_for_text_to_equal("#shell-title", "VET Digital Transformation Operations Center", timeout=20)
+    dash_duo.wait_for_text_to_equal(
+        "#shell-title",
+        "Integrated Operations Center (IOC) for the management of vocational education and training",
+        timeout=20,
+    )
     dash_duo.driver.get(dash_duo.server_url + "/scorecard?sort=name&desc=0")
-    dash_duo.wait_for_text_to_equal("#shell-content h2", "Province scorecard", timeout=20)
+    dash_duo.wait_for_text_to_equal("#shell-content h2", "Province tracker", timeout=20)
     dash_duo._wait_for(lambda d: len(_row_codes(dash_duo)) in (34, 63), msg="rows", timeout=20)
     dash_duo.wait_for_contains_text(".ioc-sc-national", "National", timeout=20)
     dash_duo.driver.get(dash_duo.server_url + "/province/99")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import new_store
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -29,7 +31,19 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], fragment: str)
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["init-demo"], ["refresh"], ["serve"], ["scheduler"], ["tasks"], ["tasks", "report"], ["tasks", "list"]],
+    [
+        [],
+        ["init-demo"],
+        ["refresh"],
+        ["serve"],
+        ["scheduler"],
+        ["tasks"],
+        ["tasks", "report"],
+        ["tasks", "list"],
+        ["db"],
+        ["db", "upgrade"],
+        ["db", "current"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     proc = run_cli(*command, "--help")
@@ -61,6 +75,7 @@ def test_refresh_of_an_empty_database_is_one_line(tmp_path: Path) -> None:
         "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
         "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
     }
+    assert run_cli("db", "upgrade", env=env).returncode == 0
     proc = run_cli("refresh", env=env)
     assert_one_line_error(proc, "holds no data")
 
@@ -75,6 +90,8 @@ def test_init_demo_then_refresh_and_refuse_overwrite(tmp_path: Path) -> None:
     assert "built small demo database (seed 3, data date 2026-10-31)" in built.stdout
     again = run_cli("init-demo", "--scale", "small", "--quiet", env=env)
     assert_one_line_error(again, "add --force")
+    upgraded = run_cli("db", "upgrade", env=env)
+    assert upgraded.returncode == 0 and "created at revision" in upgraded.stdout, upgraded.stderr
     refreshed = run_cli("refresh", env=env)
     assert refreshed.returncode == 0, refreshed.stderr
     assert "snapshot 1:" in refreshed.stdout and "as of 2026-10-31" in refreshed.stdout
@@ -110,6 +127,7 @@ def test_a_refused_progress_report_is_one_line_and_writes_nothing(
 
 def test_record_and_list_reported_progress(tmp_path: Path) -> None:
     env = {"IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}"}
+    assert run_cli("db", "upgrade", env=env).returncode == 0
     recorded = run_cli(
         "tasks", "report", "2.1.2", "--state", "in_progress", "--on", "2026-03-31",
         "--source", "Công văn 345/GDNN", "--percent", "60", "--note", "Vận hành thử",
@@ -171,7 +189,10 @@ def test_a_read_only_store_is_one_line_that_says_write(tmp_path: Path, small_dem
 
 def test_a_read_only_vet_database_can_still_be_read(tmp_path: Path, small_demo) -> None:
     vet = _copy(small_demo.vet_database_url, tmp_path / "vet.sqlite3")
-    env = {"VET_DATABASE_URL": _read_only_url(vet), "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}"}
+    env = {
+        "VET_DATABASE_URL": _read_only_url(vet),
+        "IOC_DATABASE_URL": new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
+    }
     refreshed = run_cli("refresh", env=env)
     assert refreshed.returncode == 0, refreshed.stderr
     forced = run_cli("init-demo", "--scale", "small", "--force", "--quiet", "--database-url", env["VET_DATABASE_URL"])

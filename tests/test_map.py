@@ -401,7 +401,7 @@ def test_page_loads_geometry_by_url_not_inline(small_demo: Settings) -> None:
         default=lambda o: o.to_plotly_json(),
         ensure_ascii=False,
     )
-    for text in ("Quần đảo Hoàng Sa", "(Đà Nẵng)", "Quần đảo Trường Sa", "(Khánh Hòa)"):
+    for text in ("Quần đảo Hoàng Sa", "(TP. Đà Nẵng)", "Quần đảo Trường Sa", "(Khánh Hòa)"):
         assert text in vi
 
 

@@ -137,7 +137,9 @@ def test_institution_table_sorts_by_gap_and_flags_laggards(
         and r.value(c) < card.cells[busiest][c].value - 1e-9
     )
     assert markdown_html(table).count('class="ioc-num ioc-below"') == expected > 0
-    assert "Cơ sở kéo tỉnh xuống" not in " ".join(texts(drag))  # the panel title is in the page, not the list
+    assert "Cơ sở còn nhiều trường hợp chưa đạt nhất" not in " ".join(
+        texts(drag)
+    )  # the panel title is in the page, not the list
     by_name, _ = prov_cb.update_institutions(
         services, state(snap), None, "T06", "?sort=name&desc=0", unit_data(busiest), "en"
     )
@@ -172,7 +174,7 @@ def test_province_exports(services: Services, snap: snapshots.Snapshot, busiest:
     down = prov_cb.export(services, "institutions", "xlsx", None, "T01", "", unit_data(busiest), "en")
     assert down["filename"].startswith(f"institutions-{busiest}-")
     sheet = pd.read_excel(io.BytesIO(base64.b64decode(down["content"])))
-    assert "Institution" in sheet.columns and "T01 Staff digital skills – numerator" in sheet.columns
+    assert "Institution" in sheet.columns and "T01 Staff trained in digital skills – numerator" in sheet.columns
     rows = [InstitutionRow(7, "=1+2", "@SUM(A1)", "centre", "private", {"infra": True}, {"T01": (1, 2)})]
     frame, headers = prov_layout.institutions_export(rows, ["T01"], "vi")
     text = csv_bytes(frame, headers).decode("utf-8-sig")

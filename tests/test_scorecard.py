@@ -28,6 +28,7 @@ from ioc_app.services import Services
 from ioc_app.settings import Settings
 from layouts import scorecard as layout
 from layouts.scorecard import Cell, Unit
+from tests.conftest import new_store
 
 # --- helpers --------------------------------------------------------------------------------------
 
@@ -277,7 +278,7 @@ def test_stale_data_is_flagged(services: Services, snap: snapshots.Snapshot) -> 
 
 
 def test_page_renders_in_both_languages(services: Services) -> None:
-    for lang, title in (("vi", "Bảng điểm các tỉnh, thành phố"), ("en", "Province scorecard")):
+    for lang, title in (("vi", "Bảng theo dõi các tỉnh, thành phố"), ("en", "Province tracker")):
         page = sc.render(
             PageContext(
                 services=services,
@@ -291,7 +292,7 @@ def test_page_renders_in_both_languages(services: Services) -> None:
 def test_no_snapshot_gives_a_message(tmp_path: Any) -> None:
     settings = Settings(
         vet_database_url=f"sqlite:///{tmp_path / 'v.sqlite3'}",
-        ioc_database_url=f"sqlite:///{tmp_path / 'i.sqlite3'}",
+        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'i.sqlite3'}"),
         auto_init_demo=False,
     )
     svc = Services.from_settings(settings)
@@ -310,22 +311,26 @@ def _decode(download: dict) -> bytes:
 
 def test_csv_export_has_vietnamese_headers_and_the_national_row(services: Services, snap: snapshots.Snapshot) -> None:
     download = sc.export(services, "csv", {"level": "34"}, "?sort=name&desc=0", "vi")
-    assert download["filename"] == f"bang-diem-tinh-{snap.run.data_date.isoformat()}.csv"
+    assert download["filename"] == f"theo-doi-tinh-thanh-{snap.run.data_date.isoformat()}.csv"
     frame = pd.read_csv(io.BytesIO(_decode(download)), encoding="utf-8-sig", dtype={"Mã": str})
     assert list(frame.columns[:2]) == ["Mã", "Tỉnh, thành phố"]
-    assert "T01 NG, CBQL có năng lực số – giá trị (%)" in frame.columns
+    assert "T01 NG, CBQL được đào tạo năng lực số – giá trị (%)" in frame.columns
     assert len(frame) == 35 and frame.iloc[-1]["Tỉnh, thành phố"] == "Toàn quốc"
     names = list(frame["Tỉnh, thành phố"][:-1])
-    assert names == [u.name for u in sd.sort_units(sd.scorecard(snap, "34"), "name", False)]
+    # Short names in the order of the bare names: "TP. Hồ Chí Minh" among the H's.
+    assert names == [u.short_name("vi") for u in sd.sort_units(sd.scorecard(snap, "34"), "name", False)]
+    assert "TP. Hồ Chí Minh" in names and "Hồ Chí Minh" not in names and "Cao Bằng" in names
     card = sd.scorecard(snap, "34")
     total = card.totals["T01"]
-    assert frame.iloc[-1]["T01 NG, CBQL có năng lực số – tử số"] == total.numerator
-    assert frame.iloc[-1]["T01 NG, CBQL có năng lực số – giá trị (%)"] == pytest.approx(round(total.value * 100, 1))
+    assert frame.iloc[-1]["T01 NG, CBQL được đào tạo năng lực số – tử số"] == total.numerator
+    assert frame.iloc[-1]["T01 NG, CBQL được đào tạo năng lực số – giá trị (%)"] == pytest.approx(
+        round(total.value * 100, 1)
+    )
 
 
 def test_excel_export_in_english(services: Services, snap: snapshots.Snapshot) -> None:
     download = sc.export(services, "xlsx", {"level": "63"}, "", "en")
-    assert download["filename"].startswith("province-scorecard-") and download["filename"].endswith(".xlsx")
+    assert download["filename"].startswith("province-tracker-") and download["filename"].endswith(".xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(_decode(download))).active
     header = [c.value for c in sheet[1]]
     assert header[:2] == ["Code", "Province"] and "T06 Schools connected – status" in header
@@ -356,7 +361,7 @@ def test_cache_does_not_mix_two_databases(tmp_path: Any, snap: snapshots.Snapsho
     from tests import tiny_vet_db
 
     vet = make_engine(f"sqlite:///{tmp_path / 'vet.sqlite3'}")
-    ioc = make_engine(f"sqlite:///{tmp_path / 'ioc.sqlite3'}")
+    ioc = make_engine(new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"))
     tiny_vet_db.build(vet)
     assert snapshots.refresh(vet, ioc).status == "ok"
     tiny = snapshots.current(ioc)

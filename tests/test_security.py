@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from ioc_app import create_app, inputs, security
 from ioc_app import settings as settings_module
 from ioc_app.settings import Settings, SettingsError, secret_key_for
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_SECRET_KEY, new_store
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERER_HASH = (
@@ -293,6 +293,7 @@ def test_the_embedded_demo_and_debug_mode_keep_a_generated_key(tmp_path: Path, m
     assert secret_key_for(demo) == first and key_file.stat().st_mode & 0o777 == 0o600
     debug = Settings(vet_database_url="postgresql+psycopg://u@db/vet", ioc_database_url="sqlite:///x", debug=True)
     assert secret_key_for(debug) == first
+    new_store(demo.ioc_database_url)
     assert create_app(demo).server.secret_key == first
 
 

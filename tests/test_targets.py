@@ -19,6 +19,7 @@ from ioc_app import create_app, kpis, snapshots, target_data
 from ioc_app.facts import indicator_facts
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.scopes import NATIONAL, Scope
+from ioc_app.place_names import place_name, province_name
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from ioc_app.target_data import Ranking
@@ -69,7 +70,7 @@ def test_target_list_shows_the_twelve(services: Services, snap: snapshots.Snapsh
 def test_target_page_follows_the_selection(services: Services, snap: snapshots.Snapshot) -> None:
     province = geo_provinces.provinces()[0]
     body = targets.update_target(services, _state(snap), {"level": "34", "province": province.code}, "T01", "vi")
-    assert province.name in texts(body)
+    assert province_name(province.code, "vi") in texts(body)
     view = kpis.indicator_view(snap, registry.get("T01"), Scope(province34=province.code))
     last = view.headline_series.last
     if last["value"] is not None:
@@ -89,13 +90,14 @@ def test_fact_card_of_t08_shows_both_populations_and_its_interpretations(snap: s
     fresh = layout.Freshness(snap.run.id, snap.run.data_date, snap.run.finished_at)
     words = _facts(snap, "T08", "vi")
     assert "Trường cao đẳng và trường trung cấp đang hoạt động" in words and "Cơ sở GDNN đang hoạt động" in words
-    assert "Dùng cho mục tiêu 2025" in words and "Dùng cho mục tiêu 2030" in words
+    assert "Dùng cho mục tiêu năm 2025" in words and "Dùng cho mục tiêu năm 2030" in words
     # The threshold the snapshot was computed with, written the Vietnamese way, and the depth measure.
     assert "ít nhất 95% người học" in words and "Mức độ số hóa hồ sơ người học" in words
     assert "Cách hiểu đã áp dụng" in words and "nhập học từ ngày 01/01/2021" in words
-    assert "Điều 1, khoản 2, điểm d" in words
+    assert "Quyết định 2222/QĐ-TTg, Điều 1, mục I, khoản 2, điểm d" in words
     english = _facts(snap, "T08", "en")
-    assert "VET institutions in operation" in english and "Article 1, item 2, point d" in english
+    assert "VET institutions in operation" in english
+    assert "Decision 2222/QĐ-TTg, Article 1, section I, item 2, point d" in english
     assert registry.get("T08").legal_text_vi in english and "at least 95% of their learners" in english
     assert fresh.snapshot_id == snap.run.id
 
@@ -266,7 +268,8 @@ def test_ranking_and_breakdown_exports(services: Services, snap: snapshots.Snaps
     )
     ranking = target_data.province_ranking(snap, registry.get("T01"), NATIONAL, "63")
     assert len(rows) == len(ranking.table) + 1
-    assert rows[1][2] == ranking.table["name"].iloc[0]
+    top = ranking.table.iloc[0]
+    assert rows[1][2] == place_name(top["name"], top["is_city"], "vi", full=False)
     csv = base64.b64decode(targets.table_export(services, "breakdown", "csv", "T01", None, "en")["content"])
     frame = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
     assert list(frame.columns) == ["Breakdown", "Group", "Current value (%)", "Numerator", "Denominator"]
@@ -278,7 +281,17 @@ def test_ranking_export_neutralises_formulas() -> None:
     from ioc_app.exports import csv_bytes
 
     table = pd.DataFrame(
-        [{"code": "01", "name": "=1+1", "numerator": 1, "denominator": 2, "value": 0.5, "status": status.ON_TRACK}]
+        [
+            {
+                "code": "01",
+                "name": "=1+1",
+                "is_city": False,
+                "numerator": 1,
+                "denominator": 2,
+                "value": 0.5,
+                "status": status.ON_TRACK,
+            }
+        ]
     )
     frame, headers = layout.ranking_table(Ranking("34", "x", table, 0.5), "vi")
     text = csv_bytes(frame, headers).decode("utf-8-sig")

@@ -20,6 +20,7 @@ from ioc_app import task_progress
 from ioc_app.services import Services
 from ioc_app.settings import PROJECT_ROOT, Settings
 from layouts import tasks as layout
+from tests.conftest import new_store
 from tests.test_scorecard import markdown_html, table_rows, texts
 
 DECISION_CANDIDATES = [
@@ -199,7 +200,7 @@ def _task_rows(page: object) -> dict[str, list[str]]:
 
 @pytest.fixture
 def store_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'ioc.sqlite3'}"
+    return new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}")
 
 
 def test_page_in_vietnamese_shows_schedule_statuses_and_no_report(store_url: str) -> None:
@@ -267,8 +268,8 @@ def test_timeline_has_every_task_and_the_data_date_line() -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ioc.sqlite3'}"
-    return request.getfixturevalue("pg_url")
+        return new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}")
+    return new_store(request.getfixturevalue("pg_url"))
 
 
 TODAY = dt.date(2026, 11, 30)
@@ -315,11 +316,10 @@ def test_the_store_refuses_rows_the_core_would_refuse(any_store_url: str) -> Non
     from sqlalchemy.exc import IntegrityError
     from sqlalchemy.orm import Session
 
-    from ioc_app.store import TaskProgressReport, create_store
+    from ioc_app.store import TaskProgressReport
 
     engine = make_engine(any_store_url)
     try:
-        create_store(engine)
         for bad in ({"percent": 101}, {"state": "done"}, {"source": "  "}):
             values = {"task_id": "1.1", "reported_on": ON, "state": ft.IN_PROGRESS, "source": "x", "percent": 5}
             row = TaskProgressReport(**{**values, **bad}, recorded_at=dt.datetime(2026, 11, 30))

@@ -42,10 +42,6 @@ SAME_VIETNAMESE_ALLOWED: dict[str, tuple[set[str], str]] = {
         {"milestone.done", "tasks.reported.completed"},
         "a milestone target reached ('Achieved') vs what a progress report says of a focus task ('Completed')",
     ),
-    "Tỉnh": (
-        {"prov.kind.province", "inst.col_province"},
-        "a kind of unit (province, not centrally-run city) vs the province's column",
-    ),
 }
 
 # Keys the code builds in f-strings: static prefix -> every key it can produce.

@@ -130,7 +130,7 @@ _DECLARED: tuple[Indicator, ...] = (
         kind="percent",
         name_vi="Nhà giáo, cán bộ quản lý được đào tạo năng lực số",
         name_en="Teachers and managers trained in digital capacity",
-        definition_vi="Tỷ lệ nhà giáo và cán bộ quản lý đang công tác đã hoàn thành ít nhất một khoá đào tạo "
+        definition_vi="Tỷ lệ nhà giáo và cán bộ quản lý đang công tác đã hoàn thành ít nhất một khóa đào tạo "
         "bổ sung nâng cao năng lực số, kỹ năng, phương pháp sư phạm để đào tạo trên môi trường số "
         "(một người được đào tạo nhiều lần chỉ tính một lần; người đã nghỉ việc không còn trong mẫu số).",
         definition_en="Share of teachers and managers in post who have completed at least one course in digital "
@@ -385,7 +385,7 @@ _DECLARED: tuple[Indicator, ...] = (
         name_vi="Bản đồ số mạng lưới cơ sở GDNN",
         name_en="Digital map of the VET institution network",
         definition_vi="Mốc năm 2025: bản đồ số được hình thành; mốc năm 2030: bản đồ liên kết với các hệ thống "
-        "chứng thực và tra cứu thông tin GDNN. Kèm theo: tỷ lệ cơ sở đang hoạt động đã có toạ độ và hồ sơ "
+        "chứng thực và tra cứu thông tin GDNN. Kèm theo: tỷ lệ cơ sở đang hoạt động đã có tọa độ và hồ sơ "
         "cập nhật trong 12 tháng.",
         definition_en="2025 milestone: the digital map is formed; 2030 milestone: the map is linked with the VET "
         "certification and lookup systems. Alongside: share of institutions in operation that are geolocated "
