@@ -1,11 +1,15 @@
 """Entry point: ``python app.py`` serves the dashboard (building the demo database on first run);
-gunicorn serves ``app:server``."""
+gunicorn serves ``app:server``. Either stops with one line when the settings or the store cannot run."""
 
 import sys
 
-from ioc_app.settings import Settings
+from ioc_app.settings import Settings, SettingsError
 
-settings = Settings.from_env()
+try:
+    settings = Settings.from_env()
+except SettingsError as exc:
+    print(f"error: {exc}", file=sys.stderr)
+    raise SystemExit(2 if __name__ == "__main__" else 3) from None
 
 if __name__ == "__main__":
     from ioc_app.cli import serve
@@ -18,7 +22,7 @@ else:
 
     try:
         app = create_app(settings)
-    except StoreNotReady as exc:
+    except (StoreNotReady, SettingsError) as exc:
         # One line rather than a traceback per worker; gunicorn stops on status 3 ("worker failed to boot").
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(3) from None

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import statistics
 import sys
 import threading
@@ -63,7 +64,12 @@ def _settings() -> Settings:
             "`python -m ioc_app db upgrade` and `python -m ioc_app refresh` (VET_DATABASE_URL / IOC_DATABASE_URL "
             "pointing there)"
         )
-    return Settings(vet_database_url=f"sqlite:///{vet}", ioc_database_url=f"sqlite:///{ioc}", auto_init_demo=False)
+    return Settings(
+        vet_database_url=f"sqlite:///{vet}",
+        ioc_database_url=f"sqlite:///{ioc}",
+        auto_init_demo=False,
+        secret_key=secrets.token_urlsafe(32),  # a local measurement: no sessions to keep
+    )
 
 
 def _serve(settings: Settings) -> tuple[str, Any]:

@@ -5,6 +5,9 @@ Every callback that re-reads data (a new snapshot, a new selection, a sort) is r
 left as it was (``no_update``: the user keeps the last good figures, never a crash page or a blank
 panel) and the shell's notice says the data is temporarily unavailable, in the user's language.
 The next guarded callback that succeeds hides the notice again.
+
+Bad input (``InputError``, from the checks at the boundary) is not a data failure: it passes
+through, and the server answers it with 400.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dash.exceptions import PreventUpdate
 
 from ioc_app.access import Forbidden
 from ioc_app.i18n import normalise_language, t
+from ioc_app.inputs import InputError
 from layouts.ids import Shell
 
 log = logging.getLogger(__name__)
@@ -51,8 +55,8 @@ def guarded(name: str, outputs: int = 1) -> Callable[[Callable[..., Any]], Calla
         def wrapper(*args: Any) -> Any:
             try:
                 result = fn(*args)
-            except (PreventUpdate, Forbidden):
-                raise  # Forbidden is answered 403 (ioc_app.access): never a notice, never old content
+            except (PreventUpdate, InputError, Forbidden):
+                raise  # bad input is a 400, a refusal a 403 (ioc_app.access): never a notice, never old content
             except Exception:  # the one place update callbacks fail: logged, content kept
                 log.exception("callback %s failed", name)
                 _notice(True)

@@ -13,7 +13,7 @@ from dash import Dash, Input, Output, State, ctx
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import access, exports, snapshots
+from ioc_app import access, exports, inputs, snapshots
 from ioc_app.i18n import normalise_language, t
 from ioc_app.overview import all_panels, freshness_of, network_counts
 from ioc_app.selection import Selection
@@ -100,7 +100,7 @@ def register(app: Dash, services: Services) -> None:
         State(Filters.PROVINCE, "value"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
-    )(level_changed)
+    )(inputs.checked(inputs.level, inputs.province, inputs.language)(level_changed))
     app.callback(
         Output(Shell.SELECTION, "data", allow_duplicate=True),
         Input(Filters.LEVEL, "value"),
@@ -108,7 +108,7 @@ def register(app: Dash, services: Services) -> None:
         Input(Filters.TYPE, "value"),
         Input(Filters.OWNERSHIP, "value"),
         prevent_initial_call=True,
-    )(selection_from_filters)
+    )(inputs.checked(inputs.level, inputs.province, inputs.institution_type, inputs.ownership)(selection_from_filters))
     app.callback(
         Output(Home.ASOF, "children"),
         Output(Home.NETWORK, "children"),
@@ -117,7 +117,11 @@ def register(app: Dash, services: Services) -> None:
         Input(Shell.SELECTION, "data"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,  # the first paint comes with the page
-    )(guarded("overview", 3)(lambda state, selection, lang: update_overview(services, state, selection, lang)))
+    )(
+        inputs.checked(inputs.snapshot_state, inputs.selection, inputs.language)(
+            guarded("overview", 3)(lambda state, selection, lang: update_overview(services, state, selection, lang))
+        )
+    )
     app.callback(
         Output(Home.DOWNLOAD, "data"),
         Input(Home.EXPORT_CSV, "n_clicks"),
@@ -126,7 +130,9 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
     )(
-        lambda _c, _x, selection, lang: overview_export(
-            services, "xlsx" if ctx.triggered_id == Home.EXPORT_XLSX else "csv", selection, lang
+        inputs.checked(inputs.count, inputs.count, inputs.selection, inputs.language)(
+            lambda _c, _x, selection, lang: overview_export(
+                services, "xlsx" if ctx.triggered_id == Home.EXPORT_XLSX else "csv", selection, lang
+            )
         )
     )

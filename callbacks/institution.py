@@ -14,7 +14,7 @@ from dash import Dash, Input, Output, State
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import snapshots
+from ioc_app import inputs, snapshots
 from ioc_app.i18n import normalise_language
 from ioc_app.indicators.scopes import NATIONAL, Scope
 from ioc_app.place_names import province_name
@@ -59,4 +59,8 @@ def register(app: Dash, services: Services) -> None:
         Input(Shell.SNAPSHOT, "data"),
         State(InstIds.ID, "data"),
         State(Shell.LANG, "data"),
-    )(guarded("institution", 1)(lambda state, iid, lang: update_position(services, state, iid, lang)))
+    )(
+        inputs.checked(inputs.snapshot_state, inputs.institution_id, inputs.language)(
+            guarded("institution", 1)(lambda state, iid, lang: update_position(services, state, iid, lang))
+        )
+    )

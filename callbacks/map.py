@@ -14,7 +14,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import snapshots
+from ioc_app import inputs, snapshots
 from ioc_app.freshness import snapshot_state
 from ioc_app.i18n import fmt_date, normalise_language
 from ioc_app.map_data import build_model, clamp_index
@@ -123,8 +123,17 @@ def register(app: Dash, services: Services) -> None:
         State(MapIds.STATE, "data"),
         prevent_initial_call=True,
     )(
-        guarded("map", 6)(
-            lambda code, index, sel, snap, lang, page: update_map(services, code, index, sel, snap, lang, page)
+        inputs.checked(
+            inputs.indicator,
+            inputs.date_index,
+            inputs.selection,
+            inputs.snapshot_state,
+            inputs.language,
+            inputs.map_view,
+        )(
+            guarded("map", 6)(
+                lambda code, index, sel, snap, lang, page: update_map(services, code, index, sel, snap, lang, page)
+            )
         )
     )
     app.callback(
@@ -136,26 +145,30 @@ def register(app: Dash, services: Services) -> None:
         State(MapIds.DATE, "max"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
-    )(guarded("map dates", 3)(lambda snap, value, mx, lang: update_dates(services, snap, value, mx, lang)))
+    )(
+        inputs.checked(inputs.snapshot_state, inputs.date_index, inputs.date_index, inputs.language)(
+            guarded("map dates", 3)(lambda snap, value, mx, lang: update_dates(services, snap, value, mx, lang))
+        )
+    )
     app.callback(
         Output(Shell.SELECTION, "data", allow_duplicate=True),
         Input(MapIds.LEVEL, "value"),
         State(Shell.SELECTION, "data"),
         prevent_initial_call=True,
-    )(select_level)
+    )(inputs.checked(inputs.level, inputs.selection)(select_level))
     app.callback(
         Output(Shell.SELECTION, "data", allow_duplicate=True),
         Input(MapIds.TYPE, "value"),
         Input(MapIds.OWNERSHIP, "value"),
         State(Shell.SELECTION, "data"),
         prevent_initial_call=True,
-    )(select_filters)
+    )(inputs.checked(inputs.institution_type, inputs.ownership, inputs.selection)(select_filters))
     app.callback(
         Output(Shell.SELECTION, "data", allow_duplicate=True),
         Input(MapIds.CLEAR, "n_clicks"),
         State(Shell.SELECTION, "data"),
         prevent_initial_call=True,
-    )(clear_province)
+    )(inputs.checked(inputs.count, inputs.selection)(clear_province))
     # In the browser: the clicked feature carries its geometry, which the server does not need.
     app.clientside_callback(
         ClientsideFunction("iocMap", "selectProvince"),

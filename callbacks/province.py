@@ -20,7 +20,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from callbacks.guard import guarded
 from callbacks.page import PageContext
 from geo import provinces as geo
-from ioc_app import snapshots
+from ioc_app import inputs, snapshots
 from ioc_app.exports import download
 from ioc_app.i18n import normalise_language, t
 from ioc_app.place_names import province_name
@@ -182,8 +182,10 @@ def register(app: Dash, services: Services) -> None:
         State(ProvIds.UNIT, "data"),
         State(Shell.LANG, "data"),
     )(
-        guarded("province targets", 1)(
-            lambda state, selection, unit, lang: update_targets(services, state, selection, unit, lang)
+        inputs.checked(inputs.snapshot_state, inputs.selection, inputs.unit, inputs.language)(
+            guarded("province targets", 1)(
+                lambda state, selection, unit, lang: update_targets(services, state, selection, unit, lang)
+            )
         )
     )
     app.callback(
@@ -196,9 +198,13 @@ def register(app: Dash, services: Services) -> None:
         State(ProvIds.UNIT, "data"),
         State(Shell.LANG, "data"),
     )(
-        guarded("province institutions", 2)(
-            lambda state, selection, focus, search, unit, lang: update_institutions(
-                services, state, selection, focus, search, unit, lang
+        inputs.checked(
+            inputs.snapshot_state, inputs.selection, inputs.indicator, inputs.search, inputs.unit, inputs.language
+        )(
+            guarded("province institutions", 2)(
+                lambda state, selection, focus, search, unit, lang: update_institutions(
+                    services, state, selection, focus, search, unit, lang
+                )
             )
         )
     )
@@ -207,7 +213,7 @@ def register(app: Dash, services: Services) -> None:
         Input(Shell.URL, "pathname"),
         State(Shell.SELECTION, "data"),
         prevent_initial_call=True,
-    )(select_on_visit)
+    )(inputs.checked(inputs.pathname, inputs.selection)(select_on_visit))
     app.callback(
         Output(ProvIds.DOWNLOAD, "data"),
         *(Input(i, "n_clicks") for i in _EXPORTS),
@@ -218,7 +224,16 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
     )(
-        lambda _a, _b, _c, _d, selection, focus, search, unit, lang: export(
-            services, *_EXPORTS.get(ctx.triggered_id, ("targets", "csv")), selection, focus, search, unit, lang
+        inputs.checked(
+            *(inputs.count for _ in _EXPORTS),
+            inputs.selection,
+            inputs.indicator,
+            inputs.search,
+            inputs.unit,
+            inputs.language,
+        )(
+            lambda _a, _b, _c, _d, selection, focus, search, unit, lang: export(
+                services, *_EXPORTS.get(ctx.triggered_id, ("targets", "csv")), selection, focus, search, unit, lang
+            )
         )
     )

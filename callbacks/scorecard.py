@@ -14,7 +14,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import snapshots
+from ioc_app import inputs, snapshots
 from ioc_app.exports import download
 from ioc_app.i18n import normalise_language
 from ioc_app.scorecard import clean_filters, parse_sort, scorecard, sort_units
@@ -83,8 +83,10 @@ def register(app: Dash, services: Services) -> None:
         Input(Shell.URL, "search"),
         State(Shell.LANG, "data"),
     )(
-        guarded("scorecard", 1)(
-            lambda state, selection, search, lang: update_table(services, state, selection, search, lang)
+        inputs.checked(inputs.snapshot_state, inputs.selection, inputs.search, inputs.language)(
+            guarded("scorecard", 1)(
+                lambda state, selection, search, lang: update_table(services, state, selection, search, lang)
+            )
         )
     )
     app.callback(
@@ -94,7 +96,7 @@ def register(app: Dash, services: Services) -> None:
         Input(ScoreIds.OWNERSHIP, "value"),
         State(Shell.SELECTION, "data"),
         prevent_initial_call=True,
-    )(write_filters)
+    )(inputs.checked(inputs.level, inputs.institution_type, inputs.ownership, inputs.selection)(write_filters))
     app.callback(
         Output(ScoreIds.DOWNLOAD, "data"),
         Input(ScoreIds.EXPORT_CSV, "n_clicks"),
@@ -104,7 +106,9 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
     )(
-        lambda _c, _x, selection, search, lang: export(
-            services, "xlsx" if ctx.triggered_id == ScoreIds.EXPORT_XLSX else "csv", selection, search, lang
+        inputs.checked(inputs.count, inputs.count, inputs.selection, inputs.search, inputs.language)(
+            lambda _c, _x, selection, search, lang: export(
+                services, "xlsx" if ctx.triggered_id == ScoreIds.EXPORT_XLSX else "csv", selection, search, lang
+            )
         )
     )

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.page import PageContext
+from ioc_app import inputs
 from ioc_app.freshness import snapshot_state
 from ioc_app.i18n import normalise_language, t
 from ioc_app.selection import normalise_selection
@@ -88,28 +89,36 @@ def register(app: Dash, services: Services, pages: dict[str, ModuleType], nav_it
         Input(Shell.LANG_TOGGLE, "n_clicks"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
-    )(toggle_language)
+    )(inputs.checked(inputs.count, inputs.language)(toggle_language))
     app.callback(
         Output(Shell.TITLE, "children"),
         Output(Shell.SUBTITLE, "children"),
         Output(Shell.LANG_TOGGLE, "children"),
         Output(Shell.NAV, "children"),
         Input(Shell.LANG, "data"),
-    )(lambda lang: header_texts(lang, nav_items))
+    )(inputs.checked(inputs.language)(lambda lang: header_texts(lang, nav_items)))
     app.callback(
         Output(Shell.CONTENT, "children"),
         Input(Shell.URL, "pathname"),
         Input(Shell.LANG, "data"),
         State(Shell.URL, "search"),
         State(Shell.SELECTION, "data"),
-    )(lambda pathname, lang, search, selection: render_page(pages, services, pathname, lang, search, selection))
+    )(
+        inputs.checked(inputs.pathname, inputs.language, inputs.search, inputs.selection)(
+            lambda pathname, lang, search, selection: render_page(pages, services, pathname, lang, search, selection)
+        )
+    )
     app.callback(
         Output(Shell.SNAPSHOT, "data"),
         Input(Shell.INTERVAL, "n_intervals"),
         State(Shell.SNAPSHOT, "data"),
-    )(lambda _n, current: poll_snapshot(services, current))
+    )(inputs.checked(inputs.count, inputs.snapshot_state)(lambda _n, current: poll_snapshot(services, current)))
     app.callback(
         Output(Shell.FRESHNESS, "children"),
         Input(Shell.SNAPSHOT, "data"),
         Input(Shell.LANG, "data"),
-    )(lambda state, lang: shell_layout.freshness(state, normalise_language(lang)))
+    )(
+        inputs.checked(inputs.snapshot_state, inputs.language)(
+            lambda state, lang: shell_layout.freshness(state, normalise_language(lang))
+        )
+    )

@@ -14,7 +14,7 @@ from dash import Dash, Input, Output, State, ctx
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import access, exports, snapshots
+from ioc_app import access, exports, inputs, snapshots
 from ioc_app.i18n import normalise_language, t
 from ioc_app.overview import all_panels, freshness_of
 from ioc_app.selection import Selection
@@ -102,6 +102,10 @@ def table_export(
     return exports.download(frame, headers, fmt, stem, t("targets.export_breakdown", lang))
 
 
+# Both export buttons, the target's code, the selection and the language.
+_EXPORT_CHECKS = inputs.checked(inputs.count, inputs.count, inputs.indicator, inputs.selection, inputs.language)
+
+
 def register(app: Dash, services: Services) -> None:
     app.callback(
         Output(TargetIds.BODY, "children"),
@@ -110,14 +114,24 @@ def register(app: Dash, services: Services) -> None:
         State(TargetIds.CODE, "data"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,  # the first paint comes with the page
-    )(guarded("target", 1)(lambda state, selection, code, lang: update_target(services, state, selection, code, lang)))
+    )(
+        inputs.checked(inputs.snapshot_state, inputs.selection, inputs.indicator, inputs.language)(
+            guarded("target", 1)(
+                lambda state, selection, code, lang: update_target(services, state, selection, code, lang)
+            )
+        )
+    )
     app.callback(
         Output(TargetIds.LIST, "children"),
         Input(Shell.SNAPSHOT, "data"),
         Input(Shell.SELECTION, "data"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
-    )(guarded("target list", 1)(lambda state, selection, lang: update_list(services, state, selection, lang)))
+    )(
+        inputs.checked(inputs.snapshot_state, inputs.selection, inputs.language)(
+            guarded("target list", 1)(lambda state, selection, lang: update_list(services, state, selection, lang))
+        )
+    )
     app.callback(
         Output(TargetIds.RANKING_DOWNLOAD, "data"),
         Input(TargetIds.RANKING_CSV, "n_clicks"),
@@ -127,8 +141,15 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
     )(
-        lambda _c, _x, code, selection, lang: table_export(
-            services, "ranking", "xlsx" if ctx.triggered_id == TargetIds.RANKING_XLSX else "csv", code, selection, lang
+        _EXPORT_CHECKS(
+            lambda _c, _x, code, selection, lang: table_export(
+                services,
+                "ranking",
+                "xlsx" if ctx.triggered_id == TargetIds.RANKING_XLSX else "csv",
+                code,
+                selection,
+                lang,
+            )
         )
     )
     app.callback(
@@ -140,12 +161,14 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
     )(
-        lambda _c, _x, code, selection, lang: table_export(
-            services,
-            "breakdown",
-            "xlsx" if ctx.triggered_id == TargetIds.BREAKDOWN_XLSX else "csv",
-            code,
-            selection,
-            lang,
+        _EXPORT_CHECKS(
+            lambda _c, _x, code, selection, lang: table_export(
+                services,
+                "breakdown",
+                "xlsx" if ctx.triggered_id == TargetIds.BREAKDOWN_XLSX else "csv",
+                code,
+                selection,
+                lang,
+            )
         )
     )

@@ -17,6 +17,7 @@ from ioc_app.indicators import registry
 from ioc_app.indicators.citation import citations
 from ioc_app.indicators.scopes import NATIONAL, ScopeError, parse
 from ioc_app.indicators.status import Assessment
+from ioc_app.inputs import InputError, iso_date
 from ioc_app.kpis import IndicatorView
 from ioc_app.services import Services
 from ioc_app.settings import Settings
@@ -147,9 +148,9 @@ def _as_of(raw: str | None, snap: snapshots.Snapshot) -> dt.date:
     if not raw:
         return snap.run.data_date
     try:
-        value = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ApiError(400, f"as_of must be a date YYYY-MM-DD, got {raw!r}") from None
+        value = iso_date(raw, "as_of")
+    except InputError as exc:
+        raise ApiError(400, str(exc)) from None
     first = snap.period_ends[0] if snap.period_ends else snap.run.data_date
     if not first <= value <= snap.run.data_date:
         raise ApiError(
@@ -209,12 +210,5 @@ def build_blueprint(services: Services) -> Blueprint:
 def register(server: Flask, services: Services) -> None:
     # Vietnamese stays readable.
     server.json.ensure_ascii = False  # type: ignore[attr-defined]  # Flask types app.json as the JSONProvider base; DefaultJSONProvider has ensure_ascii
+    # HTTP errors outside the blueprint's views (404, 405, 413) are answered in ioc_app/security.py.
     server.register_blueprint(build_blueprint(services))
-
-    @server.errorhandler(HTTPException)
-    def _http_error(err: HTTPException) -> ResponseReturnValue:
-        # JSON for the API; Dash pages keep their own handling.
-        if request.path.startswith(API_PREFIX):
-            # Flask hands handlers only HTTP errors that carry a code; the 500 is never used.
-            return jsonify({"error": err.description, "status": err.code}), err.code or 500
-        return err

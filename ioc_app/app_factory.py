@@ -10,10 +10,10 @@ from sqlalchemy.exc import OperationalError
 
 from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
-from ioc_app import access, api, geo_api, health, migrations
+from ioc_app import access, api, geo_api, health, migrations, security
 from ioc_app.i18n import t
 from ioc_app.services import Services
-from ioc_app.settings import PROJECT_ROOT, Settings
+from ioc_app.settings import PROJECT_ROOT, Settings, secret_key_for
 from layouts.shell import shell
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,10 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     Raises ``migrations.StoreNotReady`` (one line saying what to run) when the store is not at the
     code's head: the app never changes the schema itself, so web workers cannot race to migrate.
+    ``SettingsError`` (one line) when the settings cannot run, e.g. production without a secret key.
     """
     settings = settings or Settings.from_env()
+    secret_key = secret_key_for(settings)
     services = Services.from_settings(settings)
     check_store(services)
     app = Dash(
@@ -49,8 +51,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         compress=True,  # gzip/brotli: provincial officials are often on slow links
     )
     app.server.config["IOC_SERVICES"] = services
-    if settings.secret_key:
-        app.server.secret_key = settings.secret_key
+    app.server.secret_key = secret_key
     pages = {page.PATH: page for page in PAGE_MODULES}
     nav_items = [("/" + page.PATH, page.NAV_KEY) for page in PAGE_MODULES if page.NAV_KEY]
     app.layout = lambda: shell(nav_items, settings.default_language, settings.refresh_interval_seconds)
@@ -61,6 +62,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     health.register(app.server, services)
     api.register(app.server, services)
     geo_api.register(app.server, services)
+    # Last: the CSP hashes Dash's inline scripts, which exist once every callback is registered.
+    # Its request hooks run in registration order; an authentication hook can come before or after.
+    security.register(app, settings)
     return app
 
 

@@ -1,18 +1,27 @@
-"""Command line: ``python -m ioc_app <command>``. Errors are one line on stderr and exit 2."""
+"""Command line: ``python -m ioc_app <command>``. Errors are one line on stderr and a non-zero exit.
+
+A refused command (bad option, unusable settings, a database that cannot be read or written) exits
+2; an unexpected failure exits 1, still in one line (``IOC_DEBUG=1`` shows its traceback). Library
+warnings print as single lines; errors they log become the command's own one-line message.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from ioc_app.focus_tasks import REPORTED_STATES
 from ioc_app.i18n import t
-from ioc_app.settings import Settings, SettingsError
+from ioc_app.inputs import InputError, iso_date
+from ioc_app.settings import Settings, SettingsError, secret_key_for
 
 if TYPE_CHECKING:
     from dash import Dash
@@ -25,6 +34,25 @@ if TYPE_CHECKING:
 
 class CliError(Exception):
     """A user-facing error: printed as one line, no traceback."""
+
+
+VET_DATABASE = "the VET database (VET_DATABASE_URL)"
+IOC_DATABASE = "the IOC database (IOC_DATABASE_URL)"
+# Statements that write: a failure in one of them is a failure to write, whatever the command meant to do.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER")
+
+
+@contextmanager
+def database(name: str, doing: str) -> Iterator[None]:
+    """Turn a database failure inside into one line naming the database and whether reading or writing failed."""
+    try:
+        yield
+    except (OSError, SQLAlchemyError) as exc:
+        statement = str(getattr(exc, "statement", "") or "").lstrip().upper()
+        reason = _reason(exc)
+        if statement.startswith(_WRITES) or "readonly" in reason or "read-only" in reason:
+            doing = "write"
+        raise CliError(f"cannot {doing} {name}: {reason}") from None
 
 
 def _non_negative_int(raw: str) -> int:
@@ -155,37 +183,61 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    commands: dict[str, Callable[[Settings], int]] = {
+        "init-demo": lambda s: cmd_init_demo(s, args),
+        "refresh": lambda s: cmd_refresh(s, args),
+        "scheduler": cmd_scheduler,
+        "serve": lambda s: cmd_serve(s, args),
+        "tasks": lambda s: cmd_tasks(s, args),
+        "db": lambda s: cmd_db(s, args),
+    }
+    if args.command not in commands:
+        parser.error(f"unknown command {args.command}")
+    if args.command not in ("scheduler", "serve"):
+        _one_line_warnings()
+    return one_line_errors(lambda: commands[args.command](Settings.from_env()))
+
+
+def one_line_errors(run: Callable[[], int]) -> int:
+    """Run a command; any failure is one line on stderr: exit 2 when refused, 1 when unexpected."""
     try:
-        settings = Settings.from_env()
-        if args.command == "init-demo":
-            return cmd_init_demo(settings, args)
-        if args.command == "refresh":
-            return cmd_refresh(settings, args)
-        if args.command == "scheduler":
-            return cmd_scheduler(settings)
-        if args.command == "serve":
-            return cmd_serve(settings, args)
-        if args.command == "tasks":
-            return cmd_tasks(settings, args)
-        if args.command == "db":
-            return cmd_db(settings, args)
+        return run()
     except (CliError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    parser.error(f"unknown command {args.command}")
-    return 2
+    except Exception as exc:  # a bug, not the user's doing: still one line unless asked for more
+        if os.environ.get("IOC_DEBUG", "").strip().lower() in ("1", "true", "yes", "on"):
+            raise
+        print(
+            f"error: unexpected {type(exc).__name__}: {_reason(exc)} (IOC_DEBUG=1 shows the traceback)", file=sys.stderr
+        )
+        return 1
+
+
+class _OneLine(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return "warning: " + " ".join(record.getMessage().split())
+
+
+def _one_line_warnings() -> None:
+    """Warnings as single lines without tracebacks; logged errors are left to the command's own message."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(lambda record: record.levelno < logging.ERROR)
+    handler.setFormatter(_OneLine())
+    logging.getLogger().addHandler(handler)
 
 
 def _date_arg(raw: str | None, option: str = "--data-date") -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise CliError(f"{option} must be a date YYYY-MM-DD, got {raw!r}") from None
+        return iso_date(raw, option)
+    except InputError as exc:
+        raise CliError(str(exc)) from None
 
 
 def cmd_init_demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -239,13 +291,14 @@ def ensure_demo_data(settings: Settings) -> None:
     from data_sources import vet_db
     from data_sources.engine import make_engine
 
-    engine = make_engine(settings.vet_database_url)
-    try:
-        empty = not vet_db.has_data(engine)
-        outdated = [] if empty else vet_db.missing_columns(engine)
-        demo = bool(outdated) and vet_db.is_demo(engine)
-    finally:
-        engine.dispose()
+    with database(VET_DATABASE, "read"):
+        engine = make_engine(settings.vet_database_url)
+        try:
+            empty = not vet_db.has_data(engine)
+            outdated = [] if empty else vet_db.missing_columns(engine)
+            demo = bool(outdated) and vet_db.is_demo(engine)
+        finally:
+            engine.dispose()
     if outdated and not (demo and settings.auto_init_demo):
         raise CliError(
             f"the VET database at {settings.vet_database_url} lacks columns this release reads: {', '.join(outdated)}"
@@ -275,11 +328,12 @@ def ensure_snapshot(settings: Settings) -> None:
     from data_sources.engine import make_engine
     from ioc_app.snapshots import latest_run
 
-    engine = make_engine(settings.ioc_database_url)
-    try:
-        missing = latest_run(engine) is None
-    finally:
-        engine.dispose()
+    with database(IOC_DATABASE, "read"):
+        engine = make_engine(settings.ioc_database_url)
+        try:
+            missing = latest_run(engine) is None
+        finally:
+            engine.dispose()
     if missing:
         print("Computing the first indicator snapshot...", file=sys.stderr)
         result = run_refresh(settings, "first-run")
@@ -287,20 +341,35 @@ def ensure_snapshot(settings: Settings) -> None:
 
 
 def serve(settings: Settings) -> None:
-    """``python app.py`` and ``serve``: build what the first run needs, then the app, and serve it."""
-    from ioc_app.app_factory import create_app
+    """``python app.py`` and ``serve``: build what the first run needs, then the app, and serve it.
 
-    try:
+    A failure to start is one line on stderr and ``SystemExit`` with status 2 (1 if unexpected).
+    """
+    from ioc_app import migrations
+    from ioc_app.app_factory import create_app
+    from ioc_app.security import QuietRequestHandler
+
+    def run() -> int:
+        secret_key_for(settings)  # refuse before a first run spends minutes building the demo
         prepare_store(settings)
         ensure_demo_data(settings)
         ensure_snapshot(settings)
-    except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    app = create_app(settings)
-    _start_embedded_scheduler(app, settings)
-    print(f"VET IOC dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
-    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+        try:
+            app = create_app(settings)
+        except migrations.StoreNotReady as exc:
+            raise CliError(str(exc)) from None
+        _start_embedded_scheduler(app, settings)
+        print(f"VET IOC dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
+        try:
+            # The development server's own Server header names Werkzeug and Python with versions.
+            app.run(host=settings.host, port=settings.port, debug=settings.debug, request_handler=QuietRequestHandler)
+        except OSError as exc:  # e.g. the port is taken
+            raise CliError(f"cannot serve on {settings.host}:{settings.port}: {exc.strerror or exc}") from None
+        return 0
+
+    status = one_line_errors(run)
+    if status:
+        raise SystemExit(status)
 
 
 def _start_embedded_scheduler(app: Dash, settings: Settings) -> None:
@@ -338,20 +407,22 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
     services = Services.from_settings(settings)
     try:
         check_store(services.ioc_engine)
-        if not vet_db.has_data(services.vet_engine):
+        with database(VET_DATABASE, "read"):
+            empty = not vet_db.has_data(services.vet_engine)
+        if empty:
             raise CliError(
                 f"the VET database at {settings.vet_database_url} holds no data; "
                 "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
             )
-        result = refresh(
-            services.vet_engine,
-            services.ioc_engine,
-            trigger=trigger,
-            data_date=data_date,
-            rules=settings.counting_rules,
-        )
-    except SQLAlchemyError as exc:
-        raise CliError(f"cannot read the databases: {_reason(exc)}") from None
+        # A failed computation comes back as a failed result; what escapes is the store refusing to be written.
+        with database(IOC_DATABASE, "write"):
+            result = refresh(
+                services.vet_engine,
+                services.ioc_engine,
+                trigger=trigger,
+                data_date=data_date,
+                rules=settings.counting_rules,
+            )
     finally:
         services.dispose()
     if result.status != "ok":
@@ -400,7 +471,7 @@ def cmd_tasks_report(settings: Settings, args: argparse.Namespace) -> int:
     except task_progress.ReportError as exc:
         raise CliError(str(exc)) from None
     except (OSError, SQLAlchemyError) as exc:
-        raise CliError(f"cannot write the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+        raise CliError(f"cannot write {IOC_DATABASE}: {_reason(exc)}") from None
     print(f"recorded for task {saved.task}: {_report_line(saved, 'en')}")
     return 0
 
@@ -410,21 +481,20 @@ def cmd_tasks_list(settings: Settings, args: argparse.Namespace) -> int:
     from ioc_app import task_progress
 
     on = _date_arg(args.on, "--on")
-    try:
+    with database(IOC_DATABASE, "open"):
         engine = make_engine(settings.ioc_database_url)
-    except (OSError, SQLAlchemyError) as exc:
-        raise CliError(f"cannot open the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
     try:
         check_store(engine)
-        if args.reports:
-            found = task_progress.reports(engine)
-            for rep in found:
-                print(f"{rep.task:<6} {_report_line(rep, args.lang)} (recorded {rep.recorded_at:%Y-%m-%d %H:%M} UTC)")
-            print(f"{len(found)} report(s)")
-            return 0
-        view = task_progress.tasks_view(engine, on)
-    except SQLAlchemyError as exc:
-        raise CliError(f"cannot read the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+        with database(IOC_DATABASE, "read"):
+            if args.reports:
+                found = task_progress.reports(engine)
+                for rep in found:
+                    print(
+                        f"{rep.task:<6} {_report_line(rep, args.lang)} (recorded {rep.recorded_at:%Y-%m-%d %H:%M} UTC)"
+                    )
+                print(f"{len(found)} report(s)")
+                return 0
+            view = task_progress.tasks_view(engine, on)
     finally:
         engine.dispose()
     print(f"{t('common.data_date', args.lang)} {view.as_of.isoformat()}")

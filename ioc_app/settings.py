@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,9 @@ from data_sources.counting import CountingRules, make_rules
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
+# The embedded demo's secret key, generated on its first start in INSTANCE_DIR (see ``secret_key_for``).
+SECRET_KEY_FILE_NAME = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def _sqlite_url(name: str) -> str:
@@ -55,6 +59,19 @@ class Settings:
     tile_url: str | None = None
     tile_attribution: str | None = None
     redis_url: str | None = None
+    # Largest request body accepted (bytes); callback requests are a few kB.
+    max_request_bytes: int = 1024 * 1024
+
+    def __post_init__(self) -> None:
+        if self.max_request_bytes < 1024:
+            raise SettingsError(f"IOC_MAX_REQUEST_BYTES must be at least 1024, got {self.max_request_bytes}")
+
+    @property
+    def embedded(self) -> bool:
+        """Both databases are the default SQLite files under instance/ (the demo of the quick start)."""
+        return self.vet_database_url == _sqlite_url("vet.sqlite3") and self.ioc_database_url == _sqlite_url(
+            "ioc.sqlite3"
+        )
 
     def counting_rules(self) -> CountingRules:
         """The configured counting rules; CountingRulesError names a bad value."""
@@ -83,6 +100,44 @@ ENV_NAMES: dict[str, tuple[str, ...]] = {
 
 class SettingsError(ValueError):
     """An environment variable holds a value of the wrong kind."""
+
+
+def secret_key_for(settings: Settings, key_file: Path | None = None) -> str:
+    """The key Flask signs sessions with; ``SettingsError`` (one line) when production has none.
+
+    ``IOC_SECRET_KEY`` when set. Without it, the embedded demo and debug mode use a random key
+    generated on the first start and kept in ``instance/secret_key`` (mode 0600), so sessions
+    survive restarts; in production (not debug, databases of its own) the app refuses to start.
+    """
+    if settings.secret_key:
+        return settings.secret_key
+    if not (settings.debug or settings.embedded):
+        raise SettingsError(
+            "IOC_SECRET_KEY is not set: production needs a secret key, a long random value such as the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+        )
+    return _kept_key(key_file or INSTANCE_DIR / SECRET_KEY_FILE_NAME)
+
+
+def _kept_key(key_file: Path) -> str:
+    try:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            key = key_file.read_text(encoding="ascii").strip()
+            if len(key) < MIN_SECRET_KEY_LENGTH:
+                raise SettingsError(f"{key_file} holds no usable key; delete it and a new one is generated") from None
+            if key_file.stat().st_mode & 0o077:
+                key_file.chmod(0o600)  # readable by the owner only, whoever created it
+            return key
+        key = secrets.token_urlsafe(48)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(key + "\n")
+        return key
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SettingsError(f"cannot keep the secret key in {key_file}: {reason}") from None
 
 
 def _coerce(type_name: object, raw: str, env_name: str) -> str | int | bool:

@@ -37,6 +37,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Dữ liệu tạm thời chưa sẵn sàng. Hệ thống sẽ tự thử lại.",
         "Data is temporarily unavailable. The system will retry automatically.",
     ),
+    "error.internal": (
+        "Đã xảy ra lỗi ngoài dự kiến; bộ phận vận hành đã được thông báo.",
+        "An unexpected error occurred; the operators have been told.",
+    ),
     "fresh.none": ("Chưa có số liệu tổng hợp", "No snapshot yet"),
     "fresh.refreshed": ("cập nhật lúc", "refreshed"),
     "fresh.stale": ("Dữ liệu cũ", "Stale data"),

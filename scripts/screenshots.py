@@ -14,6 +14,7 @@ target-T01-vi.png, target-T10-vi.png, target-T08-en.png.
 from __future__ import annotations
 
 import argparse
+import secrets
 import socket
 import sys
 import threading
@@ -55,6 +56,7 @@ def serve(data: Path) -> tuple[str, object]:
         vet_database_url=f"sqlite:///{data / 'vet.sqlite3'}",
         ioc_database_url=f"sqlite:///{data / 'ioc.sqlite3'}",
         auto_init_demo=False,
+        secret_key=secrets.token_urlsafe(32),  # a local run: no sessions to keep
     )
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

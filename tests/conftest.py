@@ -22,6 +22,9 @@ from tests.postgres_server import fresh_database, postgres_server
 
 i18n.STRICT = True  # also when ioc_app.i18n was imported before the variable was set
 
+# Apps outside the embedded demo refuse to start without a secret key (ioc_app.settings.secret_key_for).
+TEST_SECRET_KEY = "test-only-secret-key-0123456789abcdef"
+
 
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
@@ -75,6 +78,7 @@ def test_settings(tmp_path: Path) -> Settings:
         vet_database_url=f"sqlite:///{tmp_path / 'vet.sqlite3'}",
         ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
         auto_init_demo=False,
+        secret_key=TEST_SECRET_KEY,
     )
 
 
@@ -93,6 +97,7 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
         ioc_database_url=new_store(f"sqlite:///{folder / 'ioc.sqlite3'}"),
         auto_init_demo=False,
+        secret_key=TEST_SECRET_KEY,
     )
     vet, ioc = make_engine(settings.vet_database_url), make_engine(settings.ioc_database_url)
     generate(vet, scale="small", seed=7, data_date=DEMO_DATA_DATE, progress=False)

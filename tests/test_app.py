@@ -15,7 +15,7 @@ from ioc_app.indicators.scopes import NATIONAL
 from ioc_app.scheduler import configure, refresh_job
 from ioc_app.settings import Settings
 from tests import tiny_vet_db
-from tests.conftest import new_store
+from tests.conftest import TEST_SECRET_KEY, new_store
 
 
 def _tiny_app(test_settings: Settings):
@@ -40,6 +40,7 @@ def test_healthz_reports_an_unreachable_database(tmp_path) -> None:
         vet_database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
         ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
         auto_init_demo=False,
+        secret_key=TEST_SECRET_KEY,
     )
     resp = create_app(bad).server.test_client().get("/healthz")
     assert resp.status_code == 503

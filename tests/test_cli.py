@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import new_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -149,3 +152,80 @@ def test_record_and_list_reported_progress(tmp_path: Path) -> None:
     assert "No progress report yet" in next(x for x in before.stdout.splitlines() if x.startswith("2.1.2 "))
     history = run_cli("tasks", "list", "--reports", env=env)
     assert history.returncode == 0 and history.stdout.strip().endswith("1 report(s)")
+
+
+def _copy(src_url: str, dst: Path) -> Path:
+    """A consistent copy of a SQLite database (its WAL included)."""
+    src = sqlite3.connect(src_url.removeprefix("sqlite:///"))
+    out = sqlite3.connect(dst)
+    src.backup(out)
+    out.close()
+    src.close()
+    return dst
+
+
+def _read_only_url(path: Path) -> str:
+    """The URL of a file made read-only (0444); root ignores file modes, so SQLite is told as well."""
+    path.chmod(0o444)
+    if os.geteuid() == 0:
+        return f"sqlite:///file:{path}?mode=ro&uri=true"
+    return f"sqlite:///{path}"
+
+
+def test_a_read_only_store_is_one_line_that_says_write(tmp_path: Path, small_demo) -> None:
+    vet = _copy(small_demo.vet_database_url, tmp_path / "vet.sqlite3")
+    ioc = _copy(small_demo.ioc_database_url, tmp_path / "ioc.sqlite3")
+    env = {"VET_DATABASE_URL": f"sqlite:///{vet}", "IOC_DATABASE_URL": _read_only_url(ioc)}
+    refreshed = run_cli("refresh", env=env)
+    assert_one_line_error(refreshed, "cannot write the IOC database (IOC_DATABASE_URL): attempt to write a readonly")
+    assert refreshed.returncode == 2
+    report = run_cli(
+        "tasks", "report", "2.1.2", "--state", "in_progress", "--on", "2026-03-31", "--source", "CV", env=env
+    )
+    assert_one_line_error(report, "cannot write the IOC database (IOC_DATABASE_URL)")
+    listed = run_cli("tasks", "list", env=env)  # reading a read-only store works
+    assert listed.returncode == 0 and listed.stderr == "" and len(listed.stdout.splitlines()) == 15
+
+
+def test_a_read_only_vet_database_can_still_be_read(tmp_path: Path, small_demo) -> None:
+    vet = _copy(small_demo.vet_database_url, tmp_path / "vet.sqlite3")
+    env = {
+        "VET_DATABASE_URL": _read_only_url(vet),
+        "IOC_DATABASE_URL": new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
+    }
+    refreshed = run_cli("refresh", env=env)
+    assert refreshed.returncode == 0, refreshed.stderr
+    forced = run_cli("init-demo", "--scale", "small", "--force", "--quiet", "--database-url", env["VET_DATABASE_URL"])
+    assert_one_line_error(forced, "cannot write database")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["init-demo", "--data-date", "20240101"],
+        ["refresh", "--data-date", "2024-W01-1"],
+        ["tasks", "list", "--on", "20260331"],
+        ["tasks", "report", "2.1.2", "--state", "in_progress", "--on", "2026-W13-2", "--source", "CV"],
+    ],
+)
+def test_dates_are_yyyy_mm_dd_only(tmp_path: Path, args: list[str]) -> None:
+    env = {
+        "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
+        "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
+    }
+    assert_one_line_error(run_cli(*args, env=env), "must be a date YYYY-MM-DD, got")
+
+
+def test_an_unexpected_failure_is_one_line_too(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+    from ioc_app.cli import one_line_errors
+
+    def bug() -> int:
+        raise RuntimeError("first line\nsecond line")
+
+    monkeypatch.delenv("IOC_DEBUG", raising=False)
+    assert one_line_errors(bug) == 1
+    err = capsys.readouterr().err
+    assert err == "error: unexpected RuntimeError: first line (IOC_DEBUG=1 shows the traceback)\n"
+    monkeypatch.setenv("IOC_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        one_line_errors(bug)

@@ -28,6 +28,7 @@ from data_sources.engine import make_engine
 from ioc_app import cli, create_app, migrations, snapshots, task_progress
 from ioc_app.settings import Settings
 from ioc_app.store import IocBase, RefreshRun
+from tests.conftest import TEST_SECRET_KEY
 from tests.test_cli import ROOT, assert_one_line_error, run_cli
 
 # What `IocBase.metadata.create_all` emitted for the store before migrations (release of 30/11/2026),
@@ -374,7 +375,10 @@ def test_a_store_migrated_by_a_newer_release_is_refused(store_url: str, engine: 
 
 def _settings(tmp_path: Path, ioc_url: str) -> Settings:
     return Settings(
-        vet_database_url=f"sqlite:///{tmp_path / 'vet.sqlite3'}", ioc_database_url=ioc_url, auto_init_demo=False
+        vet_database_url=f"sqlite:///{tmp_path / 'vet.sqlite3'}",
+        ioc_database_url=ioc_url,
+        auto_init_demo=False,
+        secret_key=TEST_SECRET_KEY,  # production refuses to start without one, before it looks at the store
     )
 
 
@@ -395,6 +399,7 @@ def test_gunicorns_import_of_app_fails_with_the_command_to_run(tmp_path: Path) -
     env = {
         "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
         "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'v.sqlite3'}",
+        "IOC_SECRET_KEY": TEST_SECRET_KEY,
     }
     proc = subprocess.run(
         [sys.executable, "-c", "import app"],
