@@ -1,10 +1,14 @@
 """Entry point: ``python app.py`` serves the dashboard (building the demo database on first run)."""
 
 from ioc_app import create_app
-from ioc_app.settings import Settings
+from ioc_app.settings import Settings, SettingsError
 
-settings = Settings.from_env()
-app = create_app(settings)
+try:
+    settings = Settings.from_env()
+    app = create_app(settings)
+except SettingsError as exc:
+    # One line, also under gunicorn: the app refuses to start rather than run unsafely.
+    raise SystemExit(f"error: {exc}") from None
 server = app.server
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -55,6 +56,24 @@ class Settings:
     tile_url: str | None = None
     tile_attribution: str | None = None
     redis_url: str | None = None
+    # Sign-in: a session ends after this long without the user doing anything (background refreshes
+    # of the panels do not count); the session cookie is marked Secure when this is on or the request
+    # came over HTTPS; X-Forwarded-For/-Proto are believed only behind a trusted reverse proxy.
+    session_idle_minutes: int = 60
+    cookie_secure: bool = False
+    trust_proxy: bool = False
+    # Sign-in attempts per account and per client address (Flask-Limiter notation).
+    login_limit_account: str = "5/minute"
+    login_limit_address: str = "20/minute"
+
+    @property
+    def embedded_demo(self) -> bool:
+        """The embedded demo: a SQLite VET database that the app builds itself when it is empty.
+
+        Production reads a PostgreSQL VET database (or turns IOC_AUTO_INIT_DEMO off) and must set
+        IOC_SECRET_KEY; the embedded demo keeps a generated key in instance/ instead.
+        """
+        return self.auto_init_demo and self.vet_database_url.startswith("sqlite")
 
     def counting_rules(self) -> CountingRules:
         """The configured counting rules; CountingRulesError names a bad value."""
@@ -83,6 +102,46 @@ ENV_NAMES: dict[str, tuple[str, ...]] = {
 
 class SettingsError(ValueError):
     """An environment variable holds a value of the wrong kind."""
+
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def resolve_secret_key(settings: Settings, instance_dir: Path = INSTANCE_DIR) -> str:
+    """The key that signs session cookies.
+
+    IOC_SECRET_KEY when set. Otherwise, in debug mode or the embedded demo only, a random key kept in
+    ``instance/secret_key`` (so sessions survive a restart); in production, SettingsError.
+    """
+    if settings.secret_key:
+        return settings.secret_key
+    if not (settings.debug or settings.embedded_demo):
+        raise SettingsError(
+            "IOC_SECRET_KEY is not set: outside debug mode and the embedded demo the app needs a long random "
+            "secret key (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    path = instance_dir / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    return _write_secret_key(path)
+
+
+def _write_secret_key(path: Path) -> str:
+    import secrets
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole under another name, then linked into place: a worker starting at the same time
+    # reads either no file or the complete key, and the first key linked wins. Owner-readable only.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secrets.token_urlsafe(48) + "\n")
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    return path.read_text(encoding="ascii").strip()
 
 
 def _coerce(type_name: object, raw: str, env_name: str) -> str | int | bool:
