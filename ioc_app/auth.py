@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 LANG_COOKIE: Final = "ioc_lang"  # written by the shell's language toggle too (callbacks/shell.py)
 SESSION_COOKIE: Final = "ioc_session"
 SEEN_KEY: Final = "ioc_seen"  # time of the session's last activity (epoch seconds)
+# The last activity is rewritten at most this often: each rewrite re-sends the cookie, and concurrent
+# Dash requests that all re-send their copy of the session could undo each other's changes.
+SEEN_RESOLUTION_SECONDS: Final = 30
 EXPIRED_KEY: Final = "ioc_expired"
 PUBLIC_PATHS: Final = frozenset({"/login", "/login/token", "/healthz"})
 # Answered whoever asks: signing out of a session that already expired just shows the sign-in page.
@@ -238,7 +241,11 @@ def init_auth(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.cookie_secure,
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=settings.session_idle_minutes),
+        # The server enforces the idle limit (SEEN_KEY); the cookie outlives it a little so that the
+        # next request can still say "your session expired".
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=settings.session_idle_minutes + 10),
+        # Send the cookie only when the session changed (see SEEN_RESOLUTION_SECONDS).
+        SESSION_REFRESH_EACH_REQUEST=False,
         # The sign-out form stays on screen as long as the session lives; the session's idle limit applies.
         WTF_CSRF_TIME_LIMIT=None,
     )
@@ -260,6 +267,8 @@ def init_auth(
         storage_uri=settings.redis_url or "memory://",
         default_limits=[],
         key_prefix="ioc",
+        # Redis down: count in this worker's memory rather than refuse every sign-in.
+        in_memory_fallback_enabled=bool(settings.redis_url),
     )
     csrf = CSRFProtect(server)
     dispatch = server.view_functions.get(DASH_CALLBACK_PATH)
@@ -321,7 +330,9 @@ def _session_identity(config: _Config) -> Identity | None:
         _end_session()
         session[EXPIRED_KEY] = True
         return None
-    if identity.role == DISPLAY or not _background_only(config.background_triggers):
+    if now - seen >= SEEN_RESOLUTION_SECONDS and (
+        identity.role == DISPLAY or not _background_only(config.background_triggers)
+    ):
         session[SEEN_KEY] = now
     return identity
 
@@ -351,6 +362,9 @@ def _start_session(principal: Principal) -> None:
     login_user(principal)
     session.permanent = True
     session[SEEN_KEY] = time.time()
+    # The session's CSRF secret exists from the first response on, so that concurrent requests
+    # (which each send back their copy of the session) all carry the same one.
+    generate_csrf()
 
 
 def _end_session() -> None:

@@ -307,8 +307,8 @@ def ensure_demo_accounts(settings: Settings, out: TextIO) -> None:
         return
     print("Demo accounts (demo data only; documented in the README):", file=out)
     for name, role, province, password in created:
-        where = f" {province} ({province_name(province)})" if province else ""
-        print(f"  {name:<13} {role}{where:<30}  password: {password}", file=out)
+        what = role + (f" {province} ({province_name(province)})" if province else "")
+        print(f"  {name:<13} {what:<40} password: {password}", file=out)
 
 
 def _refresh_after_rebuild(settings: Settings) -> None:
