@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-import weakref
 from dataclasses import dataclass
 from typing import Final
 
@@ -28,7 +27,7 @@ from sqlalchemy.orm import Session
 from geo import provinces as geo
 from ioc_app import audit
 from ioc_app.identity import ADMIN, CENTRAL, PROVINCE, ROLES, TOKEN_KINDS, Identity
-from ioc_app.store import AccessToken, UserAccount, create_store
+from ioc_app.store import AccessToken, UserAccount, ensure_store
 
 MIN_PASSWORD_LENGTH: Final = 10
 MAX_PASSWORD_LENGTH: Final = 256  # argon2 hashes anything, but a megabyte "password" is an attack
@@ -88,17 +87,6 @@ class Token:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-# Engines whose tables exist: create_store inspects every table, too slow to repeat on each request.
-_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
-
-
-def _store(engine: Engine) -> Engine:
-    if engine not in _ready:
-        create_store(engine)
-        _ready.add(engine)
-    return engine
 
 
 # --- checks (no database) ------------------------------------------------------------------------------
@@ -223,7 +211,7 @@ def add_user(
     role, code = check_role(role, province)
     check_password(password, name)
     password_hash = hash_password(password)
-    with Session(_store(engine)) as s, s.begin():
+    with Session(ensure_store(engine)) as s, s.begin():
         if s.scalars(select(UserAccount.id).where(UserAccount.username == name)).first() is not None:
             raise AccountError(f"a user named {name!r} already exists", "account.user_exists")
         now = _now()
@@ -248,24 +236,24 @@ def _role_text(role: str, province: str | None) -> str:
 
 
 def users(engine: Engine) -> list[User]:
-    with Session(_store(engine)) as s:
+    with Session(ensure_store(engine)) as s:
         return [_user(r) for r in s.scalars(select(UserAccount).order_by(UserAccount.username))]
 
 
 def get_user(engine: Engine, user_id: int) -> User | None:
-    with Session(_store(engine)) as s:
+    with Session(ensure_store(engine)) as s:
         row = s.get(UserAccount, user_id)
         return None if row is None else _user(row)
 
 
 def user_count(engine: Engine) -> int:
-    with Session(_store(engine)) as s:
+    with Session(ensure_store(engine)) as s:
         return int(s.scalar(select(func.count()).select_from(UserAccount)) or 0)
 
 
 def set_active(engine: Engine, username: str, active: bool, actor: Identity | None = None) -> User:
     """Disable (sessions end at their next request) or enable an account."""
-    with Session(_store(engine)) as s, s.begin():
+    with Session(ensure_store(engine)) as s, s.begin():
         row = _find_user(s, username)
         if row.active == active:
             raise AccountError(
@@ -287,7 +275,7 @@ def _active_admins(s: Session) -> int:
 
 def set_password(engine: Engine, username: str, password: str, actor: Identity | None = None) -> User:
     """A new password; the account's open sessions end."""
-    with Session(_store(engine)) as s, s.begin():
+    with Session(ensure_store(engine)) as s, s.begin():
         row = _find_user(s, username)
         check_password(password, row.username)
         row.password_hash = hash_password(password)
@@ -300,7 +288,7 @@ def set_password(engine: Engine, username: str, password: str, actor: Identity |
 def set_role(engine: Engine, username: str, role: str, province: str | None, actor: Identity | None = None) -> User:
     """Another role or province; takes effect at the account's next request."""
     role, code = check_role(role, province)
-    with Session(_store(engine)) as s, s.begin():
+    with Session(ensure_store(engine)) as s, s.begin():
         row = _find_user(s, username)
         if row.role == ADMIN and role != ADMIN and row.active and _active_admins(s) == 1:
             raise AccountError(f"user {row.username!r} is the last active admin", "account.last_admin")
@@ -318,7 +306,7 @@ def authenticate(engine: Engine, username: str, password: str) -> tuple[User | N
     the same None: the sign-in page must not tell which it was.
     """
     name = (username or "").strip().lower()
-    with Session(_store(engine)) as s, s.begin():
+    with Session(ensure_store(engine)) as s, s.begin():
         row = s.scalars(select(UserAccount).where(UserAccount.username == name)).first() if name else None
         if row is None:
             verify_password(_DUMMY_HASH, password)
@@ -352,7 +340,7 @@ def create_token(
     kind = check_token_kind(kind)
     code = check_province(province)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with Session(_store(engine)) as s, s.begin():
+    with Session(ensure_store(engine)) as s, s.begin():
         if s.scalars(select(AccessToken.id).where(AccessToken.name == clean)).first() is not None:
             raise AccountError(
                 f"a token named {clean!r} already exists (revoked tokens keep their name)", "account.token_exists"
@@ -365,12 +353,12 @@ def create_token(
 
 
 def tokens(engine: Engine) -> list[Token]:
-    with Session(_store(engine)) as s:
+    with Session(ensure_store(engine)) as s:
         return [_token(r) for r in s.scalars(select(AccessToken).order_by(AccessToken.name))]
 
 
 def revoke_token(engine: Engine, name: str, actor: Identity | None = None) -> Token:
-    with Session(_store(engine)) as s, s.begin():
+    with Session(ensure_store(engine)) as s, s.begin():
         row = s.scalars(select(AccessToken).where(AccessToken.name == (name or "").strip())).first()
         if row is None:
             raise AccountError(f"no token named {name!r}", "account.token_unknown")
@@ -385,7 +373,7 @@ def find_token(engine: Engine, secret: str) -> Token | None:
     """The active token with this secret (its last use noted), or None for an unknown or revoked one."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    with Session(_store(engine)) as s, s.begin():
+    with Session(ensure_store(engine)) as s, s.begin():
         row = s.scalars(select(AccessToken).where(AccessToken.token_hash == token_hash(secret))).first()
         if row is None or row.revoked_at is not None:
             return None
@@ -396,7 +384,7 @@ def find_token(engine: Engine, secret: str) -> Token | None:
 
 
 def get_token(engine: Engine, token_id: int) -> Token | None:
-    with Session(_store(engine)) as s:
+    with Session(ensure_store(engine)) as s:
         row = s.get(AccessToken, token_id)
         return None if row is None else _token(row)
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from ioc_app.identity import ADMIN, Identity, current_identity
-from ioc_app.store import AuditEntry, create_store
+from ioc_app.store import AuditEntry, ensure_store
 
 CLI: Final = Identity("cli", ADMIN)
 ANONYMOUS: Final = "anonymous"
@@ -91,8 +91,7 @@ def record(
             raise RuntimeError("outside a request, audit.record needs the IOC store's engine")
         engine = current_app.config["IOC_SERVICES"].ioc_engine
     row = entry(action, target, detail, identity)
-    create_store(engine)
-    with Session(engine) as s, s.begin():
+    with Session(ensure_store(engine)) as s, s.begin():
         s.add(row)
 
 
@@ -118,7 +117,7 @@ def entries(
 ) -> tuple[list[Entry], int]:
     """Events newest first, filtered by action, actor (part of the name, any case) and days (Vietnam time,
     both included); at most ``limit`` of them, with how many matched in all."""
-    create_store(engine)
+    ensure_store(engine)
     query = select(AuditEntry)
     if action:
         query = query.where(AuditEntry.action == action)
@@ -140,7 +139,7 @@ def entries(
 
 def recorded_actions(engine: Engine) -> list[str]:
     """Every action that occurs in the log, and the known ones, sorted (for the filter)."""
-    create_store(engine)
+    ensure_store(engine)
     with Session(engine) as s:
         found = set(s.scalars(select(AuditEntry.action).distinct()))
     return sorted(found | set(ACTIONS))

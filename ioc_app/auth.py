@@ -31,13 +31,25 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Flask, current_app, g, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from limits import parse_many
+from sqlalchemy import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -58,10 +70,12 @@ SEEN_KEY: Final = "ioc_seen"  # time of the session's last activity (epoch secon
 SEEN_RESOLUTION_SECONDS: Final = 30
 EXPIRED_KEY: Final = "ioc_expired"
 PUBLIC_PATHS: Final = frozenset({"/login", "/login/token", "/healthz"})
+# Answered without looking anyone up: a health check must work while the IOC store is down.
+ANONYMOUS_PATHS: Final = frozenset({"/healthz"})
 # Answered whoever asks: signing out of a session that already expired just shows the sign-in page.
 OPEN_PATHS: Final = PUBLIC_PATHS | {"/logout"}
 STATIC_PREFIXES: Final = ("/assets/", "/_dash-component-suites/")
-STATIC_PATHS: Final = frozenset({"/_favicon.ico", "/favicon.ico"})
+STATIC_PATHS: Final = frozenset({"/_favicon.ico"})  # Dash's icon; the server pages link it too
 DASH_CALLBACK_PATH: Final = "/_dash-update-component"
 _G_VIA: Final = "ioc_auth_via"  # "session" or "bearer"
 
@@ -85,7 +99,7 @@ def _user_session_id(user: accounts.User) -> str:
     return f"u:{user.id}:{user.session_epoch}"
 
 
-def _load_principal(engine: Any, session_id: str) -> Principal | None:
+def _load_principal(engine: Engine, session_id: str) -> Principal | None:
     kind, _, rest = session_id.partition(":")
     try:
         if kind == "u":
@@ -130,8 +144,6 @@ def province_name(code: str | None) -> str | None:
 
 def current_badge() -> Badge | None:
     """The header's badge for this request's identity; None outside a request or when nobody signed in."""
-    from flask import has_request_context
-
     if not has_request_context():
         return None
     identity = current_identity()
@@ -149,8 +161,6 @@ def current_badge() -> Badge | None:
 
 def request_language(default: str) -> str:
     """``?lang=`` if valid, else the language cookie the shell writes, else ``default`` (also outside a request)."""
-    from flask import has_request_context
-
     if not has_request_context():
         return default
     for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
@@ -255,11 +265,10 @@ def init_auth(
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]  # the documented way to wrap Flask's WSGI app
 
     config = _Config(services, settings.session_idle_minutes * 60.0, background_triggers)
-    engine = services.ioc_engine
 
     login_manager = LoginManager()
     login_manager.init_app(server)
-    login_manager.user_loader(lambda session_id: _load_principal(engine, session_id))
+    login_manager.user_loader(lambda session_id: _load_principal(services.ioc_engine, session_id))
 
     limiter = Limiter(
         _client_address,
@@ -291,7 +300,7 @@ def _account_key() -> str:
 def _guard(config: _Config) -> ResponseReturnValue | None:
     """Resolve who is asking; turn away whoever may not."""
     path = request.path
-    if _is_static(path):
+    if _is_static(path) or path in ANONYMOUS_PATHS:
         return None
     secret = _bearer_secret()
     if secret is not None:

@@ -4,6 +4,7 @@ and the accounts, access tokens and audit log of the people and machines that re
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 from sqlalchemy import (
     Boolean,
@@ -181,3 +182,15 @@ class AuditEntry(IocBase):
 
 def create_store(engine: Engine) -> None:
     IocBase.metadata.create_all(engine)
+
+
+# Engines whose tables exist: create_store inspects every table, too slow to repeat on each request.
+_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def ensure_store(engine: Engine) -> Engine:
+    """``engine``, its tables created the first time this process asks (for code run on every request)."""
+    if engine not in _ready:
+        create_store(engine)
+        _ready.add(engine)
+    return engine

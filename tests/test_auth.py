@@ -111,9 +111,20 @@ def test_public_paths_need_no_sign_in(app) -> None:
     client = app.server.test_client()
     for path in ("/login", "/login/token", "/healthz", "/assets/style.css", "/assets/auth.js", "/_favicon.ico"):
         assert client.get(path).status_code in (200, 503), path  # /healthz: 503 with an empty database
-    index = signed_in_client(app).get("/").get_data(as_text=True)
+    signed = signed_in_client(app)
+    index = signed.get("/").get_data(as_text=True)
     suite = re.search(r'src="(/_dash-component-suites/[^"]+)"', index)
     assert suite and client.get(suite.group(1)).status_code == 200
+
+
+def test_the_health_check_answers_while_the_store_is_down(app) -> None:
+    from data_sources.engine import make_engine
+
+    client = signed_in_client(app)
+    services = app.server.config["IOC_SERVICES"]
+    services.ioc_engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    resp = client.get("/healthz")  # with a session cookie, which cannot be checked now
+    assert resp.status_code == 503 and resp.get_json()["ioc_database"]["reachable"] is False
 
 
 @pytest.mark.parametrize(
