@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.page import PageContext
 from ioc_app import inputs
+from ioc_app.auth import LANG_COOKIE, current_badge
 from ioc_app.freshness import snapshot_state
 from ioc_app.i18n import normalise_language, t
 from ioc_app.selection import normalise_selection
@@ -61,14 +62,23 @@ def toggle_language(n_clicks: int | None, lang: str | None) -> str:
     return "en" if lang == "vi" else "vi"
 
 
-def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[str, str, str, list]:
+def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[str, str, str, list, list]:
     lang = normalise_language(lang)
     return (
         t("app.title", lang),
         t("app.subtitle", lang),
         t("lang.toggle", lang),
         shell_layout.nav_links(nav_items, lang),
+        shell_layout.user_block(current_badge(), lang),
     )
+
+
+# The sign-in page is rendered by the server, which cannot read the browser's storage: the
+# language chosen here is copied into a cookie it reads.
+LANG_COOKIE_JS = (
+    f"function(lang) {{ document.cookie = '{LANG_COOKIE}=' + (lang === 'en' ? 'en' : 'vi') + "
+    "'; path=/; max-age=31536000; samesite=lax'; }"
+)
 
 
 def poll_snapshot(services: Services, current: dict | None) -> Any:
@@ -95,8 +105,10 @@ def register(app: Dash, services: Services, pages: dict[str, ModuleType], nav_it
         Output(Shell.SUBTITLE, "children"),
         Output(Shell.LANG_TOGGLE, "children"),
         Output(Shell.NAV, "children"),
+        Output(Shell.USER, "children"),
         Input(Shell.LANG, "data"),
     )(inputs.checked(inputs.language)(lambda lang: header_texts(lang, nav_items)))
+    app.clientside_callback(LANG_COOKIE_JS, Input(Shell.LANG, "data"))
     app.callback(
         Output(Shell.CONTENT, "children"),
         Input(Shell.URL, "pathname"),

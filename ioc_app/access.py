@@ -16,10 +16,12 @@ import dataclasses
 import logging
 from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, has_request_context, jsonify, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
 
 from geo import provinces as geo_provinces
+from ioc_app import audit
 from ioc_app.identity import Identity, current_identity
 from ioc_app.indicators.scopes import Scope
 from ioc_app.selection import Selection
@@ -41,8 +43,13 @@ DENIAL_LISTENERS: list[Callable[[Identity | None, str], None]] = []
 
 
 def deny(identity: Identity | None, what: str) -> Forbidden:
-    """Report a refusal and return the exception to raise."""
+    """Report a refusal (log, audit log) and return the exception to raise."""
     log.warning("denied %s to %s", what, identity.name if identity else "anonymous")
+    if has_request_context() and "IOC_SERVICES" in current_app.config:
+        try:
+            audit.denied(what, identity=identity)
+        except SQLAlchemyError:
+            log.exception("the refusal could not be written to the audit log")
     for listener in DENIAL_LISTENERS:
         listener(identity, what)
     return Forbidden(what)

@@ -10,13 +10,18 @@ from sqlalchemy.exc import OperationalError
 
 from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
-from ioc_app import access, api, geo_api, health, migrations, security
+from ioc_app import access, admin, api, auth, geo_api, health, migrations, security
 from ioc_app.i18n import t
 from ioc_app.services import Services
 from ioc_app.settings import PROJECT_ROOT, Settings, secret_key_for
+from layouts.ids import Shell
 from layouts.shell import shell
 
 log = logging.getLogger(__name__)
+
+# Dash callback inputs that browsers fire by themselves (the panels' polling): they do not keep a
+# person's session from expiring (ioc_app.auth).
+BACKGROUND_TRIGGERS = frozenset({f"{Shell.INTERVAL}.n_intervals", f"{Shell.SNAPSHOT}.data"})
 
 # Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).
 PAGE_MODULES = [
@@ -52,9 +57,16 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.server.config["IOC_SERVICES"] = services
     app.server.secret_key = secret_key
+    auth.init_auth(app.server, services, BACKGROUND_TRIGGERS)
     pages = {page.PATH: page for page in PAGE_MODULES}
     nav_items = [("/" + page.PATH, page.NAV_KEY) for page in PAGE_MODULES if page.NAV_KEY]
-    app.layout = lambda: shell(nav_items, settings.default_language, settings.refresh_interval_seconds)
+    # Per request: the header shows who is signed in; a first visit opens in the sign-in page's language.
+    app.layout = lambda: shell(
+        nav_items,
+        auth.request_language(settings.default_language),
+        settings.refresh_interval_seconds,
+        auth.current_badge(),
+    )
     shell_callbacks.register(app, services, pages, nav_items)
     for page in PAGE_MODULES:
         page.register(app, services)
@@ -62,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     health.register(app.server, services)
     api.register(app.server, services)
     geo_api.register(app.server, services)
+    admin.register(app.server, services)
     # Last: the CSP hashes Dash's inline scripts, which exist once every callback is registered.
     # Its request hooks run in registration order; an authentication hook can come before or after.
     security.register(app, settings)

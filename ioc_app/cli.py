@@ -14,12 +14,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from ioc_app.focus_tasks import REPORTED_STATES
 from ioc_app.i18n import t
+from ioc_app.identity import ROLES, TOKEN_KINDS
 from ioc_app.inputs import InputError, iso_date
 from ioc_app.settings import Settings, SettingsError, secret_key_for
 
@@ -174,6 +175,43 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the IOC store's revision and this release's head. Exit status 0 at head, 1 otherwise.",
     )
 
+    users = sub.add_parser(
+        "users",
+        help="accounts: add, list, disable, enable, set a password",
+        description="Accounts of the people who sign in, in the IOC store (IOC_DATABASE_URL). Passwords come from "
+        "the IOC_NEW_PASSWORD environment variable, else a prompt; at least 10 characters. Changes are audited "
+        "with the actor 'cli'.",
+    )
+    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = users_sub.add_parser("add", help="add an account", description="Add an account.")
+    add.add_argument("name", metavar="NAME", help="user name: 2-40 lower-case letters, digits, '.', '_' or '-'")
+    add.add_argument("--role", required=True, choices=ROLES, help="admin, central (every province) or province")
+    add.add_argument("--province", default=None, help="a provincial user's province: one of the 34 current codes")
+    users_sub.add_parser("list", help="list the accounts", description="List the accounts.")
+    for action, text in (
+        ("disable", "disable an account (its sessions end at their next request)"),
+        ("enable", "enable a disabled account"),
+        ("set-password", "set a new password (the account's sessions end)"),
+    ):
+        cmd = users_sub.add_parser(action, help=text, description=text[0].upper() + text[1:] + ".")
+        cmd.add_argument("name", metavar="NAME")
+
+    tokens = sub.add_parser(
+        "tokens",
+        help="read-only access tokens for wall displays and API clients",
+        description="Named, revocable read-only tokens. A display token signs a wall display in at "
+        "/login/token; an API token is sent as 'Authorization: Bearer TOKEN'. Only a hash is stored: "
+        "the token is printed once, alone on the last line.",
+    )
+    tokens_sub = tokens.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
+    create = tokens_sub.add_parser("create", help="create a token", description="Create a token and print it once.")
+    create.add_argument("--name", required=True, help="a name saying who or what uses it")
+    create.add_argument("--kind", required=True, choices=TOKEN_KINDS, help="display or api")
+    create.add_argument("--province", default=None, help="limit it to one of the 34 current provinces")
+    tokens_sub.add_parser("list", help="list the tokens", description="List the tokens (never their secrets).")
+    revoke = tokens_sub.add_parser("revoke", help="revoke a token", description="Revoke a token for good.")
+    revoke.add_argument("name", metavar="NAME")
+
     serve = sub.add_parser("serve", help="serve the dashboard", description="Serve the dashboard (like python app.py).")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -190,6 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": lambda s: cmd_serve(s, args),
         "tasks": lambda s: cmd_tasks(s, args),
         "db": lambda s: cmd_db(s, args),
+        "users": lambda s: cmd_users(s, args),
+        "tokens": lambda s: cmd_tokens(s, args),
     }
     if args.command not in commands:
         parser.error(f"unknown command {args.command}")
@@ -252,6 +292,8 @@ def cmd_init_demo(settings: Settings, args: argparse.Namespace) -> int:
         f"built {report.scale} demo database (seed {report.seed}, data date {report.data_date}) "
         f"in {report.seconds:.1f} s: {counts}"
     )
+    prepare_store(settings)  # the demo's accounts live in the IOC store (an embedded one is brought to head)
+    ensure_demo_accounts(settings, sys.stdout)
     return 0
 
 
@@ -296,7 +338,7 @@ def ensure_demo_data(settings: Settings) -> None:
         try:
             empty = not vet_db.has_data(engine)
             outdated = [] if empty else vet_db.missing_columns(engine)
-            demo = bool(outdated) and vet_db.is_demo(engine)
+            demo = not empty and vet_db.is_demo(engine)
         finally:
             engine.dispose()
     if outdated and not (demo and settings.auto_init_demo):
@@ -315,6 +357,32 @@ def ensure_demo_data(settings: Settings) -> None:
         print(f"Demo database ready in {report.seconds:.1f} s.", file=sys.stderr)
         if outdated:
             _refresh_after_rebuild(settings)
+        demo = True
+    if demo and settings.auto_init_demo:
+        # Also for a demo built by a release without accounts: without them nobody could sign in.
+        ensure_demo_accounts(settings, sys.stderr)
+
+
+def ensure_demo_accounts(settings: Settings, out: TextIO) -> None:
+    """The demo's accounts in the IOC store (those missing), and their credentials printed."""
+    from data_sources.engine import make_engine
+    from ioc_app import accounts, audit
+    from ioc_app.auth import province_name
+
+    try:
+        engine = make_engine(settings.ioc_database_url)
+        try:
+            created = accounts.ensure_demo_accounts(engine, audit.CLI)
+        finally:
+            engine.dispose()
+    except (OSError, SQLAlchemyError) as exc:
+        raise CliError(f"cannot write the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+    if not created:
+        return
+    print("Demo accounts (demo data only; documented in the README):", file=out)
+    for name, role, province, password in created:
+        what = role + (f" {province} ({province_name(province)})" if province else "")
+        print(f"  {name:<13} {what:<40} password: {password}", file=out)
 
 
 def _refresh_after_rebuild(settings: Settings) -> None:
@@ -585,3 +653,120 @@ def _report_line(report: ProgressReport, lang: str) -> str:
         f"{t(f'tasks.reported.{report.state}', lang)}{percent}; {t('tasks.reported_on', lang)} "
         f"{report.reported_on.isoformat()}; {t('tasks.source', lang)}: {report.source}{note}"
     )
+
+
+# --- accounts and tokens ------------------------------------------------------------------------------------
+
+
+def _new_password(name: str) -> str:
+    """IOC_NEW_PASSWORD, else typed twice at a prompt; checked before anything is written."""
+    import getpass
+    import os
+
+    from ioc_app.accounts import check_password
+
+    password = os.environ.get("IOC_NEW_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise CliError("no password: set IOC_NEW_PASSWORD (standard input is not a terminal)")
+        password = getpass.getpass(f"New password for {name}: ")
+        if getpass.getpass("Repeat it: ") != password:
+            raise CliError("the two passwords differ; nothing was changed")
+    check_password(password, name)
+    return password
+
+
+def _ioc_engine(settings: Settings):  # type: ignore[no-untyped-def]  # an Engine; sqlalchemy is imported lazily here
+    from data_sources.engine import make_engine
+
+    try:
+        return make_engine(settings.ioc_database_url)
+    except (OSError, SQLAlchemyError, ValueError) as exc:
+        raise CliError(f"cannot open the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+
+
+def _when(value: dt.datetime | None) -> str:
+    return "-" if value is None else f"{value:%Y-%m-%d %H:%M}"
+
+
+def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
+    from ioc_app import accounts
+    from ioc_app.audit import CLI
+
+    try:
+        # Checked before the store is opened: refused input writes nothing.
+        if args.users_command == "add":
+            name = accounts.check_username(args.name)
+            role, province = accounts.check_role(args.role, args.province)
+            password = _new_password(name)
+        elif args.users_command == "set-password":
+            name = accounts.check_username(args.name)
+            password = _new_password(name)
+        require_store(settings)
+        engine = _ioc_engine(settings)
+        try:
+            if args.users_command == "add":
+                user = accounts.add_user(engine, name, role, province, password, CLI)
+                print(f"added {user.username} ({_role_line(user.role, user.province)})")
+            elif args.users_command == "list":
+                found = accounts.users(engine)
+                for u in found:
+                    state = "active" if u.active else "disabled"
+                    print(
+                        f"{u.username:<20} {_role_line(u.role, u.province):<14} {state:<8} "
+                        f"created {_when(u.created_at)}  last sign-in {_when(u.last_login_at)} UTC"
+                    )
+                print(f"{len(found)} account(s)")
+            elif args.users_command in ("disable", "enable"):
+                user = accounts.set_active(engine, args.name, args.users_command == "enable", CLI)
+                print(f"{args.users_command}d {user.username}")
+            elif args.users_command == "set-password":
+                user = accounts.set_password(engine, name, password, CLI)
+                print(f"password set for {user.username}; their open sessions have ended")
+        finally:
+            engine.dispose()
+    except accounts.AccountError as exc:
+        raise CliError(str(exc)) from None
+    except SQLAlchemyError as exc:
+        raise CliError(f"cannot use the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+    return 0
+
+
+def _role_line(role: str, province: str | None) -> str:
+    return f"{role} {province}" if province else role
+
+
+def cmd_tokens(settings: Settings, args: argparse.Namespace) -> int:
+    from ioc_app import accounts
+    from ioc_app.audit import CLI
+
+    try:
+        if args.tokens_command == "create":
+            name = accounts.check_token_name(args.name)
+            province = accounts.check_province(args.province)
+        require_store(settings)
+        engine = _ioc_engine(settings)
+        try:
+            if args.tokens_command == "create":
+                token, secret = accounts.create_token(engine, name, args.kind, province, CLI)
+                print(f"created {token.kind} token {token.name!r} ({token.province or 'every province'}); shown once:")
+                print(secret)
+            elif args.tokens_command == "list":
+                found = accounts.tokens(engine)
+                for tok in found:
+                    state = "active" if tok.active else f"revoked {_when(tok.revoked_at)}"
+                    print(
+                        f"{tok.name:<24} {tok.kind:<8} {tok.province or '-':<3} {state:<24} "
+                        f"created {_when(tok.created_at)}  last used {_when(tok.last_used_at)} UTC"
+                    )
+                print(f"{len(found)} token(s)")
+            else:
+                token = accounts.revoke_token(engine, args.name, CLI)
+                print(f"revoked {token.name}")
+        finally:
+            engine.dispose()
+    except accounts.AccountError as exc:
+        raise CliError(str(exc)) from None
+    except SQLAlchemyError as exc:
+        raise CliError(f"cannot use the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
+    return 0

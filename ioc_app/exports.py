@@ -12,6 +12,7 @@ from typing import Any, cast
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def neutralise(value: Any) -> Any:
@@ -39,10 +40,18 @@ def csv_bytes(df: pd.DataFrame, headers: dict[str, str] | None = None) -> bytes:
 def download(
     df: pd.DataFrame, headers: dict[str, str] | None, fmt: str, stem: str, sheet: str = "IOC"
 ) -> dict[str, Any]:
-    """What a ``dcc.Download`` needs: the table as ``stem.xlsx`` when ``fmt`` is "xlsx", else ``stem.csv``."""
+    """What a ``dcc.Download`` needs: the table as ``stem.xlsx`` when ``fmt`` is "xlsx", else ``stem.csv``.
+
+    Recorded in the audit log (who downloaded which table) when asked within a request.
+    """
     # dash.dcc re-exports send_bytes through a computed __all__, which type checkers cannot read.
     from dash.dcc.express import send_bytes
+    from flask import has_request_context
 
+    from ioc_app import audit
+
+    if has_request_context():
+        audit.record("export", f"{stem}.{'xlsx' if fmt == 'xlsx' else 'csv'}", f"{len(df)} rows")
     if fmt == "xlsx":
         return cast(dict[str, Any], send_bytes(xlsx_bytes(df, headers, sheet), f"{stem}.xlsx"))  # type: ignore[no-untyped-call]  # dash leaves send_bytes unannotated
     return cast(dict[str, Any], send_bytes(csv_bytes(df, headers), f"{stem}.csv"))  # type: ignore[no-untyped-call]  # dash leaves send_bytes unannotated

@@ -46,6 +46,22 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return pair[0] if pair is not None and pair[0] else key
 
 
+# Roles of accounts and kinds of tokens (ioc_app.identity), as people read them.
+ROLE_KEYS: Final = {
+    "admin": "role.admin",
+    "central": "role.central",
+    "province": "role.province",
+    "display": "role.display",
+    "api": "role.api",
+}
+
+
+def role_label(role: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "Quản trị viên", "Provincial official", ...; an unknown role as it is."""
+    key = ROLE_KEYS.get(role)
+    return t(key, lang) if key else role
+
+
 def normalise_language(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 

@@ -59,6 +59,16 @@ class Settings:
     tile_url: str | None = None
     tile_attribution: str | None = None
     redis_url: str | None = None
+    # Sign-in: a session ends after this long without the user doing anything (background refreshes
+    # of the panels do not count); the session cookie is marked Secure when this is on or the request
+    # came over HTTPS; X-Forwarded-For/-Proto are believed only behind a trusted reverse proxy.
+    session_idle_minutes: int = 60
+    cookie_secure: bool = False
+    trust_proxy: bool = False
+    # Sign-in attempts per account and per client address (Flask-Limiter notation).
+    login_limit_account: str = "5/minute"
+    login_limit_address: str = "20/minute"
+
     # Largest request body accepted (bytes); callback requests are a few kB.
     max_request_bytes: int = 1024 * 1024
 

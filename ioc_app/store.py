@@ -1,4 +1,5 @@
-"""The IOC's own store (IOC_DATABASE_URL): snapshot refreshes, their per-cell figures, and focus-task progress reports.
+"""The IOC's own store (IOC_DATABASE_URL): snapshot refreshes, their per-cell figures, focus-task progress reports,
+and the accounts, access tokens and audit log of the people and machines that read them.
 
 The schema is made and changed only by the migrations in ``ioc_app/migrations``: a change to these
 models needs a new revision there (``python scripts/new_revision.py "..."`` drafts it), and
@@ -9,7 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -102,3 +114,70 @@ class TaskProgressReport(IocBase):
         CheckConstraint("length(trim(source)) > 0", name="ck_task_progress_source"),
         Index("ix_task_progress_task_date", "task_id", "reported_on"),
     )
+
+
+class UserAccount(IocBase):
+    """A person who signs in: an admin, a central user (every province) or a provincial user (one province).
+
+    Accounts are disabled, never deleted, so the audit log's names keep meaning something. Only an
+    argon2 hash of the password is stored. ``session_epoch`` changes when the password is set or the
+    account disabled: sessions opened before then stop working (``ioc_app.auth``).
+    """
+
+    __tablename__ = "ioc_user"  # "user" is reserved in PostgreSQL
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)  # lower case (ioc_app.accounts)
+    role: Mapped[str] = mapped_column(String(10))  # admin | central | province
+    province: Mapped[str | None] = mapped_column(String(2))  # a current 34-unit code, for provincial users only
+    password_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
+
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'central', 'province')", name="ck_ioc_user_role"),
+        CheckConstraint(
+            "(role = 'province' AND province IS NOT NULL) OR (role <> 'province' AND province IS NULL)",
+            name="ck_ioc_user_province",
+        ),
+    )
+
+
+class AccessToken(IocBase):
+    """A named, revocable read-only token for a wall display or an API client, optionally limited to one province.
+
+    Only the SHA-256 of the secret is stored: the secret is shown once, when the token is created.
+    """
+
+    __tablename__ = "access_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # display | api
+    province: Mapped[str | None] = mapped_column(String(2))  # a current 34-unit code; None = every province
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the secret
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC, at most a few minutes stale
+
+    __table_args__ = (CheckConstraint("kind IN ('display', 'api')", name="ck_access_token_kind"),)
+
+
+class AuditEntry(IocBase):
+    """One audited event: who (name and role), from where, did what to what. Rows are only ever added."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    actor: Mapped[str] = mapped_column(String(60))  # user or token name, "anonymous" or "cli"
+    role: Mapped[str] = mapped_column(String(10))  # admin | central | province | display | api | "" (anonymous)
+    address: Mapped[str] = mapped_column(String(64))  # the client's address; "" outside a request
+    action: Mapped[str] = mapped_column(String(30))  # login_ok, login_failed, logout, export, user_added, ...
+    target: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_action_at", "action", "at"))

@@ -19,6 +19,10 @@ class Shell(StrEnum):
     SNAPSHOT = "shell-snapshot"
     INTERVAL = "shell-interval"
     FRESHNESS = "shell-freshness"
+    # Who is signed in, the administration link (admins) and the sign-out form.
+    USER = "shell-user"
+    USER_NAME = "shell-user-name"
+    LOGOUT = "shell-logout"
     # "Data temporarily unavailable": shown by any update callback that failed, while its last good
     # content stays on screen; hidden again by the next one that succeeds.
     NOTICE = "shell-notice"

@@ -1,18 +1,26 @@
-"""The page shell: header with title, navigation, freshness and language toggle, and the content slot."""
+"""The page shell: header with title, navigation, freshness, who is signed in and language toggle, and the content slot."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dash import dcc, html
 
-from ioc_app.i18n import DEFAULT_LANGUAGE, fmt_date, fmt_datetime, t
+from ioc_app.i18n import DEFAULT_LANGUAGE, fmt_date, fmt_datetime, role_label, t
 from ioc_app.selection import DEFAULT_SELECTION
 from layouts.ids import Shell
+
+if TYPE_CHECKING:
+    from ioc_app.auth import Badge
 
 VIETNAM_UTC_OFFSET_HOURS = 7  # Vietnam keeps UTC+7 all year
 
 
 def shell(
-    nav_items: list[tuple[str, str]], default_language: str = DEFAULT_LANGUAGE, refresh_interval_seconds: int = 60
+    nav_items: list[tuple[str, str]],
+    default_language: str = DEFAULT_LANGUAGE,
+    refresh_interval_seconds: int = 60,
+    badge: Badge | None = None,
 ) -> html.Div:
     """The static frame; the router fills ``Shell.CONTENT`` per URL and language."""
     return html.Div(
@@ -57,6 +65,7 @@ def shell(
                                 ],
                             ),
                             html.Div(id=Shell.FRESHNESS, className="ioc-freshness", **{"aria-live": "polite"}),  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+                            html.Div(id=Shell.USER, className="ioc-user", children=user_block(badge, default_language)),
                         ],
                     ),
                 ],
@@ -69,6 +78,36 @@ def shell(
 
 def nav_links(nav_items: list[tuple[str, str]], lang: str) -> list[dcc.Link]:
     return [dcc.Link(t(key, lang), href=href, className="ioc-nav-link") for href, key in nav_items]
+
+
+def user_block(badge: Badge | None, lang: str) -> list:
+    """Who is signed in (name, role, province), the administration link for admins, and the sign-out button.
+
+    Sign-out is a plain form POST with its CSRF token: the server ends the session and shows the
+    sign-in page. A display signed in by a bearer token has no session, hence no button.
+    """
+    if badge is None:
+        return []
+    role = role_label(badge.role, lang) + (f" · {badge.province_name}" if badge.province_name else "")
+    children: list = [
+        html.Span(badge.name, className="ioc-user-name", id=Shell.USER_NAME),
+        html.Span(role, className="ioc-user-role"),
+    ]
+    if badge.is_admin:
+        children.append(html.A(t("auth.admin", lang), href="/admin/users", className="ioc-nav-link ioc-admin-link"))
+    if badge.csrf_token:
+        children.append(
+            html.Form(
+                className="ioc-logout-form",
+                method="POST",
+                action="/logout",
+                children=[
+                    dcc.Input(type="hidden", name="csrf_token", value=badge.csrf_token),
+                    html.Button(t("auth.logout", lang), type="submit", id=Shell.LOGOUT, className="ioc-logout"),
+                ],
+            )
+        )
+    return children
 
 
 def freshness(state: dict | None, lang: str) -> list:

@@ -4,7 +4,10 @@ Serves the app on a free local port against a demo built with ``python -m ioc_ap
 ``db upgrade`` and ``refresh`` (default: the national demo in /tmp/ioc-national), drives
 headless Chromium, and writes PNGs:
 
-    python scripts/screenshots.py [--data /tmp/ioc-national] [--out /tmp/ioc-shots] [--url URL]
+    python scripts/screenshots.py [--data /tmp/ioc-national] [--out /tmp/ioc-shots] [--url URL --token TOKEN]
+
+The browser signs in as a wall display: with a display token made for the run (and revoked after
+it), or the one given with --url (``python -m ioc_app tokens create --kind display``).
 
 Files: overview-vi.png, overview-en.png (the wall-display view, no scrolling), overview-province-vi.png
 (one province picked in the filter), targets-vi.png (the list), and whole target pages
@@ -14,6 +17,7 @@ target-T01-vi.png, target-T10-vi.png, target-T08-en.png.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import secrets
 import socket
 import sys
@@ -31,7 +35,9 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
-from ioc_app import create_app
+from data_sources.engine import make_engine
+from ioc_app import accounts, create_app
+from ioc_app.audit import CLI
 from ioc_app.settings import Settings
 
 WIDTH, HEIGHT = 1920, 1080
@@ -143,16 +149,26 @@ def main() -> None:
     parser.add_argument("--data", default="/tmp/ioc-national", help="folder with vet.sqlite3 and ioc.sqlite3")
     parser.add_argument("--out", default="/tmp/ioc-shots", help="where the PNGs go")
     parser.add_argument("--url", default=None, help="an already running dashboard instead of serving --data")
+    parser.add_argument("--token", default=None, help="a display token of that dashboard (with --url)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     server = None
     base = args.url.rstrip("/") if args.url else None
+    token_name = None
     if base is None:
         base, server = serve(Path(args.data))
+        store = make_engine(f"sqlite:///{Path(args.data) / 'ioc.sqlite3'}")
+        token_name = f"screenshots {dt.datetime.now():%Y-%m-%d %H.%M.%S}"
+        _token, token = accounts.create_token(store, token_name, "display", None, CLI)
+    elif not args.token:
+        parser.error("--url needs --token (a display token)")
+    else:
+        token = args.token
     d = driver()
     written = []
     try:
+        d.get(f"{base}/login/token?token={token}")
         for lang in ("vi", "en"):
             set_language(d, base, lang)
             written.append(shot(d, base, "/", "#home-panel-T12 .main-svg", out, f"overview-{lang}.png"))
@@ -184,6 +200,9 @@ def main() -> None:
         d.quit()
         if server is not None:
             server.shutdown()
+        if token_name is not None:
+            accounts.revoke_token(store, token_name, CLI)
+            store.dispose()
     for path in written:
         print(path)
 

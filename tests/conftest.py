@@ -1,10 +1,11 @@
-"""Shared fixtures: temporary SQLite files, a real PostgreSQL server, test settings."""
+"""Shared fixtures: temporary SQLite files, a real PostgreSQL server, test settings, signed-in clients."""
 
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,10 @@ def new_store(url: str) -> str:
     return url
 
 
+# Tests run as production does (not debug, not the embedded demo): a secret key is required.
+TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
+
+
 @pytest.fixture
 def test_settings(tmp_path: Path) -> Settings:
     return Settings(
@@ -80,6 +85,75 @@ def test_settings(tmp_path: Path) -> Settings:
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,
     )
+
+
+# --- signing in --------------------------------------------------------------------------------------
+
+TEST_PASSWORD = "correct horse battery"
+
+
+def ensure_user(ioc_database_url: str, role: str = "central", province: str | None = None) -> tuple[str, str]:
+    """A test account of this role (and province) in the IOC store, created once; its name and password."""
+    from data_sources.engine import make_engine
+    from ioc_app import accounts
+
+    name = f"test.{role}" + (f".{province}" if province else "")
+    engine = make_engine(ioc_database_url)
+    try:
+        if name not in {u.username for u in accounts.users(engine)}:
+            accounts.add_user(engine, name, role, province, TEST_PASSWORD)
+    finally:
+        engine.dispose()
+    return name, TEST_PASSWORD
+
+
+def csrf_token(client: Any, path: str = "/login") -> str:
+    """The CSRF token of the form at ``path`` (the session keeps its secret half)."""
+    html = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, f"no CSRF token in {path}"
+    return found.group(1)
+
+
+def sign_in(client: Any, username: str, password: str, **extra: str) -> Any:
+    """Post the real sign-in form (with its CSRF token); the response."""
+    data = {"username": username, "password": password, "csrf_token": csrf_token(client), **extra}
+    return client.post("/login", data=data)
+
+
+def signed_in_client(app: Any, role: str = "central", province: str | None = None) -> Any:
+    """A Flask test client of ``app`` signed in through /login as a test user of this role."""
+    settings = app.server.config["IOC_SERVICES"].settings
+    username, password = ensure_user(settings.ioc_database_url, role, province)
+    client = app.server.test_client()
+    resp = sign_in(client, username, password)
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    return client
+
+
+@pytest.fixture
+def signed_in() -> Callable[..., Any]:
+    """``signed_in(app, role="central", province=None)``: a test client signed in through /login."""
+    return signed_in_client
+
+
+@pytest.fixture
+def dash_signed_in(dash_duo: Any) -> Callable[..., Any]:
+    """``start(app, role="central")``: serve ``app`` to headless Chromium and sign in through the real /login
+    form, then wait for the dashboard (``dash_duo.server_url`` is set as before)."""
+
+    def start(app: Any, role: str = "central", province: str | None = None) -> Any:
+        settings = app.server.config["IOC_SERVICES"].settings
+        username, password = ensure_user(settings.ioc_database_url, role, province)
+        dash_duo.start_server(app, navigate=False)
+        dash_duo.driver.get(dash_duo.server.url + "/login")
+        dash_duo.wait_for_element("#username", timeout=20).send_keys(username)
+        dash_duo.find_element("#password").send_keys(password)
+        dash_duo.find_element("#login-submit").click()
+        dash_duo.server_url = dash_duo.server.url  # waits for the Dash app to load
+        return dash_duo
+
+    return start
 
 
 DEMO_DATA_DATE = __import__("datetime").date(2026, 11, 15)

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
+from data_sources.engine import make_engine
 from geo import provinces as geo_provinces
-from ioc_app import access, create_app, overview, target_data
+from ioc_app import access, audit, create_app, overview, target_data
 from ioc_app.identity import CENTRAL, PROVINCE, Identity, set_identity
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, Scope
@@ -18,6 +19,7 @@ from ioc_app.province_view import profile, province_targets
 from ioc_app.provincial import unit_of
 from ioc_app.scorecard import scorecard
 from ioc_app.settings import Settings
+from tests.conftest import signed_in_client
 
 FLASK = Flask(__name__)
 
@@ -173,23 +175,18 @@ def test_central_users_see_everything(snap, central_user, two) -> None:
 
 @pytest.fixture(scope="module")
 def client_for(small_demo):
+    """A client signed in through /login as a province user (or central, or nobody)."""
     app = create_app(small_demo)
-    server = app.server
-    who: dict[str, Identity | None] = {"identity": None}
-
-    def _sign_in() -> None:  # stands in for the sign-in layer: the identity is server-side
-        set_identity(who["identity"])
-
-    server.before_request_funcs.setdefault(None, []).insert(0, _sign_in)  # first, as the real one is
 
     def client(identity: Identity | None):
-        who["identity"] = identity
-        return server.test_client()
+        if identity is None:
+            return app.server.test_client()
+        return signed_in_client(app, identity.role, identity.province)
 
     return client
 
 
-def test_api_gives_a_province_user_their_province_only(client_for, two) -> None:
+def test_api_gives_a_province_user_their_province_only(client_for, two, small_demo) -> None:
     mine, other = two
     client = client_for(Identity("p", PROVINCE, province=mine))
     body = client.get("/api/v1/indicators/T01").get_json()
@@ -199,7 +196,16 @@ def test_api_gives_a_province_user_their_province_only(client_for, two) -> None:
     listed = client.get("/api/v1/indicators").get_json()
     assert {i["scope"] for i in listed["indicators"]} == {f"province34:{mine}"}
     assert client.get(f"/province/{other}").status_code == 403
-    assert client_for(None).get("/api/v1/indicators/T01").status_code == 403
+    assert client_for(None).get("/api/v1/indicators/T01").status_code == 401
+    # Each refusal is in the audit log, under the user's name.
+    engine = make_engine(small_demo.ioc_database_url)
+    try:
+        rows, _ = audit.entries(engine, limit=None)
+    finally:
+        engine.dispose()
+    denied = [r for r in rows if r.action == "denied" and r.actor == f"test.province.{mine}"]
+    assert any(f"province34:{other}" in r.target for r in denied)
+    assert any(f"/province/{other}" in r.target for r in denied)
 
 
 def test_a_hand_made_callback_naming_another_province_is_refused(client_for, two) -> None:

@@ -15,7 +15,7 @@ from ioc_app.indicators.scopes import NATIONAL
 from ioc_app.scheduler import configure, refresh_job
 from ioc_app.settings import Settings
 from tests import tiny_vet_db
-from tests.conftest import TEST_SECRET_KEY, new_store
+from tests.conftest import TEST_SECRET_KEY, new_store, signed_in_client
 
 
 def _tiny_app(test_settings: Settings):
@@ -49,7 +49,7 @@ def test_healthz_reports_an_unreachable_database(tmp_path) -> None:
 
 def test_api_before_and_after_the_first_snapshot(test_settings: Settings) -> None:
     app, services = _tiny_app(test_settings)
-    client = app.server.test_client()
+    client = signed_in_client(app)
     assert client.get("/api/v1/indicators").status_code == 503
     assert snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test").status == "ok"
     body = client.get("/api/v1/indicators").get_json()
@@ -70,7 +70,7 @@ def test_api_before_and_after_the_first_snapshot(test_settings: Settings) -> Non
 def test_api_indicator_scope_as_of_and_errors(test_settings: Settings) -> None:
     app, services = _tiny_app(test_settings)
     snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test")
-    client = app.server.test_client()
+    client = signed_in_client(app)
     body = client.get("/api/v1/indicators/T08?scope=national&as_of=2024-08-01").get_json()
     by_key = {s["key"]: s for s in body["series"]}
     # Between month ends: counted live at that date (hand values).

@@ -26,8 +26,8 @@ def _count(dash_duo, selector: str) -> int:
     return len(dash_duo.driver.find_elements(By.CSS_SELECTOR, selector))
 
 
-def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, small_demo) -> None:
-    dash_duo.start_server(create_app(small_demo))
+def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, dash_signed_in, small_demo) -> None:
+    dash_signed_in(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.driver.get(dash_duo.server_url + "/map")
 
@@ -75,8 +75,8 @@ def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, small_
     assert dash_duo.get_logs() == []
 
 
-def test_map_speaks_english_on_the_toggle(dash_duo, small_demo) -> None:
-    dash_duo.start_server(create_app(small_demo))
+def test_map_speaks_english_on_the_toggle(dash_duo, dash_signed_in, small_demo) -> None:
+    dash_signed_in(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.driver.get(dash_duo.server_url + "/map")
     _wait(dash_duo, lambda: _count(dash_duo, PROVINCES) == 34)

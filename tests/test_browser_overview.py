@@ -27,8 +27,8 @@ def pick_province(dash_duo, name: str) -> None:
     WebDriverWait(dash_duo.driver, 10).until(ec.element_to_be_clickable(option)).click()
 
 
-def test_overview_filter_language_and_target_page(dash_duo, small_demo) -> None:
-    dash_duo.start_server(create_app(small_demo))
+def test_overview_filter_language_and_target_page(dash_duo, dash_signed_in, small_demo) -> None:
+    dash_signed_in(create_app(small_demo))
     dash_duo.wait_for_element("#home-panel-T12 .main-svg", timeout=30)
     assert len(dash_duo.find_elements(".ov-panel")) == 12
     dash_duo.wait_for_text_to_equal("#home-scope-label", "Toàn quốc", timeout=10)
@@ -68,8 +68,8 @@ def test_overview_filter_language_and_target_page(dash_duo, small_demo) -> None:
     assert dash_duo.get_logs() == []
 
 
-def test_unknown_target_and_the_list(dash_duo, small_demo) -> None:
-    dash_duo.start_server(create_app(small_demo))
+def test_unknown_target_and_the_list(dash_duo, dash_signed_in, small_demo) -> None:
+    dash_signed_in(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.driver.get(dash_duo.server_url + "/targets/T99")
     dash_duo.wait_for_contains_text("#shell-content", "Không có chỉ tiêu mã T99", timeout=20)

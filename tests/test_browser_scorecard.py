@@ -21,14 +21,14 @@ def _row_codes(dash_duo) -> list[str]:
     )
 
 
-def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -> None:
+def test_scorecard_sort_level_province_institution_tasks(dash_duo, dash_signed_in, small_demo) -> None:
     engine = make_engine(small_demo.ioc_database_url)
     snap = snapshots.current(engine)
     assert snap is not None
     card34 = sd.scorecard(snap, "34")
     engine.dispose()
 
-    dash_duo.start_server(create_app(small_demo))
+    dash_signed_in(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.driver.get(dash_duo.server_url + "/scorecard")
     dash_duo.wait_for_text_to_equal("#shell-content h2", "Bảng theo dõi các tỉnh, thành phố", timeout=20)
@@ -83,8 +83,8 @@ def test_scorecard_sort_level_province_institution_tasks(dash_duo, small_demo) -
     assert dash_duo.get_logs() == []
 
 
-def test_scorecard_in_english_and_unknown_pages(dash_duo, small_demo) -> None:
-    dash_duo.start_server(create_app(small_demo))
+def test_scorecard_in_english_and_unknown_pages(dash_duo, dash_signed_in, small_demo) -> None:
+    dash_signed_in(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.find_element("#shell-lang-toggle").click()
     dash_duo.wait_for_text_to_equal(

@@ -44,14 +44,15 @@ def _open(dash_duo, path: str, ready: str) -> list[str]:
     return driver.execute_script("return window.__csp")
 
 
-def test_every_page_runs_under_the_policy_with_no_console_error(dash_duo, small_demo, caplog) -> None:
+def test_every_page_runs_under_the_policy_with_no_console_error(dash_duo, dash_signed_in, small_demo, caplog) -> None:
     caplog.set_level(logging.WARNING)
     institution = _first_institution(small_demo)
     dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})
-    dash_duo.start_server(create_app(small_demo))
+    dash_signed_in(create_app(small_demo))
     dash_duo.wait_for_element("#shell-title", timeout=20)
 
-    policy = requests.get(dash_duo.server_url + "/", timeout=10).headers["Content-Security-Policy"]
+    # The sign-in page carries the same headers as every response.
+    policy = requests.get(dash_duo.server_url + "/login", timeout=10).headers["Content-Security-Policy"]
     assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in policy
 

@@ -25,9 +25,9 @@ def _header_fits(dash_duo) -> None:
     assert box["rows"] == 1 and box["height"] < 120, box
 
 
-def test_overview_opens_in_vietnamese_and_switches_to_english(dash_duo, small_demo) -> None:
+def test_overview_opens_in_vietnamese_and_switches_to_english(dash_duo, dash_signed_in, small_demo) -> None:
     app = create_app(small_demo)
-    dash_duo.start_server(app)
+    dash_signed_in(app)
     # The decision's own name for the system, in full, and its programme beneath.
     dash_duo.wait_for_text_to_equal("#shell-title", TITLE_VI, timeout=20)
     dash_duo.wait_for_text_to_equal("#shell-subtitle", SUBTITLE_VI, timeout=10)
@@ -41,9 +41,9 @@ def test_overview_opens_in_vietnamese_and_switches_to_english(dash_duo, small_de
     assert dash_duo.get_logs() == []
 
 
-def test_unknown_page_shows_a_message_not_a_crash(dash_duo, small_demo) -> None:
+def test_unknown_page_shows_a_message_not_a_crash(dash_duo, dash_signed_in, small_demo) -> None:
     app = create_app(small_demo)
-    dash_duo.start_server(app)
+    dash_signed_in(app)
     dash_duo.wait_for_element("#shell-title", timeout=20)
     dash_duo.driver.get(dash_duo.server_url + "/no-such-page")
     dash_duo.wait_for_contains_text("#shell-content", "Không tìm thấy trang", timeout=20)

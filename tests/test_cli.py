@@ -88,15 +88,20 @@ def test_init_demo_then_refresh_and_refuse_overwrite(tmp_path: Path) -> None:
     built = run_cli("init-demo", "--scale", "small", "--seed", "3", "--data-date", "2026-10-31", "--quiet", env=env)
     assert built.returncode == 0, built.stderr
     assert "built small demo database (seed 3, data date 2026-10-31)" in built.stdout
+    # The demo's accounts, with their documented passwords (README, Quick start).
+    for line in ("demo.admin    admin ", "demo.hcm      province 79 (Thành phố Hồ Chí Minh) ", "demo-hanoi-2222"):
+        assert line in built.stdout
     again = run_cli("init-demo", "--scale", "small", "--quiet", env=env)
     assert_one_line_error(again, "add --force")
     upgraded = run_cli("db", "upgrade", env=env)
-    assert upgraded.returncode == 0 and "created at revision" in upgraded.stdout, upgraded.stderr
+    # init-demo brought the embedded store to head already (the demo's accounts live there).
+    assert upgraded.returncode == 0 and "already at revision" in upgraded.stdout, upgraded.stderr
     refreshed = run_cli("refresh", env=env)
     assert refreshed.returncode == 0, refreshed.stderr
     assert "snapshot 1:" in refreshed.stdout and "as of 2026-10-31" in refreshed.stdout
     forced = run_cli("init-demo", "--scale", "small", "--seed", "4", "--force", "--quiet", env=env)
     assert forced.returncode == 0, forced.stderr
+    assert "demo.admin" not in forced.stdout  # they exist already
 
 
 @pytest.mark.parametrize(

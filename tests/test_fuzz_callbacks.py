@@ -23,6 +23,7 @@ from data_sources.engine import make_engine
 from ioc_app import create_app
 from ioc_app.freshness import snapshot_state
 from ioc_app.settings import Settings
+from tests.conftest import signed_in_client
 
 URL = "/_dash-update-component"
 HOLE = "__HOSTILE__"
@@ -57,6 +58,16 @@ HOSTILE: dict[str, str] = {
 }
 # Inside the stores' objects: one of each kind is enough.
 HOSTILE_FIELD = {k: HOSTILE[k] for k in ("list", "object", "number", "true", "string", "huge string", "2**63", "NaN")}
+
+
+_CLIENTS: dict[int, Any] = {}
+
+
+def _client(app: Any) -> Any:
+    """One client per app, signed in once (sign-ins are rate-limited per account)."""
+    if id(app) not in _CLIENTS:
+        _CLIENTS[id(app)] = signed_in_client(app)
+    return _CLIENTS[id(app)]
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +234,7 @@ def test_every_callback_checks_every_argument(app) -> None:
 
 
 def test_every_callback_answers_a_normal_request(app, benign) -> None:
-    client = app.server.test_client()
+    client = _client(app)
     statuses = {}
     for key, cb in _callbacks(app).items():
         resp = _post(client, json.dumps(_envelope(key, cb, [_value(benign, r) for r in _refs(cb)])))
@@ -232,7 +243,7 @@ def test_every_callback_answers_a_normal_request(app, benign) -> None:
 
 
 def test_hostile_requests_get_4xx_with_one_log_line_never_a_500(app, benign, caplog) -> None:
-    client = app.server.test_client()
+    client = _client(app)
     cases = _hostile_bodies(app, benign) + _broken_envelopes(app, benign)
     cases += [
         ("not JSON", "output=x"),
@@ -266,7 +277,7 @@ def test_hostile_requests_get_4xx_with_one_log_line_never_a_500(app, benign, cap
 
 
 def test_other_methods_and_big_bodies_are_refused_with_json(app, benign) -> None:
-    client = app.server.test_client()
+    client = _client(app)
     assert client.put(URL).status_code == 405 and client.put(URL).get_json()["status"] == 405
     big = json.dumps({"output": "x", "padding": "x" * (2 * 1024 * 1024)})
     resp = _post(client, big)

@@ -24,6 +24,7 @@ from ioc_app.selection import Selection
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from layouts import map as map_layout
+from tests.conftest import signed_in_client
 
 PROPERTIES = {
     "id",
@@ -47,7 +48,7 @@ PROPERTIES = {
 
 @pytest.fixture(scope="module")
 def client(small_demo: Settings):
-    return create_app(small_demo).server.test_client()
+    return signed_in_client(create_app(small_demo))
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,7 @@ def test_an_override_boundary_file_replaces_the_built_in_one(small_demo: Setting
         f["properties"] = {"ma_tinh": f["properties"]["code"], "ten": "x"}
     official = tmp_path / "official34.geojson"
     official.write_text(json.dumps(raw), encoding="utf-8")
-    client = create_app(dataclasses.replace(small_demo, boundaries_34_path=str(official))).server.test_client()
+    client = signed_in_client(create_app(dataclasses.replace(small_demo, boundaries_34_path=str(official))))
     resp = client.get("/api/v1/geo/provinces?set=34")
     assert resp.status_code == 200
     assert "X-Boundary-Warning" not in resp.headers
@@ -128,7 +129,7 @@ def test_an_override_boundary_file_replaces_the_built_in_one(small_demo: Setting
 def test_an_unusable_override_falls_back_with_a_warning(small_demo: Settings, tmp_path: Path) -> None:
     bad = tmp_path / "bad.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
-    client = create_app(dataclasses.replace(small_demo, boundaries_63_path=str(bad))).server.test_client()
+    client = signed_in_client(create_app(dataclasses.replace(small_demo, boundaries_63_path=str(bad))))
     resp = client.get("/api/v1/geo/provinces?set=63")
     assert resp.status_code == 200
     assert len(resp.get_json(force=True)["features"]) == 63

@@ -27,6 +27,7 @@ from layouts import charts
 from layouts import home as layout
 from layouts.home import Home, panel_id
 from tests import tiny_vet_db
+from tests.conftest import signed_in_client
 from tests.independent_sql import network_summary
 
 
@@ -61,7 +62,7 @@ def find(component: Any, component_id: str) -> Any:
 
 @pytest.fixture(scope="module")
 def api(small_demo: Settings):
-    return create_app(small_demo).server.test_client()
+    return signed_in_client(create_app(small_demo))
 
 
 # --- the snapshot's fast trajectories (matrix + mask) ---------------------------------------------

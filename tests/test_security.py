@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -19,12 +20,22 @@ from werkzeug.serving import make_server
 from ioc_app import create_app, inputs, security
 from ioc_app import settings as settings_module
 from ioc_app.settings import Settings, SettingsError, secret_key_for
-from tests.conftest import TEST_SECRET_KEY, new_store
+from tests.conftest import TEST_SECRET_KEY, new_store, signed_in_client
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERER_HASH = (
     "'sha256-" + base64.b64encode(hashlib.sha256(b"var renderer = new DashRenderer();").digest()).decode() + "'"
 )
+
+
+_CLIENTS: dict[int, Any] = {}
+
+
+def _client(app: Any) -> Any:
+    """One client per app, signed in once (sign-ins are rate-limited per account)."""
+    if id(app) not in _CLIENTS:
+        _CLIENTS[id(app)] = signed_in_client(app)
+    return _CLIENTS[id(app)]
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +78,7 @@ def _same_dates(app, snap) -> str:
 
 
 def test_every_kind_of_response_carries_the_security_headers(app, snap) -> None:
-    client = app.server.test_client()
+    client = _client(app)
     index = client.get("/").get_data(as_text=True)
     script = index.split('src="/_dash-component-suites/')[1].split('"')[0]
     responses = {
@@ -115,10 +126,12 @@ def test_every_kind_of_response_carries_the_security_headers(app, snap) -> None:
 
 def test_the_policy_allows_dashs_inline_script_by_hash_and_no_other_inline_script(app) -> None:
     policy = dict(
-        [*d.split(" ", 1), ""][:2]
-        for d in app.server.test_client().get("/").headers["Content-Security-Policy"].split("; ")
+        [*d.split(" ", 1), ""][:2] for d in _client(app).get("/").headers["Content-Security-Policy"].split("; ")
     )
-    assert policy["script-src"].split() == ["'self'", RENDERER_HASH]
+    # Dash's own inline scripts (its renderer, and clientside callbacks' bodies), each by its hash.
+    sources = policy["script-src"].split()
+    assert sources[0] == "'self'" and RENDERER_HASH in sources
+    assert set(sources[1:]) == set(app.csp_hashes())
     assert "'unsafe-eval'" not in policy["script-src"]
     assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'"
     assert policy["img-src"] == "'self' data: blob:"  # offline: no tile host
@@ -163,7 +176,7 @@ def test_a_body_over_the_limit_is_413_json_wherever_it_is_sent(app, path: str, c
     limit = app.server.config["MAX_CONTENT_LENGTH"]
     assert limit == Settings().max_request_bytes == 1024 * 1024
     caplog.set_level(logging.WARNING)
-    resp = app.server.test_client().post(path, data=b"x" * (limit + 1), content_type="application/json")
+    resp = _client(app).post(path, data=b"x" * (limit + 1), content_type="application/json")
     assert resp.status_code == 413
     assert resp.get_json() == {"error": f"the request body is larger than {limit:,} bytes", "status": 413}
     assert len(caplog.records) == 1 and not caplog.records[0].exc_info
@@ -173,7 +186,7 @@ def test_the_limit_is_a_setting(small_demo: Settings) -> None:
     import dataclasses
 
     app = create_app(dataclasses.replace(small_demo, max_request_bytes=4096))
-    client = app.server.test_client()
+    client = _client(app)
     assert (
         client.post("/_dash-update-component", data=_lang_toggle(), content_type="application/json").status_code == 200
     )
@@ -187,7 +200,7 @@ def test_the_limit_is_a_setting(small_demo: Settings) -> None:
     "raw", ["20240101", "2024-W01-1", "2024-1-1", "24-01-01", "2024-01-01T00:00", "２０２４-01-01"]
 )
 def test_the_api_takes_dates_as_yyyy_mm_dd_only(app, raw: str) -> None:
-    resp = app.server.test_client().get(f"/api/v1/indicators/T01?as_of={raw}")
+    resp = _client(app).get(f"/api/v1/indicators/T01?as_of={raw}")
     assert resp.status_code == 400
     assert resp.get_json()["error"].startswith("as_of must be a date YYYY-MM-DD, got")
 
@@ -227,7 +240,7 @@ def test_a_bug_in_a_callback_is_logged_with_its_trace_and_answered_generically(a
         }
     )
     caplog.set_level(logging.WARNING)
-    resp = app.server.test_client().post("/_dash-update-component", data=body, content_type="application/json")
+    resp = _client(app).post("/_dash-update-component", data=body, content_type="application/json")
     assert resp.status_code == 500
     assert resp.get_json() == {"error": "An unexpected error occurred; the operators have been told.", "status": 500}
     assert "secret detail" not in resp.get_data(as_text=True) and "Traceback" not in resp.get_data(as_text=True)
@@ -243,7 +256,7 @@ def test_a_bug_behind_a_page_gets_a_generic_page(small_demo: Settings, caplog) -
         raise KeyError("secret detail")
 
     caplog.set_level(logging.WARNING)
-    resp = app.server.test_client().get("/boom")
+    resp = _client(app).get("/boom")
     text = resp.get_data(as_text=True)
     assert resp.status_code == 500 and resp.mimetype == "text/html"
     assert "bộ phận vận hành đã được thông báo" in text and "the operators have been told" in text
@@ -254,7 +267,7 @@ def test_a_bug_behind_a_page_gets_a_generic_page(small_demo: Settings, caplog) -
 
 def test_an_input_a_page_never_sends_is_400_with_one_line(app, caplog) -> None:
     caplog.set_level(logging.INFO)
-    resp = app.server.test_client().post(
+    resp = _client(app).post(
         "/_dash-update-component", data=_lang_toggle("fr\nFAKE LOG LINE"), content_type="application/json"
     )
     assert resp.status_code == 400

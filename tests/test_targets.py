@@ -26,6 +26,7 @@ from ioc_app.target_data import Ranking
 from layouts import charts
 from layouts import targets as layout
 from layouts.targets import TargetIds
+from tests.conftest import signed_in_client
 from tests.test_overview import find, texts
 
 
@@ -139,7 +140,7 @@ def test_ranking_equals_each_province_view(snap: snapshots.Snapshot, level: str)
 
 
 def test_ranking_equals_the_api(small_demo: Settings, snap: snapshots.Snapshot) -> None:
-    client = create_app(small_demo).server.test_client()
+    client = signed_in_client(create_app(small_demo))
     ranking = target_data.province_ranking(snap, registry.get("T08"), NATIONAL, "34")
     for row in ranking.table.head(3).itertuples(index=False):
         item = client.get(f"/api/v1/indicators/T08?scope=province34:{row.code}").get_json()

@@ -176,6 +176,20 @@ def test_every_literal_key_in_the_code_exists() -> None:
     assert missing == []
 
 
+TEMPLATE_KEY = re.compile(r"""\bt\(\s*['"]([^'"]+)['"]\s*\)""")
+
+
+def test_every_key_in_the_server_rendered_templates_exists() -> None:
+    """The sign-in and administration pages (ioc_app/templates) ask ``t('key')`` too."""
+    found = {
+        (key, path.name)
+        for path in (ROOT / "ioc_app" / "templates").glob("*.html")
+        for key in TEMPLATE_KEY.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(found) > 40, "the scan found the templates' texts"
+    assert sorted(f"{key} ({name})" for key, name in found if key not in TEXTS) == []
+
+
 def test_every_built_key_is_known_and_exists() -> None:
     _literal, built = _code_keys()
     unknown = sorted(

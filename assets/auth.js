@@ -1,0 +1,16 @@
+// A session that ended (idle limit, account disabled, signed out in another tab) makes Dash's own
+// requests answer 401: go to the sign-in page, which comes back here after signing in.
+(function () {
+  var fetchOriginal = window.fetch;
+  var leaving = false;
+  window.fetch = function (input, init) {
+    return fetchOriginal.apply(this, arguments).then(function (response) {
+      var url = typeof input === "string" ? input : (input && input.url) || "";
+      if (response.status === 401 && url.indexOf("/_dash-") !== -1 && !leaving) {
+        leaving = true;
+        window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname + window.location.search));
+      }
+      return response;
+    });
+  };
+})();
