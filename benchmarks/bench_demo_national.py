@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from data_sources import vet_db  # noqa: E402 - imported after the path set-up above
-from data_sources.counting import DEFAULT_RULES  # noqa: E402 - imported after the path set-up above
+from data_sources.counting import default_rules  # noqa: E402 - imported after the path set-up above
 from data_sources.demo import generate  # noqa: E402 - imported after the path set-up above
 from data_sources.demo import reference as ref  # noqa: E402 - imported after the path set-up above
 from data_sources.engine import make_engine  # noqa: E402 - imported after the path set-up above
@@ -53,7 +53,7 @@ TARGETS = {
 }
 
 _OPEN = "i.established_on <= :d AND (i.closed_on IS NULL OR i.closed_on > :d)"
-_IT = ", ".join(f"'{c}'" for c in DEFAULT_RULES.it_codes)
+_IT = ", ".join(f"'{c}'" for c in default_rules().it_codes)
 _DIGITISED = """l.record_digitised_on <= :d AND (l.graduated_on IS NULL OR l.graduated_on > :d
                    OR l.diploma_digitised_on <= :d)"""
 # T08 by institution: its learners since 2021, at least 95% digitised (none: met).

@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 IT_OCCUPATIONS_FILE = Path(__file__).resolve().parent / "it_occupations.csv"
@@ -98,4 +99,7 @@ def make_rules(
     return CountingRules(share, read_it_occupations(path))
 
 
-DEFAULT_RULES = CountingRules()
+@lru_cache(maxsize=1)
+def default_rules() -> CountingRules:
+    """The rules with their defaults (the CSV list read on first use, not at import)."""
+    return CountingRules()

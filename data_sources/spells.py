@@ -45,7 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement, Null
 
-from data_sources.counting import DEFAULT_RULES, CountingRules
+from data_sources.counting import CountingRules, default_rules
 from data_sources.schema import (
     Inspection,
     Institution,
@@ -318,12 +318,12 @@ DERIVED_SERIES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def spells(series_key: str, rules: CountingRules = DEFAULT_RULES) -> SpellQuery:
+def spells(series_key: str, rules: CountingRules | None = None) -> SpellQuery:
     """The spell SELECT of one series; KeyError for an unknown key."""
-    return SERIES_QUERIES[series_key](rules)
+    return SERIES_QUERIES[series_key](rules or default_rules())
 
 
-def point_in_time(series_key: str, as_of: dt.date, rules: CountingRules = DEFAULT_RULES) -> Query:
+def point_in_time(series_key: str, as_of: dt.date, rules: CountingRules | None = None) -> Query:
     """Numerator and denominator per institution (and record province) at ``as_of``: from <= d < to."""
     sp = spells(series_key, rules).subquery()
     d = date_value(as_of)
@@ -350,7 +350,7 @@ def institutions() -> Query:
     )
 
 
-def monthly_deltas(series_key: str, rules: CountingRules = DEFAULT_RULES) -> CompoundSelect[*tuple[Any, ...]]:
+def monthly_deltas(series_key: str, rules: CountingRules | None = None) -> CompoundSelect[*tuple[Any, ...]]:
     """Per institution (or record province) and month 'YYYY-MM': changes of numerator and denominator.
 
     Four small GROUP BYs (one per interval end) rather than one over all four month keys: that

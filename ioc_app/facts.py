@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data_sources.counting import DEFAULT_RULES, CountingRules
+from data_sources.counting import CountingRules, default_rules
 from ioc_app.i18n import fmt_percent
 from ioc_app.indicators.registry import Indicator
 from ioc_app.settings import Settings
@@ -31,7 +31,7 @@ class Facts:
 
 def rules_of(rules: CountingRules | None) -> CountingRules:
     """A snapshot's rules; the defaults for a snapshot stored before rules were recorded."""
-    return rules if rules is not None else DEFAULT_RULES
+    return rules if rules is not None else default_rules()
 
 
 def _fill(text: str, rules: CountingRules, settings: Settings, lang: str) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
-from data_sources.counting import DEFAULT_RULES, CountingRules
+from data_sources.counting import CountingRules, default_rules
 from data_sources.queries import data_date as read_data_date
 from ioc_app.indicators import engine as kpi_engine
 from ioc_app.indicators.scopes import Scope
@@ -58,7 +58,7 @@ def refresh(
     trigger: str = "cli",
     data_date: dt.date | None = None,
     keep: int = KEEP_SNAPSHOTS,
-    rules: CountingRules | Callable[[], CountingRules] = DEFAULT_RULES,
+    rules: CountingRules | Callable[[], CountingRules] = default_rules,
 ) -> RefreshResult:
     """Recompute every figure and store it as the newest snapshot; never raises for a data error.
 

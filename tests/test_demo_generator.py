@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Date, Engine, inspect, text
 
 from data_sources import vet_db
-from data_sources.counting import DEFAULT_RULES
+from data_sources.counting import default_rules
 from data_sources.demo import SCALES, DemoReport, generate
 from data_sources.demo.reference import occupations as occupations_catalogue
 from data_sources.engine import make_engine
@@ -161,7 +161,7 @@ def test_names_codes_and_occupations_look_real(db: Engine) -> None:
     for level, code, name in occupations:
         assert re.fullmatch(r"\d{7}", code) and code[0] == first[level] and name
     # T04's list names occupations the demo teaches at the training levels.
-    it_codes = set(DEFAULT_RULES.it_codes)
+    it_codes = set(default_rules().it_codes)
     assert any(c[1:] in it_codes and level != "short_course" for level, c, _ in occupations)
     assert ("6480201", "Công nghệ thông tin") in {(o.code, o.name) for o in occupations_catalogue("college")}
     services = [r[0] for r in rows(db, "SELECT name FROM public_service")]

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from data_sources.counting import DEFAULT_RULES
+from data_sources.counting import default_rules
 from ioc_app.indicators import engine as kpi
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.scopes import NATIONAL, Scope, ScopeError, parse, rollup
@@ -232,7 +232,7 @@ def test_t08_has_two_populations_of_institutions_and_the_record_share_beside() -
     ],
 )
 def test_t08_record_share_threshold_is_configurable_and_exact(tiny_engine, share, expected) -> None:
-    rules = replace(DEFAULT_RULES, min_record_share=share)
+    rules = replace(default_rules(), min_record_share=share)
     df = kpi.cells_at(tiny_engine, D(2024, 1, 1), ["institution_digitised_all"], rules)
     assert (int(df.numerator.sum()), int(df.denominator.sum())) == expected
     assert independent_sql.count(tiny_engine, "institution_digitised_all", D(2024, 1, 1), min_share=share) == expected

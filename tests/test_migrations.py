@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
-from data_sources.counting import DEFAULT_RULES
+from data_sources.counting import default_rules
 from data_sources.engine import make_engine
 from ioc_app import cli, create_app, migrations, snapshots, task_progress
 from ioc_app.settings import Settings
@@ -226,7 +226,7 @@ def build_legacy_store(engine: Engine, tables: tuple[str, ...] = ALL_LEGACY) -> 
         if "snapshot_rule" in tables:
             conn.execute(
                 sa.insert(SNAPSHOT_RULE),
-                [{"refresh_id": run_id, "key": k, "value": v} for k, v in DEFAULT_RULES.to_records().items()],
+                [{"refresh_id": run_id, "key": k, "value": v} for k, v in default_rules().to_records().items()],
             )
         if "task_progress_report" in tables:
             conn.execute(
@@ -322,7 +322,7 @@ def test_db_upgrade_keeps_the_data_of_a_store_from_before_migrations(store_url: 
     assert schema_diff(engine) == []
     # The app reads the old snapshot and report, and writes new rows after them (sequences intact).
     snap = snapshots.current(engine)
-    assert snap is not None and snap.run.data_date == DATA_DATE and snap.rules == DEFAULT_RULES
+    assert snap is not None and snap.run.data_date == DATA_DATE and snap.rules == default_rules()
     assert int(snap.cells("staff_digital_capacity")["numerator"].sum()) == 8
     [report] = task_progress.reports(engine)
     assert (report.task, report.percent, report.source) == ("2.1.2", 60, "Công văn 345/GDNN")
@@ -478,7 +478,7 @@ def test_each_read_of_the_store_is_one_select_with_no_schema_work(engine: Engine
         ).scalar_one()
         conn.execute(
             sa.insert(SNAPSHOT_RULE),
-            [{"refresh_id": run_id, "key": k, "value": v} for k, v in DEFAULT_RULES.to_records().items()],
+            [{"refresh_id": run_id, "key": k, "value": v} for k, v in default_rules().to_records().items()],
         )
     assert snapshots.current(engine) is not None  # loads the snapshot once
     statements: list[str] = []

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data_sources.counting import DEFAULT_RULES
+from data_sources.counting import default_rules
 
 from . import reference as ref
 from .bulk import Column
@@ -109,7 +109,7 @@ def build_programmes(ctx: Context, inst: Institutions) -> Programmes:
     retired = np.fmin(retired, close)
     retired = ctx.censor(retired)
 
-    it_codes = set(DEFAULT_RULES.it_codes)
+    it_codes = set(default_rules().it_codes)
     is_it = np.zeros(n, dtype=bool)
     occ_code = np.empty(n, dtype=object)
     occ_name = np.empty(n, dtype=object)

@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from data_sources import spells
-from data_sources.counting import DEFAULT_RULES, CountingRules
+from data_sources.counting import CountingRules, default_rules
 from ioc_app.indicators import registry
 
 FIRST_MONTH_END = dt.date(2021, 12, 31)  # the month of the decision: the trajectory's baseline
@@ -218,17 +218,17 @@ def _institutions_of(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def cells_at(
-    engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None, rules: CountingRules = DEFAULT_RULES
+    engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None, rules: CountingRules | None = None
 ) -> pd.DataFrame:
     """Per series and cell, numerator and denominator at ``as_of``."""
-    return _cells_of(_counts_at(engine, as_of, _series_keys(series_keys), rules), as_of)
+    return _cells_of(_counts_at(engine, as_of, _series_keys(series_keys), rules or default_rules()), as_of)
 
 
 def institutions_at(
-    engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None, rules: CountingRules = DEFAULT_RULES
+    engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None, rules: CountingRules | None = None
 ) -> pd.DataFrame:
     """Per series and institution, numerator and denominator at ``as_of`` (each institution's own position)."""
-    return _institutions_of(_counts_at(engine, as_of, _series_keys(series_keys), rules))
+    return _institutions_of(_counts_at(engine, as_of, _series_keys(series_keys), rules or default_rules()))
 
 
 def _empty_cube() -> pd.DataFrame:
@@ -314,7 +314,7 @@ def monthly_cells(
     data_date: dt.date,
     series_keys: Iterable[str] | None = None,
     last_point: pd.DataFrame | None = None,
-    rules: CountingRules = DEFAULT_RULES,
+    rules: CountingRules | None = None,
 ) -> pd.DataFrame:
     """The cube: per series, period end and cell, numerator and denominator.
 
@@ -323,6 +323,7 @@ def monthly_cells(
     caller already has it (``last_point``, cells at the data date).
     """
     keys = _series_keys(series_keys)
+    rules = rules or default_rules()
     ends = month_ends(data_date)
     frames = []
     if ends:
@@ -338,13 +339,14 @@ def monthly_cells(
 
 
 def snapshot_frames(
-    engine: Engine, data_date: dt.date, rules: CountingRules = DEFAULT_RULES
+    engine: Engine, data_date: dt.date, rules: CountingRules | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Everything a snapshot stores: the cube of every series, and each institution's own figures.
 
     The data date is counted once and serves both.
     """
     keys = _series_keys(None)
+    rules = rules or default_rules()
     counts = _counts_at(engine, data_date, keys, rules)
     cube = monthly_cells(engine, data_date, keys, last_point=_cells_of(counts, data_date), rules=rules)
     return cube, _institutions_of(counts)
