@@ -32,6 +32,7 @@ PAGE_MODULES = [
     import_module("callbacks.province"),
     import_module("callbacks.institution"),
     import_module("callbacks.tasks"),
+    import_module("callbacks.present"),
 ]
 
 

@@ -276,3 +276,12 @@ def checked(*validators: Validator) -> Callable[[Callable[..., T]], Callable[...
         return wrapper
 
     return decorate
+
+
+def present_request(value: Any) -> dict[str, int] | None:
+    """A wall-display slot's load request: ``{"n": k}``, a counter the display's script increments."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"n"}:
+        _fail("slide request", 'an object {"n": number}', value)
+    return {"n": whole_number(value["n"], "slide request", 0, MAX_COUNT)}

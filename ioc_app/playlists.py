@@ -23,7 +23,7 @@ from ioc_app.indicators import registry
 OVERVIEW: Final = "overview"  # every target of the scope: value, status, deadlines
 TARGETS: Final = "targets"  # a group of 1-6 targets with their trajectories
 MAP: Final = "map"  # choropleth of one target over the 34 provinces, archipelagos labelled
-PROVINCES: Final = "provinces"  # the table of the 34 provinces (national scope only)
+PROVINCES: Final = "provinces"  # the 34 provinces on up to 6 targets (national scope only)
 BEHIND: Final = "behind"  # the provinces furthest behind on one target (national scope only)
 CHANGES: Final = "changes"  # what changed since yesterday and since last week
 PROVINCE_CYCLE: Final = "province_cycle"  # one slide per province, each with its own panels
@@ -111,7 +111,9 @@ def _slide(raw: Any, n: int) -> Slide:
         raise PlaylistError(f"{where}: a targets slide shows 1 to {MAX_GROUP} targets")
     if kind in ONE_TARGET and len(targets) != 1:
         raise PlaylistError(f"{where}: a {kind} slide shows exactly one target")
-    if kind not in ONE_TARGET and kind != TARGETS and targets:
+    if kind == PROVINCES and len(targets) > MAX_GROUP:
+        raise PlaylistError(f"{where}: a provinces slide shows at most {MAX_GROUP} targets")
+    if kind not in ONE_TARGET and kind not in (TARGETS, PROVINCES) and targets:
         raise PlaylistError(f"{where}: a {kind} slide takes no targets")
     province = raw.get("province")
     if province is not None:

@@ -95,10 +95,35 @@ def _outputs_of(key: str) -> tuple[list[tuple[str, str]], bool]:
     return [(i, p) for i, _, p in (part.rpartition(".") for part in parts)], multi
 
 
-def _ref(item: Any, what: str, with_value: bool) -> tuple[str, str]:
+WILDCARD = ["MATCH"]  # pattern-matching ids (the wall display's slots); ALL and ALLSMALLER are not used
+
+
+def _id_matches(declared: str, got: Any) -> bool:
+    """A concrete component id against a declared one: equal, or a dict id matching its MATCH pattern."""
+    if isinstance(got, str):
+        return got == declared
+    if not isinstance(got, dict) or not declared.startswith("{"):
+        return False
+    pattern = json.loads(declared)
+    if set(pattern) != set(got):
+        return False
+    for key, value in pattern.items():
+        if value == WILDCARD:
+            if isinstance(got[key], bool) or not isinstance(got[key], int | str):
+                return False
+        elif got[key] != value:
+            return False
+    return True
+
+
+def _ref(item: Any, what: str, with_value: bool) -> tuple[Any, str]:
     allowed = {"id", "property", "value"} if with_value else {"id", "property"}
-    if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not isinstance(item.get("property"), str):
-        raise InputError(f"each of {what} must be an object with a string id and property")
+    if (
+        not isinstance(item, dict)
+        or not isinstance(item.get("id"), str | dict)
+        or not isinstance(item.get("property"), str)
+    ):
+        raise InputError(f"each of {what} must be an object with an id and a string property")
     if set(item) - allowed:
         raise InputError(f"{what}: unexpected field {sorted(set(item) - allowed)[0][:40]!r}")
     return item["id"], item["property"]
@@ -108,8 +133,24 @@ def _refs(items: Any, what: str, expected: list[tuple[str, str]], with_value: bo
     if not isinstance(items, list):
         raise InputError(f"{what} must be a list")
     got = [_ref(item, what, with_value) for item in items]
-    if got != expected:
+    if len(got) != len(expected) or not all(
+        prop == want_prop and _id_matches(want_id, got_id)
+        for (got_id, prop), (want_id, want_prop) in zip(got, expected, strict=False)
+    ):
         raise InputError(f"{what} do not match the callback's {len(expected)} declared {what}")
+
+
+def _changed_is_input(changed: Any, inputs: list[tuple[str, str]]) -> bool:
+    if not isinstance(changed, str):
+        return False
+    raw_id, _, prop = changed.rpartition(".")
+    got: Any = raw_id
+    if raw_id.startswith("{"):
+        try:
+            got = json.loads(raw_id)
+        except ValueError:
+            return False
+    return any(prop == p and _id_matches(i, got) for i, p in inputs)
 
 
 def check_envelope(body: Any, callback_map: dict[str, Any]) -> None:
@@ -129,15 +170,21 @@ def check_envelope(body: Any, callback_map: dict[str, Any]) -> None:
     elif not multi or not isinstance(outputs, list):
         raise InputError("'outputs' must be one object for a single output, a list for several")
     _refs(outputs, "outputs", expected_outputs, with_value=False)
-    inputs = [(str(d["id"]), str(d["property"])) for d in callback["inputs"]]
-    states = [(str(d["id"]), str(d["property"])) for d in callback["state"]]
+    inputs = [(_declared(d["id"]), str(d["property"])) for d in callback["inputs"]]
+    states = [(_declared(d["id"]), str(d["property"])) for d in callback["state"]]
     _refs(body.get("inputs"), "inputs", inputs, with_value=True)
     if "state" in body or states:
         _refs(body.get("state"), "states", states, with_value=True)
     changed = body.get("changedPropIds", [])
-    known = {f"{i}.{p}" for i, p in inputs}
-    if not isinstance(changed, list) or not all(isinstance(c, str) and c in known for c in changed):
+    if not isinstance(changed, list) or not all(_changed_is_input(c, inputs) for c in changed):
         raise InputError("'changedPropIds' must list some of the callback's inputs")
+
+
+def _declared(component_id: Any) -> str:
+    """A declared id as the callback map keeps it: a string, or a pattern as compact sorted JSON."""
+    if isinstance(component_id, dict):
+        return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+    return str(component_id)
 
 
 # --- headers -----------------------------------------------------------------------------------------

@@ -26,3 +26,18 @@ class Shell(StrEnum):
     # "Data temporarily unavailable": shown by any update callback that failed, while its last good
     # content stays on screen; hidden again by the next one that succeeds.
     NOTICE = "shell-notice"
+
+
+class Present(StrEnum):
+    """The wall display (``/present``); slots and their requests are pattern-matched by index."""
+
+    ROOT = "present-root"
+    COUNTER = "present-counter"
+    MARK = "present-mark"  # "reconnecting" / "paused"
+    ASOF = "present-asof"
+    CLOCK = "present-clock"
+    LOADING = "present-loading"
+    PROGRESS = "present-progress"
+    NOTICE = "present-notice"  # access revoked or refused: the display stops
+    SLOT = "present-slot"
+    REQUEST = "present-request"  # set by the script to (re)load one slot
