@@ -172,7 +172,7 @@ def tile(panel: Any, lang: str) -> html.Div:
     return html.Div(
         [
             html.Div(
-                [html.Span(ind.code, className="present-code"), t(f"target.short.{ind.code}", lang)],
+                [html.Span(ind.code, className="present-code"), t(f"sc.short.{ind.code}", lang)],
                 className="present-tile-name",
             ),
             html.Div(value, className="present-value" + (" present-value-text" if ind.kind == "milestone" else "")),
@@ -187,7 +187,7 @@ def tile(panel: Any, lang: str) -> html.Div:
 
 
 def overview(data: OverviewSlide, as_of: dt.date, lang: str) -> html.Div:
-    title = f"{t('present.title.overview', lang)}: {scope_label(data.scope, lang)}"
+    title = f"{t('nav.overview', lang)}: {scope_label(data.scope, lang)}"
     return _slide(
         "overview", title, as_of, lang, [html.Div([tile(p, lang) for p in data.panels], className="present-tiles")]
     )
@@ -334,7 +334,7 @@ def target_card(item: TargetPanel, lang: str) -> html.Div:
 
 def targets(data: TargetsSlide, as_of: dt.date, lang: str) -> html.Div:
     codes = [i.panel.view.indicator.code for i in data.items]
-    title = f"{t('present.title.targets', lang)} {codes[0]}–{codes[-1]}" if len(codes) > 1 else codes[0]
+    title = f"{t('nav.targets', lang)} {codes[0]}–{codes[-1]}" if len(codes) > 1 else codes[0]
     if not data.scope.is_national:
         title += f" · {scope_label(data.scope, lang)}"
     return _slide(
@@ -417,7 +417,7 @@ def map_slide(data: MapSlide, as_of: dt.date, lang: str, version: int = 0) -> ht
         className="present-leaflet",
         style={"height": "100%", "width": "100%"},
     )
-    title = f"{t('present.title.map', lang)}: {ind.code} {ind.name(lang)}"
+    title = f"{t('nav.map', lang)}: {ind.code} {ind.name(lang)}"
     return _slide("map", title, as_of, lang, [html.Div(leaflet, className="present-map-box"), map_legend(data, lang)])
 
 
@@ -440,7 +440,7 @@ def _half(data: ProvincesSlide, units: list[Any], lang: str) -> html.Table:
     head = html.Tr(
         [html.Th(t("common.province", lang), className="present-th-name")]
         + [
-            html.Th(html.Span(i.code, className="present-code"), title=t(f"target.short.{i.code}", lang))
+            html.Th(html.Span(i.code, className="present-code"), title=t(f"sc.short.{i.code}", lang))
             for i in data.columns
         ]
     )
@@ -460,7 +460,7 @@ def provinces(data: ProvincesSlide, as_of: dt.date, lang: str) -> html.Div:
     tables = [_half(data, units[:half], lang)] + ([_half(data, units[half:], lang)] if units[half:] else [])
     key = html.Div(
         [
-            html.Span([html.Span(i.code, className="present-code"), t(f"target.short.{i.code}", lang)])
+            html.Span([html.Span(i.code, className="present-code"), t(f"sc.short.{i.code}", lang)])
             for i in data.columns
         ],
         className="present-key",
@@ -471,7 +471,7 @@ def provinces(data: ProvincesSlide, as_of: dt.date, lang: str) -> html.Div:
     )
     return _slide(
         "provinces",
-        t("present.title.provinces", lang),
+        t("sc.title", lang),
         as_of,
         lang,
         [html.Div(tables, className="present-tables"), key, legend],
@@ -502,7 +502,7 @@ def behind(data: BehindSlide, as_of: dt.date, lang: str) -> html.Div:
     note = t("present.behind_note", lang).format(
         n=fmt_number(data.ranked, lang), year=goal.year, goal=fmt_percent(goal.value, lang, 0)
     )
-    title = f"{t('present.title.behind', lang)}: {ind.code} {t(f'target.short.{ind.code}', lang)}"
+    title = f"{t('present.title.behind', lang)}: {ind.code} {t(f'sc.short.{ind.code}', lang)}"
     body: list[Any] = rows or [html.P(t("common.no_data", lang), className="present-message")]
     return _slide(
         "behind",

@@ -101,6 +101,7 @@ def benign(small_demo: Settings) -> dict[tuple[str, str], Any]:
         ("map-date", "max"): 10,
         ("map-state", "data"): {"snapshot": 1, "stale": False, "indicator": "T06", "date": 3, "level": "34"},
         ("filters-province", "value"): "79",
+        ('{"index":["MATCH"],"type":"present-request"}', "data"): {"n": 1},
     }
     for prefix in ("filters", "sc", "map"):
         values[(f"{prefix}-level", "value")] = "34"
@@ -125,18 +126,31 @@ def _value(benign: dict[tuple[str, str], Any], ref: tuple[str, str]) -> Any:
     return benign[ref]
 
 
+def _concrete(component_id: str) -> Any:
+    """The id a browser sends: a pattern-matching id with its MATCH filled in (slot 0), else the id."""
+    if not component_id.startswith("{"):
+        return component_id
+    return {k: 0 if v == ["MATCH"] else v for k, v in json.loads(component_id).items()}
+
+
+def _changed(component_id: str, prop: str) -> str:
+    concrete = _concrete(component_id)
+    text = concrete if isinstance(concrete, str) else json.dumps(concrete, sort_keys=True, separators=(",", ":"))
+    return f"{text}.{prop}"
+
+
 def _envelope(key: str, cb: dict[str, Any], values: list[Any]) -> dict[str, Any]:
     multi = key.startswith("..")
     parts = key[2:-2].split("...") if multi else [key]
-    outputs = [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
+    outputs = [{"id": _concrete(i), "property": p} for i, _, p in (part.rpartition(".") for part in parts)]
     refs = _refs(cb)
-    items = [{"id": i, "property": p, "value": v} for (i, p), v in zip(refs, values, strict=True)]
+    items = [{"id": _concrete(i), "property": p, "value": v} for (i, p), v in zip(refs, values, strict=True)]
     n = len(cb["inputs"])
     body: dict[str, Any] = {
         "output": key,
         "outputs": outputs if multi else outputs[0],
         "inputs": items[:n],
-        "changedPropIds": [f"{refs[0][0]}.{refs[0][1]}"],
+        "changedPropIds": [_changed(*refs[0])],
     }
     if cb["state"]:
         body["state"] = items[n:]
