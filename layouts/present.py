@@ -459,10 +459,7 @@ def provinces(data: ProvincesSlide, as_of: dt.date, lang: str) -> html.Div:
     half = (len(units) + 1) // 2
     tables = [_half(data, units[:half], lang)] + ([_half(data, units[half:], lang)] if units[half:] else [])
     key = html.Div(
-        [
-            html.Span([html.Span(i.code, className="present-code"), t(f"sc.short.{i.code}", lang)])
-            for i in data.columns
-        ],
+        [html.Span([html.Span(i.code, className="present-code"), t(f"sc.short.{i.code}", lang)]) for i in data.columns],
         className="present-key",
     )
     legend = html.Div(
