@@ -134,7 +134,7 @@ def cmd_playlists(settings: Settings, args: argparse.Namespace) -> int:
                             Path(args.output).write_text(text, encoding="utf-8")
                         except OSError as exc:
                             raise CliError(f"cannot write {args.output}: {_reason(exc)}") from None
-                        print(f"wrote {found.name} ({len(found.slides)} slides) to {args.output}")
+                        print(f"wrote {found.name} ({len(found.slides)} slide(s)) to {args.output}")
                     else:
                         sys.stdout.write(text)
                 else:
@@ -143,7 +143,7 @@ def cmd_playlists(settings: Settings, args: argparse.Namespace) -> int:
                         print(_slide_line(n, found))
             elif command == "import":
                 saved, created = store.save(engine, playlist.to_json(), CLI)
-                print(f"{'created' if created else 'replaced'} {saved.name} ({len(saved.slides)} slides)")
+                print(f"{'created' if created else 'replaced'} {saved.name} ({len(saved.slides)} slide(s))")
             elif command == "delete":
                 store.delete(engine, args.name, CLI)
                 print(f"deleted {args.name}")

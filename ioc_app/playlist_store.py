@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 SAVED: Final = "playlist_saved"
 EDITED: Final = "playlist_edited"
 DELETED: Final = "playlist_deleted"
-ACTIONS: Final = (SAVED, EDITED, DELETED)
 
 
 @dataclass(frozen=True)
