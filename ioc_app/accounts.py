@@ -25,8 +25,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from geo import provinces as geo
-from ioc_app import audit
-from ioc_app.identity import ADMIN, CENTRAL, PROVINCE, ROLES, TOKEN_KINDS, Identity
+from ioc_app import audit, playlist_store
+from ioc_app.identity import ADMIN, CENTRAL, DISPLAY, PROVINCE, ROLES, TOKEN_KINDS, Identity
+from ioc_app.playlists import PlaylistError, check_name
 from ioc_app.store import AccessToken, UserAccount
 
 MIN_PASSWORD_LENGTH: Final = 10
@@ -75,6 +76,7 @@ class Token:
     created_at: dt.datetime
     revoked_at: dt.datetime | None
     last_used_at: dt.datetime | None
+    playlist: str | None = None  # a display token's one playlist (ioc_app.playlists); None = any
 
     @property
     def active(self) -> bool:
@@ -82,7 +84,7 @@ class Token:
 
     @property
     def identity(self) -> Identity:
-        return Identity(self.name, self.kind, self.province, token_id=self.id)
+        return Identity(self.name, self.kind, self.province, token_id=self.id, playlist=self.playlist)
 
 
 def _now() -> dt.datetime:
@@ -329,26 +331,54 @@ def token_hash(secret: str) -> str:
 
 
 def _token(row: AccessToken) -> Token:
-    return Token(row.id, row.name, row.kind, row.province, row.created_at, row.revoked_at, row.last_used_at)
+    return Token(
+        row.id, row.name, row.kind, row.province, row.created_at, row.revoked_at, row.last_used_at, row.playlist
+    )
+
+
+def check_token_playlist(playlist: str | None, kind: str) -> str | None:
+    """None, or a well-formed playlist name for a display token (whether it exists is checked in the store)."""
+    if playlist is None or playlist.strip() == "":
+        return None
+    if kind != DISPLAY:
+        raise AccountError("only display tokens are limited to a playlist", "account.token_playlist_kind")
+    try:
+        return check_name(playlist.strip())
+    except PlaylistError as exc:
+        raise AccountError(str(exc), "account.token_playlist") from None
 
 
 def create_token(
-    engine: Engine, name: str, kind: str, province: str | None = None, actor: Identity | None = None
+    engine: Engine,
+    name: str,
+    kind: str,
+    province: str | None = None,
+    actor: Identity | None = None,
+    playlist: str | None = None,
 ) -> tuple[Token, str]:
-    """A new token and its secret (shown once: only its hash is kept)."""
+    """A new token and its secret (shown once: only its hash is kept).
+
+    ``playlist`` limits a display token to one playlist: a stored one, or the built-in ``dieu-hanh``.
+    """
     clean = check_token_name(name)
     kind = check_token_kind(kind)
     code = check_province(province)
+    limit = check_token_playlist(playlist, kind)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with Session(engine) as s, s.begin():
         if s.scalars(select(AccessToken.id).where(AccessToken.name == clean)).first() is not None:
             raise AccountError(
                 f"a token named {clean!r} already exists (revoked tokens keep their name)", "account.token_exists"
             )
-        row = AccessToken(name=clean, kind=kind, province=code, token_hash=token_hash(secret), created_at=_now())
+        if limit is not None and not playlist_store.known_name(s, limit):
+            raise AccountError(f"no playlist named {limit!r}", "account.token_playlist")
+        row = AccessToken(
+            name=clean, kind=kind, province=code, token_hash=token_hash(secret), created_at=_now(), playlist=limit
+        )
         s.add(row)
         s.flush()
-        s.add(audit.entry("token_created", clean, f"kind={kind}" + (f" province={code}" if code else ""), actor))
+        detail = f"kind={kind}" + (f" province={code}" if code else "") + (f" playlist={limit}" if limit else "")
+        s.add(audit.entry("token_created", clean, detail, actor))
         return _token(row), secret
 
 

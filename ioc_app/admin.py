@@ -1,4 +1,5 @@
-"""The administration pages (server-rendered, admins only): accounts, read-only tokens, the audit log.
+"""The administration pages (server-rendered, admins only): accounts, read-only tokens, the audit log
+(the wall displays' playlists: ``ioc_app.admin_playlists``).
 
 Every change goes through ``ioc_app.accounts`` (the same rules and audit entries as the command
 line); forms carry a CSRF token; a refused change shows its reason in the page's language.
@@ -17,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from geo import provinces as geo
-from ioc_app import accounts, audit, exports
+from ioc_app import accounts, audit, exports, playlist_store
 from ioc_app.auth import province_name, render_page, request_language, require_admin
 from ioc_app.i18n import fmt_datetime
 from ioc_app.identity import ROLES, TOKEN_KINDS, current_identity
@@ -27,22 +28,22 @@ AUDIT_SHOWN = 1000  # rows on the page; the export has them all
 _DONE_SEPARATOR = "|"
 
 
-def _when(lang: str) -> Any:
+def when_formatter(lang: str) -> Any:
     def when(value: dt.datetime | None) -> str:
         return "—" if value is None else fmt_datetime(value + audit.VIETNAM_UTC_OFFSET, lang)
 
     return when
 
 
-def _provinces() -> list[tuple[str, str]]:
+def province_options() -> list[tuple[str, str]]:
     return [(p.code, f"{p.kind} {p.name}") for p in geo.provinces()]
 
 
-def _done(key: str, arg: str) -> None:
+def done_message(key: str, arg: str) -> None:
     flash(f"{key}{_DONE_SEPARATOR}{arg}")
 
 
-def _flashed() -> list[tuple[str, str]]:
+def flashed_messages() -> list[tuple[str, str]]:
     out = []
     for message in get_flashed_messages():
         key, _, arg = str(message).partition(_DONE_SEPARATOR)
@@ -68,9 +69,9 @@ def build_blueprint(services: Services) -> Blueprint:
             default_language,
             status,
             section=section,
-            done=_flashed(),
-            when=_when(lang),
-            provinces=_provinces(),
+            done=flashed_messages(),
+            when=when_formatter(lang),
+            provinces=province_options(),
             province_name=province_name,
             **context,
         )
@@ -87,13 +88,14 @@ def build_blueprint(services: Services) -> Blueprint:
         )
 
     def tokens_page(status: int = 200, error: str | None = None, **context: Any) -> Response:
-        context.setdefault("form", {"name": "", "kind": "display", "province": ""})
+        context.setdefault("form", {"name": "", "kind": "display", "province": "", "playlist": ""})
         return page(
             "admin_tokens.html",
             "tokens",
             status,
             tokens=accounts.tokens(engine),
             kinds=TOKEN_KINDS,
+            playlists=[p.name for p in playlist_store.summaries(engine)],
             error=error,
             base_url=request.host_url,
             **context,
@@ -124,7 +126,7 @@ def build_blueprint(services: Services) -> Blueprint:
             )
         except accounts.AccountError as exc:
             return users_page(400, exc.key, form)
-        _done("admin.done.user_added", user.username)
+        done_message("admin.done.user_added", user.username)
         return redirect("/admin/users")
 
     @bp.post("/users/active")
@@ -135,7 +137,7 @@ def build_blueprint(services: Services) -> Blueprint:
             user = accounts.set_active(engine, request.form.get("username", ""), active, current_identity())
         except accounts.AccountError as exc:
             return users_page(400, exc.key)
-        _done("admin.done.user_enabled" if active else "admin.done.user_disabled", user.username)
+        done_message("admin.done.user_enabled" if active else "admin.done.user_disabled", user.username)
         return redirect("/admin/users")
 
     @bp.post("/users/password")
@@ -147,7 +149,7 @@ def build_blueprint(services: Services) -> Blueprint:
             )
         except accounts.AccountError as exc:
             return users_page(400, exc.key)
-        _done("admin.done.password_set", user.username)
+        done_message("admin.done.password_set", user.username)
         return redirect("/admin/users")
 
     @bp.post("/users/role")
@@ -163,7 +165,7 @@ def build_blueprint(services: Services) -> Blueprint:
             )
         except accounts.AccountError as exc:
             return users_page(400, exc.key)
-        _done("admin.done.role_set", user.username)
+        done_message("admin.done.role_set", user.username)
         return redirect("/admin/users")
 
     @bp.get("/tokens")
@@ -174,10 +176,15 @@ def build_blueprint(services: Services) -> Blueprint:
     @bp.post("/tokens/create")
     @require_admin
     def create_token() -> ResponseReturnValue:
-        form = {k: request.form.get(k, "") for k in ("name", "kind", "province")}
+        form = {k: request.form.get(k, "") for k in ("name", "kind", "province", "playlist")}
         try:
             token, secret = accounts.create_token(
-                engine, form["name"], form["kind"], form["province"] or None, current_identity()
+                engine,
+                form["name"],
+                form["kind"],
+                form["province"] or None,
+                current_identity(),
+                form["playlist"] or None,
             )
         except accounts.AccountError as exc:
             return tokens_page(400, exc.key, form=form)
@@ -191,7 +198,7 @@ def build_blueprint(services: Services) -> Blueprint:
             token = accounts.revoke_token(engine, request.form.get("name", ""), current_identity())
         except accounts.AccountError as exc:
             return tokens_page(400, exc.key)
-        _done("admin.done.token_revoked", token.name)
+        done_message("admin.done.token_revoked", token.name)
         return redirect("/admin/tokens")
 
     def audit_filters() -> tuple[dict[str, str], dict[str, Any]]:

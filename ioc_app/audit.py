@@ -42,6 +42,9 @@ ACTIONS: Final = (
     "role_set",
     "token_created",
     "token_revoked",
+    "playlist_saved",
+    "playlist_edited",
+    "playlist_deleted",
 )
 VIETNAM_UTC_OFFSET: Final = dt.timedelta(hours=7)  # Vietnam keeps UTC+7 all year
 _TARGET_MAX, _DETAIL_MAX, _ACTOR_MAX = 300, 2000, 60

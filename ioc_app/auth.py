@@ -45,7 +45,7 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
-from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter import Limiter, RateLimitExceeded, RouteLimit
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from limits import parse_many
@@ -77,6 +77,7 @@ OPEN_PATHS: Final = PUBLIC_PATHS | {"/logout"}
 STATIC_PREFIXES: Final = ("/assets/", "/_dash-component-suites/")
 STATIC_PATHS: Final = frozenset({"/_favicon.ico"})  # Dash's icon; the server pages link it too
 DASH_CALLBACK_PATH: Final = "/_dash-update-component"
+PRESENT_PATH: Final = "/present"  # the wall's presentation mode: a display token may come in its URL
 _G_VIA: Final = "ioc_auth_via"  # "session" or "bearer"
 
 
@@ -284,8 +285,12 @@ def init_auth(
     if dispatch is not None:
         csrf.exempt(dispatch)
 
+    # One budget for display sign-ins, whichever way the token comes (/login/token or /present?token=).
+    token_limit = limiter.shared_limit(settings.login_limit_address, scope="token-address")
+    # Before the guard: a wall opening /present?token=... is signed in instead of sent to /login.
+    server.before_request(lambda: _wall_sign_in(config, token_limit))
     server.before_request(lambda: _guard(config))
-    server.register_blueprint(_auth_blueprint(config, limiter))
+    server.register_blueprint(_auth_blueprint(config, limiter, token_limit))
     return csrf, limiter
 
 
@@ -411,7 +416,53 @@ def _render(template: str, lang: str, status: int = 200, **context: Any) -> Resp
     return resp
 
 
-def _auth_blueprint(config: _Config, limiter: Limiter) -> Blueprint:
+def _token_page(lang: str, status: int = 200, message: str | None = None, next_url: str | None = None) -> Response:
+    return _render(
+        "sign_in_token.html",
+        lang,
+        status,
+        message=message,
+        next_url=next_url if next_url is not None else safe_next(request.values.get("next")),
+    )
+
+
+def _sign_in_display(engine: Engine, secret: str) -> accounts.Token | None:
+    """Open a wall display's session with a display token (audited either way); None when refused."""
+    token = accounts.find_token(engine, secret)
+    if token is None or token.kind != DISPLAY:
+        audit.record("login_failed", "", "display sign-in with an invalid, revoked or non-display token")
+        return None
+    _start_session(Principal(token.identity, f"t:{token.id}"))
+    set_identity(token.identity)
+    audit.record("token_login", token.name, "", token.identity)
+    return token
+
+
+def _wall_sign_in(config: _Config, token_limit: RouteLimit) -> ResponseReturnValue | None:
+    """``GET /present?token=SECRET``: sign the wall in as that display token, then show the same
+    address without the token (so it is neither bookmarked nor kept in the history)."""
+    if request.path != PRESENT_PATH or request.method != "GET" or "token" not in request.args:
+        return None
+    lang = request_language(config.services.settings.default_language)
+    rest = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
+    clean_url = PRESENT_PATH + (f"?{urlencode(rest)}" if rest else "")
+    try:
+        with token_limit:
+            token = _sign_in_display(config.services.ioc_engine, request.args.get("token", "").strip())
+    except RateLimitExceeded:
+        log.warning("sign-in rate limit reached from %s", _client_address())
+        resp = _token_page(lang, 429, "login.rate_limited", clean_url)
+        resp.headers["Retry-After"] = "60"
+        return resp
+    if token is None:
+        return _token_page(lang, 401, "login.token_invalid", clean_url)
+    setattr(g, _G_VIA, "session")
+    resp = redirect(clean_url)
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
+
+
+def _auth_blueprint(config: _Config, limiter: Limiter, token_limit: RouteLimit) -> Blueprint:
     bp = Blueprint("ioc_auth", __name__)
     settings = config.services.settings
     engine = config.services.ioc_engine
@@ -432,9 +483,7 @@ def _auth_blueprint(config: _Config, limiter: Limiter) -> Blueprint:
         )
 
     def token_page(status: int = 200, message: str | None = None) -> Response:
-        return _render(
-            "sign_in_token.html", lang(), status, message=message, next_url=safe_next(request.values.get("next"))
-        )
+        return _token_page(lang(), status, message)
 
     @bp.errorhandler(RateLimitExceeded)
     def _limited(_err: RateLimitExceeded) -> ResponseReturnValue:
@@ -472,18 +521,13 @@ def _auth_blueprint(config: _Config, limiter: Limiter) -> Blueprint:
         return redirect(safe_next(request.form.get("next")))
 
     @bp.route("/login/token", methods=["GET", "POST"])
-    @limiter.limit(settings.login_limit_address, scope="token-address")
+    @token_limit
     def token_login() -> ResponseReturnValue:
         secret = (request.form.get("token") or request.args.get("token") or "").strip()
         if not secret:
             return token_page()
-        token = accounts.find_token(engine, secret)
-        if token is None or token.kind != DISPLAY:
-            audit.record("login_failed", "", "display sign-in with an invalid, revoked or non-display token")
+        if _sign_in_display(engine, secret) is None:
             return token_page(401, "login.token_invalid")
-        _start_session(Principal(token.identity, f"t:{token.id}"))
-        set_identity(token.identity)
-        audit.record("token_login", token.name, "", token.identity)
         # The redirect drops the token from the address bar and the history.
         resp = redirect(safe_next(request.values.get("next")))
         resp.headers["Referrer-Policy"] = "no-referrer"

@@ -208,9 +208,16 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", required=True, help="a name saying who or what uses it")
     create.add_argument("--kind", required=True, choices=TOKEN_KINDS, help="display or api")
     create.add_argument("--province", default=None, help="limit it to one of the 34 current provinces")
+    create.add_argument(
+        "--playlist", default=None, help="limit a display token to one playlist (stored, or the built-in dieu-hanh)"
+    )
     tokens_sub.add_parser("list", help="list the tokens", description="List the tokens (never their secrets).")
     revoke = tokens_sub.add_parser("revoke", help="revoke a token", description="Revoke a token for good.")
     revoke.add_argument("name", metavar="NAME")
+
+    from ioc_app import cli_playlists  # imported here: it builds on this module
+
+    cli_playlists.add_parser(sub)
 
     serve = sub.add_parser("serve", help="serve the dashboard", description="Serve the dashboard (like python app.py).")
     serve.add_argument("--host", default=None)
@@ -230,12 +237,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": lambda s: cmd_db(s, args),
         "users": lambda s: cmd_users(s, args),
         "tokens": lambda s: cmd_tokens(s, args),
+        "playlists": lambda s: _cmd_playlists(s, args),
     }
     if args.command not in commands:
         parser.error(f"unknown command {args.command}")
     if args.command not in ("scheduler", "serve"):
         _one_line_warnings()
     return one_line_errors(lambda: commands[args.command](Settings.from_env()))
+
+
+def _cmd_playlists(settings: Settings, args: argparse.Namespace) -> int:
+    from ioc_app import cli_playlists
+
+    return cli_playlists.cmd_playlists(settings, args)
 
 
 def one_line_errors(run: Callable[[], int]) -> int:
@@ -744,19 +758,23 @@ def cmd_tokens(settings: Settings, args: argparse.Namespace) -> int:
         if args.tokens_command == "create":
             name = accounts.check_token_name(args.name)
             province = accounts.check_province(args.province)
+            accounts.check_token_playlist(args.playlist, accounts.check_token_kind(args.kind))
         require_store(settings)
         engine = _ioc_engine(settings)
         try:
             if args.tokens_command == "create":
-                token, secret = accounts.create_token(engine, name, args.kind, province, CLI)
-                print(f"created {token.kind} token {token.name!r} ({token.province or 'every province'}); shown once:")
+                token, secret = accounts.create_token(engine, name, args.kind, province, CLI, args.playlist)
+                limit = f", playlist {token.playlist}" if token.playlist else ""
+                print(
+                    f"created {token.kind} token {token.name!r} ({token.province or 'every province'}{limit}); shown once:"
+                )
                 print(secret)
             elif args.tokens_command == "list":
                 found = accounts.tokens(engine)
                 for tok in found:
                     state = "active" if tok.active else f"revoked {_when(tok.revoked_at)}"
                     print(
-                        f"{tok.name:<24} {tok.kind:<8} {tok.province or '-':<3} {state:<24} "
+                        f"{tok.name:<24} {tok.kind:<8} {tok.province or '-':<3} {tok.playlist or '-':<16} {state:<24} "
                         f"created {_when(tok.created_at)}  last used {_when(tok.last_used_at)} UTC"
                     )
                 print(f"{len(found)} token(s)")

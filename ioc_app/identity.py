@@ -32,6 +32,7 @@ class Identity:
     province: str | None = None  # a current 34-unit code; None = every province
     user_id: int | None = None  # the account (None for tokens and the system)
     token_id: int | None = None
+    playlist: str | None = None  # a display token limited to one playlist (ioc_app.playlists); None = any
 
     @property
     def is_admin(self) -> bool:

@@ -1,5 +1,5 @@
 """The IOC's own store (IOC_DATABASE_URL): snapshot refreshes, their per-cell figures, focus-task progress reports,
-and the accounts, access tokens and audit log of the people and machines that read them.
+the accounts, access tokens and audit log of the people and machines that read them, and the wall displays' playlists.
 
 The schema is made and changed only by the migrations in ``ioc_app/migrations``: a change to these
 models needs a new revision there (``python scripts/new_revision.py "..."`` drafts it), and
@@ -162,8 +162,28 @@ class AccessToken(IocBase):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC, at most a few minutes stale
+    # A display token limited to one playlist (ioc_app.playlists); None = whichever the URL names.
+    # A name, not a foreign key: the built-in playlist has no row until someone edits it.
+    playlist: Mapped[str | None] = mapped_column(String(40))
 
     __table_args__ = (CheckConstraint("kind IN ('display', 'api')", name="ck_access_token_kind"),)
+
+
+class StoredPlaylist(IocBase):
+    """A wall-display playlist as an administrator saved it: its slides as the JSON ``parse_playlist`` reads.
+
+    The JSON is validated on every write and again on every read (ioc_app.playlist_store), so a row
+    that a later release no longer accepts is reported, not shown.
+    """
+
+    __tablename__ = "playlist"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)  # as in /present?playlist=NAME
+    title: Mapped[str] = mapped_column(String(120))
+    slides: Mapped[str] = mapped_column(Text)  # JSON list of slides
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    updated_by: Mapped[str] = mapped_column(String(60))  # the audit log's actor name
 
 
 class AuditEntry(IocBase):

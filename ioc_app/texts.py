@@ -516,6 +516,138 @@ TEXTS: dict[str, tuple[str, str]] = {
     "admin.done.password_set": ("Đã đặt mật khẩu mới cho", "New password set for"),
     "admin.done.role_set": ("Đã đổi vai trò của", "Role changed for"),
     "admin.done.token_revoked": ("Đã thu hồi mã truy cập", "Token revoked"),
+    # Wall-display playlists (ioc_app.admin_playlists) and a display token's playlist
+    "admin.playlists": ("Trình chiếu màn hình lớn", "Wall playlists"),
+    "admin.col_playlist": ("Danh sách trình chiếu", "Playlist"),
+    "admin.any_playlist": ("— (bất kỳ danh sách nào)", "— (any playlist)"),
+    "admin.token_present_url": ("Hoặc mở thẳng chế độ trình chiếu:", "Or open the presentation mode directly:"),
+    "admin.playlist_name": ("Tên (dùng trong địa chỉ)", "Name (used in the address)"),
+    "admin.playlist_title": ("Tiêu đề", "Title"),
+    "admin.playlist_slides": ("Số trang chiếu", "Slides"),
+    "admin.playlist_updated": ("Cập nhật lần cuối", "Last changed"),
+    "admin.playlist_builtin": (
+        "Danh sách mặc định của hệ thống (chưa lưu; lần sửa đầu tiên sẽ lưu lại)",
+        "Built in (not stored; the first change stores it)",
+    ),
+    "admin.playlist_invalid": (
+        "Bản lưu không còn hợp lệ: màn hình bỏ qua danh sách này. Hãy xóa hoặc nhập lại.",
+        "The stored copy is no longer valid: displays ignore it. Delete it or import it again.",
+    ),
+    "admin.playlist_create": ("Tạo danh sách trình chiếu", "Create a playlist"),
+    "admin.playlist_from_builtin": ("Tạo từ danh sách mặc định", "Create from the built-in one"),
+    "admin.playlist_start": ("Bắt đầu với", "Start with"),
+    "admin.playlist_start_builtin": ("các trang chiếu của danh sách mặc định", "the built-in playlist's slides"),
+    "admin.playlist_start_overview": ("một trang tổng quan", "one overview slide"),
+    "admin.playlist_edit": ("Sửa các trang chiếu", "Edit the slides"),
+    "admin.playlist_open_wall": ("Mở trên màn hình lớn", "Open on the wall"),
+    "admin.playlist_delete": ("Xóa danh sách", "Delete the playlist"),
+    "admin.playlist_rename": ("Đổi tiêu đề", "Change the title"),
+    "admin.playlist_back": ("← Các danh sách trình chiếu", "← All playlists"),
+    "admin.playlist_refused": ("Không thực hiện thay đổi", "Change refused"),
+    "admin.slide_no": ("STT", "No."),
+    "admin.slide_kind": ("Loại trang chiếu", "Slide kind"),
+    "admin.slide_seconds": ("Thời lượng (giây)", "Duration (seconds)"),
+    "admin.slide_targets": ("Chỉ tiêu hiển thị", "Targets shown"),
+    "admin.slide_any": ("— (tất cả)", "— (all)"),
+    "admin.slide_save": ("Lưu trang", "Save the slide"),
+    "admin.slide_up": ("↑ Lên", "↑ Up"),
+    "admin.slide_down": ("↓ Xuống", "↓ Down"),
+    "admin.slide_remove": ("Bỏ trang", "Remove"),
+    "admin.slide_add": ("Thêm trang chiếu", "Add a slide"),
+    "admin.slide_position": ("Vị trí (để trống: cuối danh sách)", "Position (empty: at the end)"),
+    "admin.done.playlist_created": ("Đã tạo danh sách trình chiếu", "Playlist created"),
+    "admin.done.playlist_saved": ("Đã lưu danh sách trình chiếu", "Playlist saved"),
+    "admin.done.playlist_deleted": ("Đã xóa danh sách trình chiếu", "Playlist deleted"),
+    # Slide kinds (ioc_app.playlists.SLIDE_KINDS)
+    "playlist.kind.overview": ("Tổng quan các chỉ tiêu", "Overview of the targets"),
+    "playlist.kind.targets": ("Nhóm chỉ tiêu và diễn biến", "A group of targets and their trends"),
+    "playlist.kind.map": ("Bản đồ một chỉ tiêu", "Map of one target"),
+    "playlist.kind.provinces": ("Bảng 34 tỉnh, thành phố", "Table of the 34 provinces"),
+    "playlist.kind.behind": ("Các tỉnh, thành phố chậm nhất", "Provinces furthest behind"),
+    "playlist.kind.changes": ("Thay đổi so với hôm qua, tuần trước", "Changes since yesterday and last week"),
+    "playlist.kind.province_cycle": ("Lần lượt từng tỉnh, thành phố", "Each province in turn"),
+    # Refused playlists (ioc_app.playlists.PlaylistError): the reason in the page's language
+    "playlist.err.invalid": ("Danh sách trình chiếu không hợp lệ: {reason}", "Invalid playlist: {reason}"),
+    "playlist.err.object": (
+        "Danh sách trình chiếu phải là một đối tượng JSON gồm tên, tiêu đề và các trang chiếu.",
+        "A playlist is a JSON object with a name, a title and slides.",
+    ),
+    "playlist.err.fields": ("Có trường không được hỗ trợ: {fields}.", "Unknown field(s): {fields}."),
+    "playlist.err.name": (
+        "Tên không hợp lệ: 2–40 ký tự gồm chữ thường không dấu, chữ số và “-”, bắt đầu bằng chữ hoặc số.",
+        "Invalid name: 2–40 characters, lower-case letters, digits and “-”, starting with a letter or digit.",
+    ),
+    "playlist.err.title": ("Tiêu đề cần từ 1 đến 120 ký tự.", "The title needs 1 to 120 characters."),
+    "playlist.err.slides": (
+        "Một danh sách có từ 1 đến {high} trang chiếu.",
+        "A playlist has 1 to {high} slides.",
+    ),
+    "playlist.err.slide_object": (
+        "Trang chiếu {slide}: cần có loại trang và thời lượng.",
+        "Slide {slide}: it needs a kind and a duration.",
+    ),
+    "playlist.err.slide_fields": (
+        "Trang chiếu {slide}: có trường không được hỗ trợ: {fields}.",
+        "Slide {slide}: unknown field(s): {fields}.",
+    ),
+    "playlist.err.kind": ("Trang chiếu {slide}: loại trang không hợp lệ.", "Slide {slide}: unknown slide kind."),
+    "playlist.err.seconds": (
+        "Trang chiếu {slide}: thời lượng phải là số nguyên từ {low} đến {high} giây.",
+        "Slide {slide}: the duration must be a whole number from {low} to {high} seconds.",
+    ),
+    "playlist.err.targets_list": (
+        "Trang chiếu {slide}: chỉ tiêu phải là danh sách mã, ví dụ T01, T06.",
+        "Slide {slide}: targets must be a list of codes such as T01, T06.",
+    ),
+    "playlist.err.targets_unknown": (
+        "Trang chiếu {slide}: không có chỉ tiêu {codes}; các chỉ tiêu là T01 đến T12.",
+        "Slide {slide}: unknown target(s) {codes}; the targets are T01 to T12.",
+    ),
+    "playlist.err.targets_twice": (
+        "Trang chiếu {slide}: một chỉ tiêu được chọn hai lần.",
+        "Slide {slide}: a target is chosen twice.",
+    ),
+    "playlist.err.targets_group": (
+        "Trang chiếu {slide}: trang nhóm chỉ tiêu hiển thị từ 1 đến {high} chỉ tiêu.",
+        "Slide {slide}: a group of targets shows 1 to {high} targets.",
+    ),
+    "playlist.err.targets_one": (
+        "Trang chiếu {slide}: trang loại này hiển thị đúng một chỉ tiêu.",
+        "Slide {slide}: a slide of this kind shows exactly one target.",
+    ),
+    "playlist.err.targets_provinces": (
+        "Trang chiếu {slide}: bảng các tỉnh, thành phố hiển thị tối đa {high} chỉ tiêu.",
+        "Slide {slide}: the provinces table shows at most {high} targets.",
+    ),
+    "playlist.err.targets_none": (
+        "Trang chiếu {slide}: trang loại này không chọn chỉ tiêu.",
+        "Slide {slide}: a slide of this kind takes no targets.",
+    ),
+    "playlist.err.national_only": (
+        "Trang chiếu {slide}: trang loại này so sánh các tỉnh, thành phố nên không chọn riêng một tỉnh.",
+        "Slide {slide}: a slide of this kind compares provinces and takes no province.",
+    ),
+    "playlist.err.province": (
+        "Trang chiếu {slide}: mã tỉnh, thành phố không hợp lệ (một trong 34 đơn vị hiện hành).",
+        "Slide {slide}: unknown province code (one of the 34 current units).",
+    ),
+    "playlist.err.inst_type": (
+        "Trang chiếu {slide}: loại cơ sở không hợp lệ.",
+        "Slide {slide}: unknown institution type.",
+    ),
+    "playlist.err.ownership": ("Trang chiếu {slide}: loại hình không hợp lệ.", "Slide {slide}: unknown ownership."),
+    "playlist.err.not_found": ("Không có danh sách trình chiếu “{name}”.", "There is no playlist “{name}”."),
+    "playlist.err.exists": ("Đã có danh sách trình chiếu “{name}”.", "A playlist “{name}” already exists."),
+    "playlist.err.position": ("Vị trí phải là số từ 1 đến {high}.", "The position must be a number from 1 to {high}."),
+    "playlist.err.in_use": (
+        "Danh sách “{name}” đang gắn với mã màn hình {tokens}: hãy thu hồi các mã này trước.",
+        "Playlist “{name}” is the limit of display token(s) {tokens}: revoke them first.",
+    ),
+    "playlist.err.broken": (
+        "Bản lưu của danh sách “{name}” không còn hợp lệ: hãy nhập lại hoặc xóa nó.",
+        "The stored copy of playlist “{name}” is no longer valid: import it again or delete it.",
+    ),
+    "playlist.err.json": ("Bản lưu không phải JSON hợp lệ.", "The stored slides are not valid JSON."),
     # Refused account and token changes (ioc_app.accounts)
     "account.username": (
         "Tên đăng nhập không hợp lệ: 2–40 ký tự gồm chữ thường không dấu, chữ số, “.”, “_” hoặc “-”.",
@@ -591,5 +723,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.chart_label": (
         "Diễn biến theo tháng, đường thẳng đến mục tiêu và dự báo",
         "Monthly trajectory, straight path to the target and projection",
+    ),
+    "account.token_playlist": (
+        "Không có danh sách trình chiếu mang tên này.",
+        "There is no playlist of that name.",
+    ),
+    "account.token_playlist_kind": (
+        "Chỉ mã cho màn hình hiển thị mới gắn với một danh sách trình chiếu.",
+        "Only display tokens are limited to a playlist.",
     ),
 }

@@ -384,6 +384,52 @@ def test_a_display_token_signs_a_browser_in_once(demo_app) -> None:
     assert ("token_login", "wall 2") in _actions(demo_app)
 
 
+def test_a_wall_opening_present_with_its_token_is_signed_in_and_the_token_leaves_the_address(app) -> None:
+    engine = _engine(app)
+    _, secret = accounts.create_token(engine, "wall 3", "display", playlist="dieu-hanh")
+    client = app.server.test_client()
+    resp = client.get(f"/present?playlist=dieu-hanh&token={secret}&lang=en")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/present?playlist=dieu-hanh&lang=en"
+    assert resp.headers["Referrer-Policy"] == "no-referrer" and secret not in resp.headers["Location"]
+    assert client.get("/api/v1/indicators").status_code != 401  # signed in (a session, not a bearer header)
+    with client.session_transaction() as sess:
+        assert sess["_user_id"] == f"t:{accounts.tokens(engine)[0].id}"
+    resp = app.server.test_client().get(f"/present?token={secret}")
+    assert resp.status_code == 302 and resp.headers["Location"] == "/present"
+    assert ("token_login", "wall 3") in _actions(app)
+
+    # Only this exact path signs in; elsewhere the token in the address is ignored.
+    resp = app.server.test_client().get(f"/map?token={secret}")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/login?next=")
+
+
+def test_a_revoked_or_wrong_token_in_the_present_address_gets_the_token_page(app) -> None:
+    engine = _engine(app)
+    _, secret = accounts.create_token(engine, "wall 4", "display")
+    _, api_secret = accounts.create_token(engine, "api 4", "api")
+    accounts.revoke_token(engine, "wall 4")
+    for bad in (secret, api_secret, "ioc_wrong", "nonsense", ""):
+        client = app.server.test_client()
+        resp = client.get(f"/present?token={bad}&playlist=x")
+        page = resp.get_data(as_text=True)
+        assert resp.status_code == 401 and "Mã truy cập không hợp lệ" in page and "Traceback" not in page
+        assert 'name="next" value="/present?playlist=x"' in page
+        assert client.get("/api/v1/indicators").status_code == 401  # still not signed in
+    assert [a for a, _ in _actions(app)].count("login_failed") == 5
+
+
+def test_token_sign_ins_share_one_rate_limit(test_settings: Settings) -> None:
+    app = create_app(dataclasses.replace(test_settings, login_limit_address="3/minute"))
+    client = app.server.test_client()
+    assert client.get("/present?token=ioc_wrong").status_code == 401
+    assert client.get("/login/token?token=ioc_wrong").status_code == 401
+    assert client.get("/present?token=ioc_wrong").status_code == 401
+    for path in ("/present?token=ioc_wrong", "/login/token?token=ioc_wrong"):
+        resp = client.get(path)
+        assert resp.status_code == 429 and resp.headers["Retry-After"] == "60", path
+        assert "Quá nhiều lần đăng nhập" in resp.get_data(as_text=True)
+
+
 # --- administration ------------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,15 @@ def _store(env: dict[str, str]):
         ["tokens", "create"],
         ["tokens", "list"],
         ["tokens", "revoke"],
+        ["playlists"],
+        ["playlists", "list"],
+        ["playlists", "show"],
+        ["playlists", "import"],
+        ["playlists", "export"],
+        ["playlists", "delete"],
+        ["playlists", "add-slide"],
+        ["playlists", "remove-slide"],
+        ["playlists", "move-slide"],
     ],
 )
 def test_every_account_command_has_help(command: list[str]) -> None:
@@ -155,6 +165,30 @@ def test_tokens_create_print_once_list_and_revoke(env: dict[str, str]) -> None:
         ("token_created", "cli"),
         ("token_created", "cli"),
         ("token_revoked", "cli"),
+    ]
+    engine.dispose()
+
+
+def test_a_display_token_limited_to_a_playlist(env: dict[str, str]) -> None:
+    new_store(env["IOC_DATABASE_URL"])
+    for args, fragment in [
+        (["--kind", "display", "--playlist", "phong-hop"], "no playlist named 'phong-hop'"),
+        (["--kind", "display", "--playlist", "Phòng họp"], "invalid playlist name"),
+        (["--kind", "api", "--playlist", "dieu-hanh"], "only display tokens are limited to a playlist"),
+    ]:
+        assert_one_line_error(run_cli("tokens", "create", "--name", "wall", *args, env=env), fragment)
+    proc = run_cli("tokens", "create", "--name", "wall", "--kind", "display", "--playlist", "dieu-hanh", env=env)
+    assert proc.returncode == 0 and "playlist dieu-hanh" in proc.stdout, proc.stderr
+    secret = proc.stdout.strip().splitlines()[-1]
+    listing = run_cli("tokens", "list", env=env).stdout
+    assert re.search(r"^wall\s+display\s+-\s+dieu-hanh\s+active", listing, re.M), listing
+
+    engine = _store(env)
+    found = accounts.find_token(engine, secret)
+    assert found is not None and found.identity.playlist == "dieu-hanh"
+    rows, _ = audit.entries(engine, limit=None)
+    assert [(e.action, e.target, e.detail) for e in rows] == [
+        ("token_created", "wall", "kind=display playlist=dieu-hanh")
     ]
     engine.dispose()
 

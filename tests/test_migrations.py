@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from data_sources.counting import default_rules
 from data_sources.engine import make_engine
-from ioc_app import cli, create_app, migrations, snapshots, task_progress
+from ioc_app import accounts, cli, create_app, migrations, playlist_store, snapshots, task_progress
 from ioc_app.settings import Settings
 from ioc_app.store import IocBase, RefreshRun
 from tests.conftest import TEST_SECRET_KEY
@@ -298,6 +298,39 @@ def test_every_revision_goes_down_and_up_again(engine: Engine) -> None:
     assert table_names(engine) == {"alembic_version"}
     migrations.upgrade(engine)
     assert schema_diff(engine) == []
+
+
+def test_revision_0003_keeps_the_tokens_and_adds_playlists(engine: Engine) -> None:
+    # Tokens made before wall playlists keep working, limited to no playlist.
+    with engine.begin() as conn:
+        command.upgrade(migrations.config(conn), "0002")
+        conn.execute(
+            text(
+                "INSERT INTO access_token (name, kind, province, token_hash, created_at) "
+                "VALUES ('wall', 'display', '79', :hash, :at)"
+            ),
+            {"hash": "a" * 64, "at": dt.datetime(2026, 11, 1)},
+        )
+    assert "playlist" not in table_names(engine)
+    migrations.upgrade(engine)
+    [token] = accounts.tokens(engine)
+    assert (token.name, token.province, token.playlist) == ("wall", "79", None)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO playlist (name, title, slides, updated_at, updated_by) "
+                "VALUES ('phong-hop', 'Phòng họp', '[{\"kind\": \"overview\", \"seconds\": 30}]', :at, 'cli')"
+            ),
+            {"at": dt.datetime(2026, 11, 2)},
+        )
+        conn.execute(text("UPDATE access_token SET playlist = 'phong-hop'"))
+    assert accounts.tokens(engine)[0].identity.playlist == "phong-hop"
+    assert playlist_store.get(engine, "phong-hop") is not None
+    with engine.begin() as conn:
+        command.downgrade(migrations.config(conn), "0002")
+    assert "playlist" not in table_names(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name, province FROM access_token")).all() == [("wall", "79")]
 
 
 # --- a store from before migrations ----------------------------------------------------------------------
