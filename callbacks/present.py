@@ -50,7 +50,7 @@ def render(pctx: PageContext) -> Any:
     try:
         playlist = presentation.playlist_for(pctx.services, pctx.query.get("playlist"))
     except playlists.PlaylistError as exc:
-        return layout.notice_page(t("present.not_found", lang).format(name=exc.args[0]), lang)
+        return layout.notice_page(exc.text(lang), lang)
     except Forbidden:
         return layout.notice_page(t("present.forbidden", lang), lang)
     slides = presentation.expand(playlist, current_identity())

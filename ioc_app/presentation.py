@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from geo import provinces as geo
-from ioc_app import access, playlists, scorecard
-from ioc_app.identity import Identity
+from ioc_app import access, playlist_store, playlists, scorecard
+from ioc_app.identity import Identity, current_identity
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import Scope
@@ -73,13 +73,12 @@ def expand(playlist: Playlist, identity: Identity | None) -> list[SlideSpec]:
 
 
 def playlist_for(services: Services, requested: str | None) -> Playlist:
-    """The playlist named in the URL (the control room's own when none is named).
+    """The playlist named in the URL for this request's identity (see ``playlist_store.resolve``).
 
-    Raises ``PlaylistError`` with the requested name when there is no such playlist.
+    Raises ``PlaylistError`` (unknown or invalid name) and ``access.Forbidden`` (a display token
+    limited to another playlist).
     """
-    if not requested or requested == playlists.DEFAULT_NAME:
-        return playlists.DEFAULT
-    raise playlists.PlaylistError(requested)
+    return playlist_store.resolve(services.ioc_engine, requested, current_identity())
 
 
 # --- each slide's figures ------------------------------------------------------------------------------

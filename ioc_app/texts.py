@@ -703,7 +703,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Danh sách trình chiếu này không dành cho màn hình này.",
         "This playlist is not available to this display.",
     ),
-    "present.not_found": ("Không có danh sách trình chiếu “{name}”.", "There is no playlist named “{name}”."),
     "present.empty": (
         "Danh sách trình chiếu không có trang nào trong phạm vi được xem.",
         "The playlist has no slide within the scope this display may see.",

@@ -140,12 +140,20 @@ def message(text: str, lang: str, as_of: dt.date | None = None) -> html.Div:
     )
 
 
-def _slide(kind: str, title: str, as_of: dt.date, lang: str, body: list, extra_class: str = "") -> html.Div:
+def _slide(kind: str, title: Any, as_of: dt.date, lang: str, body: list, extra_class: str = "") -> html.Div:
     return html.Div(
         [html.H2(title, className="present-title"), html.Div(body, className="present-body")],
         className=f"present-slide present-{kind} {extra_class}".strip(),
         **_data(asof=fmt_date(as_of, lang), kind=kind),
     )
+
+
+def target_title(head: str, ind: Indicator, lang: str) -> list:
+    """A slide about one target: what the slide is, then the target named in full on its own line."""
+    return [
+        head,
+        html.Span([html.Span(ind.code, className="present-code"), ind.name(lang)], className="present-subtitle"),
+    ]
 
 
 # --- overview: every target of the scope ---------------------------------------------------------------
@@ -195,8 +203,8 @@ def overview(data: OverviewSlide, as_of: dt.date, lang: str) -> html.Div:
 
 # --- targets in groups: value, verdicts and the trajectory --------------------------------------------------
 
-CHART_W, CHART_H = 800, 300
-PAD_L, PAD_R, PAD_T, PAD_B = 80, 16, 14, 40
+CHART_W, CHART_H = 900, 300
+PAD_L, PAD_R, PAD_T, PAD_B = 96, 20, 16, 48
 
 
 def _x(d: dt.date, start: dt.date, end: dt.date) -> float:
@@ -223,7 +231,7 @@ def trajectory_svg(chart: TrajectoryChart, lang: str) -> svg.Svg:
         y = _y(share)
         parts.append(svg.Line(x1=PAD_L, x2=CHART_W - PAD_R, y1=y, y2=y, stroke="#2b3648", strokeWidth=1))
         parts.append(
-            svg.Text(fmt_percent(share, lang, 0), x=PAD_L - 8, y=y + 7, textAnchor="end", fill=MUTED, fontSize=24)
+            svg.Text(fmt_percent(share, lang, 0), x=PAD_L - 10, y=y + 10, textAnchor="end", fill=MUTED, fontSize=30)
         )
     for year in (2022, 2024, 2026, 2028, 2030):
         parts.append(
@@ -233,7 +241,7 @@ def trajectory_svg(chart: TrajectoryChart, lang: str) -> svg.Svg:
                 y=CHART_H - 8,
                 textAnchor="middle",
                 fill=MUTED,
-                fontSize=24,
+                fontSize=30,
             )
         )
     if chart.fan is not None and chart.fan.dates:
@@ -305,14 +313,20 @@ def verdict_line(a: Any, lang: str) -> html.Div:
     )
 
 
-def target_card(item: TargetPanel, lang: str) -> html.Div:
+def target_card(item: TargetPanel, lang: str, short: bool = False) -> html.Div:
     view = item.panel.view
     ind = view.indicator
     value, detail = headline_value(view, lang)
     judged, nxt = _judged_and_next(view.assessments)
     return html.Div(
         [
-            html.Div([html.Span(ind.code, className="present-code"), ind.name(lang)], className="present-card-name"),
+            html.Div(
+                [
+                    html.Span(ind.code, className="present-code"),
+                    t(f"sc.short.{ind.code}", lang) if short else ind.name(lang),
+                ],
+                className="present-card-name",
+            ),
             html.Div(
                 [
                     html.Div(
@@ -342,7 +356,12 @@ def targets(data: TargetsSlide, as_of: dt.date, lang: str) -> html.Div:
         title,
         as_of,
         lang,
-        [html.Div([target_card(i, lang) for i in data.items], className=f"present-cards present-cards-{len(codes)}")],
+        [
+            html.Div(
+                [target_card(i, lang, short=len(codes) > 4) for i in data.items],
+                className=f"present-cards present-cards-{len(codes)}",
+            )
+        ],
     )
 
 
@@ -417,7 +436,7 @@ def map_slide(data: MapSlide, as_of: dt.date, lang: str, version: int = 0) -> ht
         className="present-leaflet",
         style={"height": "100%", "width": "100%"},
     )
-    title = f"{t('nav.map', lang)}: {ind.code} {ind.name(lang)}"
+    title = target_title(t("nav.map", lang), ind, lang)
     return _slide("map", title, as_of, lang, [html.Div(leaflet, className="present-map-box"), map_legend(data, lang)])
 
 
@@ -499,7 +518,7 @@ def behind(data: BehindSlide, as_of: dt.date, lang: str) -> html.Div:
     note = t("present.behind_note", lang).format(
         n=fmt_number(data.ranked, lang), year=goal.year, goal=fmt_percent(goal.value, lang, 0)
     )
-    title = f"{t('present.title.behind', lang)}: {ind.code} {t(f'sc.short.{ind.code}', lang)}"
+    title = target_title(t("present.title.behind", lang), ind, lang)
     body: list[Any] = rows or [html.P(t("common.no_data", lang), className="present-message")]
     return _slide(
         "behind",

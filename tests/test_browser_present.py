@@ -1,0 +1,179 @@
+"""The wall display in headless Chromium against a real server process, at 1920x1080 and 3840x2160.
+
+A display token in the URL signs the wall in; a short playlist goes round in full; every slide is
+checked as it shows (content, no scrollbar, nothing cut off, text contrast computed from the rendered
+colours, type size); the server is killed and restarted mid-rotation; the token is revoked.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from data_sources.engine import make_engine
+from ioc_app import accounts, playlist_store
+from ioc_app.identity import DISPLAY
+from tests.conftest import TEST_SECRET_KEY
+from tests.wall import LAYOUT_PROBLEMS_JS, WallServer, javascript_errors, wait_for, wall_browser, wall_state
+
+pytestmark = pytest.mark.browser
+
+PLAYLIST = {
+    "name": "thu-tuong-tuong",
+    "title": "Kiểm thử màn hình tường",
+    "slides": [
+        {"kind": "overview", "seconds": 2},
+        {"kind": "targets", "seconds": 2, "targets": ["T01", "T02", "T03", "T04"]},
+        {"kind": "map", "seconds": 2, "targets": ["T06"]},
+        {"kind": "provinces", "seconds": 2},
+        {"kind": "behind", "seconds": 2, "targets": ["T03"]},
+        {"kind": "overview", "seconds": 2, "province": "79"},
+    ],
+}
+SLIDES = len(PLAYLIST["slides"])
+
+
+@pytest.fixture(scope="module")
+def wall_data(small_demo, tmp_path_factory) -> Iterator[dict[str, Any]]:
+    """A copy of the small demo (its IOC store gets tokens and a playlist) and a display token."""
+    folder: Path = tmp_path_factory.mktemp("wall")
+    for name in ("vet.sqlite3", "ioc.sqlite3"):
+        source = Path(getattr(small_demo, f"{name.split('.')[0]}_database_url").removeprefix("sqlite:///"))
+        shutil.copy(source, folder / name)
+    ioc_url = f"sqlite:///{folder / 'ioc.sqlite3'}"
+    engine = make_engine(ioc_url)
+    playlist_store.save(engine, PLAYLIST)
+    yield {"vet": f"sqlite:///{folder / 'vet.sqlite3'}", "ioc": ioc_url, "engine": engine}
+    engine.dispose()
+
+
+def _token(wall_data: dict[str, Any], name: str) -> str:
+    _token_row, secret = accounts.create_token(wall_data["engine"], name, DISPLAY)
+    return secret
+
+
+@pytest.fixture(scope="module")
+def server(wall_data) -> Iterator[WallServer]:
+    srv = WallServer(wall_data["vet"], wall_data["ioc"], TEST_SECRET_KEY)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def _open(server: WallServer, secret: str, width: int, height: int, slide: int = 1):
+    driver = wall_browser(width, height)
+    driver.get(f"{server.url}/present?playlist={PLAYLIST['name']}&slide={slide}&token={secret}")
+    return driver
+
+
+def _watch_rotation(driver, turns: int, timeout: float) -> dict[int, list[str]]:
+    """Follow ``turns`` slide changes; each slide is checked once as it shows. Problems per slide index."""
+    problems: dict[int, list[str]] = {}
+    state = wait_for(driver, lambda s: s.get("current", -1) >= 0, 30, "the first slide")
+    seen_rotations = -1
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = wall_state(driver)
+        if state["rotations"] != seen_rotations:
+            seen_rotations = state["rotations"]
+            time.sleep(0.7)  # the slide's fade-in is over
+            problems.setdefault(state["current"], []).extend(driver.execute_script(LAYOUT_PROBLEMS_JS))
+            if seen_rotations >= turns:
+                break
+        time.sleep(0.1)
+    return problems
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160)])
+def test_a_full_rotation_fits_the_wall_and_reads_from_afar(server, wall_data, width, height) -> None:
+    driver = _open(server, _token(wall_data, f"wall-{width}"), width, height)
+    try:
+        problems = _watch_rotation(driver, SLIDES, timeout=SLIDES * 2 + 40)
+        assert sorted(problems) == list(range(SLIDES)), f"slides shown: {sorted(problems)}"
+        assert {i: p for i, p in problems.items() if p} == {}
+        # The token left the address bar; the current slide is in it.
+        state = wall_state(driver)
+        assert "token" not in state["search"] and f"slide={state['current'] + 1}" in state["search"]
+        assert state["online"] and state["mark"] == ""
+        assert javascript_errors(driver) == []
+    finally:
+        driver.quit()
+
+
+def test_a_presenter_moves_pauses_and_jumps_by_keyboard(server, wall_data) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = _open(server, _token(wall_data, "wall-keys"), 1920, 1080, slide=2)
+    try:
+        wait_for(driver, lambda s: s["current"] == 1, 30, "the start slide from the URL")
+        body = driver.find_element(By.TAG_NAME, "body")
+        body.send_keys(" ")
+        state = wait_for(driver, lambda s: s["paused"], 5, "pause")
+        assert "Tạm dừng" in state["mark"]
+        time.sleep(3)  # longer than a slide: paused, nothing moves
+        assert wall_state(driver)["current"] == 1
+        body.send_keys("n")
+        wait_for(driver, lambda s: s["current"] == 2 and "slide=3" in s["search"], 10, "next slide")
+        body.send_keys("b")
+        wait_for(driver, lambda s: s["current"] == 1, 10, "previous slide")
+        body.send_keys("5")
+        body.send_keys("\ue007")  # Enter
+        wait_for(driver, lambda s: s["current"] == 4 and "slide=5" in s["search"], 10, "slide 5")
+        body.send_keys(" ")
+        wait_for(driver, lambda s: not s["paused"] and s["mark"] == "", 5, "resume")
+        wait_for(driver, lambda s: s["current"] == 5, 10, "rotation resumed")
+        assert javascript_errors(driver) == []
+    finally:
+        driver.quit()
+
+
+def test_the_wall_rides_out_a_server_restart(wall_data) -> None:
+    srv = WallServer(wall_data["vet"], wall_data["ioc"], TEST_SECRET_KEY)
+    srv.start()
+    driver = _open(srv, _token(wall_data, "wall-restart"), 1920, 1080)
+    try:
+        wait_for(driver, lambda s: s["rotations"] >= SLIDES, SLIDES * 2 + 40, "a first full rotation")
+        srv.stop()
+        before = wall_state(driver)["rotations"]
+        state = wait_for(driver, lambda s: not s["online"], 15, "the reconnecting mark")
+        assert "Đang kết nối lại" in state["mark"]
+        # While the server is away the wall keeps going round the slides it holds, never blank.
+        for _ in range(10):
+            assert driver.execute_script(LAYOUT_PROBLEMS_JS) == []
+            time.sleep(0.5)
+        assert wall_state(driver)["rotations"] > before
+        srv.start()
+        state = wait_for(driver, lambda s: s["online"] and s["mark"] == "", 30, "reconnected")
+        # New data arrives again: the next slides load from the restarted server.
+        loaded = driver.execute_script("return window.iocPresent.seq")
+        wait_for(driver, lambda s: driver.execute_script("return window.iocPresent.seq") > loaded + 2, 20, "requests")
+        assert driver.execute_script(LAYOUT_PROBLEMS_JS) == []
+        # Only the browser's own lines about the refused connections; no script error, no reload.
+        assert javascript_errors(driver) == []
+        assert driver.execute_script("return performance.getEntriesByType('navigation').length") == 1
+    finally:
+        driver.quit()
+        srv.stop()
+
+
+def test_a_revoked_token_stops_the_wall_at_its_next_request(server, wall_data) -> None:
+    driver = _open(server, _token(wall_data, "wall-revoked"), 1920, 1080)
+    try:
+        wait_for(driver, lambda s: s["current"] >= 0, 30, "the first slide")
+        accounts.revoke_token(wall_data["engine"], "wall-revoked")
+        state = wait_for(driver, lambda s: s["stopped"], 15, "the display to stop")
+        assert "không còn quyền truy cập" in state["notice"]
+        # The notice covers the whole screen: no figure stays visible.
+        covered = driver.execute_script(
+            "const r = document.getElementById('present-notice').getBoundingClientRect();"
+            "return r.width >= innerWidth && r.height >= innerHeight;"
+        )
+        assert covered
+        assert "/login" not in driver.current_url
+    finally:
+        driver.quit()
