@@ -176,6 +176,8 @@ def detect_encoding(data: bytes) -> str:
     """Python's name of the text's encoding: UTF-8 (with or without BOM) first, else charset-normalizer's guess."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf_8_sig"
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's mark, its prefix
+        return "utf_32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf_16"
     try:
