@@ -319,7 +319,7 @@ def row_label(problem: Problem, lang: str) -> str:
 
 def problems_frame(kind: str | None, problems: list[Problem], lang: str) -> pd.DataFrame:
     """The problems as a table (the page's and the error file's)."""
-    columns = [t(k, lang) for k in ("import.col_row", "import.col_column", "import.col_value", "import.col_problem")]
+    columns = [t(k, lang) for k in ("import.col_row", "import.col_column", "common.value", "import.col_problem")]
     rows = [
         [
             row_label(p, lang),

@@ -47,7 +47,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_submission_import_sha256", ["file_sha256"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("submission_import", schema=None) as batch_op:
         batch_op.drop_index("ix_submission_import_sha256")
