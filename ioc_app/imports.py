@@ -157,25 +157,29 @@ def run_import(
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     sha256 = hashlib.sha256(data).hexdigest()
-    checked = validation.check(
-        vet_engine,
-        name,
-        data,
-        kind=kind,
-        allowed_province=who.province,
-        today=today or dt.date.today(),
-        max_bytes=max_bytes,
-    )
     uid = str(uuid.uuid4())
-    if not checked.ok:
-        outcome = "refused"
-    elif dry_run:
-        outcome = "checked"
-    elif not checked.planned:
-        outcome = "unchanged"
-    else:
-        writing.write(vet_engine, checked, uid)
-        outcome = "applied"
+    with vet_engine.connect() as conn:
+        if not dry_run:
+            writing.lock(conn)  # checked and written in one transaction, one import at a time
+        checked = validation.check(
+            conn,
+            name,
+            data,
+            kind=kind,
+            allowed_province=who.province,
+            today=today or dt.date.today(),
+            max_bytes=max_bytes,
+        )
+        if not checked.ok:
+            outcome = "refused"
+        elif dry_run:
+            outcome = "checked"
+        elif not checked.planned:
+            outcome = "unchanged"
+        else:
+            writing.write(conn, checked, uid)
+            outcome = "applied"
+        conn.commit()
     result = ImportResult(
         uid,
         checked.kind.key if checked.kind else None,

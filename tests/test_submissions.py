@@ -13,6 +13,7 @@ import io
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +223,7 @@ def test_every_problem_is_reported_at_once_row_by_row(world: Any) -> None:
     result = run(world, "a.csv", csv_bytes(headers("training"), rows))
     found = {(p.row, p.column, p.code) for p in result.problems}
     assert (3, "personal_id", "bad_digits") in found and (3, "completed_on", "date_out_of_range") in found
-    assert (4, "training_kind", "bad_choice") in found
+    assert (4, "training_kind", "bad_choice") in found and (4, "province_code", "unknown_province") in found
     assert (5, None, "duplicate_in_file") in found
     assert imports.problem_text(next(p for p in result.problems if p.code == "duplicate_in_file"), "vi") == (
         "Trùng với dòng 2 trong cùng tệp."
@@ -331,6 +332,19 @@ def test_the_same_file_twice_changes_nothing_the_second_time(world: Any) -> None
     logged = imports.log_entries(world["ioc"], limit=2)
     assert [e.outcome for e in logged] == ["unchanged", "applied"]
     assert logged[0].file_sha256 == logged[1].file_sha256 == first.file_sha256
+
+
+def _race(world: Any, data: bytes) -> list[str]:
+    """The same file imported by two threads at once: the outcomes."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return sorted(pool.map(lambda name: run(world, name, data).outcome, ["x.csv", "y.csv"]))
+
+
+def test_two_imports_of_the_same_rows_at_once_write_them_once(world: Any) -> None:
+    data = csv_bytes(headers("training"), [training_row(world["hanoi_staff"][0], "07/07/2026")])
+    before = counts(world["vet"])
+    assert _race(world, data) == ["applied", "unchanged"]
+    assert counts(world["vet"])["staff_training"] == before["staff_training"] + 1
 
 
 def test_a_row_contradicting_stored_data_is_a_problem(world: Any) -> None:
@@ -447,8 +461,10 @@ def test_on_postgresql_a_file_is_written_once_and_a_bad_one_not_at_all(pg_url: s
         before = counts(w["vet"])
         assert run(w, "a.xlsx", data).outcome == "applied"
         assert counts(w["vet"])["staff_training"] == before["staff_training"] + 2
-        middle = counts(w["vet"])
         assert run(w, "a.xlsx", data).outcome == "unchanged"
+        raced = csv_bytes(headers("training"), [training_row(staff[4], "08/08/2026")])
+        assert _race(w, raced) == ["applied", "unchanged"]
+        middle = counts(w["vet"])
         bad = xlsx_bytes(headers("training"), [training_row(staff[2]), [HCM, staff[3].code, "1", "x", "y"]])
         assert run(w, "b.xlsx", bad).outcome == "refused"
         assert counts(w["vet"]) == middle

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from data_sources.schema import InspectionTarget, ReportKind, TrainingKind
 from data_sources.submissions import references
@@ -73,7 +73,7 @@ def _shown(value: Any) -> str:
 
 
 def check(
-    engine: Engine,
+    conn: Connection,
     file_name: str,
     data: bytes,
     *,
@@ -82,7 +82,10 @@ def check(
     today: dt.date,
     max_bytes: int,
 ) -> Checked:
-    """Every problem of the file, and what importing it would write (nothing is written)."""
+    """Every problem of the file, and what importing it would write (nothing is written).
+
+    Runs on the caller's connection, so that an import checks and writes in one transaction.
+    """
     try:
         table = read_table(file_name, data, max_bytes, ALL_HEADERS)
     except FileRefused as refused:
@@ -95,11 +98,9 @@ def check(
     positions = _columns(spec, table, result.problems)
     if result.problems:
         return result
-    with engine.connect() as conn:
-        refs = references.load(conn)
-        parsed = _parsed_rows(spec, table, positions, today, result.problems)
-        checker = _CHECKERS[spec.key]
-        checker(conn, refs, parsed, allowed_province, result)
+    refs = references.load(conn)
+    parsed = _parsed_rows(spec, table, positions, today, result.problems, refs, allowed_province)
+    _CHECKERS[spec.key](conn, refs, parsed, allowed_province, result)
     result.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return result
 
@@ -124,9 +125,18 @@ def _columns(spec: KindSpec, table: RawTable, problems: list[Problem]) -> dict[s
 
 
 def _parsed_rows(
-    spec: KindSpec, table: RawTable, positions: dict[str, int], today: dt.date, problems: list[Problem]
+    spec: KindSpec,
+    table: RawTable,
+    positions: dict[str, int],
+    today: dt.date,
+    problems: list[Problem],
+    refs: References,
+    allowed_province: str | None,
 ) -> list[tuple[int, Any, dict[str, str]]]:
-    """(row number, validated model, cells as shown) of the rows that pass their schema."""
+    """(row number, validated model, cells as shown) of the rows that pass their schema.
+
+    A row that fails it still has its province checked, so that every problem is told at once.
+    """
     model = ROW_MODELS[spec.key]
     out = []
     known = set(positions.values())
@@ -143,11 +153,26 @@ def _parsed_rows(
         try:
             out.append((number, model.model_validate(raw, context={"today": today}), shown))
         except ValidationError as exc:
+            failed = set()
             for error in exc.errors():
                 column = str(error["loc"][0]) if error["loc"] else None
+                failed.add(column)
                 params = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
                 problems.append(Problem(number, column, error["type"], params, shown.get(column or "", "")))
+            if "province_code" not in failed:
+                _province_only(refs, number, shown["province_code"], allowed_province, problems)
     return out
+
+
+def _province_only(
+    refs: References, number: int, province: str, allowed_province: str | None, problems: list[Problem]
+) -> None:
+    # The cell passed its schema, so it is two digits (or a number Excel stripped of its zero).
+    code = province.zfill(2)
+    if code not in refs.provinces:
+        problems.append(Problem(number, "province_code", "unknown_province", {}, province))
+    elif allowed_province is not None and code != allowed_province:
+        problems.append(Problem(number, "province_code", "foreign_province", {"allowed": allowed_province}, province))
 
 
 def _place(
