@@ -238,7 +238,7 @@ def test_the_encoding_is_named_when_refused(world: Any) -> None:
     assert "utf-32" in imports.problem_text(problem, "vi").lower() and "UTF-8" in imports.problem_text(problem, "vi")
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1258"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1258"])
 def test_csv_in_utf8_utf16_and_windows_1258_is_decoded(world: Any, encoding: str) -> None:
     rows = [training_row(world["hcm_staff"][0])]
     result = run(world, "a.csv", csv_bytes(headers("training"), rows, encoding), dry_run=True)

@@ -180,11 +180,12 @@ def detect_encoding(data: bytes) -> str:
         return "utf_32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf_16"
-    try:
-        data.decode("utf-8")
-        return "utf_8"
-    except UnicodeDecodeError:
-        pass
+    if b"\x00" not in data:  # NUL bytes are valid UTF-8 but mean UTF-16 or UTF-32 without a mark
+        try:
+            data.decode("utf-8")
+            return "utf_8"
+        except UnicodeDecodeError:
+            pass
     best = charset_normalizer.from_bytes(data).best()
     return best.encoding if best is not None else "unknown"
 
