@@ -791,6 +791,7 @@ def cmd_tokens(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    import hashlib
     from pathlib import Path
 
     from data_sources.engine import make_engine
@@ -798,12 +799,16 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     from ioc_app.audit import CLI
 
     path = Path(args.file)
+    digest, size = hashlib.sha256(), 0
     try:
-        size = path.stat().st_size
-        if size > settings.import_max_bytes:
-            data = b"\0" * (settings.import_max_bytes + 1)  # refused by its size without reading it all
-        else:
-            data = path.read_bytes()
+        with path.open("rb") as fh:
+            # One byte past the limit is enough to refuse a file by its size; the log has its whole hash.
+            data = fh.read(settings.import_max_bytes + 1)
+            digest.update(data)
+            size = len(data)
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
     require_store(settings)
@@ -820,6 +825,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
                 kind=args.kind,
                 dry_run=args.dry_run,
                 identity=CLI,
+                whole_file=(size, digest.hexdigest()),
             )
     finally:
         vet.dispose()

@@ -144,10 +144,12 @@ def run_import(
     dry_run: bool = False,
     identity: Identity | None = None,
     today: dt.date | None = None,
+    whole_file: tuple[int, str] | None = None,
 ) -> ImportResult:
     """Check a file and, unless it has problems or this is a dry run, write its new rows; log the attempt.
 
-    ``ImportNotAllowed`` (and a ``denied`` audit entry) when the importer may not import at all.
+    ``whole_file`` (size, SHA-256) is for the log when ``data`` is only the start of a file too large
+    to read. ``ImportNotAllowed`` (and a ``denied`` audit entry) when the importer may not import at all.
     """
     who = importer(identity)
     name = (file_name or "").replace("\\", "/").rsplit("/", 1)[-1][:200] or "-"
@@ -156,7 +158,7 @@ def run_import(
         raise ImportNotAllowed()
     if kind is not None and kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
-    sha256 = hashlib.sha256(data).hexdigest()
+    size, sha256 = whole_file or (len(data), hashlib.sha256(data).hexdigest())
     uid = str(uuid.uuid4())
     with vet_engine.connect() as conn:
         if not dry_run:
@@ -192,7 +194,7 @@ def run_import(
         checked.problems,
         earlier_import(ioc_engine, sha256),
     )
-    _log(ioc_engine, who, result, len(data), dry_run)
+    _log(ioc_engine, who, result, size, dry_run)
     return result
 
 

@@ -9,6 +9,7 @@ same file twice changes nothing; a provincial importer cannot write another prov
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
 import subprocess
@@ -411,8 +412,9 @@ def test_only_admins_and_provincial_users_import(world: Any, identity: Identity 
 # --- the command line --------------------------------------------------------------------------------
 
 
-def _cli(world: Any, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(world: Any, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
     env = {
+        **extra_env,
         **os.environ,
         "VET_DATABASE_URL": str(world["vet"].url),
         "IOC_DATABASE_URL": str(world["ioc"].url),
@@ -447,6 +449,16 @@ def test_the_command_line_imports_and_reports_in_vietnamese(world: Any, tmp_path
     assert counts(world["vet"]) == before
     sheet = load_workbook(errors).active
     assert sheet is not None and [c.value for c in sheet[1]] == ["Dòng", "Cột", "Giá trị", "Vấn đề"]
+
+
+def test_the_command_line_refuses_a_file_over_the_limit_and_logs_its_whole_hash(world: Any, tmp_path: Path) -> None:
+    big = tmp_path / "lon.csv"
+    big.write_bytes(csv_bytes(headers("training"), [training_row(world["hcm_staff"][0])] * 100))
+    refused = _cli(world, str(big), IOC_IMPORT_MAX_BYTES="2048")
+    assert refused.returncode == 2 and "Tệp lớn hơn giới hạn" in refused.stdout
+    logged = imports.log_entries(world["ioc"], limit=1)[0]
+    assert logged.file_sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
+    assert logged.file_bytes == big.stat().st_size and logged.outcome == "refused"
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------------
