@@ -13,6 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from ioc_app import create_app, imports
+from ioc_app.audit import CLI
+from ioc_app.identity import Identity, set_identity
 from ioc_app.settings import Settings
 from tests.conftest import TEST_SECRET_KEY, csrf_token, signed_in_client
 from tests.submission_files import csv_bytes, headers
@@ -149,3 +151,14 @@ def test_the_request_limit_of_other_paths_is_unchanged(site: Any) -> None:
     assert settings.max_request_bytes == 1024 * 1024
     resp = site["hcm"].post("/login", data=b"x" * (settings.max_request_bytes + 1))
     assert resp.status_code == 413
+
+
+def test_in_a_request_the_core_takes_the_requests_identity_not_the_callers(site: Any) -> None:
+    data = csv_bytes(headers("training"), [training_row(site["hanoi_staff"][0])])
+    before = counts(site["vet"])
+    with site["app"].server.test_request_context("/import", method="POST"):
+        set_identity(Identity("test.province.79", "province", province=HCM, user_id=1))
+        result = imports.run_import(site["vet"], site["ioc"], "a.csv", data, max_bytes=4096, identity=CLI)
+    assert result.outcome == "refused" and {p.code for p in result.problems} == {"foreign_province"}
+    assert counts(site["vet"]) == before
+    assert imports.log_entries(site["ioc"], limit=1)[0].actor == "test.province.79"
