@@ -144,7 +144,7 @@ def _xlsx_grid(data: bytes, max_bytes: int) -> list[tuple[int, list[CellValue]]]
     try:
         sheets = []
         for sheet in book.worksheets:
-            if sheet.title.strip().lower() in INSTRUCTION_SHEETS:
+            if unicodedata.normalize("NFC", sheet.title).strip().lower() in INSTRUCTION_SHEETS:
                 continue
             grid: list[tuple[int, list[CellValue]]] = []
             for row in sheet.iter_rows():
