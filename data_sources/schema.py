@@ -6,6 +6,13 @@ specialised inspections, periodic reports, online public services and national m
 
 Every date a target of Decision 2222 depends on is stored as a date column, so every
 indicator can be computed "as of" any past date from the same records.
+
+Provincial submissions (``data_sources.submissions``) land in these same tables, the ones the
+indicators already count: staff training completions in ``staff_training``, inspections in
+``inspection``, reports in ``report``, readiness dates in the institution's date columns. Each row
+written by an import carries that import's id (``import_id``; ``readiness_import_id`` on an
+institution, the last import that set one of its dates), the id of its entry in the IOC store's
+import log; rows of the management system itself have none.
 """
 
 from __future__ import annotations
@@ -121,6 +128,7 @@ class Institution(VetBase):
     learner_data_integrated_on: Mapped[dt.date | None] = mapped_column(Date)
     digital_school_on: Mapped[dt.date | None] = mapped_column(Date)
     profile_updated_on: Mapped[dt.date | None] = mapped_column(Date)
+    readiness_import_id: Mapped[str | None] = mapped_column(String(36))  # the last import that set a readiness date
 
     @property
     def is_high_quality(self) -> bool:
@@ -164,6 +172,7 @@ class StaffTraining(VetBase):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     kind: Mapped[TrainingKind] = mapped_column(_enum(TrainingKind, "training_kind"))
     completed_on: Mapped[dt.date] = mapped_column(Date)
+    import_id: Mapped[str | None] = mapped_column(String(36))  # the provincial import that added it
 
     __table_args__ = (Index("ix_staff_training_staff_kind", "staff_id", "kind"),)
 
@@ -217,6 +226,7 @@ class Inspection(VetBase):
     province_code: Mapped[str] = mapped_column(ForeignKey("province.code"))
     legacy_province_code: Mapped[str] = mapped_column(ForeignKey("province_legacy.code"))
     is_digital: Mapped[bool] = mapped_column(Boolean)  # through the authority's information system
+    import_id: Mapped[str | None] = mapped_column(String(36))  # the provincial import that added it
 
 
 class Report(VetBase):
@@ -233,6 +243,7 @@ class Report(VetBase):
     submitted_on: Mapped[dt.date] = mapped_column(Date, index=True)
     is_digital: Mapped[bool] = mapped_column(Boolean)
     gris_connected: Mapped[bool] = mapped_column(Boolean)  # Government Reporting Information System
+    import_id: Mapped[str | None] = mapped_column(String(36))  # the provincial import that added it
 
 
 class PublicService(VetBase):

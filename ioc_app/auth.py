@@ -56,7 +56,7 @@ from werkzeug.wrappers import Response
 from geo import provinces as geo
 from ioc_app import accounts, audit
 from ioc_app.i18n import LANGUAGES, role_label, t
-from ioc_app.identity import ADMIN, API, DISPLAY, Identity, current_identity, set_identity
+from ioc_app.identity import ADMIN, API, DISPLAY, ROLES, Identity, current_identity, set_identity
 from ioc_app.services import Services
 from ioc_app.settings import SettingsError, secret_key_for
 
@@ -562,6 +562,22 @@ def require_admin(view: Callable[..., ResponseReturnValue]) -> Callable[..., Res
         identity = current_identity()
         if identity is None or identity.role != ADMIN or getattr(g, _G_VIA, None) != "session":
             audit.denied(request.path, "admin pages")
+            settings = current_app.config["IOC_SERVICES"].settings
+            return _render("forbidden.html", request_language(settings.default_language), 403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def require_person(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """People signed in through a session (admins, central and provincial users); tokens and others get 403."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        identity = current_identity()
+        if identity is None or identity.role not in ROLES or getattr(g, _G_VIA, None) != "session":
+            audit.denied(request.path, "pages for signed-in people")
             settings = current_app.config["IOC_SERVICES"].settings
             return _render("forbidden.html", request_language(settings.default_language), 403)
         return view(*args, **kwargs)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_sources.submissions.kinds import KINDS as SUBMISSION_KINDS
 from ioc_app.focus_tasks import REPORTED_STATES
 from ioc_app.i18n import t
 from ioc_app.identity import ROLES, TOKEN_KINDS
@@ -218,6 +219,21 @@ def build_parser() -> argparse.ArgumentParser:
     from ioc_app import cli_playlists  # imported here: it builds on this module
 
     cli_playlists.add_parser(sub)
+    imp = sub.add_parser(
+        "import",
+        help="import a provincial submission (.xlsx or .csv) into the VET database",
+        description="Check a submission file row by row and, when it has no problem, write its new rows into the VET "
+        "database (IOC_SUBMISSIONS_DATABASE_URL, else VET_DATABASE_URL), all or none; rows already stored change "
+        "nothing. Every attempt goes to the import log, acting as 'cli' (every province). Exit status 0 when the "
+        "file was taken (or would be, with --dry-run), 2 when it was refused.",
+    )
+    imp.add_argument("file", metavar="FILE", help="the .xlsx or .csv file")
+    imp.add_argument(
+        "--kind", choices=tuple(SUBMISSION_KINDS), default=None, help="the kind of data (default: from the headers)"
+    )
+    imp.add_argument("--dry-run", action="store_true", help="check only: write nothing to the VET database")
+    imp.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the messages (default vi)")
+    imp.add_argument("--errors", metavar="PATH", default=None, help="also write the problems to PATH (.csv or .xlsx)")
 
     serve = sub.add_parser("serve", help="serve the dashboard", description="Serve the dashboard (like python app.py).")
     serve.add_argument("--host", default=None)
@@ -238,6 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "users": lambda s: cmd_users(s, args),
         "tokens": lambda s: cmd_tokens(s, args),
         "playlists": lambda s: _cmd_playlists(s, args),
+        "import": lambda s: cmd_import(s, args),
     }
     if args.command not in commands:
         parser.error(f"unknown command {args.command}")
@@ -788,3 +805,67 @@ def cmd_tokens(settings: Settings, args: argparse.Namespace) -> int:
     except SQLAlchemyError as exc:
         raise CliError(f"cannot use the IOC database (IOC_DATABASE_URL): {_reason(exc)}") from None
     return 0
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    import hashlib
+    from pathlib import Path
+
+    from data_sources.engine import make_engine
+    from ioc_app import exports, imports
+    from ioc_app.audit import CLI
+
+    path = Path(args.file)
+    digest, size = hashlib.sha256(), 0
+    try:
+        with path.open("rb") as fh:
+            # One byte past the limit is enough to refuse a file by its size; the log has its whole hash.
+            data = fh.read(settings.import_max_bytes + 1)
+            digest.update(data)
+            size = len(data)
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    require_store(settings)
+    ioc = _ioc_engine(settings)
+    vet = make_engine(settings.submissions_database_url or settings.vet_database_url)
+    try:
+        with database(VET_DATABASE, "read"):
+            result = imports.run_import(
+                vet,
+                ioc,
+                path.name,
+                data,
+                max_bytes=settings.import_max_bytes,
+                kind=args.kind,
+                dry_run=args.dry_run,
+                identity=CLI,
+                whole_file=(size, digest.hexdigest()),
+            )
+    finally:
+        vet.dispose()
+        ioc.dispose()
+    lang = args.lang
+    print(f"{path.name} (sha256 {result.file_sha256}, {result.kind or '-'}):")
+    for line in imports.summary_lines(result, lang):
+        print(line)
+    for problem in result.problems:
+        where = imports.row_label(problem, lang)
+        column = imports.column_label(result.kind, problem.column, lang)
+        value = f" [{problem.value}]" if problem.value else ""
+        label = t("import.col_row", lang) if problem.row is not None else ""
+        print(
+            f"  {label} {where}{', ' + column if column else ''}{value}: {imports.problem_text(problem, lang)}".replace(
+                "   ", "  "
+            )
+        )
+    if args.errors and result.problems:
+        frame = imports.problems_frame(result.kind, result.problems, lang)
+        out = Path(args.errors)
+        out.write_bytes(
+            exports.xlsx_bytes(frame, sheet="errors") if out.suffix.lower() == ".xlsx" else exports.csv_bytes(frame)
+        )
+        print(f"problems written to {out}")
+    return 2 if result.outcome == "refused" else 0

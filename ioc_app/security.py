@@ -45,6 +45,8 @@ SERVER_HEADER = "vet-ioc"
 # A callback request nests about 5 deep (body, inputs, one input, its value, a store's dict).
 MAX_JSON_DEPTH = 16
 REFERRER_POLICY = "same-origin"
+IMPORT_UPLOAD = "/import"
+UPLOAD_FORM_SLACK = 64 * 1024  # the multipart envelope and the form's other fields around the file
 
 _STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -306,10 +308,16 @@ def register(app: Dash, settings: Settings) -> None:
     # Dash's inline renderer script, by hash; computed once every callback is registered.
     headers = security_headers(content_security_policy(app.csp_hashes(), settings.tile_url))
 
+    # An uploaded submission may be larger than any other request (the core refuses it past its own limit).
+    upload_limit = max(limit, settings.import_max_bytes + UPLOAD_FORM_SLACK)
+
     @server.before_request
     def _limit_body() -> None:
+        here = upload_limit if request.path == IMPORT_UPLOAD and request.method == "POST" else limit
+        if here != limit:
+            request.max_content_length = here
         # Flask enforces MAX_CONTENT_LENGTH only when a view reads the body; refuse at once.
-        if request.content_length is not None and request.content_length > limit:
+        if request.content_length is not None and request.content_length > here:
             raise RequestEntityTooLarge()
 
     @server.before_request

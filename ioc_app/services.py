@@ -26,9 +26,23 @@ class Services:
             ioc_engine=make_engine(settings.ioc_database_url),
         )
 
+    _submissions_engine: Engine | None = None
+
+    @property
+    def submissions_engine(self) -> Engine:
+        """Where provincial submissions are written: the VET database, through its own URL when one is set."""
+        url = self.settings.submissions_database_url
+        if not url or url == self.settings.vet_database_url:
+            return self.vet_engine
+        if self._submissions_engine is None:
+            self._submissions_engine = make_engine(url)
+        return self._submissions_engine
+
     def dispose(self) -> None:
         self.vet_engine.dispose()
         self.ioc_engine.dispose()
+        if self._submissions_engine is not None:
+            self._submissions_engine.dispose()
 
 
 def reachable(engine: Engine) -> tuple[bool, str | None]:

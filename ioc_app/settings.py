@@ -71,10 +71,17 @@ class Settings:
 
     # Largest request body accepted (bytes); callback requests are a few kB.
     max_request_bytes: int = 1024 * 1024
+    # Provincial submissions (ioc_app.imports): the largest file taken, on the page and the command line,
+    # and where the rows are written (VET_DATABASE_URL when unset: production reads with a read-only role
+    # and writes submissions with one allowed to add them).
+    import_max_bytes: int = 5 * 1024 * 1024
+    submissions_database_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.max_request_bytes < 1024:
             raise SettingsError(f"IOC_MAX_REQUEST_BYTES must be at least 1024, got {self.max_request_bytes}")
+        if self.import_max_bytes < 1024:
+            raise SettingsError(f"IOC_IMPORT_MAX_BYTES must be at least 1024, got {self.import_max_bytes}")
 
     @property
     def embedded(self) -> bool:
@@ -105,6 +112,7 @@ ENV_NAMES: dict[str, tuple[str, ...]] = {
     "ioc_database_url": ("IOC_DATABASE_URL",),
     "secret_key": ("IOC_SECRET_KEY", "SECRET_KEY"),
     "redis_url": ("REDIS_URL",),
+    "submissions_database_url": ("IOC_SUBMISSIONS_DATABASE_URL",),
 }
 
 

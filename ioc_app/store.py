@@ -201,3 +201,40 @@ class AuditEntry(IocBase):
     detail: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_action_at", "action", "at"))
+
+
+class SubmissionImport(IocBase):
+    """One provincial file submitted for import (``ioc_app.imports``): who, when, which file, what came of it.
+
+    Every attempt is kept, refused ones and dry runs too; ``uid`` is the id the written VET rows carry
+    (``import_id``). ``problems`` holds the row-by-row problems as JSON, for the downloadable error file.
+    Rows are only ever added.
+    """
+
+    __tablename__ = "submission_import"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    actor: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(10))
+    actor_province: Mapped[str | None] = mapped_column(String(2))  # the importer's province, when limited to one
+    kind: Mapped[str | None] = mapped_column(String(20))  # training | inspection | report | readiness
+    file_name: Mapped[str] = mapped_column(String(200))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file_bytes: Mapped[int] = mapped_column(Integer)
+    dry_run: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[str] = mapped_column(String(10))  # applied | unchanged | refused | checked (a dry run)
+    rows_total: Mapped[int] = mapped_column(Integer)
+    rows_written: Mapped[int] = mapped_column(Integer)
+    rows_unchanged: Mapped[int] = mapped_column(Integer)
+    problem_count: Mapped[int] = mapped_column(Integer)
+    problems: Mapped[str] = mapped_column(Text)  # JSON list
+
+    __table_args__ = (
+        CheckConstraint(
+            "outcome IN ('applied', 'unchanged', 'refused', 'checked')", name="ck_submission_import_outcome"
+        ),
+        Index("ix_submission_import_at", "at"),
+        Index("ix_submission_import_sha256", "file_sha256"),
+    )

@@ -731,4 +731,185 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Chỉ mã cho màn hình hiển thị mới gắn với một danh sách trình chiếu.",
         "Only display tokens are limited to a playlist.",
     ),
+    # Data from the provinces: the import page, its messages and the import log (ioc_app.imports)
+    "import.title": ("Nhập dữ liệu từ các tỉnh, thành phố", "Data from the provinces"),
+    "import.nav": ("Nhập dữ liệu", "Import data"),
+    "import.intro": (
+        "Tải lên tệp Excel (.xlsx) hoặc CSV (UTF-8) theo mẫu. Mọi dòng được kiểm tra trước; tệp chỉ được ghi khi không còn vấn đề nào, và được ghi toàn bộ hoặc không ghi dòng nào.",
+        "Upload an Excel (.xlsx) or CSV (UTF-8) file made from a template. Every row is checked first; a file is written only when it has no problem, all of its rows or none.",
+    ),
+    "import.scope_province": (
+        "Tài khoản này chỉ nhập được dữ liệu của: {province}.",
+        "This account imports data of {province} only.",
+    ),
+    "import.scope_all": (
+        "Quản trị viên nhập được dữ liệu của mọi tỉnh, thành phố.",
+        "Administrators import data of every province.",
+    ),
+    "import.view_only": (
+        "Tài khoản trung ương chỉ xem được trang này; việc nhập dữ liệu do quản trị viên và tài khoản cấp tỉnh thực hiện.",
+        "Central accounts can view this page; imports are made by administrators and provincial accounts.",
+    ),
+    "import.templates": ("Tải mẫu tệp", "Download a template"),
+    "import.kind": ("Loại dữ liệu", "Kind of data"),
+    "import.kind_auto": ("Tự nhận biết theo tiêu đề cột", "Recognise from the column headers"),
+    "import.file": ("Tệp (.xlsx, .csv; tối đa {limit})", "File (.xlsx, .csv; at most {limit})"),
+    "import.dry_run": ("Chỉ kiểm tra, không ghi dữ liệu", "Check only, write nothing"),
+    "import.submit": ("Kiểm tra và nhập", "Check and import"),
+    "import.no_file": ("Chưa chọn tệp.", "No file was chosen."),
+    "import.not_allowed": ("Tài khoản này không được nhập dữ liệu.", "This account may not import data."),
+    "import.result": ("Kết quả", "Result"),
+    "import.outcome.applied": ("Đã ghi dữ liệu", "Imported"),
+    "import.outcome.unchanged": (
+        "Không có gì thay đổi: mọi dòng đều đã có trong cơ sở dữ liệu",
+        "Nothing changed: every row is already stored",
+    ),
+    "import.outcome.refused": ("Tệp bị từ chối; không dòng nào được ghi", "File refused; no row was written"),
+    "import.outcome.checked": ("Đã kiểm tra (chưa ghi)", "Checked (nothing written)"),
+    "import.summary": (
+        "{total} dòng dữ liệu: {written} dòng mới, {unchanged} dòng đã có, {problems} vấn đề.",
+        "{total} data rows: {written} new, {unchanged} already stored, {problems} problems.",
+    ),
+    "import.dry_summary": (
+        "Nếu nhập: {written} dòng mới được ghi.",
+        "If imported: {written} new rows would be written.",
+    ),
+    "import.already": (
+        "Tệp này (cùng mã băm) đã được nhập lúc {when} bởi {actor}.",
+        "This file (same hash) was imported at {when} by {actor}.",
+    ),
+    "import.refresh_note": (
+        "Các chỉ tiêu phản ánh dữ liệu mới từ lần cập nhật số liệu tổng hợp kế tiếp.",
+        "The indicators reflect the new data from the next snapshot refresh.",
+    ),
+    "import.problems": ("Các vấn đề, theo từng dòng", "Problems, row by row"),
+    "import.errors_download": ("Tải danh sách vấn đề", "Download the problems"),
+    "import.col_row": ("Dòng", "Row"),
+    "import.col_column": ("Cột", "Column"),
+    "import.col_problem": ("Vấn đề", "Problem"),
+    "import.whole_file": ("Cả tệp", "Whole file"),
+    "import.whole_row": ("Cả dòng", "Whole row"),
+    "import.log": ("Nhật ký nhập dữ liệu", "Import log"),
+    "import.col_file": ("Tệp", "File"),
+    "import.col_rows": ("Số dòng (tổng / mới / đã có / vấn đề)", "Rows (total / new / stored / problems)"),
+    "import.col_sha256": ("Mã băm SHA-256", "SHA-256"),
+    "import.problem.too_large": ("Tệp lớn hơn giới hạn {limit}.", "The file is larger than the {limit} limit."),
+    "import.problem.empty": ("Tệp rỗng.", "The file is empty."),
+    "import.problem.no_rows": (
+        "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu.",
+        "The file has headers but no data rows.",
+    ),
+    "import.problem.too_many_rows": (
+        "Tệp có quá nhiều dòng (tối đa {limit}).",
+        "The file has too many rows (at most {limit}).",
+    ),
+    "import.problem.macros": ("Tệp Excel có macro: không được chấp nhận.", "The workbook contains macros: refused."),
+    "import.problem.external_links": (
+        "Tệp Excel có liên kết ngoài: không được chấp nhận.",
+        "The workbook has external links: refused.",
+    ),
+    "import.problem.several_sheets": (
+        "Tệp Excel có nhiều trang dữ liệu ({sheets}); chỉ được có một.",
+        "The workbook has several data sheets ({sheets}); only one is allowed.",
+    ),
+    "import.problem.not_xlsx": ("Tệp không phải là tệp Excel .xlsx hợp lệ.", "The file is not a valid .xlsx workbook."),
+    "import.problem.old_excel": (
+        "Tệp Excel 97–2003 (.xls) không được hỗ trợ; hãy lưu lại dưới dạng .xlsx.",
+        "Excel 97–2003 files (.xls) are not supported; save it as .xlsx.",
+    ),
+    "import.problem.file_type": (
+        "Loại tệp “.{suffix}” không được hỗ trợ; chỉ nhận .xlsx hoặc .csv.",
+        "File type “.{suffix}” is not supported; only .xlsx or .csv.",
+    ),
+    "import.problem.encoding": (
+        "Tệp CSV được mã hóa {encoding}, không đọc được đúng tiếng Việt; hãy lưu lại với mã hóa UTF-8 (“CSV UTF-8”).",
+        "The CSV file is encoded in {encoding}, which cannot be read correctly; save it again as UTF-8 (“CSV UTF-8”).",
+    ),
+    "import.problem.bad_csv": ("Tệp CSV sai định dạng.", "The CSV file is malformed."),
+    "import.problem.unknown_kind": (
+        "Không nhận ra loại dữ liệu từ tiêu đề cột; hãy dùng mẫu tệp hoặc chọn loại dữ liệu.",
+        "The kind of data could not be recognised from the headers; use a template or choose the kind.",
+    ),
+    "import.problem.unknown_column": ("Cột “{column}” không thuộc mẫu.", "Column “{column}” is not in the template."),
+    "import.problem.duplicate_column": ("Cột “{column}” xuất hiện hai lần.", "Column “{column}” appears twice."),
+    "import.problem.missing_column": (
+        "Thiếu cột bắt buộc “{column}”.",
+        "The required column “{column_en}” is missing.",
+    ),
+    "import.problem.value_outside_columns": (
+        "Có giá trị ở ô số {cell}, ngoài các cột của mẫu.",
+        "A value in cell {cell}, outside the template's columns.",
+    ),
+    "import.problem.required": ("Thiếu giá trị bắt buộc.", "A required value is missing."),
+    "import.problem.formula": (
+        "Ô chứa công thức; chỉ nhận giá trị, không nhận công thức.",
+        "The cell holds a formula; only values are accepted.",
+    ),
+    "import.problem.bad_digits": ("Phải gồm đúng {length} chữ số.", "Must be exactly {length} digits."),
+    "import.problem.bad_code": ("Mã cơ sở không hợp lệ.", "Invalid institution code."),
+    "import.problem.bad_period": (
+        "Kỳ báo cáo phải có dạng 2025, 2025-H1, 2025-Q3 hoặc 2025-07.",
+        "The period must look like 2025, 2025-H1, 2025-Q3 or 2025-07.",
+    ),
+    "import.problem.bad_date": ("Ngày không hợp lệ (dd/mm/yyyy).", "Invalid date (dd/mm/yyyy)."),
+    "import.problem.date_out_of_range": (
+        "Ngày phải từ {earliest} đến {latest}.",
+        "The date must be from {earliest} to {latest}.",
+    ),
+    "import.problem.bad_choice": ("Giá trị không hợp lệ; chỉ nhận: {allowed}.", "Invalid value; accepted: {allowed}."),
+    "import.problem.unknown_province": (
+        "Mã tỉnh, thành phố không có trong 34 đơn vị hành chính cấp tỉnh hiện hành.",
+        "Not one of the 34 current provincial codes.",
+    ),
+    "import.problem.foreign_province": (
+        "Dòng thuộc tỉnh, thành phố khác; tài khoản này chỉ nhập được dữ liệu của mã {allowed}.",
+        "The row belongs to another province; this account imports province {allowed} only.",
+    ),
+    "import.problem.unknown_legacy_province": (
+        "Mã tỉnh không có trong 63 đơn vị trước 01/7/2025.",
+        "Not one of the 63 codes used before 1 July 2025.",
+    ),
+    "import.problem.legacy_not_in_province": (
+        "Đơn vị này đã hợp nhất vào mã {became}, không phải {province}.",
+        "That unit became {became}, not {province}.",
+    ),
+    "import.problem.unknown_institution": ("Không có cơ sở GDNN mang mã này.", "No VET institution has this code."),
+    "import.problem.institution_other_province": (
+        "Cơ sở GDNN này thuộc tỉnh, thành phố mã {province}.",
+        "This institution is in province {province}.",
+    ),
+    "import.problem.legacy_mismatch": (
+        "Cơ sở này thuộc mã tỉnh cũ {legacy}.",
+        "This institution was in legacy unit {legacy}.",
+    ),
+    "import.problem.legacy_required": (
+        "Thiếu mã tỉnh trước 01/7/2025 (bắt buộc khi không ghi mã cơ sở).",
+        "The pre-1 July 2025 province code is required when no institution is given.",
+    ),
+    "import.problem.institution_not_open": (
+        "Cơ sở chưa thành lập hoặc đã giải thể vào ngày này (thành lập {established}, giải thể {closed}).",
+        "The institution was not in operation on that date (established {established}, closed {closed}).",
+    ),
+    "import.problem.duplicate_in_file": (
+        "Trùng với dòng {first} trong cùng tệp.",
+        "Duplicates row {first} of the same file.",
+    ),
+    "import.problem.unknown_staff": (
+        "Không có nhà giáo, cán bộ quản lý mang số định danh này tại cơ sở.",
+        "No teacher or manager with this ID at the institution.",
+    ),
+    "import.problem.staff_not_in_post": (
+        "Người này không công tác tại cơ sở vào ngày hoàn thành.",
+        "This person was not in post at the institution on that date.",
+    ),
+    "import.problem.conflicts_stored": (
+        "Mâu thuẫn với bản ghi đã có (cùng đối tượng, cùng ngày hoặc kỳ, khác nội dung).",
+        "Contradicts a stored record (same subject and date or period, different facts).",
+    ),
+    "import.problem.conflicts_stored_date": (
+        "Đã ghi nhận ngày khác: {stored}.",
+        "Another date is already stored: {stored}.",
+    ),
+    "import.problem.no_dates": ("Dòng không có ngày nào.", "The row has no date."),
+    "import.problem.other": ("Giá trị không hợp lệ.", "Invalid value."),
 }

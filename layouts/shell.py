@@ -93,6 +93,8 @@ def user_block(badge: Badge | None, lang: str) -> list:
         html.Span(badge.name, className="ioc-user-name", id=Shell.USER_NAME),
         html.Span(role, className="ioc-user-role"),
     ]
+    if badge.csrf_token and badge.role in ("admin", "central", "province"):  # people with a session, not tokens
+        children.append(html.A(t("import.nav", lang), href="/import", className="ioc-nav-link ioc-import-link"))
     if badge.is_admin:
         children.append(html.A(t("auth.admin", lang), href="/admin/users", className="ioc-nav-link ioc-admin-link"))
     if badge.csrf_token:

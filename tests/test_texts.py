@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from data_sources.schema import INSTITUTION_TYPES, OWNERSHIPS
-from ioc_app import i18n
+from ioc_app import i18n, imports
 from ioc_app.focus_tasks import REPORTED_STATES, SCHEDULE_STATUSES
 from ioc_app.indicators.registry import INDICATORS
 from ioc_app.indicators.status import STATUSES
@@ -55,6 +55,8 @@ BUILT_KEYS: dict[str, list[str]] = {
     "prov.flag.": [f"prov.flag.{k}_hint" for k in province.FLAGS],
     "prov.type_short.": [f"prov.type_short.{k}" for k in INSTITUTION_TYPES],
     "targets.breakdown_": [f"targets.breakdown_{d}" for d in ("type", "ownership")],
+    "import.problem.": [f"import.problem.{c}" for c in imports.PROBLEM_CODES],
+    "import.outcome.": [f"import.outcome.{o}" for o in imports.OUTCOMES],
     "export.": [
         f"export.{c}"
         for c in (*home.EXPORT_COLUMNS, "rank", "province_code", "dimension", "group")
