@@ -469,8 +469,9 @@ def cmd_scheduler(settings: Settings) -> int:
 def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = None) -> RefreshResult:
     """One snapshot refresh; CliError if the VET database is empty or the refresh failed."""
     from data_sources import vet_db
+    from ioc_app import job_lease
     from ioc_app.services import Services
-    from ioc_app.snapshots import refresh
+    from ioc_app.snapshots import abandon_unfinished, refresh
 
     services = Services.from_settings(settings)
     try:
@@ -484,13 +485,19 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
             )
         # A failed computation comes back as a failed result; what escapes is the store refusing to be written.
         with database(IOC_DATABASE, "write"):
-            result = refresh(
-                services.vet_engine,
-                services.ioc_engine,
-                trigger=trigger,
-                data_date=data_date,
-                rules=settings.counting_rules,
-            )
+            with job_lease.held(services.ioc_engine, job_lease.REFRESH, settings.refresh_lease_seconds) as ours:
+                if not ours:
+                    holder = job_lease.current_holder(services.ioc_engine, job_lease.REFRESH)
+                    who = f"{holder.holder} until {holder.expires_at:%H:%M:%S} UTC" if holder else "another process"
+                    raise CliError(f"another refresh is running ({who}); the snapshot it makes will be the newest")
+                abandon_unfinished(services.ioc_engine)
+                result = refresh(
+                    services.vet_engine,
+                    services.ioc_engine,
+                    trigger=trigger,
+                    data_date=data_date,
+                    rules=settings.counting_rules,
+                )
     finally:
         services.dispose()
     if result.status != "ok":

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
-from data_sources.engine import make_engine
+from data_sources.engine import make_engine, make_reader_engine
 from ioc_app.settings import Settings
 
 
@@ -22,7 +22,7 @@ class Services:
     def from_settings(cls, settings: Settings) -> Services:
         return cls(
             settings=settings,
-            vet_engine=make_engine(settings.vet_database_url),
+            vet_engine=make_reader_engine(settings.vet_database_url, settings.vet_lock_timeout_seconds),
             ioc_engine=make_engine(settings.ioc_database_url),
         )
 
