@@ -331,10 +331,12 @@ def _reason(exc: BaseException) -> str:
 def ensure_demo_data(settings: Settings) -> None:
     """On first run, build the demo database the settings ask for when the VET database is empty."""
     from data_sources import vet_db
-    from data_sources.engine import make_engine
+    from data_sources.engine import make_engine, make_reader_engine
 
     with database(VET_DATABASE, "read"):
-        engine = make_engine(settings.vet_database_url)
+        # Only a first run that builds the demo may create the file; otherwise a missing file is an error.
+        opener = make_engine if settings.auto_init_demo else make_reader_engine
+        engine = opener(settings.vet_database_url)
         try:
             empty = not vet_db.has_data(engine)
             outdated = [] if empty else vet_db.missing_columns(engine)
@@ -484,20 +486,22 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
                 "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
             )
         # A failed computation comes back as a failed result; what escapes is the store refusing to be written.
-        with database(IOC_DATABASE, "write"):
-            with job_lease.held(services.ioc_engine, job_lease.REFRESH, settings.refresh_lease_seconds) as ours:
-                if not ours:
-                    holder = job_lease.current_holder(services.ioc_engine, job_lease.REFRESH)
-                    who = f"{holder.holder} until {holder.expires_at:%H:%M:%S} UTC" if holder else "another process"
-                    raise CliError(f"another refresh is running ({who}); the snapshot it makes will be the newest")
-                abandon_unfinished(services.ioc_engine)
-                result = refresh(
-                    services.vet_engine,
-                    services.ioc_engine,
-                    trigger=trigger,
-                    data_date=data_date,
-                    rules=settings.counting_rules,
-                )
+        with (
+            database(IOC_DATABASE, "write"),
+            job_lease.held(services.ioc_engine, job_lease.REFRESH, settings.refresh_lease_seconds) as ours,
+        ):
+            if not ours:
+                holder = job_lease.current_holder(services.ioc_engine, job_lease.REFRESH)
+                who = f"{holder.holder} until {holder.expires_at:%H:%M:%S} UTC" if holder else "another process"
+                raise CliError(f"another refresh is running ({who}); the snapshot it makes will be the newest")
+            abandon_unfinished(services.ioc_engine)
+            result = refresh(
+                services.vet_engine,
+                services.ioc_engine,
+                trigger=trigger,
+                data_date=data_date,
+                rules=settings.counting_rules,
+            )
     finally:
         services.dispose()
     if result.status != "ok":

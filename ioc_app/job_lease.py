@@ -105,7 +105,7 @@ def held(engine: Engine, name: str, seconds: float) -> Iterator[bool]:
                 if not renew(engine, name, holder, seconds):
                     log.error("the %s lease was lost (held by another process now)", name)
                     return
-            except Exception:  # noqa: BLE001 - a store hiccup: try again at the next beat
+            except Exception:
                 log.warning("renewing the %s lease failed; trying again", name, exc_info=True)
 
     beat = threading.Thread(target=keep_renewing, name=f"lease-{name}", daemon=True)
@@ -117,5 +117,5 @@ def held(engine: Engine, name: str, seconds: float) -> Iterator[bool]:
         beat.join()
         try:
             release(engine, name, holder)
-        except Exception:  # noqa: BLE001 - it lapses by itself
+        except Exception:
             log.warning("releasing the %s lease failed; it lapses in %s s", name, seconds, exc_info=True)

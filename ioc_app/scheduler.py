@@ -46,7 +46,9 @@ def refresh_job(
         with job_lease.held(services.ioc_engine, job_lease.REFRESH, settings.refresh_lease_seconds) as ours:
             if not ours:
                 holder = job_lease.current_holder(services.ioc_engine, job_lease.REFRESH)
-                log.info("scheduled refresh skipped: %s holds the refresh lease", holder.holder if holder else "another")
+                log.info(
+                    "scheduled refresh skipped: %s holds the refresh lease", holder.holder if holder else "another"
+                )
                 return None
             abandoned = abandon_unfinished(services.ioc_engine)
             if abandoned:

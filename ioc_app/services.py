@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from data_sources.engine import make_engine, make_reader_engine
 from ioc_app.settings import Settings
@@ -29,13 +29,3 @@ class Services:
     def dispose(self) -> None:
         self.vet_engine.dispose()
         self.ioc_engine.dispose()
-
-
-def reachable(engine: Engine) -> tuple[bool, str | None]:
-    """Whether a trivial query succeeds; the error's class name when it does not."""
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return True, None
-    except Exception as exc:  # noqa: BLE001 - health checks report, never raise
-        return False, type(exc).__name__

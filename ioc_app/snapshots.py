@@ -90,7 +90,9 @@ def refresh(
             s.execute(
                 update(RefreshRun)
                 .where(RefreshRun.id == run_id)
-                .values(status="failed", finished_at=_now(), data_date=data_date, rows=0, seconds=seconds, error=message)
+                .values(
+                    status="failed", finished_at=_now(), data_date=data_date, rows=0, seconds=seconds, error=message
+                )
             )
         return RefreshResult(run_id, "failed", 0, seconds, data_date, message)
 
@@ -270,10 +272,7 @@ def last_failure(ioc_engine: Engine) -> RefreshRun | None:
     or abandoned by a killed process do not count."""
     with Session(ioc_engine) as s:
         run = s.scalars(
-            select(RefreshRun)
-            .where(RefreshRun.status.in_(("ok", "failed")))
-            .order_by(RefreshRun.id.desc())
-            .limit(1)
+            select(RefreshRun).where(RefreshRun.status.in_(("ok", "failed"))).order_by(RefreshRun.id.desc()).limit(1)
         ).first()
         return run if run is not None and run.status == "failed" else None
 

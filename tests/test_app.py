@@ -53,7 +53,10 @@ def test_healthz_reports_an_unreachable_database(tmp_path) -> None:
     )
     resp = create_app(bad).server.test_client().get("/healthz")
     assert resp.status_code == 503
-    assert resp.get_json()["vet_database"] == {"reachable": False, "error": "OperationalError"}
+    body = resp.get_json()
+    assert body["status"] == "degraded" and body["vet_database"]["reachable"] is False
+    assert body["vet_database"]["error"].startswith("OperationalError")
+    assert body["reasons"][0].startswith("the VET database cannot be read: OperationalError")
 
 
 def test_api_before_and_after_the_first_snapshot(test_settings: Settings) -> None:
