@@ -333,6 +333,12 @@ def ensure_demo_data(settings: Settings) -> None:
     from data_sources import vet_db
     from data_sources.engine import make_engine, make_reader_engine
 
+    missing = missing_sqlite_file(settings.vet_database_url)
+    if missing and not settings.auto_init_demo:
+        raise CliError(
+            f"cannot read {VET_DATABASE}: there is no file {missing}; "
+            "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
+        )
     with database(VET_DATABASE, "read"):
         # Only a first run that builds the demo may create the file; otherwise a missing file is an error.
         opener = make_engine if settings.auto_init_demo else make_reader_engine
@@ -475,6 +481,12 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
     from ioc_app.services import Services
     from ioc_app.snapshots import abandon_unfinished, refresh
 
+    missing = missing_sqlite_file(settings.vet_database_url)
+    if missing:
+        raise CliError(
+            f"cannot read {VET_DATABASE}: there is no file {missing}; "
+            "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
+        )
     services = Services.from_settings(settings)
     try:
         check_store(services.ioc_engine)
@@ -507,6 +519,18 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
     if result.status != "ok":
         raise CliError(f"refresh failed after {result.seconds:.1f} s ({result.error}); the previous snapshot is kept")
     return result
+
+
+def missing_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite database file that does not exist (None for a server database or an existing file)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    path = database.removeprefix("file:").split("?", 1)[0]
+    return None if os.path.exists(path) else path
 
 
 def cmd_refresh(settings: Settings, args: argparse.Namespace) -> int:

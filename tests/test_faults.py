@@ -313,3 +313,12 @@ def test_python_app_py_refuses_in_one_line(broken: str, demo_copy: Settings) -> 
     assert len(lines) == 1 and lines[0].startswith("error: cannot read the VET database (VET_DATABASE_URL): "), lines
     if broken == "missing":
         assert not vet.exists()
+
+
+def test_the_browser_state_knows_every_stale_reason() -> None:
+    from ioc_app import freshness, inputs
+
+    assert set(freshness.STALE_REASONS) == inputs._STALE_REASONS
+    assert inputs.snapshot_state({"id": 3, "stale": True, "reason": "vet_unreachable"})["reason"] == "vet_unreachable"
+    with pytest.raises(inputs.InputError):
+        inputs.snapshot_state({"id": 3, "stale": True, "reason": "<script>"})
