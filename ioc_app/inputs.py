@@ -194,7 +194,8 @@ def snapshot_state(value: Any) -> dict[str, Any] | None:
         iso_date(data["data_date"], "snapshot data date")
     if not isinstance(data.get("stale", False), bool):
         _fail("snapshot stale flag", "true or false", data["stale"])
-    if data.get("reason") is not None and data["reason"] not in _STALE_REASONS:
+    reason = data.get("reason")
+    if reason is not None and not (isinstance(reason, str) and reason in _STALE_REASONS):
         _fail("snapshot stale reason", "one of " + ", ".join(sorted(_STALE_REASONS)), data["reason"])
     age = data.get("age_minutes")
     if age is not None and (isinstance(age, bool) or not isinstance(age, (int, float)) or not math.isfinite(age)):
