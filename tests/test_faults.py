@@ -23,8 +23,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from callbacks import shell as shell_callbacks
 from data_sources.engine import make_engine
-from ioc_app import create_app, database_checks, kpis, snapshots
+from ioc_app import create_app, database_checks, kpis, province_view, snapshots
 from ioc_app.freshness import current_state
 from ioc_app.scheduler import refresh_job
 from ioc_app.settings import Settings
@@ -153,7 +154,10 @@ def test_an_outage_serves_the_last_snapshot_and_recovers_by_itself(
     assert client.get("/healthz").status_code == 200
     assert client.get(f"/api/v1/indicators/T01?as_of={BETWEEN_MONTH_ENDS}").status_code == 200
     assert client.get("/api/v1/institutions").status_code == 200  # the map's points, read once per snapshot
-    assert not current_state(services)["stale"]
+    shown_before = current_state(services)
+    assert not shown_before["stale"]
+    an_institution = province_view.profile(services, 1)
+    assert an_institution is not None
 
     mend = OUTAGES[outage](vet)
     try:
@@ -175,6 +179,10 @@ def test_an_outage_serves_the_last_snapshot_and_recovers_by_itself(
         assert state["stale"] and state["reason"] == "vet_unreachable" and state["id"] == first.id
         shown = " ".join(str(c.children) for c in shell_layout.freshness(state, "en"))
         assert "Stale since" in shown and "The VET database cannot be read now" in shown
+        polled = shell_callbacks.poll_snapshot(services, shown_before)  # the browsers' poll brings it
+        assert polled["stale"] and polled["reason"] == "vet_unreachable"
+        with pytest.raises(Exception):  # noqa: B017 - which error depends on the outage; the page's guard keeps the last content
+            province_view.profile(services, 1)
         # A scheduled refresh fails, is recorded, and leaves the snapshot in place.
         failed = refresh_job(demo_copy)
         assert failed is not None and failed.status == "failed"
@@ -187,6 +195,7 @@ def test_an_outage_serves_the_last_snapshot_and_recovers_by_itself(
     # Back without a restart: the connections are reopened.
     answers = [client.get(f"/api/v1/indicators/T01?as_of={d}").status_code for d in ("2025-02-14", "2025-03-13")]
     assert answers == [200, 200]
+    assert province_view.profile(services, 1) == an_institution
     assert current_state(services)["reason"] == "refresh_failed"  # until the next refresh succeeds
     assert client.get("/healthz").get_json()["reasons"][0].startswith("the last refresh failed")
     done = refresh_job(demo_copy)
