@@ -39,7 +39,11 @@ def make_reader_engine(url: str, busy_timeout: float = READER_BUSY_TIMEOUT) -> E
     replaced under an open connection.
     """
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if parsed.get_backend_name() == "postgresql":
+        # Read-only sessions, and a lock held by someone else fails a read after the timeout instead of hanging it.
+        options = f"-c default_transaction_read_only=on -c lock_timeout={int(busy_timeout * 1000)}"
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+    elif parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         engine = create_engine(url, pool_pre_ping=True)
     else:
         database = parsed.database

@@ -331,3 +331,19 @@ def test_the_browser_state_knows_every_stale_reason() -> None:
     assert inputs.snapshot_state({"id": 3, "stale": True, "reason": "vet_unreachable"})["reason"] == "vet_unreachable"
     with pytest.raises(inputs.InputError):
         inputs.snapshot_state({"id": 3, "stale": True, "reason": "<script>"})
+
+
+def test_the_vet_database_on_postgresql_is_read_only(pg_url: str) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from data_sources.engine import make_reader_engine
+
+    with make_engine(pg_url).begin() as conn:
+        conn.execute(text("CREATE TABLE institution (id integer)"))
+    reader = make_reader_engine(pg_url)
+    with reader.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM institution")).scalar() == 0
+    with pytest.raises(DBAPIError, match="read-only"), reader.begin() as conn:
+        conn.execute(text("INSERT INTO institution VALUES (1)"))
+    assert database_checks.check_vet(reader).ok is False  # no data_info table: not a VET database
+    reader.dispose()
