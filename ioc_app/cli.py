@@ -500,9 +500,9 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
         # A failed computation comes back as a failed result; what escapes is the store refusing to be written.
         with (
             database(IOC_DATABASE, "write"),
-            job_lease.held(services.ioc_engine, job_lease.REFRESH, settings.refresh_lease_seconds) as ours,
+            job_lease.held(services.ioc_engine, job_lease.REFRESH, settings.refresh_lease_seconds) as lease,
         ):
-            if not ours:
+            if lease is None:
                 holder = job_lease.current_holder(services.ioc_engine, job_lease.REFRESH)
                 who = f"{holder.holder} until {holder.expires_at:%H:%M:%S} UTC" if holder else "another process"
                 raise CliError(f"another refresh is running ({who}); the snapshot it makes will be the newest")
@@ -513,6 +513,7 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
                 trigger=trigger,
                 data_date=data_date,
                 rules=settings.counting_rules,
+                confirm=lease.confirm,
             )
     finally:
         services.dispose()

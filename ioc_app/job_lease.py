@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, insert, or_, select, update
+from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ioc_app.store import JobLease
@@ -90,12 +90,33 @@ def current_holder(engine: Engine, name: str) -> Holder | None:
     return Holder(row.holder, row.expires_at)
 
 
+class LeaseLost(RuntimeError):
+    """The lease lapsed and another process took it: what this one was about to write must not be written."""
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A lease this process holds (true); ``None`` stands for one it could not get."""
+
+    name: str
+    holder: str
+
+    def confirm(self, conn: Connection) -> None:
+        """Inside the transaction about to commit the work: raise ``LeaseLost`` unless the lease is still ours,
+        so a holder paused past its lease (a suspended machine) cannot overwrite its successor's work."""
+        found = conn.execute(
+            select(JobLease.holder).where(JobLease.name == self.name, JobLease.holder == self.holder)
+        ).first()
+        if found is None:
+            raise LeaseLost(f"the {self.name} lease lapsed and was taken by another process")
+
+
 @contextmanager
-def held(engine: Engine, name: str, seconds: float) -> Iterator[bool]:
-    """Hold the lease for the block (renewed every third of ``seconds``); yields False when another holds it."""
+def held(engine: Engine, name: str, seconds: float) -> Iterator[Lease | None]:
+    """Hold the lease for the block (renewed every third of ``seconds``); yields None when another holds it."""
     holder = new_holder()
     if not try_acquire(engine, name, holder, seconds):
-        yield False
+        yield None
         return
     stop = threading.Event()
 
@@ -111,7 +132,7 @@ def held(engine: Engine, name: str, seconds: float) -> Iterator[bool]:
     beat = threading.Thread(target=keep_renewing, name=f"lease-{name}", daemon=True)
     beat.start()
     try:
-        yield True
+        yield Lease(name, holder)
     finally:
         stop.set()
         beat.join()

@@ -43,8 +43,8 @@ def refresh_job(
     """
     services = Services.from_settings(settings)
     try:
-        with job_lease.held(services.ioc_engine, job_lease.REFRESH, settings.refresh_lease_seconds) as ours:
-            if not ours:
+        with job_lease.held(services.ioc_engine, job_lease.REFRESH, settings.refresh_lease_seconds) as lease:
+            if lease is None:
                 holder = job_lease.current_holder(services.ioc_engine, job_lease.REFRESH)
                 log.info(
                     "scheduled refresh skipped: %s holds the refresh lease", holder.holder if holder else "another"
@@ -56,7 +56,7 @@ def refresh_job(
             if _recent(services, settings):
                 log.info("scheduled refresh skipped: another process refreshed the snapshot moments ago")
                 return None
-            result = _with_retries(services, settings, sleep)
+            result = _with_retries(services, settings, lease, sleep)
     finally:
         services.dispose()
     if result.status == "ok":
@@ -68,10 +68,18 @@ def refresh_job(
     return result
 
 
-def _with_retries(services: Services, settings: Settings, sleep: Callable[[float], object]) -> RefreshResult:
+def _with_retries(
+    services: Services, settings: Settings, lease: job_lease.Lease, sleep: Callable[[float], object]
+) -> RefreshResult:
     attempt = 0
     while True:
-        result = refresh(services.vet_engine, services.ioc_engine, trigger="scheduler", rules=settings.counting_rules)
+        result = refresh(
+            services.vet_engine,
+            services.ioc_engine,
+            trigger="scheduler",
+            rules=settings.counting_rules,
+            confirm=lease.confirm,
+        )
         if result.status == "ok" or attempt >= settings.refresh_retries:
             return result
         delay = settings.refresh_retry_seconds * 2**attempt

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_sources.counting import CountingRules, default_rules
@@ -60,6 +60,7 @@ def refresh(
     data_date: dt.date | None = None,
     keep: int = KEEP_SNAPSHOTS,
     rules: CountingRules | Callable[[], CountingRules] = default_rules,
+    confirm: Callable[[Connection], None] | None = None,
 ) -> RefreshResult:
     """Recompute every figure and store it as the newest snapshot; never raises for a data error.
 
@@ -70,6 +71,7 @@ def refresh(
 
     ``rules`` may be a function reading them (``Settings.counting_rules``), so that a rule file
     edited into an invalid state fails this refresh with its message and keeps the last snapshot.
+    ``confirm`` runs inside the writing transaction and may refuse it by raising (``job_lease.Lease.confirm``).
     """
     started, t0 = _now(), time.perf_counter()
     run_id = _start_run(ioc_engine, started, trigger)
@@ -78,7 +80,7 @@ def refresh(
         counting = rules() if callable(rules) else rules
         cube, per_institution = kpi_engine.snapshot_frames(vet_engine, data_date, counting)
         stored = _Stored(cube, per_institution, counting)
-        _store(ioc_engine, run_id, stored, data_date, time.perf_counter() - t0, keep)
+        _store(ioc_engine, run_id, stored, data_date, time.perf_counter() - t0, keep, confirm)
         seconds = time.perf_counter() - t0
         log.info("snapshot %s: %s rows in %.1f s", run_id, len(cube), seconds)
         return RefreshResult(run_id, "ok", len(cube), seconds, data_date)
@@ -132,9 +134,12 @@ def _store(
     data_date: dt.date,
     seconds: float,
     keep: int,
+    confirm: Callable[[Connection], None] | None = None,
 ) -> None:
     """Write the run's figures and mark it ok, in one transaction: all of it or nothing."""
     with Session(ioc_engine) as s, s.begin():
+        if confirm is not None:
+            confirm(s.connection())
         s.add_all(SnapshotRule(refresh_id=run_id, key=k, value=v) for k, v in stored.rules.to_records().items())
         conn = s.connection()
         for table, frame in ((KpiSnapshot, stored.cube), (KpiInstitution, stored.per_institution)):

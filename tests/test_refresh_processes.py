@@ -197,11 +197,11 @@ def test_the_lease_is_one_holders_and_lapses(demo_copy: Settings) -> None:
     assert not job_lease.renew(engine, "job", "a", 0.5)
     job_lease.release(engine, "job", "b")
     with job_lease.held(engine, "job", 0.3) as ours:
-        assert ours
+        assert ours is not None
         time.sleep(0.5)  # renewed meanwhile
         assert job_lease.current_holder(engine, "job") is not None
         with job_lease.held(engine, "job", 0.3) as second:
-            assert not second
+            assert second is None
     assert job_lease.current_holder(engine, "job") is None  # released
     engine.dispose()
 
@@ -256,3 +256,17 @@ def test_retries_with_backoff_record_every_attempt(demo_copy: Settings) -> None:
     ok, failed = rows[0], rows[1]
     assert ok[1] >= ok[0] and ok[2] > 0 and ok[3] is None
     assert failed[1] >= failed[0] and failed[2] == 0 and "unable to open database file" in failed[3]
+
+
+def test_a_refresh_whose_lease_was_taken_writes_nothing(demo_copy: Settings) -> None:
+    from ioc_app.services import Services
+
+    services = Services.from_settings(demo_copy)
+    previous = snapshots.latest_run(services.ioc_engine)
+    assert job_lease.try_acquire(services.ioc_engine, job_lease.REFRESH, "the-successor", 60)
+    paused = job_lease.Lease(job_lease.REFRESH, "paused-past-its-lease")
+    result = snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test", confirm=paused.confirm)
+    assert result.status == "failed" and result.error.startswith("LeaseLost")  # type: ignore[union-attr]
+    assert snapshots.latest_run(services.ioc_engine) == previous
+    assert _fingerprint(_path(demo_copy.ioc_database_url), result.run_id) == (0, 0, 0, 0, 0, 0, 0)
+    services.dispose()
