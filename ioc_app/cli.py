@@ -481,15 +481,15 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
     from ioc_app.services import Services
     from ioc_app.snapshots import abandon_unfinished, refresh
 
-    missing = missing_sqlite_file(settings.vet_database_url)
-    if missing:
-        raise CliError(
-            f"cannot read {VET_DATABASE}: there is no file {missing}; "
-            "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
-        )
     services = Services.from_settings(settings)
     try:
         check_store(services.ioc_engine)
+        missing = missing_sqlite_file(settings.vet_database_url)
+        if missing:
+            raise CliError(
+                f"cannot read {VET_DATABASE}: there is no file {missing}; "
+                "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
+            )
         with database(VET_DATABASE, "read"):
             empty = not vet_db.has_data(services.vet_engine)
         if empty:
