@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.guard import guarded
 from callbacks.page import PageContext
 from ioc_app import inputs, snapshots
-from ioc_app.freshness import snapshot_state
+from ioc_app.freshness import current_state
 from ioc_app.i18n import fmt_date, normalise_language
 from ioc_app.map_data import build_model, clamp_index
 from ioc_app.selection import Selection
@@ -33,7 +33,7 @@ def render(ctx: PageContext) -> Any:
     snapshot = snapshots.current(ctx.services.ioc_engine)
     if snapshot is None or not snapshot.period_ends:
         return map_layout.no_snapshot(ctx.lang)
-    state = snapshot_state(ctx.services.ioc_engine, ctx.services.settings.stale_after_minutes)
+    state = current_state(ctx.services)
     model = build_model(
         ctx.services, snapshot, ctx.query.get("indicator", ""), None, ctx.selection, bool(state.get("stale"))
     )

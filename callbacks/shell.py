@@ -12,7 +12,7 @@ from dash import Dash, Input, Output, State, no_update
 from callbacks.page import PageContext
 from ioc_app import inputs
 from ioc_app.auth import LANG_COOKIE, current_badge
-from ioc_app.freshness import snapshot_state
+from ioc_app.freshness import current_state
 from ioc_app.i18n import normalise_language, t
 from ioc_app.selection import normalise_selection
 from ioc_app.services import Services
@@ -84,11 +84,11 @@ LANG_COOKIE_JS = (
 def poll_snapshot(services: Services, current: dict | None) -> Any:
     """The newest snapshot's state; no update (so nothing re-renders) when nothing changed."""
     try:
-        state = snapshot_state(services.ioc_engine, services.settings.stale_after_minutes)
+        state = current_state(services)
     except Exception:
         log.exception("reading the snapshot state failed")
-        state = {**(current or {}), "stale": True}
-    if current and all(current.get(k) == state.get(k) for k in ("id", "stale", "refreshed_at")):
+        state = {**(current or {}), "stale": True, "reason": "refresh_failed"}
+    if current and all(current.get(k) == state.get(k) for k in ("id", "stale", "refreshed_at", "reason")):
         return no_update
     return state
 

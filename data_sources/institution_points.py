@@ -12,7 +12,6 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -97,7 +96,7 @@ class InstitutionPoints:
 
 
 def load_points(engine: Engine) -> InstitutionPoints:
-    """The open institutions at the database's data date (read once per data date, then from memory)."""
+    """The open institutions at the database's data date."""
     return points_at(engine, current_data_date(engine))
 
 
@@ -107,9 +106,8 @@ def current_data_date(engine: Engine) -> dt.date:
         return read_data_date(s) or dt.date.today()
 
 
-@lru_cache(maxsize=8)
 def points_at(engine: Engine, as_of: dt.date) -> InstitutionPoints:
-    """The institutions open at ``as_of`` (cached: the table is read once per engine and date)."""
+    """The institutions open at ``as_of`` (the core keeps them per snapshot: names change with the data)."""
     i = Institution
     stmt = (
         select(

@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from ioc_app import access, kpis, snapshots
+from ioc_app.database_checks import is_outage
 from ioc_app.facts import indicator_facts, rules_of
 from ioc_app.indicators import registry
 from ioc_app.indicators.citation import citations
@@ -159,6 +160,20 @@ def _as_of(raw: str | None, snap: snapshots.Snapshot) -> dt.date:
     return value
 
 
+RETRY_AFTER_SECONDS = 30
+
+
+def unavailable_response(err: Exception, path: str) -> ResponseReturnValue:
+    """503 with a reason and Retry-After: a database cannot be used now, or live counts are all busy."""
+    if isinstance(err, kpis.LiveCountBusy):
+        message = str(err)
+    else:
+        log.warning("API request %s: a database is unavailable: %s", path, str(err).splitlines()[0] if str(err) else "")
+        message = "a database cannot be read now; retry later"
+    body = jsonify({"error": message, "status": 503})
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def build_blueprint(services: Services) -> Blueprint:
     bp = Blueprint("api_v1", __name__, url_prefix=API_PREFIX)
 
@@ -174,6 +189,8 @@ def build_blueprint(services: Services) -> Blueprint:
         if isinstance(err, HTTPException):
             # Flask hands handlers only HTTP errors that carry a code; the 500 is never used.
             return jsonify({"error": err.description, "status": err.code}), err.code or 500
+        if isinstance(err, kpis.LiveCountBusy) or is_outage(err):
+            return unavailable_response(err, request.path)
         log.exception("API request failed: %s", request.path)
         return jsonify({"error": "internal error; the operators have been told", "status": 500}), 500
 

@@ -362,10 +362,18 @@ def _reason(exc: BaseException) -> str:
 def ensure_demo_data(settings: Settings) -> None:
     """On first run, build the demo database the settings ask for when the VET database is empty."""
     from data_sources import vet_db
-    from data_sources.engine import make_engine
+    from data_sources.engine import make_engine, make_reader_engine
 
+    missing = missing_sqlite_file(settings.vet_database_url)
+    if missing and not settings.auto_init_demo:
+        raise CliError(
+            f"cannot read {VET_DATABASE}: there is no file {missing}; "
+            "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
+        )
     with database(VET_DATABASE, "read"):
-        engine = make_engine(settings.vet_database_url)
+        # Only a first run that builds the demo may create the file; otherwise a missing file is an error.
+        opener = make_engine if settings.auto_init_demo else make_reader_engine
+        engine = opener(settings.vet_database_url)
         try:
             empty = not vet_db.has_data(engine)
             outdated = [] if empty else vet_db.missing_columns(engine)
@@ -500,12 +508,19 @@ def cmd_scheduler(settings: Settings) -> int:
 def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = None) -> RefreshResult:
     """One snapshot refresh; CliError if the VET database is empty or the refresh failed."""
     from data_sources import vet_db
+    from ioc_app import job_lease
     from ioc_app.services import Services
-    from ioc_app.snapshots import refresh
+    from ioc_app.snapshots import abandon_unfinished, refresh
 
     services = Services.from_settings(settings)
     try:
         check_store(services.ioc_engine)
+        missing = missing_sqlite_file(settings.vet_database_url)
+        if missing:
+            raise CliError(
+                f"cannot read {VET_DATABASE}: there is no file {missing}; "
+                "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
+            )
         with database(VET_DATABASE, "read"):
             empty = not vet_db.has_data(services.vet_engine)
         if empty:
@@ -514,19 +529,40 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
                 "run `python -m ioc_app init-demo` or point VET_DATABASE_URL at it"
             )
         # A failed computation comes back as a failed result; what escapes is the store refusing to be written.
-        with database(IOC_DATABASE, "write"):
+        with (
+            database(IOC_DATABASE, "write"),
+            job_lease.held(services.ioc_engine, job_lease.REFRESH, settings.refresh_lease_seconds) as lease,
+        ):
+            if lease is None:
+                holder = job_lease.current_holder(services.ioc_engine, job_lease.REFRESH)
+                who = f"{holder.holder} until {holder.expires_at:%H:%M:%S} UTC" if holder else "another process"
+                raise CliError(f"another refresh is running ({who}); the snapshot it makes will be the newest")
+            abandon_unfinished(services.ioc_engine)
             result = refresh(
                 services.vet_engine,
                 services.ioc_engine,
                 trigger=trigger,
                 data_date=data_date,
                 rules=settings.counting_rules,
+                confirm=lease.confirm,
             )
     finally:
         services.dispose()
     if result.status != "ok":
         raise CliError(f"refresh failed after {result.seconds:.1f} s ({result.error}); the previous snapshot is kept")
     return result
+
+
+def missing_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite database file that does not exist (None for a server database or an existing file)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    path = database.removeprefix("file:").split("?", 1)[0]
+    return None if os.path.exists(path) else path
 
 
 def cmd_refresh(settings: Settings, args: argparse.Namespace) -> int:

@@ -5,13 +5,13 @@ fetches it once and keeps it (``Cache-Control`` + ``ETag``; a revisit costs a 30
 built once per source and kept in memory as bytes, gzip-compressed when the client accepts it.
 
 - ``GET /api/v1/geo/provinces?set=34|63``: FeatureCollection, ``id`` = code, properties code, name.
-- ``GET /api/v1/institutions?province=&type=&ownership=&connected=``: institution points.
+- ``GET /api/v1/institutions?province=&type=&ownership=&connected=``: institution points at the
+  snapshot's data date, kept per snapshot (a refresh brings new names with it).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import gzip
 import hashlib
 import json
@@ -25,18 +25,16 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Engine
 
-from data_sources.institution_points import (
-    PointFilter,
-    PointFilterError,
-    current_data_date,
-    points_at,
-    points_geojson,
-)
+from data_sources.institution_points import PointFilter, PointFilterError, points_geojson
 from geo import boundaries
-from ioc_app import access
-from ioc_app.api import API_PREFIX, ApiError
+from ioc_app import access, snapshots
+from ioc_app.api import API_PREFIX, ApiError, unavailable_response
+from ioc_app.database_checks import is_outage
 from ioc_app.indicators.scopes import Scope
+from ioc_app.map_data import institution_points
+from ioc_app.memo import per_snapshot
 from ioc_app.services import Services
+from ioc_app.snapshots import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +112,10 @@ def provinces_body(level: str, override: str | None) -> tuple[Body, str | None]:
     return _provinces_body(level, _source_key(level, None), None), None
 
 
-@lru_cache(maxsize=64)
-def points_body(engine: Engine, as_of: dt.date, flt: PointFilter) -> tuple[Body, int]:
-    """The points body for one filter at one data date, and how many lack coordinates."""
-    payload = points_geojson(points_at(engine, as_of), flt)
+@per_snapshot(size=64, name="institution points bodies")
+def points_body(snapshot: Snapshot, engine: Engine, flt: PointFilter) -> tuple[Body, int]:
+    """The points body for one filter, built once per snapshot, and how many lack coordinates."""
+    payload = points_geojson(institution_points(snapshot, engine), flt)
     return Body.of(payload), payload["without_coordinates"]
 
 
@@ -149,6 +147,8 @@ def build_blueprint(services: Services) -> Blueprint:
 
     @bp.errorhandler(Exception)
     def _unexpected(err: Exception) -> ResponseReturnValue:
+        if is_outage(err):
+            return unavailable_response(err, request.path)
         log.exception("geo API request failed: %s", request.path)
         return jsonify({"error": "internal error; the operators have been told", "status": 500}), 500
 
@@ -173,9 +173,12 @@ def build_blueprint(services: Services) -> Blueprint:
         # A province user's markers are their province's institutions (asking for another: 403).
         readable = access.readable(Scope(province34=flt.province34))
         flt = dataclasses.replace(flt, province34=readable.province34)
-        as_of = current_data_date(services.vet_engine)
-        body, missing = points_body(services.vet_engine, as_of, flt)
-        return _send(body, POINTS_MAX_AGE, {"X-Without-Coordinates": str(missing), "X-Data-Date": as_of.isoformat()})
+        snapshot = snapshots.current(services.ioc_engine)
+        if snapshot is None:
+            raise ApiError(503, "no snapshot yet: run `python -m ioc_app refresh`")
+        body, missing = points_body(snapshot, services.vet_engine, flt)
+        headers = {"X-Without-Coordinates": str(missing), "X-Data-Date": snapshot.run.data_date.isoformat()}
+        return _send(body, POINTS_MAX_AGE, headers)
 
     return bp
 

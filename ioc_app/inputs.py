@@ -171,7 +171,8 @@ def selection(value: Any) -> dict[str, Any] | None:
     return data
 
 
-_SNAPSHOT_FIELDS = frozenset({"id", "refreshed_at", "data_date", "stale", "age_minutes"})
+_SNAPSHOT_FIELDS = frozenset({"id", "refreshed_at", "data_date", "stale", "age_minutes", "reason"})
+_STALE_REASONS = frozenset({"vet_unreachable", "refresh_failed", "age"})  # ioc_app.freshness.STALE_REASONS
 
 
 def snapshot_state(value: Any) -> dict[str, Any] | None:
@@ -193,6 +194,9 @@ def snapshot_state(value: Any) -> dict[str, Any] | None:
         iso_date(data["data_date"], "snapshot data date")
     if not isinstance(data.get("stale", False), bool):
         _fail("snapshot stale flag", "true or false", data["stale"])
+    reason = data.get("reason")
+    if reason is not None and not (isinstance(reason, str) and reason in _STALE_REASONS):
+        _fail("snapshot stale reason", "one of " + ", ".join(sorted(_STALE_REASONS)), data["reason"])
     age = data.get("age_minutes")
     if age is not None and (isinstance(age, bool) or not isinstance(age, (int, float)) or not math.isfinite(age)):
         _fail("snapshot age", "a number of minutes", age)

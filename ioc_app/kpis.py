@@ -1,12 +1,14 @@
 """What the API and the pages ask of the indicators: values, trajectories and statuses per scope.
 
 Reads the newest snapshot only. A date between two month ends (the API's ``as_of``) is the one
-case that counts live in the VET database, for that date and that indicator's series alone.
+case that counts live in the VET database, for that date and that indicator's series alone; the
+count is kept per snapshot and date, and only a few run at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,7 @@ from ioc_app.indicators import engine as kpi_engine
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import Scope, rollup
+from ioc_app.memo import per_snapshot
 from ioc_app.snapshots import Snapshot
 
 
@@ -57,8 +60,33 @@ class IndicatorView:
         return self.series[self.indicator.headline_series.key]
 
 
-def _live_point(vet_engine: Engine, indicator: Indicator, scope: Scope, as_of: dt.date) -> pd.DataFrame:
-    cells = kpi_engine.cells_at(vet_engine, as_of, [s.key for s in indicator.all_series])
+# Live counts between month ends run on at most this many of a worker's threads at once, and a
+# request waits this long for one: a burst of them then costs a few threads and a 503, never the clicks.
+LIVE_COUNT_SLOTS = 2
+LIVE_COUNT_WAIT_SECONDS = 10.0
+_live_slots = threading.BoundedSemaphore(LIVE_COUNT_SLOTS)
+
+
+class LiveCountBusy(RuntimeError):
+    """Every slot for live counts stayed taken: the caller answers 503 and the client retries."""
+
+
+@per_snapshot(size=128, name="live counts between month ends")
+def live_cells(snapshot: Snapshot, vet_engine: Engine, series: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
+    """Every cell's counts of ``series`` at ``as_of``, counted in the VET database once per snapshot and date
+    (any scope is then a sum over them)."""
+    if not _live_slots.acquire(timeout=LIVE_COUNT_WAIT_SECONDS):
+        raise LiveCountBusy("too many counts between month ends at once; retry in a few seconds")
+    try:
+        return kpi_engine.cells_at(vet_engine, as_of, list(series))
+    finally:
+        _live_slots.release()
+
+
+def _live_point(
+    snapshot: Snapshot, vet_engine: Engine, indicator: Indicator, scope: Scope, as_of: dt.date
+) -> pd.DataFrame:
+    cells = live_cells(snapshot, vet_engine, tuple(s.key for s in indicator.all_series), as_of)
     return rollup(cells, scope)
 
 
@@ -73,7 +101,7 @@ def indicator_view(
     as_of = as_of or snapshot.run.data_date
     live = None
     if as_of not in snapshot.period_ends and vet_engine is not None:
-        live = _live_point(vet_engine, indicator, scope, as_of)
+        live = _live_point(snapshot, vet_engine, indicator, scope, as_of)
     views = {}
     for s in indicator.all_series:
         traj = snapshot.trajectory(s.key, scope)

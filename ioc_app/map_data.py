@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from data_sources.institution_points import load_points
+from sqlalchemy import Engine
+
+from data_sources.institution_points import InstitutionPoints, points_at
 from geo.boundaries import load_archipelago_labels
 from geo.provinces import DATA_DIR
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
+from ioc_app.memo import per_snapshot
 from ioc_app.place_names import place_name
 from ioc_app.provincial import ProvincialTable, provincial_table, restricted
 from ioc_app.selection import Selection
@@ -151,6 +154,14 @@ def archipelagos() -> tuple[dict[str, Any], ...]:
     )
 
 
+@per_snapshot(size=4, name="institution points")
+def institution_points(snapshot: Snapshot, vet_engine: Engine) -> InstitutionPoints:
+    """The institutions open at the snapshot's data date, read once per snapshot: a refresh brings
+    renamed, opened and closed institutions with it, and an outage of the VET database leaves the
+    points already read."""
+    return points_at(vet_engine, snapshot.run.data_date)
+
+
 def build_model(
     services: Services, snapshot: Snapshot, code: str | None, date_index: Any, selection: Any, stale: bool = False
 ) -> MapModel:
@@ -159,7 +170,7 @@ def build_model(
     indicator = registry.get(indicator_code(code))
     index = clamp_index(date_index, snapshot.period_ends)
     as_of = snapshot.period_ends[index]
-    points = load_points(services.vet_engine).frame  # ~1,900 rows, read once per data date
+    points = institution_points(snapshot, services.vet_engine).frame  # ~1,900 rows, read once per snapshot
     located = int(points["has_coords"].sum())
     settings = services.settings
     return MapModel(

@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ioc_app import access, kpis
-from ioc_app.freshness import snapshot_state
+from ioc_app.freshness import current_state
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import INSTITUTION_TYPES, NATIONAL, OWNERSHIPS, Scope
@@ -68,7 +68,7 @@ class Freshness:
 def freshness_of(services: Services, state: dict[str, Any] | None = None) -> Freshness:
     """The snapshot's freshness, from the shell's store when given, else read (one small query)."""
     if not state or not state.get("id"):
-        state = snapshot_state(services.ioc_engine, services.settings.stale_after_minutes)
+        state = current_state(services)
     if not state.get("id"):
         return Freshness(None, None, None, stale=True)
     try:

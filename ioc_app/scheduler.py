@@ -1,36 +1,62 @@
 """Scheduled snapshot refresh (APScheduler).
 
 Runs once per deployment, never per web worker: either embedded in the single-process server
-(``python app.py``) or as its own process (``python -m ioc_app scheduler``) beside gunicorn.
+(``python app.py``) or as its own process (``python -m ioc_app scheduler``) beside gunicorn. A lease
+in the IOC store (``ioc_app.job_lease``) keeps a second scheduler started by mistake, or a
+``refresh`` command run meanwhile, from refreshing at the same time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from ioc_app import job_lease
 from ioc_app.services import Services
 from ioc_app.settings import Settings
-from ioc_app.snapshots import RefreshResult, latest_run, refresh
+from ioc_app.snapshots import RefreshResult, abandon_unfinished, latest_run, refresh
 
 log = logging.getLogger(__name__)
 JOB_ID = "snapshot-refresh"
 
 
-def refresh_job(settings: Settings, on_refreshed: Callable[[], object] | None = None) -> RefreshResult:
-    """One refresh with fresh connections (the job may run in another thread or process).
+def refresh_job(
+    settings: Settings,
+    on_refreshed: Callable[[], object] | None = None,
+    sleep: Callable[[float], object] = time.sleep,
+) -> RefreshResult | None:
+    """One scheduled refresh, with fresh connections (the job may run in another thread or process).
+
+    Under the refresh lease, so two schedulers started by mistake never both refresh: the one that
+    does not get it skips, and so does one that gets it after another has just refreshed. A failed
+    attempt is retried ``refresh_retries`` times, after 1, 2, 4 ... x ``refresh_retry_seconds``;
+    every attempt is recorded as a run. None when the job was skipped.
 
     ``on_refreshed`` runs after a successful refresh: the embedded scheduler uses it to load the
     new snapshot into the web process's memory, so no user waits for that load.
     """
     services = Services.from_settings(settings)
     try:
-        result = refresh(services.vet_engine, services.ioc_engine, trigger="scheduler", rules=settings.counting_rules)
+        with job_lease.held(services.ioc_engine, job_lease.REFRESH, settings.refresh_lease_seconds) as lease:
+            if lease is None:
+                holder = job_lease.current_holder(services.ioc_engine, job_lease.REFRESH)
+                log.info(
+                    "scheduled refresh skipped: %s holds the refresh lease", holder.holder if holder else "another"
+                )
+                return None
+            abandoned = abandon_unfinished(services.ioc_engine)
+            if abandoned:
+                log.warning("runs %s were interrupted (their process stopped): marked abandoned", abandoned)
+            if _recent(services, settings):
+                log.info("scheduled refresh skipped: another process refreshed the snapshot moments ago")
+                return None
+            result = _with_retries(services, settings, lease, sleep)
     finally:
         services.dispose()
     if result.status == "ok":
@@ -38,8 +64,37 @@ def refresh_job(settings: Settings, on_refreshed: Callable[[], object] | None = 
         if on_refreshed is not None:
             on_refreshed()
     else:
-        log.error("scheduled refresh failed: %s", result.error)
+        log.error("scheduled refresh failed after %s attempts: %s", settings.refresh_retries + 1, result.error)
     return result
+
+
+def _with_retries(
+    services: Services, settings: Settings, lease: job_lease.Lease, sleep: Callable[[float], object]
+) -> RefreshResult:
+    attempt = 0
+    while True:
+        result = refresh(
+            services.vet_engine,
+            services.ioc_engine,
+            trigger="scheduler",
+            rules=settings.counting_rules,
+            confirm=lease.confirm,
+        )
+        if result.status == "ok" or attempt >= settings.refresh_retries:
+            return result
+        delay = settings.refresh_retry_seconds * 2**attempt
+        attempt += 1
+        log.warning("refresh attempt %s failed (%s); trying again in %s s", attempt, result.error, delay)
+        sleep(delay)
+
+
+def _recent(services: Services, settings: Settings) -> bool:
+    """Whether the newest snapshot is less than half a period old: then this run is a duplicate."""
+    run = latest_run(services.ioc_engine)
+    if run is None:
+        return False
+    age = dt.datetime.now(dt.UTC).replace(tzinfo=None) - run.finished_at
+    return age < dt.timedelta(minutes=settings.snapshot_refresh_minutes / 2)
 
 
 def configure(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
-from data_sources.engine import make_engine
+from data_sources.engine import make_engine, make_reader_engine
 from ioc_app.settings import Settings
 
 
@@ -22,7 +22,7 @@ class Services:
     def from_settings(cls, settings: Settings) -> Services:
         return cls(
             settings=settings,
-            vet_engine=make_engine(settings.vet_database_url),
+            vet_engine=make_reader_engine(settings.vet_database_url, settings.vet_lock_timeout_seconds),
             ioc_engine=make_engine(settings.ioc_database_url),
         )
 
@@ -30,10 +30,11 @@ class Services:
 
     @property
     def submissions_engine(self) -> Engine:
-        """Where provincial submissions are written: the VET database, through its own URL when one is set."""
-        url = self.settings.submissions_database_url
-        if not url or url == self.settings.vet_database_url:
-            return self.vet_engine
+        """Where provincial submissions are written: the VET database, through its own URL when one is set.
+
+        Never ``vet_engine``: the dashboard reads the VET database read-only, and only imports write.
+        """
+        url = self.settings.submissions_database_url or self.settings.vet_database_url
         if self._submissions_engine is None:
             self._submissions_engine = make_engine(url)
         return self._submissions_engine
@@ -43,13 +44,3 @@ class Services:
         self.ioc_engine.dispose()
         if self._submissions_engine is not None:
             self._submissions_engine.dispose()
-
-
-def reachable(engine: Engine) -> tuple[bool, str | None]:
-    """Whether a trivial query succeeds; the error's class name when it does not."""
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return True, None
-    except Exception as exc:  # noqa: BLE001 - health checks report, never raise
-        return False, type(exc).__name__

@@ -43,6 +43,14 @@ class Settings:
     # Snapshot refresh job period, and the age past which data is flagged stale.
     snapshot_refresh_minutes: int = 30
     stale_after_minutes: int = 120
+    # A read of the VET database waits this long on someone else's lock before it fails.
+    vet_lock_timeout_seconds: int = 5
+    # A failed scheduled refresh is tried again this many times, after 1, 2, 4 ... times this delay.
+    refresh_retries: int = 3
+    refresh_retry_seconds: int = 30
+    # The refresh lease: held (and renewed) by the one process refreshing; a killed holder's lease
+    # lapses after this long.
+    refresh_lease_seconds: int = 120
     default_language: str = "vi"
     # Agency names change with reorganisations (2025: MOLISA -> MOET); keep them out of code.
     authority_name_vi: str = "Cục Giáo dục nghề nghiệp và Giáo dục thường xuyên, Bộ Giáo dục và Đào tạo"

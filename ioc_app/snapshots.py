@@ -2,7 +2,8 @@
 
 A refresh computes all series x all cells x all month ends since December 2021 (plus the
 data date) from the VET database and writes them in one transaction. A failed refresh rolls
-back, leaving the previous snapshot in place, and is recorded with its error. Users' clicks
+back, leaving the previous snapshot in place, and is recorded with its error; so is one killed
+midway (its run stays "running" until the next refresh marks it abandoned). Users' clicks
 read only the newest successful snapshot, cached in memory by its id.
 """
 
@@ -18,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_sources.counting import CountingRules, default_rules
@@ -59,19 +60,27 @@ def refresh(
     data_date: dt.date | None = None,
     keep: int = KEEP_SNAPSHOTS,
     rules: CountingRules | Callable[[], CountingRules] = default_rules,
+    confirm: Callable[[Connection], None] | None = None,
 ) -> RefreshResult:
     """Recompute every figure and store it as the newest snapshot; never raises for a data error.
 
+    The run is recorded before anything is computed (status "running"), and becomes "ok" in the
+    transaction that writes its figures, or "failed" with its error. A process killed midway
+    leaves only that "running" record: readers take "ok" runs alone, and the next refresh under
+    the lease marks it abandoned (``abandon_unfinished``).
+
     ``rules`` may be a function reading them (``Settings.counting_rules``), so that a rule file
     edited into an invalid state fails this refresh with its message and keeps the last snapshot.
+    ``confirm`` runs inside the writing transaction and may refuse it by raising (``job_lease.Lease.confirm``).
     """
     started, t0 = _now(), time.perf_counter()
+    run_id = _start_run(ioc_engine, started, trigger)
     try:
         data_date = data_date or vet_data_date(vet_engine)
         counting = rules() if callable(rules) else rules
         cube, per_institution = kpi_engine.snapshot_frames(vet_engine, data_date, counting)
         stored = _Stored(cube, per_institution, counting)
-        run_id = _store(ioc_engine, stored, started, trigger, data_date, time.perf_counter() - t0, keep)
+        _store(ioc_engine, run_id, stored, data_date, time.perf_counter() - t0, keep, confirm)
         seconds = time.perf_counter() - t0
         log.info("snapshot %s: %s rows in %.1f s", run_id, len(cube), seconds)
         return RefreshResult(run_id, "ok", len(cube), seconds, data_date)
@@ -79,20 +88,36 @@ def refresh(
         seconds = time.perf_counter() - t0
         message = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
         log.exception("snapshot refresh failed")
-        with Session(ioc_engine) as s:
-            run = RefreshRun(
-                started_at=started,
-                finished_at=_now(),
-                status="failed",
-                trigger=trigger,
-                data_date=data_date,
-                rows=0,
-                seconds=seconds,
-                error=message,
+        with Session(ioc_engine) as s, s.begin():
+            s.execute(
+                update(RefreshRun)
+                .where(RefreshRun.id == run_id)
+                .values(
+                    status="failed", finished_at=_now(), data_date=data_date, rows=0, seconds=seconds, error=message
+                )
             )
-            s.add(run)
-            s.commit()
-            return RefreshResult(run.id, "failed", 0, seconds, data_date, message)
+        return RefreshResult(run_id, "failed", 0, seconds, data_date, message)
+
+
+def _start_run(ioc_engine: Engine, started: dt.datetime, trigger: str) -> int:
+    with Session(ioc_engine) as s, s.begin():
+        run = RefreshRun(started_at=started, finished_at=None, status="running", trigger=trigger, rows=0)
+        s.add(run)
+        s.flush()
+        return run.id
+
+
+def abandon_unfinished(ioc_engine: Engine) -> list[int]:
+    """Mark the runs still "running" as abandoned (their process died); only the lease holder may call it."""
+    with Session(ioc_engine) as s, s.begin():
+        ids = list(s.scalars(select(RefreshRun.id).where(RefreshRun.status == "running")))
+        if ids:
+            s.execute(
+                update(RefreshRun)
+                .where(RefreshRun.id.in_(ids))
+                .values(status="abandoned", error="interrupted: the refreshing process stopped before it finished")
+            )
+    return ids
 
 
 @dataclass(frozen=True)
@@ -104,38 +129,33 @@ class _Stored:
 
 def _store(
     ioc_engine: Engine,
+    run_id: int,
     stored: _Stored,
-    started: dt.datetime,
-    trigger: str,
     data_date: dt.date,
     seconds: float,
     keep: int,
-) -> int:
+    confirm: Callable[[Connection], None] | None = None,
+) -> None:
+    """Write the run's figures and mark it ok, in one transaction: all of it or nothing."""
     with Session(ioc_engine) as s, s.begin():
-        run = RefreshRun(
-            started_at=started,
-            finished_at=None,
-            status="running",
-            trigger=trigger,
-            data_date=data_date,
-            rows=len(stored.cube),
-            seconds=None,
-        )
-        s.add(run)
-        s.flush()
-        s.add_all(SnapshotRule(refresh_id=run.id, key=k, value=v) for k, v in stored.rules.to_records().items())
+        if confirm is not None:
+            confirm(s.connection())
+        s.add_all(SnapshotRule(refresh_id=run_id, key=k, value=v) for k, v in stored.rules.to_records().items())
         conn = s.connection()
         for table, frame in ((KpiSnapshot, stored.cube), (KpiInstitution, stored.per_institution)):
             # into=dict (the default) selects the stubs' overload with the column names' own key type.
-            records = frame.assign(refresh_id=run.id).to_dict("records", into=dict)
+            records = frame.assign(refresh_id=run_id).to_dict("records", into=dict)
             for i in range(0, len(records), INSERT_BATCH):
                 conn.execute(insert(table), records[i : i + INSERT_BATCH])
-        run.status, run.finished_at = "ok", _now()
-        run.seconds = seconds
+        s.execute(
+            update(RefreshRun)
+            .where(RefreshRun.id == run_id)
+            .values(status="ok", finished_at=_now(), data_date=data_date, rows=len(stored.cube), seconds=seconds)
+        )
         # Keep the newest few snapshots; older ones go in the same transaction.
         old = s.scalars(
             select(RefreshRun.id)
-            .where(RefreshRun.status == "ok", RefreshRun.id != run.id)
+            .where(RefreshRun.status == "ok", RefreshRun.id != run_id)
             .order_by(RefreshRun.id.desc())
             .offset(max(keep - 1, 0))
         ).all()
@@ -143,7 +163,6 @@ def _store(
             s.execute(delete(KpiSnapshot).where(KpiSnapshot.refresh_id.in_(old)))
             s.execute(delete(KpiInstitution).where(KpiInstitution.refresh_id.in_(old)))
             s.execute(delete(SnapshotRule).where(SnapshotRule.refresh_id.in_(old)))
-        return run.id
 
 
 @dataclass(frozen=True)
@@ -254,9 +273,12 @@ def latest_run(ioc_engine: Engine) -> RunInfo | None:
 
 
 def last_failure(ioc_engine: Engine) -> RefreshRun | None:
-    """The newest run if it failed (so the UI can say the data may be behind)."""
+    """The newest finished run if it failed (so the UI can say the data may be behind); runs in progress
+    or abandoned by a killed process do not count."""
     with Session(ioc_engine) as s:
-        run = s.scalars(select(RefreshRun).order_by(RefreshRun.id.desc()).limit(1)).first()
+        run = s.scalars(
+            select(RefreshRun).where(RefreshRun.status.in_(("ok", "failed"))).order_by(RefreshRun.id.desc()).limit(1)
+        ).first()
         return run if run is not None and run.status == "failed" else None
 
 

@@ -37,12 +37,26 @@ class RefreshRun(IocBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(String(10))  # ok | failed
+    status: Mapped[str] = mapped_column(String(10))  # running | ok | failed | abandoned
     trigger: Mapped[str] = mapped_column(String(20))  # cli | scheduler | first-run | test
     data_date: Mapped[dt.date | None] = mapped_column(Date)
     rows: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[float | None] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class JobLease(IocBase):
+    """Who runs a job now (the snapshot refresh), until when: one row per job, taken by a conditional update.
+
+    The holder renews it while it works; a holder killed midway stops renewing, and its lease lapses.
+    """
+
+    __tablename__ = "job_lease"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))  # host:pid:random of the holding process
+    acquired_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
 
 
 class KpiSnapshot(IocBase):

@@ -44,9 +44,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fresh.none": ("Chưa có số liệu tổng hợp", "No snapshot yet"),
     "fresh.refreshed": ("cập nhật lúc", "refreshed"),
     "fresh.stale": ("Dữ liệu cũ", "Stale data"),
+    "fresh.stale_since": ("Dữ liệu cũ, từ", "Stale since"),
     "fresh.stale_hint": (
         "Số liệu chưa được cập nhật trong khoảng thời gian quy định; đang hiển thị bản gần nhất.",
         "The figures have not been refreshed within the configured limit; showing the latest available.",
+    ),
+    "fresh.stale_hint.vet_unreachable": (
+        "Hiện không đọc được cơ sở dữ liệu GDNN; đang hiển thị bản tổng hợp gần nhất, hệ thống sẽ tự cập nhật lại.",
+        "The VET database cannot be read now; showing the latest snapshot until it can be refreshed again.",
+    ),
+    "fresh.stale_hint.refresh_failed": (
+        "Lần cập nhật số liệu gần nhất không thành công; đang hiển thị bản tổng hợp gần nhất, hệ thống sẽ tự thử lại.",
+        "The latest refresh of the figures failed; showing the latest snapshot while it is retried.",
     ),
     # Labels shared by several pages: one text wherever the same thing is named
     "common.national": ("Toàn quốc", "National"),

@@ -113,7 +113,8 @@ def user_block(badge: Badge | None, lang: str) -> list:
 
 
 def freshness(state: dict | None, lang: str) -> list:
-    """'Data as of 28/11/2026 · refreshed 14:05' and a stale badge (word and icon, not colour alone)."""
+    """'Data as of 28/11/2026 · refreshed 14:05' and, when stale, 'Stale since ...' with the reason
+    (word and icon, not colour alone)."""
     import datetime as dt
 
     if not state or not state.get("id"):
@@ -124,11 +125,18 @@ def freshness(state: dict | None, lang: str) -> list:
         html.Span(f" · {t('fresh.refreshed', lang)} {fmt_datetime(refreshed, lang)}", className="ioc-muted"),
     ]
     if state.get("stale"):
+        # Says since when the figures shown are the latest good ones, and why nothing newer came.
+        reason = state.get("reason") or "age"
+        hint = t("fresh.stale_hint" if reason == "age" else f"fresh.stale_hint.{reason}", lang)
         parts.append(
             html.Span(
-                f"⚠ {t('fresh.stale', lang)}", className="ioc-badge ioc-badge-stale", title=t("fresh.stale_hint", lang)
+                f"⚠ {t('fresh.stale_since', lang)} {fmt_datetime(refreshed, lang)}",
+                className="ioc-badge ioc-badge-stale",
+                title=hint,
             )
         )
+        if reason != "age":
+            parts.append(html.Span(f" {hint}", className="ioc-stale-reason"))
     return parts
 
 

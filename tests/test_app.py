@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from callbacks import shell as shell_callbacks
 from data_sources.counting import make_rules
+from data_sources.engine import make_engine
 from ioc_app import create_app, snapshots
 from ioc_app.freshness import snapshot_state
 from ioc_app.indicators import registry
@@ -18,11 +19,19 @@ from tests import tiny_vet_db
 from tests.conftest import TEST_SECRET_KEY, new_store, signed_in_client
 
 
+def build_tiny(url: str) -> None:
+    """Write the tiny VET database (the app itself only reads it)."""
+    engine = make_engine(url)
+    try:
+        tiny_vet_db.build(engine)
+    finally:
+        engine.dispose()
+
+
 def _tiny_app(test_settings: Settings):
+    build_tiny(test_settings.vet_database_url)
     app = create_app(test_settings)
-    services = app.server.config["IOC_SERVICES"]
-    tiny_vet_db.build(services.vet_engine)
-    return app, services
+    return app, app.server.config["IOC_SERVICES"]
 
 
 def test_healthz_reports_both_databases(test_settings: Settings) -> None:
@@ -44,7 +53,10 @@ def test_healthz_reports_an_unreachable_database(tmp_path) -> None:
     )
     resp = create_app(bad).server.test_client().get("/healthz")
     assert resp.status_code == 503
-    assert resp.get_json()["vet_database"] == {"reachable": False, "error": "OperationalError"}
+    body = resp.get_json()
+    assert body["status"] == "degraded" and body["vet_database"]["reachable"] is False
+    assert body["vet_database"]["error"].startswith("OperationalError")
+    assert body["reasons"][0].startswith("the VET database cannot be read: OperationalError")
 
 
 def test_api_before_and_after_the_first_snapshot(test_settings: Settings) -> None:
@@ -105,8 +117,10 @@ def test_api_indicator_scope_as_of_and_errors(test_settings: Settings) -> None:
 def test_a_failed_refresh_keeps_the_previous_snapshot(test_settings: Settings) -> None:
     _, services = _tiny_app(test_settings)
     first = snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test")
-    with services.vet_engine.begin() as conn:
+    writer = make_engine(test_settings.vet_database_url)
+    with writer.begin() as conn:
         conn.execute(text("DROP TABLE staff_training"))
+    writer.dispose()
     failed = snapshots.refresh(services.vet_engine, services.ioc_engine, trigger="test")
     assert failed.status == "failed" and "staff_training" in failed.error
     assert snapshots.latest_run(services.ioc_engine).id == first.run_id

@@ -77,7 +77,11 @@ def test_refresh_of_an_empty_database_is_one_line(tmp_path: Path) -> None:
     }
     assert run_cli("db", "upgrade", env=env).returncode == 0
     proc = run_cli("refresh", env=env)
-    assert_one_line_error(proc, "holds no data")
+    # The VET database is only read: a missing file is said so, never created empty.
+    assert_one_line_error(proc, f"there is no file {tmp_path / 'vet.sqlite3'}")
+    assert not (tmp_path / "vet.sqlite3").exists()
+    sqlite3.connect(tmp_path / "vet.sqlite3").close()  # an empty database
+    assert_one_line_error(run_cli("refresh", env=env), "holds no data")
 
 
 def test_init_demo_then_refresh_and_refuse_overwrite(tmp_path: Path) -> None:

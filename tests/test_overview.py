@@ -15,6 +15,7 @@ import pytest
 
 from callbacks import home
 from callbacks.page import PageContext
+from data_sources.engine import make_engine
 from geo import provinces as geo_provinces
 from ioc_app import create_app, overview, snapshots
 from ioc_app.indicators import registry
@@ -271,11 +272,12 @@ def test_the_overview_rereads_a_new_snapshot(test_settings: Settings) -> None:
 
     from data_sources.schema import Staff, StaffTraining, TrainingKind
 
+    writer = make_engine(test_settings.vet_database_url)  # the app only reads the VET database
+    tiny_vet_db.build(writer)
     svc = Services.from_settings(test_settings)
-    tiny_vet_db.build(svc.vet_engine)
     snapshots.refresh(svc.vet_engine, svc.ioc_engine)
     before = overview.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0].view.headline_series.last
-    with Session(svc.vet_engine) as s:  # the never-trained teacher S4 completes a course
+    with Session(writer) as s:  # the never-trained teacher S4 completes a course
         s.add(StaffTraining(staff_id=4, kind=TrainingKind.DIGITAL_CAPACITY, completed_on=tiny_vet_db.D(2026, 1, 5)))
         assert s.get(Staff, 4) is not None
         s.commit()
@@ -293,11 +295,14 @@ def test_the_overview_rereads_a_new_snapshot(test_settings: Settings) -> None:
     )
     assert layout.fmt_percent((before["numerator"] + 1) / before["denominator"], "vi") in texts(panels[0])
     svc.dispose()
+    writer.dispose()
 
 
 def test_no_snapshot_yet_is_a_calm_message(test_settings: Settings) -> None:
+    writer = make_engine(test_settings.vet_database_url)
+    tiny_vet_db.build(writer)
+    writer.dispose()
     svc = Services.from_settings(test_settings)
-    tiny_vet_db.build(svc.vet_engine)
     page = home.render(PageContext(services=svc, lang="vi"))
     assert "Chưa có số liệu tổng hợp" in texts(page)
     _, network, panels = home.update_overview(svc, None, None, "en")

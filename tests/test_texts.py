@@ -15,6 +15,7 @@ import pytest
 from data_sources.schema import INSTITUTION_TYPES, OWNERSHIPS
 from ioc_app import i18n, imports
 from ioc_app.focus_tasks import REPORTED_STATES, SCHEDULE_STATUSES
+from ioc_app.freshness import STALE_REASONS
 from ioc_app.indicators.registry import INDICATORS
 from ioc_app.indicators.status import STATUSES
 from ioc_app.texts import TEXTS
@@ -57,6 +58,7 @@ BUILT_KEYS: dict[str, list[str]] = {
     "targets.breakdown_": [f"targets.breakdown_{d}" for d in ("type", "ownership")],
     "import.problem.": [f"import.problem.{c}" for c in imports.PROBLEM_CODES],
     "import.outcome.": [f"import.outcome.{o}" for o in imports.OUTCOMES],
+    "fresh.stale_hint.": [f"fresh.stale_hint.{r}" for r in STALE_REASONS if r != "age"],  # age: fresh.stale_hint
     "export.": [
         f"export.{c}"
         for c in (*home.EXPORT_COLUMNS, "rank", "province_code", "dimension", "group")
