@@ -301,7 +301,6 @@
         hour: "2-digit",
         minute: "2-digit",
         hour12: false,
-        weekday: "long",
         day: "2-digit",
         month: "2-digit",
         year: "numeric",
@@ -311,9 +310,7 @@
     clockFormat.formatToParts(new Date()).forEach(function (p) {
       parts[p.type] = p.value;
     });
-    var weekday = parts.weekday ? parts.weekday.charAt(0).toUpperCase() + parts.weekday.slice(1) : "";
-    el.textContent =
-      parts.hour + ":" + parts.minute + "  " + weekday + ", " + parts.day + "/" + parts.month + "/" + parts.year;
+    el.textContent = parts.hour + ":" + parts.minute + " · " + parts.day + "/" + parts.month + "/" + parts.year;
   }
 
   // --- the loop ------------------------------------------------------------------------------------------

@@ -69,7 +69,8 @@ for (const root of scope) {
     const size = parseFloat(style.fontSize) * (svg ? Math.min(box.width / svg.viewBox.baseVal.width, box.height / svg.viewBox.baseVal.height) : 1);
     const large = size >= 24 || (size >= 18.66 && parseInt(style.fontWeight, 10) >= 700);
     if (ratio < (large ? 3 : 4.5)) out.push('contrast ' + ratio.toFixed(2) + ': ' + label);
-    if (size < 0.02 * innerHeight) out.push('small type ' + size.toFixed(1) + 'px: ' + label);
+    // Status icons repeat what the value's colour and the legend say; every word is at least 2% of the height.
+    if (size < 0.02 * innerHeight && !el.closest('[aria-hidden="true"]')) out.push('small type ' + size.toFixed(1) + 'px: ' + label);
   }
 }
 if (checked < 10) out.push('only ' + checked + ' texts on screen');
