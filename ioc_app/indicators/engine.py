@@ -168,20 +168,23 @@ def _share_long(
 
 def _per_institution_on(
     conn: Connection, key: str, dates: list[dt.date], inst: pd.DataFrame, rules: CountingRules
-) -> list[pd.DataFrame]:
-    """Per date (in ``dates`` order): institution_id, province63, numerator, denominator."""
+) -> pd.DataFrame:
+    """institution_id, province63, at (index into ``dates``), numerator, denominator; no all-zero rows."""
     sums = [f"{field}_{i}" for i in range(len(dates)) for field in ("numerator", "denominator")]
     rows = conn.execute(spells.points_in_time(key, dates, rules)).all()
     wide = pd.DataFrame(rows, columns=["institution_id", "province63", *sums])
     wide["institution_id"] = wide["institution_id"].fillna(NO_INSTITUTION).astype("int64")
-    out = []
-    for i, as_of in enumerate(dates):
-        df = wide[["institution_id", "province63", f"numerator_{i}", f"denominator_{i}"]]
-        df = df.set_axis(["institution_id", "province63", "numerator", "denominator"], axis=1)
-        if key in spells.WITHIN_OPEN_INSTITUTION and len(df):
-            df = df[_open_at(inst, df["institution_id"], pd.Series(as_of, index=df.index))]
-        out.append(df)
-    return out
+    columns = ["institution_id", "province63", "numerator", "denominator"]
+    parts = [
+        wide[["institution_id", "province63", f"numerator_{i}", f"denominator_{i}"]].set_axis(columns, axis=1)
+        for i in range(len(dates))
+    ]
+    long = pd.concat(parts, keys=range(len(dates)), names=["at", None]).reset_index(level="at")
+    long = long[(long["numerator"] != 0) | (long["denominator"] != 0)].reset_index(drop=True)
+    if key in spells.WITHIN_OPEN_INSTITUTION and len(long):
+        when = long["at"].map(dict(enumerate(dates)))
+        long = long[_open_at(inst, long["institution_id"], when)].reset_index(drop=True)
+    return long
 
 
 def _with_cells(df: pd.DataFrame, key: str, inst: pd.DataFrame) -> pd.DataFrame:
@@ -190,38 +193,46 @@ def _with_cells(df: pd.DataFrame, key: str, inst: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _share_at(
-    records: pd.DataFrame, inst: pd.DataFrame, as_of: dt.date, share: spells.InstitutionShare, rules: CountingRules
+def _share_on(
+    records: pd.DataFrame,
+    inst: pd.DataFrame,
+    dates: list[dt.date],
+    share: spells.InstitutionShare,
+    rules: CountingRules,
 ) -> pd.DataFrame:
+    """An institution share at each date from its records series' rows (as ``_per_institution_on``)."""
     counts = records.melt(
-        id_vars="institution_id", value_vars=["numerator", "denominator"], var_name="field", value_name=0
+        id_vars=["institution_id", "at"], value_vars=["numerator", "denominator"], var_name="field", value_name="n"
     )
-    wide = counts.groupby(["institution_id", "field"])[[0]].sum()
-    long = _share_long(inst, [as_of], wide, share, rules.min_record_share)
-    return long.drop(columns="idx").assign(province63=None)
+    wide = (
+        counts.pivot_table(index=["institution_id", "field"], columns="at", values="n", aggfunc="sum", fill_value=0)
+        if len(counts)
+        else None
+    )
+    long = _share_long(inst, dates, wide, share, rules.min_record_share)
+    return long.rename(columns={"idx": "at"}).assign(province63=None)
 
 
 def _counts_on(engine: Engine, dates: list[dt.date], keys: list[str], rules: CountingRules) -> list[pd.DataFrame]:
     """Per date (in ``dates`` order), series, institution and cell: numerator and denominator.
 
-    Every date is counted in the same pass over each series' records, so comparing the data date
-    with earlier days costs a few more sums per row, not another scan.
+    Every date is counted in the same pass over each series' records, and the cells are attached
+    once for all of them, so comparing the data date with earlier days costs a few more sums per
+    row, not another scan.
     """
     base = _base_keys(keys)
     with engine.connect() as conn:
         inst = _institution_table(conn)
-        per_key = {key: _per_institution_on(conn, key, dates, inst, rules) for key in _queried_keys(base)}
-    out = []
-    for i, as_of in enumerate(dates):
-        counts = {key: frames[i] for key, frames in per_key.items()}
-        for key in base:
-            share = spells.INSTITUTION_SHARES.get(key)
-            if share is not None:
-                counts[key] = _share_at(counts[share.records], inst, as_of, share, rules)
-        df = pd.concat([_with_cells(counts[key], key, inst) for key in base], ignore_index=True)
-        df[["numerator", "denominator"]] = df[["numerator", "denominator"]].astype("int64")
-        out.append(_with_derived(df, keys))
-    return out
+        counts = {key: _per_institution_on(conn, key, dates, inst, rules) for key in _queried_keys(base)}
+    for key in base:
+        share = spells.INSTITUTION_SHARES.get(key)
+        if share is not None:
+            counts[key] = _share_on(counts[share.records], inst, dates, share, rules)
+    df = pd.concat([_with_cells(counts[key], key, inst) for key in base], ignore_index=True)
+    df[["numerator", "denominator"]] = df[["numerator", "denominator"]].astype("int64")
+    df = _with_derived(df, keys)
+    at = df.pop("at").to_numpy()
+    return [df[at == i].reset_index(drop=True) for i in range(len(dates))]
 
 
 def _counts_at(engine: Engine, as_of: dt.date, keys: list[str], rules: CountingRules) -> pd.DataFrame:
