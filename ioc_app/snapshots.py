@@ -2,9 +2,9 @@
 
 A refresh computes all series x all cells x all month ends since December 2021 (plus the
 data date, and the day and the week before it) from the VET database and writes them in one
-transaction. A failed refresh rolls
-back, leaving the previous snapshot in place, and is recorded with its error. Users' clicks
-read only the newest successful snapshot, cached in memory by its id.
+transaction. A failed refresh rolls back, leaving the previous snapshot in place, and is
+recorded with its error. Users' clicks read only the newest successful snapshot, cached in
+memory by its id.
 """
 
 from __future__ import annotations

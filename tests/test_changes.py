@@ -102,6 +102,15 @@ def test_the_refresh_stores_the_days_that_are_no_period_end(engines, snap) -> No
     assert {d for d, _ in stored} == {WEEK, DAY}
 
 
+def test_counting_days_in_one_pass_gives_each_day_s_own_count(engines) -> None:
+    vet = engines[0]
+    together = kpi_engine.cells_on(vet, [DATA_DATE, DAY, WEEK])
+    for frame, day in zip(together, (DATA_DATE, DAY, WEEK), strict=True):
+        alone = kpi_engine.cells_at(vet, day)
+        assert frame.equals(alone), day
+    assert not together[0].equals(together[2])  # the week changed something
+
+
 @pytest.mark.parametrize(
     ("series", "scope", "expected"),
     [

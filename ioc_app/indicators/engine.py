@@ -258,6 +258,14 @@ def cells_at(
     return _cells_of(_counts_at(engine, as_of, _series_keys(series_keys), rules or default_rules()), as_of)
 
 
+def cells_on(
+    engine: Engine, dates: list[dt.date], series_keys: Iterable[str] | None = None, rules: CountingRules | None = None
+) -> list[pd.DataFrame]:
+    """``cells_at`` for several dates (in ``dates`` order), counted in one pass over each series' records."""
+    counts = _counts_on(engine, dates, _series_keys(series_keys), rules or default_rules())
+    return [_cells_of(c, d) for c, d in zip(counts, dates, strict=True)]
+
+
 def institutions_at(
     engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None, rules: CountingRules | None = None
 ) -> pd.DataFrame:
