@@ -334,11 +334,13 @@ def points_in_time(series_key: str, dates: list[dt.date], rules: CountingRules |
     sums = []
     for i, as_of in enumerate(dates):
         d = date_value(as_of)
-        in_pop = and_(sp.c.pop_from.is_not(None), sp.c.pop_from <= d, (sp.c.pop_to.is_(None)) | (sp.c.pop_to > d))
-        in_num = and_(sp.c.num_from.is_not(None), sp.c.num_from <= d, (sp.c.num_to.is_(None)) | (sp.c.num_to > d))
+        # A NULL start makes the test NULL, which COUNT skips: no IS NOT NULL tests, fewer expressions
+        # per row and date.
+        in_pop = and_(sp.c.pop_from <= d, (sp.c.pop_to.is_(None)) | (sp.c.pop_to > d))
+        in_num = and_(sp.c.num_from <= d, (sp.c.num_to.is_(None)) | (sp.c.num_to > d))
         sums += [
-            func.coalesce(func.sum(case((in_num, 1), else_=0)), 0).label(f"numerator_{i}"),
-            func.coalesce(func.sum(case((in_pop, 1), else_=0)), 0).label(f"denominator_{i}"),
+            func.count(case((in_num, 1))).label(f"numerator_{i}"),
+            func.count(case((in_pop, 1))).label(f"denominator_{i}"),
         ]
     return select(sp.c.institution_id, sp.c.province63, *sums).group_by(sp.c.institution_id, sp.c.province63)
 

@@ -183,7 +183,7 @@ def _wide(cells: pd.DataFrame, date_column: str, dates: list[dt.date]) -> Matrix
 
 
 class Snapshot:
-    """One stored snapshot, in memory: the cube, split by series for fast reads."""
+    """One stored snapshot, in memory: the cube and the comparison days' cells, split by series for fast reads."""
 
     def __init__(
         self,
