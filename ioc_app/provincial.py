@@ -172,22 +172,31 @@ def _legacy_to_current_index() -> IntArray:
     return np.array([current.index(p.code34) for p in geo.legacy_provinces()], dtype=np.int64)
 
 
-@per_snapshot(size=64)
-def _encode(snapshot: Snapshot, series: str) -> _Encoded:
-    cells = snapshot.cells(series)
-
+def _encode_cells(cells: pd.DataFrame, date_column: str, dates: list[dt.date]) -> _Encoded:
     def codes(column: str, categories: tuple[str, ...] | list[dt.date]) -> IntArray:
         # -1 for anything not listed (no province, no type, ...)
         return pd.Index(list(categories)).get_indexer(pd.Index(cells[column])).astype(np.int64)
 
     return _Encoded(
-        period=codes("period_end", snapshot.period_ends),
+        period=codes(date_column, dates),
         legacy=codes("province63", _legacy_codes()),
         inst_type=codes("inst_type", INSTITUTION_TYPES),
         ownership=codes("ownership", OWNERSHIPS),
         numerator=cells["numerator"].to_numpy(dtype=float),
         denominator=cells["denominator"].to_numpy(dtype=float),
     )
+
+
+@per_snapshot(size=64)
+def _encode(snapshot: Snapshot, series: str) -> _Encoded:
+    return _encode_cells(snapshot.cells(series), "period_end", snapshot.period_ends)
+
+
+@per_snapshot(size=64)
+def _encode_compared(snapshot: Snapshot, series: str) -> _Encoded:
+    """The series' cells at the comparison days stored apart from the period ends (``period`` indexes
+    ``snapshot.compared_dates``)."""
+    return _encode_cells(snapshot.compared_cells(series), "as_of", snapshot.compared_dates)
 
 
 def _mask(enc: _Encoded, n_periods: int, inst_type: str | None, ownership: str | None) -> npt.NDArray[np.bool_]:
@@ -197,6 +206,19 @@ def _mask(enc: _Encoded, n_periods: int, inst_type: str | None, ownership: str |
     if ownership:
         m &= enc.ownership == OWNERSHIPS.index(ownership)
     return m
+
+
+def _unit_sums(
+    enc: _Encoded, level: str, n_periods: int, inst_type: str | None, ownership: str | None
+) -> tuple[FloatArray, FloatArray]:
+    n_units = len(units(level))
+    m = _mask(enc, n_periods, inst_type, ownership) & (enc.legacy >= 0)
+    unit = enc.legacy[m] if clean_level(level) == "63" else _legacy_to_current_index()[enc.legacy[m]]
+    flat = unit * n_periods + enc.period[m]
+    size = n_units * n_periods
+    num = np.bincount(flat, weights=enc.numerator[m], minlength=size).astype(np.float64).reshape(n_units, n_periods)
+    den = np.bincount(flat, weights=enc.denominator[m], minlength=size).astype(np.float64).reshape(n_units, n_periods)
+    return num, den
 
 
 def unit_matrix(
@@ -209,15 +231,30 @@ def unit_matrix(
 ) -> tuple[FloatArray, FloatArray]:
     """Numerators and denominators per unit (rows, in ``units(level)`` order) and the first ``n_periods``
     period ends (columns)."""
-    enc = _encode(snapshot, series)
-    n_units = len(units(level))
-    m = _mask(enc, n_periods, inst_type, ownership) & (enc.legacy >= 0)
-    unit = enc.legacy[m] if clean_level(level) == "63" else _legacy_to_current_index()[enc.legacy[m]]
-    flat = unit * n_periods + enc.period[m]
-    size = n_units * n_periods
-    num = np.bincount(flat, weights=enc.numerator[m], minlength=size).astype(np.float64).reshape(n_units, n_periods)
-    den = np.bincount(flat, weights=enc.denominator[m], minlength=size).astype(np.float64).reshape(n_units, n_periods)
-    return num, den
+    return _unit_sums(_encode(snapshot, series), level, n_periods, inst_type, ownership)
+
+
+def unit_values_at(
+    snapshot: Snapshot,
+    series: str,
+    level: str,
+    as_of: dt.date,
+    inst_type: str | None = None,
+    ownership: str | None = None,
+) -> tuple[FloatArray, FloatArray] | None:
+    """Numerators and denominators per unit (in ``units(level)`` order) at a period end or a comparison
+    day of the snapshot; None when it has no figures for that day."""
+    if as_of in snapshot.period_ends:
+        at = snapshot.period_ends.index(as_of)
+        num, den = unit_matrix(snapshot, series, level, at + 1, inst_type, ownership)
+    elif as_of in snapshot.compared_dates:
+        at = snapshot.compared_dates.index(as_of)
+        num, den = _unit_sums(
+            _encode_compared(snapshot, series), level, len(snapshot.compared_dates), inst_type, ownership
+        )
+    else:
+        return None
+    return num[:, at], den[:, at]
 
 
 def national_row(
@@ -459,4 +496,4 @@ def provincial_tables(
 
 def memos() -> list[SnapshotMemo]:
     """This module's memos (benchmarks report their sizes)."""
-    return [_encode.memo, _table.memo]  # type: ignore[attr-defined]  # set by per_snapshot
+    return [_encode.memo, _encode_compared.memo, _table.memo]  # type: ignore[attr-defined]  # set by per_snapshot

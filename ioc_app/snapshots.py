@@ -1,10 +1,10 @@
 """Snapshots: the refresh that precomputes every figure, and the cached read the dashboard uses.
 
 A refresh computes all series x all cells x all month ends since December 2021 (plus the
-data date) from the VET database and writes them in one transaction. A failed refresh rolls
-back, leaving the previous snapshot in place, and is recorded with its error; so is one killed
-midway (its run stays "running" until the next refresh marks it abandoned). Users' clicks
-read only the newest successful snapshot, cached in memory by its id.
+data date, and the day and the week before it) from the VET database and writes them in one
+transaction. A failed refresh rolls back, leaving the previous snapshot in place, and is recorded
+with its error; so is one killed midway (its run stays "running" until the next refresh marks it
+abandoned). Users' clicks read only the newest successful snapshot, cached in memory by its id.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from data_sources.counting import CountingRules, default_rules
 from data_sources.queries import data_date as read_data_date
 from ioc_app.indicators import engine as kpi_engine
 from ioc_app.indicators.scopes import Scope
-from ioc_app.store import KpiInstitution, KpiSnapshot, RefreshRun, SnapshotRule
+from ioc_app.store import KpiComparison, KpiInstitution, KpiSnapshot, RefreshRun, SnapshotRule
 
 log = logging.getLogger(__name__)
 KEEP_SNAPSHOTS = 3
@@ -78,12 +78,12 @@ def refresh(
     try:
         data_date = data_date or vet_data_date(vet_engine)
         counting = rules() if callable(rules) else rules
-        cube, per_institution = kpi_engine.snapshot_frames(vet_engine, data_date, counting)
-        stored = _Stored(cube, per_institution, counting)
+        frames = kpi_engine.snapshot_frames(vet_engine, data_date, counting)
+        stored = _Stored(frames.cube, frames.institutions, counting, frames.comparisons)
         _store(ioc_engine, run_id, stored, data_date, time.perf_counter() - t0, keep, confirm)
         seconds = time.perf_counter() - t0
-        log.info("snapshot %s: %s rows in %.1f s", run_id, len(cube), seconds)
-        return RefreshResult(run_id, "ok", len(cube), seconds, data_date)
+        log.info("snapshot %s: %s rows in %.1f s", run_id, len(frames.cube), seconds)
+        return RefreshResult(run_id, "ok", len(frames.cube), seconds, data_date)
     except Exception as exc:
         seconds = time.perf_counter() - t0
         message = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
@@ -125,6 +125,7 @@ class _Stored:
     cube: pd.DataFrame
     per_institution: pd.DataFrame
     rules: CountingRules
+    comparisons: pd.DataFrame
 
 
 def _store(
@@ -142,7 +143,12 @@ def _store(
             confirm(s.connection())
         s.add_all(SnapshotRule(refresh_id=run_id, key=k, value=v) for k, v in stored.rules.to_records().items())
         conn = s.connection()
-        for table, frame in ((KpiSnapshot, stored.cube), (KpiInstitution, stored.per_institution)):
+        tables = (
+            (KpiSnapshot, stored.cube),
+            (KpiInstitution, stored.per_institution),
+            (KpiComparison, stored.comparisons),
+        )
+        for table, frame in tables:
             # into=dict (the default) selects the stubs' overload with the column names' own key type.
             records = frame.assign(refresh_id=run_id).to_dict("records", into=dict)
             for i in range(0, len(records), INSERT_BATCH):
@@ -162,6 +168,7 @@ def _store(
         if old:
             s.execute(delete(KpiSnapshot).where(KpiSnapshot.refresh_id.in_(old)))
             s.execute(delete(KpiInstitution).where(KpiInstitution.refresh_id.in_(old)))
+            s.execute(delete(KpiComparison).where(KpiComparison.refresh_id.in_(old)))
             s.execute(delete(SnapshotRule).where(SnapshotRule.refresh_id.in_(old)))
 
 
@@ -173,8 +180,28 @@ class RunInfo:
     seconds: float | None
 
 
+Matrix = tuple[pd.DataFrame, npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+
+def _wide(cells: pd.DataFrame, date_column: str, dates: list[dt.date]) -> Matrix:
+    """Cells (province63, inst_type, ownership) and their numerators and denominators as int arrays of
+    shape (cells, dates), columns in the order of ``dates``."""
+    cell_cols = list(kpi_engine.CELL_COLUMNS)
+    grouped = cells.groupby([*cell_cols, date_column], dropna=False)[["numerator", "denominator"]].sum()
+    if grouped.empty:
+        shape = (0, len(dates))
+        return pd.DataFrame(columns=cell_cols), np.zeros(shape, np.int64), np.zeros(shape, np.int64)
+    wide = grouped.unstack(date_column, fill_value=0)
+    num, den = wide["numerator"], wide["denominator"]
+    # The columns are (field, date), so each field selects a frame.
+    assert isinstance(num, pd.DataFrame) and isinstance(den, pd.DataFrame)
+    num = num.reindex(columns=dates, fill_value=0)
+    den = den.reindex(columns=dates, fill_value=0)
+    return num.index.to_frame(index=False), num.to_numpy(np.int64), den.to_numpy(np.int64)
+
+
 class Snapshot:
-    """One stored snapshot, in memory: the cube, split by series for fast reads."""
+    """One stored snapshot, in memory: the cube and the comparison days' cells, split by series for fast reads."""
 
     def __init__(
         self,
@@ -182,6 +209,7 @@ class Snapshot:
         cube: pd.DataFrame,
         institutions: pd.DataFrame | None = None,
         rules: CountingRules | None = None,
+        comparisons: pd.DataFrame | None = None,
     ) -> None:
         self.run = run
         # The counting rules the figures were computed with (None: a snapshot from before they were stored).
@@ -194,10 +222,25 @@ class Snapshot:
         )
         self.by_series = {key: part.reset_index(drop=True) for key, part in cube.groupby("series", sort=False)}
         self.period_ends: list[dt.date] = sorted(cube["period_end"].unique()) if len(cube) else []
+        self._period_index = {d: i for i, d in enumerate(self.period_ends)}
+        # The cells at the comparison days that are no period end (none in a snapshot from before they were stored).
+        comparisons = comparisons if comparisons is not None else pd.DataFrame(columns=kpi_engine.COMPARISON_COLUMNS)
+        self._compared_by_series = {
+            k: part.reset_index(drop=True) for k, part in comparisons.groupby("series", sort=False)
+        }
+        counted = sorted(comparisons["as_of"].unique()) if len(comparisons) else []
+        self._counted_index = {d: i for i, d in enumerate(counted)}
+        # The comparison days stored apart from the period ends: the columns of ``compared_matrix``.
+        self.compared_dates: list[dt.date] = counted
+        # The data date minus a day and minus a week, where the snapshot has their figures.
+        self.comparison_dates: list[dt.date] = [
+            d for d in kpi_engine.comparison_dates(run.data_date) if d in self._period_index or d in self._counted_index
+        ]
         # Per series: its cells and their numerators/denominators as (cell x period end) arrays, built
         # on first use, so any scope's trajectory is a masked column sum (about a millisecond per click).
-        self._matrices: dict[str, tuple[pd.DataFrame, npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
-        self._cell_columns: dict[str, tuple[npt.NDArray[np.object_], ...]] = {}
+        self._matrices: dict[str, Matrix] = {}
+        self._compared_matrices: dict[str, Matrix] = {}
+        self._cell_columns: dict[tuple[str, bool], tuple[npt.NDArray[np.object_], ...]] = {}
 
     def cells(self, series: str) -> pd.DataFrame:
         part = self.by_series.get(series)
@@ -205,37 +248,36 @@ class Snapshot:
             return pd.DataFrame(columns=kpi_engine.CUBE_COLUMNS)
         return part
 
-    def matrix(self, series: str) -> tuple[pd.DataFrame, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    def compared_cells(self, series: str) -> pd.DataFrame:
+        """The series' cells at the comparison days that are no period end (COMPARISON_COLUMNS)."""
+        part = self._compared_by_series.get(series)
+        if part is None:
+            return pd.DataFrame(columns=kpi_engine.COMPARISON_COLUMNS)
+        return part
+
+    def matrix(self, series: str) -> Matrix:
         """The series' cells (province63, inst_type, ownership) and their numerators and denominators as
         int arrays of shape (cells, period ends), columns in the order of ``period_ends``."""
         hit = self._matrices.get(series)
-        if hit is not None:
-            return hit
-        cell_cols = list(kpi_engine.CELL_COLUMNS)
-        grouped = (
-            self.cells(series).groupby([*cell_cols, "period_end"], dropna=False)[["numerator", "denominator"]].sum()
-        )
-        if grouped.empty:
-            shape = (0, len(self.period_ends))
-            hit = (pd.DataFrame(columns=cell_cols), np.zeros(shape, np.int64), np.zeros(shape, np.int64))
-        else:
-            wide = grouped.unstack("period_end", fill_value=0)
-            num, den = wide["numerator"], wide["denominator"]
-            # The columns are (field, period end), so each field selects a frame.
-            assert isinstance(num, pd.DataFrame) and isinstance(den, pd.DataFrame)
-            num = num.reindex(columns=self.period_ends, fill_value=0)
-            den = den.reindex(columns=self.period_ends, fill_value=0)
-            hit = (num.index.to_frame(index=False), num.to_numpy(np.int64), den.to_numpy(np.int64))
-        self._matrices[series] = hit  # a race only computes the same thing twice
+        if hit is None:
+            hit = _wide(self.cells(series), "period_end", self.period_ends)
+            self._matrices[series] = hit  # a race only computes the same thing twice
         return hit
 
-    def cell_mask(self, series: str, scope: Scope) -> npt.NDArray[np.bool_]:
-        """Which rows of ``matrix(series)`` fall in the scope (as ``Scope.mask``, in plain numpy)."""
-        cells = self.matrix(series)[0]
-        cols = self._cell_columns.get(series)
+    def compared_matrix(self, series: str) -> Matrix:
+        """As ``matrix``, over the comparison days stored apart from the period ends (in date order)."""
+        hit = self._compared_matrices.get(series)
+        if hit is None:
+            hit = _wide(self.compared_cells(series), "as_of", self.compared_dates)
+            self._compared_matrices[series] = hit
+        return hit
+
+    def _mask(self, series: str, scope: Scope, compared: bool) -> npt.NDArray[np.bool_]:
+        cells = (self.compared_matrix if compared else self.matrix)(series)[0]
+        cols = self._cell_columns.get((series, compared))
         if cols is None:
             cols = tuple(cells[c].to_numpy(object) for c in kpi_engine.CELL_COLUMNS)
-            self._cell_columns[series] = cols
+            self._cell_columns[(series, compared)] = cols
         province63, inst_type, ownership = cols
         mask = np.ones(len(cells), bool)
         codes = scope.legacy_codes()
@@ -246,6 +288,10 @@ class Snapshot:
         if scope.ownership:
             mask &= ownership == scope.ownership
         return mask
+
+    def cell_mask(self, series: str, scope: Scope) -> npt.NDArray[np.bool_]:
+        """Which rows of ``matrix(series)`` fall in the scope (as ``Scope.mask``, in plain numpy)."""
+        return self._mask(series, scope, compared=False)
 
     def trajectory(self, series: str, scope: Scope) -> pd.DataFrame:
         """period_end, numerator, denominator, value for every period end of the snapshot.
@@ -259,6 +305,19 @@ class Snapshot:
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(d != 0, n / np.where(d != 0, d, 1), np.nan)
         return pd.DataFrame({"period_end": self.period_ends, "numerator": n, "denominator": d, "value": value})
+
+    def value_at(self, series: str, scope: Scope, as_of: dt.date) -> tuple[int, int] | None:
+        """(numerator, denominator) of the scope at a period end or a comparison day; None when the
+        snapshot has no figures for that day (a snapshot stored before comparison days were)."""
+        if as_of in self._period_index:
+            column, compared = self._period_index[as_of], False
+        elif as_of in self._counted_index:
+            column, compared = self._counted_index[as_of], True
+        else:
+            return None
+        _cells, num, den = (self.compared_matrix if compared else self.matrix)(series)
+        mask = self._mask(series, scope, compared)
+        return int(num[mask, column].sum()), int(den[mask, column].sum())
 
 
 def latest_run(ioc_engine: Engine) -> RunInfo | None:
@@ -310,8 +369,22 @@ def _load(ioc_engine: Engine, run: RunInfo) -> Snapshot:
             select(SnapshotRule.key, SnapshotRule.value).where(SnapshotRule.refresh_id == run.id)
         ).all()
         records = {key: value for key, value in rule_rows}
+        comparisons = pd.read_sql(
+            select(
+                KpiComparison.series,
+                KpiComparison.as_of,
+                KpiComparison.province63,
+                KpiComparison.inst_type,
+                KpiComparison.ownership,
+                KpiComparison.numerator,
+                KpiComparison.denominator,
+            ).where(KpiComparison.refresh_id == run.id),
+            conn,
+        )
     cube["period_end"] = pd.to_datetime(cube["period_end"]).dt.date
-    return Snapshot(run, cube, institutions, CountingRules.from_records(records) if records else None)
+    comparisons["as_of"] = pd.to_datetime(comparisons["as_of"]).dt.date
+    rules = CountingRules.from_records(records) if records else None
+    return Snapshot(run, cube, institutions, rules, comparisons)
 
 
 def current(ioc_engine: Engine) -> Snapshot | None:

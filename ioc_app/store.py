@@ -81,6 +81,25 @@ class KpiSnapshot(IocBase):
     __table_args__ = (Index("ix_kpi_snapshot_refresh_series", "refresh_id", "series"),)
 
 
+class KpiComparison(IocBase):
+    """Numerator and denominator of one series, in one cell, at a day the data date is compared with.
+
+    The days are the data date minus one and minus seven days (``engine.comparison_dates``); one that
+    is a period end is in ``kpi_snapshot`` already and has no rows here. Cells as in ``KpiSnapshot``.
+    """
+
+    __tablename__ = "kpi_comparison"
+
+    refresh_id: Mapped[int] = mapped_column(ForeignKey("refresh_run.id", ondelete="CASCADE"), primary_key=True)
+    series: Mapped[str] = mapped_column(String(40), primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    province63: Mapped[str] = mapped_column(String(2), primary_key=True)
+    inst_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    ownership: Mapped[str] = mapped_column(String(20), primary_key=True)
+    numerator: Mapped[int] = mapped_column(Integer)
+    denominator: Mapped[int] = mapped_column(Integer)
+
+
 class KpiInstitution(IocBase):
     """Each institution's own numerator and denominator per series at the snapshot's data date."""
 

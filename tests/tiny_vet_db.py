@@ -471,3 +471,92 @@ def build(engine: Engine) -> None:
         )
         s.add(DataInfo(key="data_date", value=DATA_DATE.isoformat()))
         s.commit()
+
+
+# The week before the data date (15/03/2026): the day before is 14/03, the week before 08/03.
+DAY_BEFORE = D(2026, 3, 14)
+WEEK_BEFORE = D(2026, 3, 8)
+
+
+def build_with_recent_changes(engine: Engine) -> None:
+    """The tiny database, plus records that change during the week before the data date.
+
+    - S4 (teacher, I1, Hà Nội) trained in digital capacity on the data date itself.
+    - S7 teacher at I4 (Phú Thọ, legacy 25), hired on the day before, never trained.
+    - S8 manager at I1, hired on the week before, trained on 11/03.
+    - S9 teacher at I2 (Vĩnh Phúc -> Phú Thọ), hired 2020, trained 2022, left on the data date.
+    - I2 connected to the national platform on 09/03.
+    - A digital inspection of I4 on 10/03; a paper one of I1 on the data date.
+
+    T01 (staff_digital_capacity), by hand: week before 4/6 (S1 S3 S5 S9 of S1 S3 S4 S5 S8 S9), day
+    before 5/7 (S8 trained, S7 hired), data date 5/6 (S4 trained, S9 gone). Hà Nội 2/4, 3/4, 4/4;
+    Phú Thọ 2/2, 2/3, 1/2.
+    T06 (school_platform_connected): 2/3, 3/3, 3/3; Phú Thọ 1/2, 2/2, 2/2.
+    T09 (inspection_digital, last 12 months): 0/0, 1/1, 1/2.
+    """
+    build(engine)
+    with Session(engine) as s:
+        s.add_all(
+            [
+                Staff(
+                    id=7,
+                    institution_id=4,
+                    personal_id="025090000007",
+                    full_name="S7",
+                    role=StaffRole.TEACHER,
+                    hired_on=DAY_BEFORE,
+                ),
+                Staff(
+                    id=8,
+                    institution_id=1,
+                    personal_id="001085000008",
+                    full_name="S8",
+                    role=StaffRole.MANAGER,
+                    hired_on=WEEK_BEFORE,
+                ),
+                Staff(
+                    id=9,
+                    institution_id=2,
+                    personal_id="026085000009",
+                    full_name="S9",
+                    role=StaffRole.TEACHER,
+                    hired_on=D(2020, 1, 1),
+                    left_on=DATA_DATE,
+                ),
+            ]
+        )
+        s.flush()
+        cap = TrainingKind.DIGITAL_CAPACITY
+        s.add_all(
+            [
+                StaffTraining(staff_id=4, kind=cap, completed_on=DATA_DATE),
+                StaffTraining(staff_id=8, kind=cap, completed_on=D(2026, 3, 11)),
+                StaffTraining(staff_id=9, kind=cap, completed_on=D(2022, 4, 1)),
+            ]
+        )
+        i2 = s.get(Institution, 2)
+        assert i2 is not None
+        i2.platform_connected_on = D(2026, 3, 9)
+        s.add_all(
+            [
+                Inspection(
+                    id=6,
+                    conducted_on=D(2026, 3, 10),
+                    target=InspectionTarget.INSTITUTION,
+                    institution_id=4,
+                    province_code="25",
+                    legacy_province_code="25",
+                    is_digital=True,
+                ),
+                Inspection(
+                    id=7,
+                    conducted_on=DATA_DATE,
+                    target=InspectionTarget.INSTITUTION,
+                    institution_id=1,
+                    province_code="01",
+                    legacy_province_code="01",
+                    is_digital=False,
+                ),
+            ]
+        )
+        s.commit()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -29,6 +30,8 @@ from ioc_app.indicators import registry
 FIRST_MONTH_END = dt.date(2021, 12, 31)  # the month of the decision: the trajectory's baseline
 CELL_COLUMNS = list(spells.CELL_COLUMNS)
 CUBE_COLUMNS = ["series", "period_end", *CELL_COLUMNS, "numerator", "denominator"]
+COMPARISON_COLUMNS = ["series", "as_of", *CELL_COLUMNS, "numerator", "denominator"]
+COMPARISON_DAYS = (1, 7)  # "since yesterday" and "since last week"
 NO_INSTITUTION = -1  # national records and a province's own inspections and reports
 
 
@@ -163,15 +166,25 @@ def _share_long(
     )
 
 
-def _per_institution_at(
-    conn: Connection, key: str, as_of: dt.date, inst: pd.DataFrame, rules: CountingRules
+def _per_institution_on(
+    conn: Connection, key: str, dates: list[dt.date], inst: pd.DataFrame, rules: CountingRules
 ) -> pd.DataFrame:
-    rows = conn.execute(spells.point_in_time(key, as_of, rules)).all()
-    df = pd.DataFrame(rows, columns=["institution_id", "province63", "numerator", "denominator"])
-    df["institution_id"] = df["institution_id"].fillna(NO_INSTITUTION).astype("int64")
-    if key in spells.WITHIN_OPEN_INSTITUTION and len(df):
-        df = df[_open_at(inst, df["institution_id"], pd.Series(as_of, index=df.index))]
-    return df
+    """institution_id, province63, at (index into ``dates``), numerator, denominator; no all-zero rows."""
+    sums = [f"{field}_{i}" for i in range(len(dates)) for field in ("numerator", "denominator")]
+    rows = conn.execute(spells.points_in_time(key, dates, rules)).all()
+    wide = pd.DataFrame(rows, columns=["institution_id", "province63", *sums])
+    wide["institution_id"] = wide["institution_id"].fillna(NO_INSTITUTION).astype("int64")
+    columns = ["institution_id", "province63", "numerator", "denominator"]
+    parts = [
+        wide[["institution_id", "province63", f"numerator_{i}", f"denominator_{i}"]].set_axis(columns, axis=1)
+        for i in range(len(dates))
+    ]
+    long = pd.concat(parts, keys=range(len(dates)), names=["at", None]).reset_index(level="at")
+    long = long[(long["numerator"] != 0) | (long["denominator"] != 0)].reset_index(drop=True)
+    if key in spells.WITHIN_OPEN_INSTITUTION and len(long):
+        when = long["at"].map(dict(enumerate(dates)))
+        long = long[_open_at(inst, long["institution_id"], when)].reset_index(drop=True)
+    return long
 
 
 def _with_cells(df: pd.DataFrame, key: str, inst: pd.DataFrame) -> pd.DataFrame:
@@ -180,30 +193,51 @@ def _with_cells(df: pd.DataFrame, key: str, inst: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _share_at(
-    records: pd.DataFrame, inst: pd.DataFrame, as_of: dt.date, share: spells.InstitutionShare, rules: CountingRules
+def _share_on(
+    records: pd.DataFrame,
+    inst: pd.DataFrame,
+    dates: list[dt.date],
+    share: spells.InstitutionShare,
+    rules: CountingRules,
 ) -> pd.DataFrame:
+    """An institution share at each date from its records series' rows (as ``_per_institution_on``)."""
     counts = records.melt(
-        id_vars="institution_id", value_vars=["numerator", "denominator"], var_name="field", value_name=0
+        id_vars=["institution_id", "at"], value_vars=["numerator", "denominator"], var_name="field", value_name="n"
     )
-    wide = counts.groupby(["institution_id", "field"])[[0]].sum()
-    long = _share_long(inst, [as_of], wide, share, rules.min_record_share)
-    return long.drop(columns="idx").assign(province63=None)
+    wide = (
+        counts.pivot_table(index=["institution_id", "field"], columns="at", values="n", aggfunc="sum", fill_value=0)
+        if len(counts)
+        else None
+    )
+    long = _share_long(inst, dates, wide, share, rules.min_record_share)
+    return long.rename(columns={"idx": "at"}).assign(province63=None)
+
+
+def _counts_on(engine: Engine, dates: list[dt.date], keys: list[str], rules: CountingRules) -> list[pd.DataFrame]:
+    """Per date (in ``dates`` order), series, institution and cell: numerator and denominator.
+
+    Every date is counted in the same pass over each series' records, and the cells are attached
+    once for all of them, so comparing the data date with earlier days costs a few more sums per
+    row, not another scan.
+    """
+    base = _base_keys(keys)
+    with engine.connect() as conn:
+        inst = _institution_table(conn)
+        counts = {key: _per_institution_on(conn, key, dates, inst, rules) for key in _queried_keys(base)}
+    for key in base:
+        share = spells.INSTITUTION_SHARES.get(key)
+        if share is not None:
+            counts[key] = _share_on(counts[share.records], inst, dates, share, rules)
+    df = pd.concat([_with_cells(counts[key], key, inst) for key in base], ignore_index=True)
+    df[["numerator", "denominator"]] = df[["numerator", "denominator"]].astype("int64")
+    df = _with_derived(df, keys)
+    at = df.pop("at").to_numpy()
+    return [df[at == i].reset_index(drop=True) for i in range(len(dates))]
 
 
 def _counts_at(engine: Engine, as_of: dt.date, keys: list[str], rules: CountingRules) -> pd.DataFrame:
     """Per series, institution and cell: numerator and denominator at ``as_of``."""
-    base = _base_keys(keys)
-    with engine.connect() as conn:
-        inst = _institution_table(conn)
-        counts = {key: _per_institution_at(conn, key, as_of, inst, rules) for key in _queried_keys(base)}
-    for key in base:
-        share = spells.INSTITUTION_SHARES.get(key)
-        if share is not None:
-            counts[key] = _share_at(counts[share.records], inst, as_of, share, rules)
-    df = pd.concat([_with_cells(counts[key], key, inst) for key in base], ignore_index=True)
-    df[["numerator", "denominator"]] = df[["numerator", "denominator"]].astype("int64")
-    return _with_derived(df, keys)
+    return _counts_on(engine, [as_of], keys, rules)[0]
 
 
 def _cells_of(counts: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -222,6 +256,14 @@ def cells_at(
 ) -> pd.DataFrame:
     """Per series and cell, numerator and denominator at ``as_of``."""
     return _cells_of(_counts_at(engine, as_of, _series_keys(series_keys), rules or default_rules()), as_of)
+
+
+def cells_on(
+    engine: Engine, dates: list[dt.date], series_keys: Iterable[str] | None = None, rules: CountingRules | None = None
+) -> list[pd.DataFrame]:
+    """``cells_at`` for several dates (in ``dates`` order), counted in one pass over each series' records."""
+    counts = _counts_on(engine, dates, _series_keys(series_keys), rules or default_rules())
+    return [_cells_of(c, d) for c, d in zip(counts, dates, strict=True)]
 
 
 def institutions_at(
@@ -338,18 +380,36 @@ def monthly_cells(
     return cube.sort_values(["series", "period_end", *CELL_COLUMNS]).reset_index(drop=True)
 
 
-def snapshot_frames(
-    engine: Engine, data_date: dt.date, rules: CountingRules | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Everything a snapshot stores: the cube of every series, and each institution's own figures.
+def comparison_dates(data_date: dt.date) -> list[dt.date]:
+    """The days the data date is compared with (a day and a week before), none before the first period end."""
+    earlier = (data_date - dt.timedelta(days=n) for n in COMPARISON_DAYS)
+    return [d for d in earlier if d >= FIRST_MONTH_END]
 
-    The data date is counted once and serves both.
+
+@dataclass(frozen=True)
+class SnapshotFrames:
+    """Everything a snapshot stores."""
+
+    cube: pd.DataFrame  # CUBE_COLUMNS: every series and cell at every period end
+    institutions: pd.DataFrame  # series, institution_id, numerator, denominator at the data date
+    comparisons: pd.DataFrame  # COMPARISON_COLUMNS: cells at the comparison dates that are no period end
+
+
+def snapshot_frames(engine: Engine, data_date: dt.date, rules: CountingRules | None = None) -> SnapshotFrames:
+    """The cube of every series, each institution's own figures, and the cells at the comparison dates.
+
+    The data date and the comparison dates are counted in one pass; a comparison date that is a
+    month end is in the cube already and is not counted again.
     """
     keys = _series_keys(None)
     rules = rules or default_rules()
-    counts = _counts_at(engine, data_date, keys, rules)
-    cube = monthly_cells(engine, data_date, keys, last_point=_cells_of(counts, data_date), rules=rules)
-    return cube, _institutions_of(counts)
+    ends = set(period_ends(data_date))
+    extra = [d for d in comparison_dates(data_date) if d not in ends]
+    counts = _counts_on(engine, [data_date, *extra], keys, rules)
+    cube = monthly_cells(engine, data_date, keys, last_point=_cells_of(counts[0], data_date), rules=rules)
+    parts = [_cells_of(c, d).rename(columns={"period_end": "as_of"}) for c, d in zip(counts[1:], extra, strict=True)]
+    comparisons = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COMPARISON_COLUMNS)
+    return SnapshotFrames(cube, _institutions_of(counts[0]), comparisons[COMPARISON_COLUMNS])
 
 
 def value(numerator: float, denominator: float) -> float | None:
