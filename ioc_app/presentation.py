@@ -13,6 +13,7 @@ from typing import Any
 
 from geo import provinces as geo
 from ioc_app import access, playlist_store, playlists, scorecard
+from ioc_app import changes as changes_core
 from ioc_app.identity import Identity, current_identity
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
@@ -123,7 +124,14 @@ class BehindSlide:
     ranked: int  # provinces with a figure
 
 
-SlideData = OverviewSlide | TargetsSlide | MapSlide | ProvincesSlide | BehindSlide
+@dataclass(frozen=True)
+class ChangesSlide:
+    scope: Scope
+    changes: list[changes_core.Change]
+    movers: changes_core.Movers | None  # on the target that moved most nationally; None for one province
+
+
+SlideData = OverviewSlide | TargetsSlide | MapSlide | ProvincesSlide | BehindSlide | ChangesSlide
 
 
 def province_columns(spec: SlideSpec) -> list[Indicator]:
@@ -163,4 +171,18 @@ def slide_data(snapshot: Snapshot, spec: SlideSpec, lang: str) -> SlideData:
         table = ranking.table
         behind = table.iloc[::-1].head(BEHIND_SHOWN).reset_index(drop=True)  # ranked best first
         return BehindSlide(ind, replace(ranking, table=behind), len(table))
+    if spec.kind == playlists.CHANGES:
+        found = changes_core.changes(snapshot, scope)
+        return ChangesSlide(scope, found, _movers(snapshot, found) if scope.is_national else None)
     raise ValueError(f"no slide kind {spec.kind!r}")
+
+
+def _movers(snapshot: Snapshot, found: list[changes_core.Change]) -> changes_core.Movers | None:
+    """The provinces that moved most over the week, on the province-judged target whose national value
+    moved most (the one a control room would ask about first)."""
+    judged = {i.code for i in registry.INDICATORS if i.provincially_judged}
+    moved = [c for c in found if c.code in judged and c.delta_week]
+    if not moved:
+        return None
+    code = max(moved, key=lambda c: (abs(c.delta_week or 0.0), c.code)).code
+    return changes_core.movers(snapshot, code, "province", limit=5)

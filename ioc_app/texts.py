@@ -722,6 +722,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "present.title.behind": ("Các tỉnh, thành phố còn cách xa chỉ tiêu nhất", "Provinces furthest behind"),
     "present.title.changes": ("Thay đổi so với hôm qua và tuần trước", "Changes since yesterday and last week"),
+    "present.changes.day": ("So với hôm qua", "Since yesterday"),
+    "present.changes.week": ("So với tuần trước", "Since last week"),
+    "present.changes.unchanged": ("Không đổi", "Unchanged"),
+    "present.changes.movers_up": ("Tăng nhiều nhất trong tuần", "Rose most this week"),
+    "present.changes.movers_down": ("Giảm nhiều nhất trong tuần", "Fell most this week"),
     "present.highest": ("Cao nhất", "Highest"),
     "present.lowest": ("Thấp nhất", "Lowest"),
     "present.behind_note": (

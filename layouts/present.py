@@ -17,9 +17,11 @@ from dash import dcc, html
 
 from ioc_app.i18n import fmt_date, fmt_number, fmt_percent, t
 from ioc_app.indicators.registry import Indicator
+from ioc_app.indicators.registry import get as registry_get
 from ioc_app.place_names import province_name
 from ioc_app.presentation import (
     BehindSlide,
+    ChangesSlide,
     MapSlide,
     OverviewSlide,
     ProvincesSlide,
@@ -28,7 +30,7 @@ from ioc_app.presentation import (
     TargetsSlide,
 )
 from ioc_app.target_data import TrajectoryChart
-from layouts.components import STATUS_STYLE, status_word
+from layouts.components import STATUS_STYLE, status_word, value_text
 from layouts.home import _judged_and_next, headline_value, scope_label, targets_text
 from layouts.ids import Present
 from layouts.map import BREAKS, INITIAL_BOUNDS, PALETTE, PROVINCES_URL, archipelago_markers, provinces_hideout
@@ -529,6 +531,89 @@ def behind(data: BehindSlide, as_of: dt.date, lang: str) -> html.Div:
     )
 
 
+# --- what changed since yesterday and since last week ----------------------------------------------------
+
+
+def delta_text(change: Any, delta: float | None, earlier: Any, kind: str, lang: str) -> html.Span:
+    """A change as sign, figure and arrow (never by colour alone): '▲ +0,4 điểm %', '▼ −1 mốc', 'Không đổi'."""
+    if delta is None:
+        return html.Span("–", className="present-delta present-delta-none", title=t("common.no_data", lang))
+    if kind == "milestone":
+        moved = (change.now.numerator or 0) - (earlier.numerator or 0)
+        figure = f"{moved:+d} {t('milestone.of', lang)}".replace("-", "−") if moved else ""
+    else:
+        moved = round(delta, 1)
+        figure = f"{'+' if moved > 0 else '−'}{fmt_number(abs(moved), lang, 1)} {t('common.pp', lang)}" if moved else ""
+    if not moved:
+        return html.Span(t("present.changes.unchanged", lang), className="present-delta present-delta-none")
+    up = moved > 0
+    return html.Span(
+        [html.Span("▲" if up else "▼", className="present-delta-icon", **{"aria-hidden": "true"}), figure],  # type: ignore[arg-type]  # aria-* keywords
+        className="present-delta " + ("present-delta-up" if up else "present-delta-down"),
+    )
+
+
+def _change_row(change: Any, lang: str) -> html.Tr:
+    ind = registry_get(change.code)
+    value = value_text(change.now.value, ind.kind, lang, change.now.numerator, change.now.denominator)
+    return html.Tr(
+        [
+            html.Th([html.Span(ind.code, className="present-code"), t(f"sc.short.{ind.code}", lang)], scope="row"),
+            html.Td(value, className="present-change-value"),
+            html.Td(delta_text(change, change.delta_day, change.day_before, ind.kind, lang)),
+            html.Td(delta_text(change, change.delta_week, change.week_before, ind.kind, lang)),
+            html.Td(status_mark(change.status, lang)),
+        ],
+        **_data(code=ind.code),
+    )
+
+
+def _mover_list(title: str, movers: tuple, lang: str) -> list:
+    items = [
+        html.Li(
+            [
+                html.Span(province_name(m.code, lang, full=False), className="present-mover-name"),
+                delta_text(m, m.delta_week, m.week_before, "percent", lang),
+            ]
+        )
+        for m in movers
+    ]
+    return [html.Div(title, className="present-label"), html.Ol(items, className="present-list present-movers")]
+
+
+def changes(data: ChangesSlide, as_of: dt.date, lang: str) -> html.Div:
+    head = html.Tr(
+        [
+            html.Th(t("common.target", lang)),
+            html.Th(t("targets.current", lang)),
+            html.Th(t("present.changes.day", lang)),
+            html.Th(t("present.changes.week", lang)),
+            html.Th(t("common.verdict", lang)),
+        ]
+    )
+    table = html.Table(
+        [html.Thead(head), html.Tbody([_change_row(c, lang) for c in data.changes])], className="present-change-table"
+    )
+    side: list = []
+    if data.movers is not None and (data.movers.up or data.movers.down):
+        ind = registry_get(data.movers.indicator)
+        side = [
+            html.Div(
+                [html.Span(ind.code, className="present-code"), t(f"sc.short.{ind.code}", lang)],
+                className="present-movers-target",
+            ),
+            *(_mover_list(t("present.changes.movers_up", lang), data.movers.up, lang) if data.movers.up else []),
+            *(_mover_list(t("present.changes.movers_down", lang), data.movers.down, lang) if data.movers.down else []),
+        ]
+    title: Any = t("present.title.changes", lang)
+    if not data.scope.is_national:
+        title = [title, html.Span(scope_label(data.scope, lang), className="present-subtitle")]
+    body = [html.Div(table, className="present-changes-box")]
+    if side:
+        body.append(html.Div(side, className="present-map-side present-movers-side"))
+    return _slide("changes", title, as_of, lang, body)
+
+
 # --- one slide, whatever its kind ---------------------------------------------------------------------------
 
 
@@ -543,6 +628,8 @@ def slide(spec: SlideSpec, data: Any, as_of: dt.date, lang: str, version: int = 
         return provinces(data, as_of, lang)
     if isinstance(data, BehindSlide):
         return behind(data, as_of, lang)
+    if isinstance(data, ChangesSlide):
+        return changes(data, as_of, lang)
     raise ValueError(f"no layout for a {spec.kind} slide")
 
 

@@ -32,6 +32,7 @@ PLAYLIST = {
         {"kind": "map", "seconds": 2, "targets": ["T06"]},
         {"kind": "provinces", "seconds": 2},
         {"kind": "behind", "seconds": 2, "targets": ["T03"]},
+        {"kind": "changes", "seconds": 2},
         {"kind": "overview", "seconds": 2, "province": "79"},
     ],
 }

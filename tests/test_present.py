@@ -3,6 +3,7 @@ the desk's figures (same core functions, same scoping), through the real callbac
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 
@@ -148,6 +149,37 @@ def test_a_province_display_sees_only_its_row_and_no_national_figure(hcm, snap) 
     assert {code for code, f in map_data.figures.items() if f.value is not None or f.denominator} == {"79"}
 
 
+def test_the_changes_slide_holds_the_changes_and_the_provinces_that_moved_most(central, snap) -> None:
+    from ioc_app import changes as changes_core
+
+    spec = presentation.SlideSpec(playlists.CHANGES, 5)
+    data = presentation.slide_data(snap, spec, "vi")
+    assert isinstance(data, presentation.ChangesSlide)
+    assert data.changes == changes_core.changes(snap, NATIONAL)
+    judged = {i.code for i in registry.INDICATORS if i.provincially_judged}
+    moved = [c for c in data.changes if c.code in judged and c.delta_week]
+    if moved:
+        assert data.movers is not None
+        assert abs(next(c for c in data.changes if c.code == data.movers.indicator).delta_week or 0) == max(
+            abs(c.delta_week or 0) for c in moved
+        )
+    text = _text(layout.slide(spec, data, snap.run.data_date, "vi"))
+    assert "So với tuần trước" in text and "T01" in text
+
+
+def test_a_change_is_told_by_sign_and_arrow_not_colour_alone() -> None:
+    from ioc_app.changes import Change, Point
+
+    day = dt.date(2026, 11, 30)
+    change = Change("T01", "s", Point(day, 51, 100), Point(day, 50, 100), Point(day, 51, 100), 1.0, 0.0, "on_track")
+    up = _text(layout.delta_text(change, change.delta_day, change.day_before, "percent", "vi"))
+    assert "▲" in up and "+1,0 điểm %" in up
+    down = _text(layout.delta_text(change, -0.26, change.day_before, "percent", "en"))
+    assert "▼" in down and "−0.3 pp" in down
+    assert _text(layout.delta_text(change, 0.0, change.week_before, "percent", "vi")) == "Không đổi"
+    assert _text(layout.delta_text(change, None, change.week_before, "percent", "vi")) == "–"
+
+
 def test_the_trajectory_is_drawn_inside_its_box(central, snap) -> None:
     data = presentation.slide_data(snap, presentation.SlideSpec(playlists.TARGETS, 5, ("T01", "T02")), "vi")
     assert isinstance(data, presentation.TargetsSlide)
@@ -187,8 +219,6 @@ def test_every_slide_of_the_built_in_playlist_loads_over_http(app) -> None:
     client = signed_in_client(app, "central")
     for index, spec in enumerate(playlists.DEFAULT.slides):
         resp = client.post("/_dash-update-component", json=_slot_request(index))
-        if spec.kind == playlists.CHANGES:
-            continue
         assert resp.status_code == 200, (spec.kind, resp.get_data(as_text=True)[:300])
         body = resp.get_data(as_text=True)
         assert f"present-{spec.kind}" in body
