@@ -27,6 +27,7 @@
     paused: false,
     stopped: false,
     online: true,
+    stale: "",
     shownAt: 0,
     pausedFor: 0,
     seq: 0,
@@ -99,6 +100,9 @@
       return;
     }
     var words = [];
+    if (W.stale) {
+      words.push(W.stale);
+    }
     if (!W.online) {
       words.push("⟳ " + text("reconnecting"));
     }
@@ -181,6 +185,9 @@
       loading.classList.add("is-hidden");
     }
     var slide = el.querySelector(".present-slide");
+    var frame = el.querySelector(".present-slide-frame");
+    W.stale = (frame && frame.getAttribute("data-stale")) || "";
+    mark();
     var asof = document.getElementById("present-asof");
     if (asof && slide) {
       asof.textContent = slide.getAttribute("data-asof") || "";

@@ -16,7 +16,7 @@ from dash.dependencies import MATCH
 from dash.exceptions import PreventUpdate
 
 from callbacks.page import PageContext
-from ioc_app import inputs, playlists, presentation, snapshots
+from ioc_app import freshness, inputs, playlists, presentation, snapshots
 from ioc_app.access import Forbidden
 from ioc_app.i18n import normalise_language, t
 from ioc_app.identity import current_identity
@@ -71,7 +71,8 @@ def load_slot(services: Services, index: Any, search: str | None, lang: str | No
         if snap is None:
             return layout.message(t("present.no_snapshot", lang), lang)
         spec = slides[index]
-        return layout.slide(spec, presentation.slide_data(snap, spec, lang), snap.run.data_date, lang, version)
+        stale = layout.stale_text(freshness.current_state(services), lang)
+        return layout.slide(spec, presentation.slide_data(snap, spec, lang), snap.run.data_date, lang, version, stale)
     except (PreventUpdate, Forbidden, inputs.InputError):
         raise
     except Exception:  # the slot keeps its last good content; the display moves on

@@ -15,7 +15,7 @@ import dash_leaflet as dl
 import dash_svg as svg
 from dash import dcc, html
 
-from ioc_app.i18n import fmt_date, fmt_number, fmt_percent, t
+from ioc_app.i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, t
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.registry import get as registry_get
 from ioc_app.place_names import province_name
@@ -34,6 +34,8 @@ from layouts.components import STATUS_STYLE, status_word, value_text
 from layouts.home import _judged_and_next, headline_value, scope_label, targets_text
 from layouts.ids import Present
 from layouts.map import BREAKS, INITIAL_BOUNDS, PALETTE, PROVINCES_URL, archipelago_markers, provinces_hideout
+
+VIETNAM_OFFSET = dt.timedelta(hours=7)  # the store keeps UTC; Vietnam keeps UTC+7 all year
 
 # Status colours for text on the wall's dark panels: each at least 4.5:1 against them (WCAG AA).
 WALL_STATUS = {
@@ -617,7 +619,12 @@ def changes(data: ChangesSlide, as_of: dt.date, lang: str) -> html.Div:
 # --- one slide, whatever its kind ---------------------------------------------------------------------------
 
 
-def slide(spec: SlideSpec, data: Any, as_of: dt.date, lang: str, version: int = 0) -> html.Div:
+def slide(spec: SlideSpec, data: Any, as_of: dt.date, lang: str, version: int = 0, stale: str = "") -> html.Div:
+    """The slide of this kind, in a frame that carries the data's staleness ("" when fresh) for the top bar."""
+    return html.Div(_body_of(spec, data, as_of, lang, version), className="present-slide-frame", **_data(stale=stale))
+
+
+def _body_of(spec: SlideSpec, data: Any, as_of: dt.date, lang: str, version: int) -> html.Div:
     if isinstance(data, OverviewSlide):
         return overview(data, as_of, lang)
     if isinstance(data, TargetsSlide):
@@ -631,6 +638,14 @@ def slide(spec: SlideSpec, data: Any, as_of: dt.date, lang: str, version: int = 
     if isinstance(data, ChangesSlide):
         return changes(data, as_of, lang)
     raise ValueError(f"no layout for a {spec.kind} slide")
+
+
+def stale_text(state: dict[str, Any], lang: str) -> str:
+    """'⚠ Dữ liệu cũ, từ 09:05 30/11/2026' when the figures are stale (the wall keeps showing them), else ''."""
+    if not state.get("stale") or not state.get("refreshed_at"):
+        return ""
+    refreshed = dt.datetime.fromisoformat(str(state["refreshed_at"])) + VIETNAM_OFFSET
+    return f"⚠ {t('fresh.stale_since', lang)} {fmt_datetime(refreshed, lang)}"
 
 
 def notice_page(text: str, lang: str) -> html.Div:

@@ -290,3 +290,17 @@ def _text(component) -> str:
 
     walk(component)
     return " ".join(out)
+
+
+def test_stale_figures_are_flagged_with_the_time_of_the_last_good_snapshot() -> None:
+    state = {"stale": True, "refreshed_at": "2026-11-30T02:05:00", "reason": "refresh_failed"}
+    assert layout.stale_text(state, "vi") == "⚠ Dữ liệu cũ, từ 09:05 30/11/2026"  # Vietnam time, hour first
+    assert layout.stale_text({**state, "stale": False}, "vi") == ""
+    frame = layout.slide(
+        presentation.SlideSpec(playlists.OVERVIEW, 5),
+        presentation.OverviewSlide(NATIONAL, []),
+        dt.date(2026, 11, 30),
+        "en",
+        stale=layout.stale_text(state, "en"),
+    )
+    assert frame.to_plotly_json()["props"]["data-stale"].startswith("⚠ Stale since")
