@@ -72,7 +72,7 @@ def missing_frame(results: list[KindCompleteness], lang: str) -> pd.DataFrame:
             "sources.col_kind",
             "sources.col_period",
             "sources.col_level",
-            "sources.col_code",
+            "common.code",
             "sources.col_name",
             "common.province",
         )

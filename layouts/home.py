@@ -367,7 +367,7 @@ def sources_text(panel_sources: list[SourceAge], lang: str) -> str:
         else:
             when = fmt_date((s.at + VIETNAM_UTC_OFFSET).date(), lang)
         parts.append(f"{name} ({when})")
-    return f"{t('sources.col_source', lang)}: " + ", ".join(parts)
+    return f"{t('tasks.source', lang)}: " + ", ".join(parts)
 
 
 def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[SourceAge] | None = None) -> dcc.Link:

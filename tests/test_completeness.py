@@ -219,7 +219,7 @@ def test_the_missing_list_exports(site: Any) -> None:
     assert csv.status_code == 200 and csv.data.startswith(b"\xef\xbb\xbf")
     lines = csv.data.decode("utf-8-sig").splitlines()
     expected = (ALL - 2) + 2 + ALL + 3 + (ALL - 1) + 2 + ALL + 0  # training, inspection, report, readiness
-    assert len(lines) == 1 + expected and lines[0].startswith("Loại tệp,Kỳ báo cáo,Cấp,Mã,Tên")
+    assert len(lines) == 1 + expected and lines[0].startswith("Loại tệp,Kỳ báo cáo,Cấp,Mã,Tên đơn vị")
     xlsx = site["phu_tho"].get("/sources/missing.xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
     codes = sorted(r[3] for r in rows[1:])
