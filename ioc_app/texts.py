@@ -775,6 +775,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "import.outcome.refused": ("Tệp bị từ chối; không dòng nào được ghi", "File refused; no row was written"),
     "import.outcome.checked": ("Đã kiểm tra (chưa ghi)", "Checked (nothing written)"),
+    "import.outcome.running": ("Đang nhập", "In progress"),
+    "import.outcome.abandoned": (
+        "Bị ngắt giữa chừng; không dòng nào được ghi",
+        "Interrupted; no row was written",
+    ),
     "import.summary": (
         "{total} dòng dữ liệu: {written} dòng mới, {unchanged} dòng đã có, {problems} vấn đề.",
         "{total} data rows: {written} new, {unchanged} already stored, {problems} problems.",

@@ -1,10 +1,13 @@
 """Killing an import (SIGKILL) loses nothing and leaves nothing half written.
 
-A real process is killed twice over: the command line (``python -m ioc_app import FILE``) while it
-holds the VET database's write lock (checking a file of a few thousand rows), and an import paused
-right after writing its rows, before the commit (``tests/import_paused.py``). After each kill the VET
-row counts are those of before, the import log has no entry of the killed import, both SQLite files
-pass ``PRAGMA integrity_check``, and importing the same file again writes every row.
+A real process is killed at three points: the command line (``python -m ioc_app import FILE``) while
+it holds the VET database's write lock (checking a file of a thousand rows); an import paused right
+after writing its rows, before the commit; and one paused after that commit, before the import log
+says how it ended (``tests/import_paused.py``). Before the commit, the VET row counts stay those of
+before and the log keeps the attempt as ``running``, which the next import settles as ``abandoned``;
+after it, every row is there and the entry is settled as ``applied`` with them. Both SQLite files
+pass ``PRAGMA integrity_check``, and importing the same file again writes every row (or, when they
+were written, changes nothing).
 """
 
 from __future__ import annotations
@@ -68,9 +71,9 @@ def _counts(path: Path) -> dict[str, int]:
         return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
-def _log_rows(path: Path) -> int:
+def _log(path: Path) -> list[tuple[str, int]]:
     with sqlite3.connect(path) as conn:
-        return int(conn.execute("SELECT COUNT(*) FROM submission_import").fetchone()[0])
+        return list(conn.execute("SELECT outcome, rows_written FROM submission_import ORDER BY id"))
 
 
 def _integrity(path: Path) -> str:
@@ -105,20 +108,20 @@ def _start(world: Any, how: str, ready: Path) -> subprocess.Popen[bytes]:
         env |= {"VET_DATABASE_URL": world["vet_url"], "IOC_DATABASE_URL": world["ioc_url"]}
         args = ["-m", "ioc_app", "import", str(world["file"]), "--kind", "inspection"]
     else:
-        args = ["-m", "tests.import_paused", world["vet_url"], world["ioc_url"], str(world["file"]), str(ready)]
+        args = ["-m", "tests.import_paused", world["vet_url"], world["ioc_url"], str(world["file"]), str(ready), how]
     return subprocess.Popen(
         [sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
 
 
-@pytest.mark.parametrize("how", ["cli", "paused"])
+@pytest.mark.parametrize("how", ["cli", "writing", "logging"])
 def test_sigkill_during_an_import_loses_nothing(world: Any, how: str, tmp_path: Path) -> None:
-    before, ready = _counts(world["vet_path"]), tmp_path / "ready"
+    before, ready, rows = _counts(world["vet_path"]), tmp_path / "ready", len(INSTITUTIONS) * DAYS
     proc = _start(world, how, ready)
     try:
         _wait_for(lambda: _locked(world["vet_path"]) if how == "cli" else ready.exists(), proc)
-        if how == "paused":
-            assert int(ready.read_text()) == len(INSTITUTIONS) * DAYS  # written, not committed
+        if how == "writing":
+            assert int(ready.read_text()) == rows  # written, not committed
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -126,22 +129,30 @@ def test_sigkill_during_an_import_loses_nothing(world: Any, how: str, tmp_path: 
             proc.kill()
             proc.wait()
     assert proc.returncode == -signal.SIGKILL
-
-    assert _counts(world["vet_path"]) == before  # the journal rolls the open transaction back
-    assert _log_rows(world["ioc_path"]) == 0  # no entry, not even a half one
     assert _integrity(world["vet_path"]) == "ok" and _integrity(world["ioc_path"]) == "ok"
+    committed = how == "logging"
+    expected = dict(before, inspection=before["inspection"] + rows) if committed else before
+    assert _counts(world["vet_path"]) == expected  # an open transaction is rolled back by the journal
+    assert _log(world["ioc_path"]) == [("running", 0)]  # the attempt, not a half result
 
     vet, ioc = make_engine(world["vet_url"]), make_engine(world["ioc_url"])
     try:
+        assert imports.reconcile(vet, ioc) == []  # a running import is left alone for a while
+        later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + imports.SETTLE_AFTER * 2
+        assert len(imports.reconcile(vet, ioc, now=later)) == 1
+        assert _log(world["ioc_path"]) == [("applied", rows) if committed else ("abandoned", 0)]
         result = imports.run_import(
             vet, ioc, world["file"].name, world["file"].read_bytes(), max_bytes=10 * 1024 * 1024, identity=CLI
         )
-        assert (result.outcome, result.rows_written) == ("applied", len(INSTITUTIONS) * DAYS), result.problems[:3]
-        with vet.connect() as conn:
-            tagged = conn.execute(text("SELECT COUNT(*) FROM inspection WHERE import_id = :u"), {"u": result.uid})
-            assert tagged.scalar_one() == len(INSTITUTIONS) * DAYS
+        if committed:
+            assert (result.outcome, result.rows_unchanged) == ("unchanged", rows)
+        else:
+            assert (result.outcome, result.rows_written) == ("applied", rows), result.problems[:3]
+            with vet.connect() as conn:
+                tagged = conn.execute(text("SELECT COUNT(*) FROM inspection WHERE import_id = :u"), {"u": result.uid})
+                assert tagged.scalar_one() == rows
     finally:
         vet.dispose()
         ioc.dispose()
-    assert _counts(world["vet_path"])["inspection"] == before["inspection"] + len(INSTITUTIONS) * DAYS
-    assert _log_rows(world["ioc_path"]) == 1
+    assert _counts(world["vet_path"])["inspection"] == before["inspection"] + rows
+    assert [outcome for outcome, _n in _log(world["ioc_path"])][-1] == ("unchanged" if committed else "applied")

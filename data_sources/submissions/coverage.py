@@ -73,5 +73,21 @@ def provinces_of_imports(engine: Engine, kind: str, import_ids: Iterable[str]) -
     return frozenset(found)
 
 
+def rows_of_import(engine: Engine, import_id: str) -> tuple[str | None, int]:
+    """The kind and number of the rows that carry an import's id (None, 0: none)."""
+    queries = {
+        "training": "SELECT COUNT(*) FROM staff_training WHERE import_id = :u",
+        "inspection": "SELECT COUNT(*) FROM inspection WHERE import_id = :u",
+        "report": "SELECT COUNT(*) FROM report WHERE import_id = :u",
+        "readiness": "SELECT COUNT(*) FROM institution WHERE readiness_import_id = :u",
+    }
+    with engine.connect() as conn:
+        for kind, sql in queries.items():
+            found = int(conn.execute(text(sql), {"u": import_id}).scalar_one())
+            if found:
+                return kind, found
+    return None, 0
+
+
 def row_counts(conn: Connection) -> dict[str, int]:
     return {t: int(conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()) for t in COUNTED_TABLES}
