@@ -244,9 +244,7 @@ def _log(engine: Engine, who: Identity, result: ImportResult, size: int, dry_run
         s.add(audit.entry("import", result.file_name, detail, who))
 
 
-def _begin(
-    engine: Engine, who: Identity, uid: str, name: str, kind: str | None, size: int, sha256: str
-) -> None:
+def _begin(engine: Engine, who: Identity, uid: str, name: str, kind: str | None, size: int, sha256: str) -> None:
     with Session(engine) as s, s.begin():
         s.add(
             SubmissionImport(
