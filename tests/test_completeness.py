@@ -236,3 +236,44 @@ def test_the_header_links_the_page() -> None:
     ]
     assert [c.href for c in links] == ["/import", "/sources"]
     assert not [c for c in user_block(Badge("wall", "display", None, False, None), "vi") if getattr(c, "href", None)]
+
+
+def test_the_same_case_on_sqlite_and_postgresql(tiny_engine: Any, tmp_path: Any) -> None:
+    """The VET queries behind the figures, on both databases (the tiny database, shared by the module:
+    rows added here are removed again)."""
+    ioc = make_engine(new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"))
+    with Session(ioc) as s, s.begin():
+        s.add(_log("pg-train", "training", dt.datetime(2026, 10, 6, 3)))
+    try:
+        with tiny_engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO staff_training (staff_id, kind, completed_on, import_id) "
+                    "VALUES (5, 'digital_capacity', :day, 'pg-train')"
+                ),
+                {"day": dt.date(2026, 10, 5)},
+            )
+        got = completeness.compute(tiny_engine, ioc, "training", TODAY)
+        assert (got.provinces_submitted, got.institutions_submitted, got.institutions_total) == (1, 1, 3)
+        assert got.missing_provinces.count("25") == 0 and [m.code for m in got.missing_institutions] == ["I1", "I4"]
+        assert completeness.compute(tiny_engine, ioc, "readiness", TODAY).institutions_submitted == 3
+    finally:
+        with tiny_engine.begin() as conn:
+            conn.execute(text("DELETE FROM staff_training WHERE import_id = 'pg-train'"))
+        ioc.dispose()
+
+
+def test_the_overview_callback_puts_the_sources_on_each_panel(site: Any) -> None:
+    from callbacks import home as home_callbacks
+
+    services = site["app"].server.config["IOC_SERVICES"]
+    _asof, _network, panels = home_callbacks.update_overview(services, None, None, "vi")
+    lines = {
+        child.id: child.children
+        for p in panels
+        for child in p.children
+        if getattr(child, "id", None) and str(child.id).endswith("-sources")
+    }
+    assert len(lines) == 12
+    assert lines["home-panel-T11-sources"].endswith("báo cáo của tỉnh (01/10/2026)")
+    assert lines["home-panel-T03-sources"].startswith("Nguồn: CSDL GDNN (cập nhật ")
