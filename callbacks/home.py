@@ -13,7 +13,7 @@ from dash import Dash, Input, Output, State, ctx
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import access, exports, inputs, snapshots
+from ioc_app import access, exports, inputs, snapshots, sources
 from ioc_app.i18n import normalise_language, t
 from ioc_app.overview import all_panels, freshness_of, network_counts
 from ioc_app.selection import Selection
@@ -39,7 +39,8 @@ def render(pctx: PageContext) -> Any:
     if snap is None:
         return layout.home_page(selection, scope, None, [], fresh, lang, only)
     counts, panels = network_counts(snap, scope), all_panels(snap, scope)
-    return layout.home_page(selection, scope, counts, panels, fresh, lang, only)
+    feeds = sources.panel_sources(services.ioc_engine)
+    return layout.home_page(selection, scope, counts, panels, fresh, lang, only, feeds)
 
 
 def update_overview(
@@ -55,7 +56,7 @@ def update_overview(
     return (
         layout.freshness_text(fresh, lang),
         layout.network_body(network_counts(snap, scope), scope, fresh, lang),
-        layout.panels_grid(all_panels(snap, scope), lang, fresh.stale),
+        layout.panels_grid(all_panels(snap, scope), lang, fresh.stale, sources.panel_sources(services.ioc_engine)),
     )
 
 

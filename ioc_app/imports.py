@@ -24,15 +24,18 @@ from flask import has_request_context
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data_sources.submissions import validation, writing
+from data_sources.submissions import coverage, validation, writing
 from data_sources.submissions.kinds import KINDS
 from data_sources.submissions.validation import Problem
 from ioc_app import audit
 from ioc_app.i18n import fmt_date, fmt_number, t
-from ioc_app.identity import ADMIN, PROVINCE, Identity, current_identity
+from ioc_app.identity import ADMIN, PROVINCE, SYSTEM, Identity, current_identity
 from ioc_app.store import SubmissionImport
 
-OUTCOMES: Final = ("applied", "unchanged", "refused", "checked")
+OUTCOMES: Final = ("applied", "unchanged", "refused", "checked", "running", "abandoned")
+# A real import is logged as running before it writes; one still running after this long lost its
+# process (imports take seconds), and the next import settles it (:func:`reconcile`).
+SETTLE_AFTER: Final = dt.timedelta(minutes=10)
 # Every code a problem can carry (data_sources.submissions): its message is import.problem.<code>.
 PROBLEM_CODES: Final = (
     "too_large",
@@ -160,6 +163,11 @@ def run_import(
         raise ValueError(f"unknown kind {kind!r}")
     size, sha256 = whole_file or (len(data), hashlib.sha256(data).hexdigest())
     uid = str(uuid.uuid4())
+    reconcile(vet_engine, ioc_engine)
+    if not dry_run:
+        # In the log before anything is written: a process killed later leaves a running entry, never
+        # rows of an import the log does not know.
+        _begin(ioc_engine, who, uid, name, kind, size, sha256)
     with vet_engine.connect() as conn:
         if not dry_run:
             writing.lock(conn)  # checked and written in one transaction, one import at a time
@@ -209,6 +217,10 @@ def _log(engine: Engine, who: Identity, result: ImportResult, size: int, dry_run
         f"problems={len(result.problems)} sha256={result.file_sha256} uid={result.uid}"
     )
     with Session(engine) as s, s.begin():
+        pending = s.scalars(select(SubmissionImport).where(SubmissionImport.uid == result.uid)).first()
+        if pending is not None:
+            s.delete(pending)
+            s.flush()  # the finished entry takes its place, under the same uid
         s.add(
             SubmissionImport(
                 uid=result.uid,
@@ -230,6 +242,53 @@ def _log(engine: Engine, who: Identity, result: ImportResult, size: int, dry_run
             )
         )
         s.add(audit.entry("import", result.file_name, detail, who))
+
+
+def _begin(engine: Engine, who: Identity, uid: str, name: str, kind: str | None, size: int, sha256: str) -> None:
+    with Session(engine) as s, s.begin():
+        s.add(
+            SubmissionImport(
+                uid=uid,
+                at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                actor=who.name[:60],
+                role=who.role,
+                actor_province=who.province,
+                kind=kind,
+                file_name=name,
+                file_sha256=sha256,
+                file_bytes=size,
+                dry_run=False,
+                outcome="running",
+                rows_total=0,
+                rows_written=0,
+                rows_unchanged=0,
+                problem_count=0,
+                problems="[]",
+            )
+        )
+
+
+def reconcile(
+    vet_engine: Engine, ioc_engine: Engine, older_than: dt.timedelta = SETTLE_AFTER, now: dt.datetime | None = None
+) -> list[str]:
+    """Settle the imports whose process ended while they ran: ``applied`` (with their rows) when the VET
+    database holds rows with their id (killed between its commit and the log's), else ``abandoned``
+    (killed before the commit, which wrote nothing). Returns the uids settled."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with Session(ioc_engine) as s, s.begin():
+        stale = s.scalars(
+            select(SubmissionImport).where(
+                SubmissionImport.outcome == "running", SubmissionImport.at < now - older_than
+            )
+        ).all()
+        for row in stale:
+            kind, found = coverage.rows_of_import(vet_engine, row.uid)
+            row.outcome = "applied" if found else "abandoned"
+            row.kind = kind or row.kind
+            row.rows_written = row.rows_total = found
+            detail = f"kind={row.kind or '-'} outcome={row.outcome} written={found} uid={row.uid} settled"
+            s.add(audit.entry("import", row.file_name, detail, SYSTEM))
+        return [row.uid for row in stale]
 
 
 def _logged(row: SubmissionImport) -> LoggedImport:

@@ -257,7 +257,9 @@ class SubmissionImport(IocBase):
     file_sha256: Mapped[str] = mapped_column(String(64))
     file_bytes: Mapped[int] = mapped_column(Integer)
     dry_run: Mapped[bool] = mapped_column(Boolean)
-    outcome: Mapped[str] = mapped_column(String(10))  # applied | unchanged | refused | checked (a dry run)
+    # applied | unchanged | refused | checked (a dry run); running until a real import ends, abandoned when
+    # its process died before writing anything (ioc_app.imports.reconcile)
+    outcome: Mapped[str] = mapped_column(String(10))
     rows_total: Mapped[int] = mapped_column(Integer)
     rows_written: Mapped[int] = mapped_column(Integer)
     rows_unchanged: Mapped[int] = mapped_column(Integer)
@@ -266,7 +268,8 @@ class SubmissionImport(IocBase):
 
     __table_args__ = (
         CheckConstraint(
-            "outcome IN ('applied', 'unchanged', 'refused', 'checked')", name="ck_submission_import_outcome"
+            "outcome IN ('applied', 'unchanged', 'refused', 'checked', 'running', 'abandoned')",
+            name="ck_submission_import_outcome",
         ),
         Index("ix_submission_import_at", "at"),
         Index("ix_submission_import_sha256", "file_sha256"),

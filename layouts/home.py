@@ -21,6 +21,7 @@ from ioc_app.indicators.status import Assessment
 from ioc_app.kpis import IndicatorView
 from ioc_app.overview import Freshness, NetworkCounts, PanelData
 from ioc_app.place_names import place_name, province_name
+from ioc_app.sources import VET, SourceAge
 from layouts import charts
 from layouts.components import STATUS_STYLE, export_header, status_badge, status_word, value_text
 
@@ -339,7 +340,37 @@ def verdict(a: Assessment, indicator: Indicator, lang: str) -> html.Div:
     )
 
 
-def panel(data: PanelData, lang: str, stale: bool = False) -> dcc.Link:
+SOURCE_NAMES = {
+    "vet": "sources.vet",
+    "training": "sources.training",
+    "inspection": "sources.inspection",
+    "report": "sources.report",
+    "readiness": "sources.readiness",
+}
+
+
+def ago_text(minutes: int, lang: str) -> str:
+    if minutes < 60:
+        return t("sources.minutes_ago", lang).format(n=minutes)
+    return t("sources.hours_ago", lang).format(n=minutes // 60)
+
+
+def sources_text(panel_sources: list[SourceAge], lang: str) -> str:
+    """'Nguồn: CSDL GDNN (cập nhật 5 phút trước), báo cáo của tỉnh (12/11/2026)'."""
+    parts = []
+    for s in panel_sources:
+        name = t(SOURCE_NAMES[s.key], lang)
+        if s.at is None or s.minutes_ago is None:
+            when = t("sources.not_yet" if s.key != VET else "sources.never", lang)
+        elif s.key == VET and s.minutes_ago < 48 * 60:
+            when = t("sources.updated_ago", lang).format(ago=ago_text(s.minutes_ago, lang))
+        else:
+            when = fmt_date((s.at + VIETNAM_UTC_OFFSET).date(), lang)
+        parts.append(f"{name} ({when})")
+    return f"{t('tasks.source', lang)}: " + ", ".join(parts)
+
+
+def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[SourceAge] | None = None) -> dcc.Link:
     """A target's panel; the whole panel links to its page."""
     view = data.view
     ind = view.indicator
@@ -385,6 +416,14 @@ def panel(data: PanelData, lang: str, stale: bool = False) -> dcc.Link:
             html.Div(f"{t('panel.targets', lang)}: {targets_text(ind, lang, view)}", className="ov-panel-targets"),
             html.Div(line or "\u00a0", className="ov-panel-gap"),
             html.Div(className="ov-verdicts", children=[verdict(a, ind, lang) for a in (judged, nxt) if a is not None]),
+            html.Div(
+                sources_text(panel_sources, lang),
+                title=sources_text(panel_sources, lang),
+                className="ov-panel-sources",
+                id=f"{panel_id(ind.code)}-sources",
+            )
+            if panel_sources
+            else None,
             dcc.Graph(
                 figure=charts.sparkline(data.spark_dates, data.spark_values, lang, target=target_line),
                 config=charts.graph_config(f"{ind.code}-sparkline", static=True),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
@@ -395,8 +434,14 @@ def panel(data: PanelData, lang: str, stale: bool = False) -> dcc.Link:
     )
 
 
-def panels_grid(panels: list[PanelData], lang: str, stale: bool = False) -> list:
-    return [panel(p, lang, stale) for p in panels]
+def panels_grid(
+    panels: list[PanelData],
+    lang: str,
+    stale: bool = False,
+    panel_sources: dict[str, list[SourceAge]] | None = None,
+) -> list:
+    by_code = panel_sources or {}
+    return [panel(p, lang, stale, by_code.get(p.view.indicator.code)) for p in panels]
 
 
 def home_page(
@@ -407,6 +452,7 @@ def home_page(
     fresh: Freshness,
     lang: str,
     only: frozenset[str] | None = None,
+    panel_sources: dict[str, list[SourceAge]] | None = None,
 ) -> html.Div:
     """The whole overview for the first paint; the callbacks then refresh the network and the panels."""
     return html.Div(
@@ -426,7 +472,7 @@ def home_page(
                 id=Home.PANELS,
                 className="ov-panels",
                 **{"aria-label": t("home.title", lang)},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
-                children=panels_grid(panels, lang, fresh.stale),
+                children=panels_grid(panels, lang, fresh.stale, panel_sources),
             ),
         ],
     )
