@@ -104,10 +104,10 @@
       words.push(W.stale);
     }
     if (!W.online) {
-      words.push("⟳ " + text("reconnecting"));
+      words.push("↻ " + text("reconnecting"));
     }
     if (W.paused) {
-      words.push("⏸ " + text("paused"));
+      words.push("‖ " + text("paused"));
     }
     el.textContent = words.join("  ");
   }

@@ -536,8 +536,10 @@ def behind(data: BehindSlide, as_of: dt.date, lang: str) -> html.Div:
 # --- what changed since yesterday and since last week ----------------------------------------------------
 
 
-def delta_text(change: Any, delta: float | None, earlier: Any, kind: str, lang: str) -> html.Span:
-    """A change as sign, figure and arrow (never by colour alone): '▲ +0,4 điểm %', '▼ −1 mốc', 'Không đổi'."""
+def delta_text(change: Any, delta: float | None, earlier: Any, kind: str, lang: str, unit: str = "") -> html.Span:
+    """A change as sign, figure and arrow (never by colour alone): '▲ +0,4', '▼ −1 mốc', 'Không đổi'.
+
+    ``unit`` follows a share's figure where no column header names it (' điểm %')."""
     if delta is None:
         return html.Span("–", className="present-delta present-delta-none", title=t("common.no_data", lang))
     if kind == "milestone":
@@ -545,7 +547,7 @@ def delta_text(change: Any, delta: float | None, earlier: Any, kind: str, lang: 
         figure = f"{moved:+d} {t('milestone.of', lang)}".replace("-", "−") if moved else ""
     else:
         moved = round(delta, 1)
-        figure = f"{'+' if moved > 0 else '−'}{fmt_number(abs(moved), lang, 1)} {t('common.pp', lang)}" if moved else ""
+        figure = f"{'+' if moved > 0 else '−'}{fmt_number(abs(moved), lang, 1)}{unit}" if moved else ""
     if not moved:
         return html.Span(t("present.changes.unchanged", lang), className="present-delta present-delta-none")
     up = moved > 0
@@ -575,7 +577,7 @@ def _mover_list(title: str, movers: tuple, lang: str) -> list:
         html.Li(
             [
                 html.Span(province_name(m.code, lang, full=False), className="present-mover-name"),
-                delta_text(m, m.delta_week, m.week_before, "percent", lang),
+                delta_text(m, m.delta_week, m.week_before, "percent", lang, f" {t('common.pp', lang)}"),
             ]
         )
         for m in movers
@@ -588,8 +590,8 @@ def changes(data: ChangesSlide, as_of: dt.date, lang: str) -> html.Div:
         [
             html.Th(t("common.target", lang)),
             html.Th(t("targets.current", lang)),
-            html.Th(t("present.changes.day", lang)),
-            html.Th(t("present.changes.week", lang)),
+            html.Th(f"{t('present.changes.day', lang)} ({t('common.pp', lang)})"),
+            html.Th(f"{t('present.changes.week', lang)} ({t('common.pp', lang)})"),
             html.Th(t("common.verdict", lang)),
         ]
     )
