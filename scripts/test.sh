@@ -22,5 +22,7 @@ echo "== ruff check"; ruff check .
 echo "== ruff format --check"; ruff format --check .
 echo "== mypy"; mypy
 echo "== import contracts"; lint-imports
+# Two workers (the CI machine has two cores): test files are shared out whole, so each file's
+# module fixtures are built once; IOC_TEST_WORKERS=0 runs everything in this process.
 echo "== pytest"
-exec python -m pytest "$@"
+exec python -m pytest -n "${IOC_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -221,3 +221,12 @@ def pytest_setup_options():
     ):
         options.add_argument(flag)
     return options
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker serves its browser tests' apps on ports of its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        from dash.testing.application_runners import BaseDashRunner
+
+        BaseDashRunner._next_port = 58050 + 1000 * int(worker[2:])
