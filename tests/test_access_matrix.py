@@ -103,9 +103,12 @@ def _payloads(world: dict[str, Any], path: str) -> list[tuple[str, dict[str, Any
     deps = world["province"].get("/_dash-dependencies").get_json()
     out = []
     for dep in deps:
-        if dep.get("clientside_function") or ".." in dep["output"]:
-            continue  # clientside callbacks and multi-output ones are covered by their single-output peers
-        out_id, out_prop = dep["output"].rsplit(".", 1)
+        if dep.get("clientside_function"):
+            continue  # runs in the browser: nothing reaches the server
+        key = dep["output"]
+        multi = key.startswith("..")
+        parts = [p.rsplit(".", 1) for p in (key[2:-2].split("...") if multi else [key])]
+        outputs = [{"id": i, "property": p} for i, p in parts]
 
         def item(x: dict[str, Any]) -> dict[str, Any]:
             return {"id": x["id"], "property": x["property"], "value": _value(x["id"], x["property"], world, path)}
@@ -113,7 +116,7 @@ def _payloads(world: dict[str, Any], path: str) -> list[tuple[str, dict[str, Any
         inputs = [item(i) for i in dep["inputs"]]
         payload = {
             "output": dep["output"],
-            "outputs": {"id": out_id, "property": out_prop},
+            "outputs": outputs if multi else outputs[0],
             "inputs": inputs,
             "state": [item(s) for s in dep.get("state", [])],
             "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs[:1]],
