@@ -76,12 +76,16 @@ def test_api_routes(world) -> None:
         f"/api/v1/indicators/T08?scope=province34:{other}|type:college",
         f"/api/v1/indicators/T01?scope=province63:{geo_provinces.province_by_code()[other].merged_from[0]}",
         f"/api/v1/institutions?province={other}",
+        f"/api/v1/targets/T01/plan?scope=province34:{other}",
+        f"/api/v1/targets/T06/situation?scope=province34:{other}",
     ):
         assert province.get(url).status_code == 403, url
         assert central.get(url).status_code == 200, url
         assert world["anonymous"].get(url).status_code == 401, url
     assert province.get("/api/v1/indicators/T01").get_json()["scope"] == f"province34:{mine}"
     assert central.get("/api/v1/indicators/T01").get_json()["scope"] == "national"
+    own = province.get("/api/v1/targets/T01/plan").get_json()
+    assert [p["code"] for p in own["provinces"]] in ([mine], []) and own["national_gap"] is None
 
 
 def _value(component: str, prop: str, world: dict[str, Any], path: str) -> Any:

@@ -19,7 +19,7 @@ from callbacks import province as prov_cb
 from callbacks import targets as targets_cb
 from callbacks.page import PageContext
 from geo import provinces as geo_provinces
-from ioc_app import kpis, planner, situation, snapshots
+from ioc_app import create_app, kpis, planner, situation, snapshots
 from ioc_app.i18n import fmt_percent
 from ioc_app.identity import PROVINCE, Identity
 from ioc_app.indicators import registry
@@ -27,11 +27,14 @@ from ioc_app.indicators.scopes import NATIONAL, Scope
 from ioc_app.overview import all_panels
 from ioc_app.place_names import place_name
 from ioc_app.services import Services
+from ioc_app.settings import Settings
 from ioc_app.target_data import province_ranking
 from layouts import situation as words
+from layouts.components import status_word
 from layouts.home import Home
 from layouts.province import ProvIds
 from layouts.targets import TargetIds
+from tests.conftest import signed_in_client
 from tests.test_access import as_
 from tests.test_overview import find
 
@@ -158,8 +161,6 @@ def test_overview_counts_and_names_are_the_panels(snap: snapshots.Snapshot, lang
     statuses = [p.view.headline.status for p in panels if p.view.headline_series.last["denominator"]]  # type: ignore[union-attr]
     n = re.search(r"(?:ở|on) (\d+) (?:chỉ tiêu|targets?):", text)
     assert n is not None and int(n.group(1)) == len(statuses)
-    from layouts.components import status_word
-
     for state_ in set(statuses):
         word = words.lower_first(status_word(state_, lang))
         assert re.search(rf"\b{statuses.count(state_)} {re.escape(word)}\b", text), (state_, text)
@@ -251,3 +252,19 @@ def test_what_if_and_export(services: Services, snap: snapshots.Snapshot) -> Non
     assert list(frame.iloc[:, 4]) == [p.gap for p in plan.provinces]
     xlsx = targets_cb.table_export(services, "plan", "xlsx", "T02", None, "en")
     assert xlsx is not None and xlsx["filename"].endswith(".xlsx")
+
+
+def test_api_plan_and_situation(small_demo: Settings, snap: snapshots.Snapshot) -> None:
+    client = signed_in_client(create_app(small_demo))
+    body = client.get("/api/v1/targets/T02/plan?effort=3").get_json()
+    plan = planner.plan(snap, registry.get("T02"), NATIONAL)
+    assert (body["gap"], body["months_left"], body["national_gap"]) == (plan.gap, plan.months_left, plan.national_gap)
+    assert body["per_month"] == pytest.approx(plan.per_month, abs=1e-6)
+    assert body["what_if"]["numerator"] == plan.what_if(3).numerator
+    assert [p["code"] for p in body["provinces"]] == [p.code for p in plan.provinces]
+    facts = client.get("/api/v1/targets/T01/situation?scope=type:college").get_json()
+    s = situation.target_situation(snap, registry.get("T01"), Scope(inst_type="college"))
+    assert (facts["numerator"], facts["quarter_date"]) == (s.numerator, s.quarter_date.isoformat())
+    assert client.get("/api/v1/targets/T99/plan").status_code == 404
+    assert client.get("/api/v1/targets/T01/plan?effort=-2").status_code == 400
+    assert client.get("/api/v1/targets/T01/plan?scope=nowhere").status_code == 400
