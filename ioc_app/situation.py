@@ -77,6 +77,7 @@ class TargetSituation:
     code: str
     kind: str  # "percent" | "milestone"
     data_date: dt.date
+    scope: Scope  # the figures' scope: the nation for a national-level target, if the reader may see it
     value: float | None
     numerator: int
     denominator: int
@@ -184,8 +185,8 @@ def _units(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str) -
 
 
 def _target(snapshot: Snapshot, indicator: Indicator, scope: Scope, nation: bool, level: str | None) -> TargetSituation:
-    national = indicator.national_only and nation
-    view = kpis.indicator_view(snapshot, indicator, NATIONAL if national else scope)
+    within = NATIONAL if indicator.national_only and nation else scope
+    view = kpis.indicator_view(snapshot, indicator, within)
     traj = view.headline_series.trajectory
     last = view.headline_series.last
     lasts = [view.series[s.key].last for s in indicator.series]
@@ -203,6 +204,7 @@ def _target(snapshot: Snapshot, indicator: Indicator, scope: Scope, nation: bool
         code=indicator.code,
         kind=indicator.kind,
         data_date=data_date,
+        scope=within,
         value=last["value"],
         numerator=int(last["numerator"]),
         denominator=int(last["denominator"]),

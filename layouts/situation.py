@@ -86,7 +86,7 @@ def sentence(text: str) -> str:
 
 def value_sentence(s: TargetSituation, scope: str, lang: str) -> str:
     date = fmt_date(s.data_date, lang)
-    if s.kind == "milestone":
+    if s.kind == "milestone" and s.milestones_total:
         return t("situation.milestones", lang).format(
             date=date,
             scope=scope,
@@ -129,9 +129,8 @@ def deadline_sentence(d: Deadline, kind: str, lang: str) -> str:
     """The verdict on a passed deadline, or the projection to an open one ('' when there is nothing to say)."""
     deadline, target = fmt_date(d.deadline, lang), target_share(d.target, lang)
     if kind == "milestone":
-        if d.judged:
-            key = "situation.milestone_achieved" if d.status == rules.ACHIEVED else "situation.milestone_missed"
-            return t(key, lang).format(year=d.year, deadline=deadline)
+        if d.judged and d.status == rules.MISSED:
+            return t("situation.milestone_missed", lang).format(year=d.year, deadline=deadline)
         if d.status == rules.ACHIEVED:
             return t("situation.milestone_achieved", lang).format(year=d.year)
         if d.status in (rules.ON_TRACK, rules.AT_RISK):

@@ -16,7 +16,7 @@ from ioc_app.facts import Facts
 from ioc_app.i18n import fmt_number, fmt_percent, t
 from ioc_app.indicators.citation import citation
 from ioc_app.indicators.registry import Indicator
-from ioc_app.indicators.scopes import NATIONAL, Scope
+from ioc_app.indicators.scopes import Scope
 from ioc_app.indicators.status import Assessment
 from ioc_app.overview import Freshness, PanelData
 from ioc_app.place_names import place_name
@@ -401,9 +401,8 @@ def target_body(
             *[verdict_card(a, ind, lang) for a in sorted(view.assessments, key=lambda a: a.deadline)],
         ],
     )
-    scope_text = t("common.national", lang) if data.national_only else scope_label(scope, lang)
     written = (
-        target_paragraph(situation, scope_words(NATIONAL if data.national_only else scope, scope_text, lang), lang)
+        target_paragraph(situation, scope_words(situation.scope, scope_label(situation.scope, lang), lang), lang)
         if situation is not None
         else ""
     )

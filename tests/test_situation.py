@@ -6,6 +6,7 @@ province; the pages carry the paragraph in both languages; the planner's what-if
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -209,6 +210,66 @@ def test_a_province_user_reads_only_their_province(snap: snapshots.Snapshot, pro
         assert plan.national_gap is None and all(p.share is None for p in plan.provinces)
         assert (plan.numerator, plan.denominator) == (own["numerator"], own["denominator"])
     assert situation.scope_situation(snap, NATIONAL).scope == Scope(province34=mine)
+    # A national-level target has no figure in a province: said plainly, never "0/0".
+    t05 = situation.target_situation(snap, registry.get("T05"), NATIONAL)
+    assert t05.scope == Scope(province34=mine)
+    text = words.target_paragraph(t05, "Tỉnh X", "vi")
+    assert text.startswith("Đến ngày") and "chưa có số liệu" in text and "0/0" not in text
+
+
+# --- wording on hand-made facts -------------------------------------------------------------------
+
+
+def hand_situation(**changes: object) -> situation.TargetSituation:
+    base = situation.TargetSituation(
+        code="T01",
+        kind="percent",
+        data_date=dt.date(2026, 11, 30),
+        scope=NATIONAL,
+        value=0.573,
+        numerator=1234,
+        denominator=2154,
+        milestones_done=1234,
+        milestones_total=2154,
+        quarter_date=dt.date(2026, 8, 31),
+        quarter_value=0.552,
+        year_date=dt.date(2025, 11, 30),
+        year_value=None,
+        deadlines=(
+            situation.Deadline(2025, dt.date(2025, 12, 31), 0.5, "missed", True, 0.481, None),
+            situation.Deadline(2030, dt.date(2030, 12, 31), 1.0, "at_risk", False, 0.573, 0.912),
+        ),
+        headline_status="at_risk",
+        headline_target=1.0,
+        headline_year=2030,
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_wording_by_hand() -> None:
+    vi = words.target_paragraph(hand_situation(), "cả nước", "vi")
+    assert vi == (
+        "Đến ngày 30/11/2026, cả nước đạt 57,3% (1.234/2.154). "
+        "Tăng 2,1 điểm phần trăm so với ba tháng trước (31/08/2026). "
+        "Mục tiêu năm 2025 (50%) không đạt: 48,1% tại ngày 31/12/2025. "
+        "Theo xu hướng 12 tháng gần nhất, dự báo đến ngày 31/12/2030 đạt 91,2%, so với mục tiêu 100% năm 2030: "
+        "có nguy cơ không đạt."
+    )
+    en = words.target_paragraph(hand_situation(quarter_value=0.563, year_value=0.573), "the country", "en")
+    assert "Up 1.0 percentage point on three months before (31 Aug 2026) and unchanged on a year before" in en
+    assert "stands at 57.3% (1,234 of 2,154)" in en
+    # No comparison at all: the sentence is left out, not written empty.
+    bare = words.target_paragraph(hand_situation(quarter_value=None), "cả nước", "vi")
+    assert "trước (" not in bare and ".." not in bare and "  " not in bare
+    milestone = hand_situation(
+        kind="milestone",
+        milestones_done=1,
+        milestones_total=1,
+        deadlines=(situation.Deadline(2025, dt.date(2025, 12, 31), 1.0, "missed", True, 0.0, None),),
+    )
+    assert words.target_paragraph(milestone, "the country", "en") == (
+        "At 30 Nov 2026, the country has achieved 1 of 1 milestone. The 2025 milestone was missed (deadline 31 Dec 2025)."
+    )
 
 
 # --- pages, what-if and export --------------------------------------------------------------------
