@@ -34,11 +34,10 @@ from ioc_app.province_view import (
     province_targets,
     sort_institutions,
     unit_from_store,
-    unit_scope,
 )
 from ioc_app.selection import Selection
 from ioc_app.services import Services
-from ioc_app.situation import scope_situation
+from ioc_app.situation import province_situation
 from layouts import home as home_view
 from layouts import province as view
 from layouts import scorecard as scorecard_view
@@ -91,7 +90,7 @@ def update_targets(
         return scorecard_view.no_snapshot(lang), ""
     inst_type, ownership = Selection.from_store(selection).filters
     _card, rows = province_targets(snap, unit, inst_type, ownership)
-    written = scope_situation(snap, unit_scope(unit, inst_type, ownership), nation=False)
+    written = province_situation(services, snap, unit, inst_type, ownership)
     stale = bool(state and state.get("stale"))
     return (
         view.targets_table(rows, lang, stale, filter_labels(inst_type, ownership, lang)),

@@ -21,12 +21,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ioc_app import access, kpis
+from ioc_app.i18n import vi_sort_key
 from ioc_app.indicators import registry, status
 from ioc_app.indicators.engine import month_end
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import NATIONAL, Scope
 from ioc_app.memo import per_snapshot
+from ioc_app.province_view import Unit, institution_rows, unit_scope
 from ioc_app.provincial import unit_values_at, units
+from ioc_app.services import Services
 from ioc_app.snapshots import Snapshot
 from ioc_app.target_data import province_ranking
 
@@ -113,12 +116,24 @@ class TargetSituation:
 
 
 @dataclass(frozen=True)
+class InstitutionFact:
+    """An institution's own figure on a target at the data date."""
+
+    name: str
+    numerator: int
+    denominator: int
+
+
+@dataclass(frozen=True)
 class ScopeSituation:
     """What the overview's or a province's paragraph states: the targets with a figure in the scope."""
 
     data_date: dt.date
     scope: Scope  # as read: a province user's nation is their province
     targets: tuple[TargetSituation, ...]
+    # A province's page: its institutions furthest from the target it is furthest from.
+    institutions_on: str | None = None
+    institutions: tuple[InstitutionFact, ...] = ()
 
     def count(self, state: str) -> int:
         return sum(1 for s in self.targets if s.headline_status == state)
@@ -256,3 +271,21 @@ def scope_situation(snapshot: Snapshot, scope: Scope, nation: bool = True) -> Sc
     panels) or a province's (``nation`` False: only what the province itself measures), in the
     scope this request may read."""
     return _scope_situation(snapshot, access.readable(scope), nation and access.sees_nation())
+
+
+def province_situation(
+    services: Services, snapshot: Snapshot, unit: Unit, inst_type: str | None, ownership: str | None
+) -> ScopeSituation:
+    """A province page's paragraph: what the province measures itself, and on the target it is furthest
+    from, its institutions with the most still to do (their own figures, ``province_view``)."""
+    base = scope_situation(snapshot, unit_scope(unit, inst_type, ownership), nation=False)
+    if not base.furthest:
+        return base
+    code = base.furthest[0].code
+    rows, _closed = institution_rows(services, snapshot, unit, inst_type, ownership)
+    behind = sorted(
+        (r for r in rows if (r.shortfall(code) or 0) > 0),
+        key=lambda r: (-(r.shortfall(code) or 0), vi_sort_key(r.name)),
+    )
+    named = tuple(InstitutionFact(r.name, *r.cells[code]) for r in behind[:NAMED_UNITS])
+    return dataclasses.replace(base, institutions_on=code if named else None, institutions=named)

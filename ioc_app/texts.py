@@ -983,6 +983,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "situation.target_noun": ("chỉ tiêu", "target|targets"),
     "situation.furthest": ("Xa mục tiêu nhất: {items}.", "Furthest from target: {items}."),
     "situation.short_of": ("còn {pp} đến mục tiêu năm {year}", "{pp} short of the {year} target"),
+    "situation.institutions": (
+        "Ở {code}, các cơ sở còn thiếu nhiều nhất: {items}.",
+        "On {code}, the institutions with the most still to do: {items}.",
+    ),
+    "situation.fraction": ("{num}/{den} đạt", "{num} of {den} done"),
     "situation.risen": ("Tăng nhiều nhất trong ba tháng: {items}.", "Rose most in three months: {items}."),
     # What it takes (layouts/planner.py): the effort still needed by a target's deadline.
     "plan.title": ("Cần làm gì để đạt mục tiêu năm {year}", "What it takes to reach the {year} target"),

@@ -218,6 +218,16 @@ def scope_paragraph(s: ScopeSituation, scope: str, lang: str) -> str:
     if s.risen:
         items = [f"{x.code} ({signed_points(x.quarter_change or 0.0, lang)})" for x in s.risen]
         parts.append(t("situation.risen", lang).format(items=join_items(items, lang)))
+    if s.institutions:
+        items = [
+            f"{x.name} ("
+            + t("situation.fraction", lang).format(
+                num=fmt_number(x.numerator, lang), den=fmt_number(x.denominator, lang)
+            )
+            + ")"
+            for x in s.institutions
+        ]
+        parts.append(t("situation.institutions", lang).format(code=s.institutions_on, items=join_items(items, lang)))
     return " ".join(parts)
 
 

@@ -27,6 +27,8 @@ from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, Scope
 from ioc_app.overview import all_panels
 from ioc_app.place_names import place_name
+from ioc_app.province_view import institution_rows
+from ioc_app.provincial import unit_of
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from ioc_app.target_data import province_ranking
@@ -181,6 +183,26 @@ def test_a_province_paragraph_counts_its_own_targets(snap: snapshots.Snapshot) -
     for x in s.targets:
         view = kpis.indicator_view(snap, registry.get(x.code), Scope(province34=code))
         assert x.value == view.headline_series.last["value"]
+
+
+def test_a_province_paragraph_names_its_institutions_furthest_behind(
+    services: Services, snap: snapshots.Snapshot
+) -> None:
+    code = province_ranking(snap, registry.get("T01"), NATIONAL, "34").table["code"].iloc[0]
+    unit = unit_of("34", code)
+    assert unit is not None
+    s = situation.province_situation(services, snap, unit, None, None)
+    assert s.furthest and s.institutions_on == s.furthest[0].code
+    rows, _ = institution_rows(services, snap, unit, None, None)
+    worst = max((r.shortfall(s.institutions_on) or 0) for r in rows)
+    first = s.institutions[0]
+    assert first.denominator - first.numerator == worst > 0
+    for lang, fraction in (
+        ("vi", f"{first.numerator}/{first.denominator} đạt"),
+        ("en", f"{first.numerator} of {first.denominator} done"),
+    ):
+        text = words.scope_paragraph(s, "X", lang)
+        assert f"{first.name} ({fraction})" in text
 
 
 # --- who reads what -------------------------------------------------------------------------------
