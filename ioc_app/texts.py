@@ -1034,7 +1034,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Enter the units planned a month to see the projection.",
     ),
     "plan.provinces": ("Phần thiếu của từng tỉnh, thành phố", "Each province's gap"),
-    "plan.provinces_note": ("Tỷ trọng so với phần thiếu của cả nước: {n}.", "Share of the national gap of {n}."),
+    "plan.provinces_note": (
+        "Cả nước còn thiếu {n}; tỷ trọng của từng tỉnh, thành phố tính trên số này.",
+        "The national gap is {n}; each province's share is of that.",
+    ),
     "plan.shown": ("{n} đơn vị thiếu nhiều nhất", "The {n} units with the largest gaps"),
     "export.gap": ("Còn thiếu (đơn vị)", "Still needed (units)"),
     "export.gap_share": ("Tỷ trọng trong phần thiếu cả nước (%)", "Share of the national gap (%)"),

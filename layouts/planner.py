@@ -166,7 +166,8 @@ def _provinces(plan: Plan, lang: str) -> list:
     if plan.national_gap is not None:
         notes.append(
             html.P(
-                t("plan.provinces_note", lang).format(n=fmt_number(plan.national_gap, lang)), className="ov-muted-note"
+                t("plan.provinces_note", lang).format(n=units_text(plan, plan.national_gap, lang)),
+                className="ov-muted-note",
             )
         )
     return [
