@@ -53,7 +53,7 @@ def render(pctx: PageContext) -> Any:
     if snap is None:
         return layout.target_page(code, indicator, None, selection, scope, fresh, lang, _highlight(selection), only)
     data = target_data(snap, indicator, scope, sel.level, lang, services.settings)
-    written, plan = target_situation(snap, indicator, scope, sel.level), planner.plan(snap, indicator, scope)
+    written, plan = target_situation(snap, indicator, scope, sel.level), planner.plan(snap, indicator, scope, sel.level)
     return layout.target_page(
         code, indicator, data, selection, scope, fresh, lang, _highlight(selection), only, written, plan
     )
@@ -78,7 +78,7 @@ def update_target(
         return [unavailable(lang)]
     data = target_data(snap, indicator, sel.scope, sel.level, lang, services.settings)
     written = target_situation(snap, indicator, sel.scope, sel.level)
-    plan = planner.plan(snap, indicator, sel.scope)
+    plan = planner.plan(snap, indicator, sel.scope, sel.level)
     return layout.target_body(data, sel.scope, fresh, lang, sel.province, written, plan)
 
 
@@ -91,7 +91,8 @@ def what_if(
     snap = snapshots.current(services.ioc_engine)
     if effort is None or indicator is None or snap is None:
         return t("plan.what_if_hint", lang)
-    plan = planner.plan(snap, indicator, Selection.from_store(selection).scope)
+    sel = Selection.from_store(selection)
+    plan = planner.plan(snap, indicator, sel.scope, sel.level)
     return planner_layout.what_if_text(plan, plan.what_if(effort), lang)
 
 
@@ -119,7 +120,7 @@ def table_export(
     scope = sel.scope
     stem = f"{indicator.code}_{table}_{scope.key.replace('|', '_').replace(':', '-')}_{snap.run.data_date.isoformat()}"
     if table == "plan":
-        frame, headers = planner_layout.plan_table(planner.plan(snap, indicator, scope), lang)
+        frame, headers = planner_layout.plan_table(planner.plan(snap, indicator, scope, sel.level), lang)
         return exports.download(frame, headers, fmt, stem, t("plan.provinces", lang))
     if table == "ranking":
         _, ranking = core_view(snap, indicator, scope, sel.level)

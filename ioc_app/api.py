@@ -274,8 +274,9 @@ def build_blueprint(services: Services) -> Blueprint:
             effort = planned_effort(float(raw)) if raw not in (None, "") else None
         except (InputError, ValueError):
             raise ApiError(400, "effort must be a number of units a month, 0 or more") from None
+        level = "63" if request.args.get("level") == "63" else "34"
         snap = _snapshot(services)
-        return jsonify(plan_json(planner.plan(snap, ind, scope), effort))
+        return jsonify(plan_json(planner.plan(snap, ind, scope, level), effort))
 
     @bp.get("/targets/<code>/situation")
     def get_situation(code: str) -> ResponseReturnValue:

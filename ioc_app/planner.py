@@ -160,13 +160,15 @@ def _numerator_on(trajectory: pd.DataFrame, when: dt.date) -> int | None:
     return int(rows["numerator"].iloc[-1]) if len(rows) else None
 
 
-def _province_gaps(snapshot: Snapshot, target: Target, scope: Scope, national_gap: int) -> tuple[ProvinceGap, ...]:
-    """Each current province's gap at the data date (filters of the scope apply, its province does not)."""
-    figures = unit_values_at(snapshot, target.series, "34", snapshot.run.data_date, scope.inst_type, scope.ownership)
+def _province_gaps(
+    snapshot: Snapshot, target: Target, scope: Scope, level: str, national_gap: int
+) -> tuple[ProvinceGap, ...]:
+    """Each unit's gap at the data date (filters of the scope apply, its province does not)."""
+    figures = unit_values_at(snapshot, target.series, level, snapshot.run.data_date, scope.inst_type, scope.ownership)
     if figures is None:
         return ()
     rows = []
-    for unit, num, den in zip(units("34"), *figures, strict=True):
+    for unit, num, den in zip(units(level), *figures, strict=True):
         if not den:
             continue
         gap = units_needed(target.value, int(num), int(den))
@@ -176,7 +178,7 @@ def _province_gaps(snapshot: Snapshot, target: Target, scope: Scope, national_ga
 
 
 @per_snapshot(size=256)
-def _plan(snapshot: Snapshot, code: str, scope: Scope, nation: bool) -> Plan:
+def _plan(snapshot: Snapshot, code: str, scope: Scope, level: str, nation: bool) -> Plan:
     indicator = registry.get(code)
     target = planned_target(indicator)
     national = indicator.national_only and nation
@@ -210,15 +212,17 @@ def _plan(snapshot: Snapshot, code: str, scope: Scope, nation: bool) -> Plan:
     whole = snapshot.value_at(target.series, dataclasses.replace(scope, province34=None, province63=None), data_date)
     national_gap = units_needed(target.value, *whole) if whole is not None else 0
     return dataclasses.replace(
-        plan, provinces=_province_gaps(snapshot, target, scope, national_gap), national_gap=national_gap
+        plan, provinces=_province_gaps(snapshot, target, scope, level, national_gap), national_gap=national_gap
     )
 
 
-def plan(snapshot: Snapshot, indicator: Indicator, scope: Scope) -> Plan:
-    """The target's plan in the scope this request may read. Province users see their own province's
-    row only, and no share of a national gap they may not see."""
-    result = _plan(snapshot, indicator.code, access.readable(scope), access.sees_nation())
-    visible = access.visible_units("34")
+def plan(snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str = "34") -> Plan:
+    """The target's plan in the scope this request may read, with the units of ``level`` (34 current,
+    63 legacy). Province users see their own province's rows only, and no share of a national gap
+    they may not see."""
+    level = "63" if level == "63" else "34"
+    result = _plan(snapshot, indicator.code, access.readable(scope), level, access.sees_nation())
+    visible = access.visible_units(level)
     if visible is None:
         return result
     own = tuple(dataclasses.replace(p, share=None) for p in result.provinces if p.code in visible)

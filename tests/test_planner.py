@@ -151,3 +151,14 @@ def test_filters_and_milestones(snap: snapshots.Snapshot) -> None:
     assert t10.kind == "milestone" and t10.provinces == () and t10.per_month is None
     t05 = planner.plan(snap, registry.get("T05"), NATIONAL)
     assert t05.year == 2025 and t05.months_left == 0
+
+
+def test_legacy_units(snap: snapshots.Snapshot) -> None:
+    ind = registry.get("T06")
+    plan = planner.plan(snap, ind, NATIONAL, "63")
+    ranking = province_ranking(snap, ind, NATIONAL, "63").table
+    by_code = {p.code: p for p in plan.provinces}
+    assert set(by_code) == set(ranking["code"])
+    for row in ranking.to_dict("records"):
+        assert by_code[row["code"]].gap == math.ceil(row["denominator"] - 1e-9) - row["numerator"]
+    assert plan.national_gap == planner.plan(snap, ind, NATIONAL).national_gap  # the nation is the nation
