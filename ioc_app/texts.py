@@ -938,8 +938,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "situation.down": ("giảm {pp}", "down {pp}"),
     "situation.flat": ("không đổi", "unchanged"),
     "situation.pp": ("điểm phần trăm", "percentage point|percentage points"),
-    "situation.since_quarter": ("{change} so với ba tháng trước ({date})", "{change} on three months before ({date})"),
-    "situation.since_year": ("{change} so với một năm trước ({date})", "{change} on a year before ({date})"),
+    "situation.since_quarter": (
+        "{change} so với ba tháng trước ({date})",
+        "{change} from three months before ({date})",
+    ),
+    "situation.since_year": ("{change} so với một năm trước ({date})", "{change} from a year before ({date})"),
     "situation.and": ("và", "and"),
     "situation.judged_achieved": (
         "Mục tiêu năm {year} ({target}) đã đạt: {value} tại ngày {deadline}.",
@@ -974,21 +977,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Mốc năm {year} không hoàn thành đúng hạn ({deadline}).",
         "The {year} milestone was missed (deadline {deadline}).",
     ),
-    "situation.lowest": ("Thấp nhất: {items}.", "Lowest: {items}."),
-    "situation.moved": ("Thay đổi nhiều nhất trong ba tháng: {items}.", "Moved most in three months: {items}."),
+    "situation.lowest": ("Tỉnh, thành phố thấp nhất: {items}.", "Lowest provinces: {items}."),
+    "situation.moved": (
+        "Tỉnh, thành phố thay đổi nhiều nhất trong ba tháng: {items}.",
+        "Provinces that moved most in three months: {items}.",
+    ),
     "situation.counts": (
         "Đến ngày {date}, {scope} có số liệu ở {n} {noun}: {counts}.",
         "At {date}, {scope} has a figure on {n} {noun}: {counts}.",
     ),
     "situation.target_noun": ("chỉ tiêu", "target|targets"),
-    "situation.furthest": ("Xa mục tiêu nhất: {items}.", "Furthest from target: {items}."),
+    "situation.furthest": ("Chỉ tiêu xa mục tiêu nhất: {items}.", "Targets furthest from their target: {items}."),
     "situation.short_of": ("còn {pp} đến mục tiêu năm {year}", "{pp} short of the {year} target"),
     "situation.institutions": (
         "Ở {code}, các cơ sở còn thiếu nhiều nhất: {items}.",
         "On {code}, the institutions with the most still to do: {items}.",
     ),
     "situation.fraction": ("{num}/{den} đạt", "{num} of {den} done"),
-    "situation.risen": ("Tăng nhiều nhất trong ba tháng: {items}.", "Rose most in three months: {items}."),
+    "situation.risen": (
+        "Chỉ tiêu tăng nhiều nhất trong ba tháng: {items}.",
+        "Targets that rose most in three months: {items}.",
+    ),
     # What it takes (layouts/planner.py): the effort still needed by a target's deadline.
     "plan.title": ("Cần làm gì để đạt mục tiêu năm {year}", "What it takes to reach the {year} target"),
     "plan.assumption": (

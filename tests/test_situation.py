@@ -95,9 +95,9 @@ def test_value_and_changes_are_the_snapshot(snap: snapshots.Snapshot, code: str,
         ("một năm trước" if lang == "vi" else "a year before", dt.date(2025, 11, 30)),
     ):
         expected = (last["value"] - traj[when]) * 100
-        m = re.search(rf"(tăng|giảm|up|down) (\S+) {PP[lang]} (?:so với|on) {label}", text, flags=re.IGNORECASE)
+        m = re.search(rf"(tăng|giảm|up|down) (\S+) {PP[lang]} (?:so với|from) {label}", text, flags=re.IGNORECASE)
         if m is None:
-            assert re.search(rf"(không đổi|unchanged) (?:so với|on) {label}", text, flags=re.IGNORECASE), text
+            assert re.search(rf"(không đổi|unchanged) (?:so với|from) {label}", text, flags=re.IGNORECASE), text
             assert abs(expected) < 0.05
             continue
         sign = -1 if m.group(1).lower() in ("giảm", "down") else 1
@@ -278,7 +278,7 @@ def test_wording_by_hand() -> None:
         "có nguy cơ không đạt."
     )
     en = words.target_paragraph(hand_situation(quarter_value=0.563, year_value=0.573), "the country", "en")
-    assert "Up 1.0 percentage point on three months before (31 Aug 2026) and unchanged on a year before" in en
+    assert "Up 1.0 percentage point from three months before (31 Aug 2026) and unchanged from a year before" in en
     assert "stands at 57.3% (1,234 of 2,154)" in en
     # No comparison at all: the sentence is left out, not written empty.
     bare = words.target_paragraph(hand_situation(quarter_value=None), "cả nước", "vi")
