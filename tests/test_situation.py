@@ -20,7 +20,7 @@ from callbacks import province as prov_cb
 from callbacks import targets as targets_cb
 from callbacks.page import PageContext
 from geo import provinces as geo_provinces
-from ioc_app import create_app, kpis, planner, situation, snapshots
+from ioc_app import create_app, kpis, planner, province_view, situation, snapshots
 from ioc_app.i18n import fmt_percent
 from ioc_app.identity import PROVINCE, Identity
 from ioc_app.indicators import registry
@@ -205,6 +205,25 @@ def test_a_province_paragraph_names_its_institutions_furthest_behind(
         assert f"{first.name} ({fraction})" in text
 
 
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_province_page_paragraph_is_its_targets_table(
+    services: Services, snap: snapshots.Snapshot, lang: str
+) -> None:
+    code = province_ranking(snap, registry.get("T01"), NATIONAL, "34").table["code"].iloc[0]
+    unit = unit_of("34", code)
+    assert unit is not None
+    _table, text = prov_cb.update_targets(services, state(snap), None, {"level": "34", "code": code}, lang)
+    card, rows = province_view.province_targets(snap, unit, None, None)
+    cells = card.cells[code]
+    named = re.findall(r"(T\d\d) \((\d[\d.,]*)%", text)
+    assert named
+    for target, value in named:
+        assert fmt_percent(cells[target].value, lang) == f"{value}%"
+    judged = [r for r in rows if r.province.status is not None and r.province.value is not None]
+    n = re.search(r"(?:ở|on) (\d+) (?:chỉ tiêu|targets?):", text)
+    assert n is not None and int(n.group(1)) == len(judged)
+
+
 # --- who reads what -------------------------------------------------------------------------------
 
 
@@ -266,6 +285,16 @@ def hand_situation(**changes: object) -> situation.TargetSituation:
         headline_year=2030,
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_one_target_reads_in_the_singular() -> None:
+    one = situation.ScopeSituation(dt.date(2026, 11, 30), NATIONAL, (hand_situation(),))
+    assert words.scope_paragraph(one, "the country", "en").startswith(
+        "At 30 Nov 2026, the country has a figure on 1 target: 1 at risk."
+    )
+    assert words.scope_paragraph(one, "cả nước", "vi").startswith(
+        "Đến ngày 30/11/2026, cả nước có số liệu ở 1 chỉ tiêu: 1 có nguy cơ không đạt."
+    )
 
 
 def test_wording_by_hand() -> None:
