@@ -71,6 +71,8 @@ def what_if_text(plan: Plan, result: WhatIf, lang: str) -> str:
 
 def plan_sentences(plan: Plan, lang: str) -> list[str]:
     """The section's statements, in order: gap, rates, pace and where the pace leads."""
+    if not plan.denominator:  # a national-level target read in a province has nothing there
+        return [t("plan.no_population", lang)]
     if plan.kind == "milestone":
         if plan.gap == 0:
             return [t("plan.milestones_done", lang)]
@@ -79,8 +81,6 @@ def plan_sentences(plan: Plan, lang: str) -> list[str]:
                 n=fmt_number(plan.gap, lang), noun=noun("situation.milestone_noun", plan.gap, lang)
             )
         ]
-    if not plan.denominator:
-        return [t("plan.no_population", lang)]
     target = target_share(plan.target, lang)
     if plan.gap == 0:
         return [t("plan.met", lang).format(target=target, year=plan.year)]
