@@ -18,6 +18,7 @@ from ioc_app.i18n import normalise_language, t
 from ioc_app.overview import all_panels, freshness_of, network_counts
 from ioc_app.selection import Selection
 from ioc_app.services import Services
+from ioc_app.situation import scope_situation
 from layouts import home as layout
 from layouts.home import Filters, Home
 from layouts.ids import Shell
@@ -40,23 +41,25 @@ def render(pctx: PageContext) -> Any:
         return layout.home_page(selection, scope, None, [], fresh, lang, only)
     counts, panels = network_counts(snap, scope), all_panels(snap, scope)
     feeds = sources.panel_sources(services.ioc_engine)
-    return layout.home_page(selection, scope, counts, panels, fresh, lang, only, feeds)
+    return layout.home_page(selection, scope, counts, panels, fresh, lang, only, feeds, scope_situation(snap, scope))
 
 
 def update_overview(
     services: Services, state: dict[str, Any] | None, selection: dict[str, Any] | None, lang: str | None
-) -> tuple[Any, Any, Any]:
-    """'Data as of', network and panels for the newest snapshot and the selection (filters are kept)."""
+) -> tuple[Any, Any, Any, Any]:
+    """'Data as of', network, panels and the written situation for the newest snapshot and the
+    selection (filters are kept)."""
     lang = normalise_language(lang)
     scope = Selection.from_store(selection).scope
     snap = snapshots.current(services.ioc_engine)
     fresh = freshness_of(services, state)
     if snap is None:
-        return layout.freshness_text(fresh, lang), layout.network_body(None, scope, fresh, lang), []
+        return layout.freshness_text(fresh, lang), layout.network_body(None, scope, fresh, lang), [], ""
     return (
         layout.freshness_text(fresh, lang),
         layout.network_body(network_counts(snap, scope), scope, fresh, lang),
         layout.panels_grid(all_panels(snap, scope), lang, fresh.stale, sources.panel_sources(services.ioc_engine)),
+        layout.situation_text(scope_situation(snap, scope), lang),
     )
 
 
@@ -114,13 +117,14 @@ def register(app: Dash, services: Services) -> None:
         Output(Home.ASOF, "children"),
         Output(Home.NETWORK, "children"),
         Output(Home.PANELS, "children"),
+        Output(Home.SITUATION, "children"),
         Input(Shell.SNAPSHOT, "data"),
         Input(Shell.SELECTION, "data"),
         State(Shell.LANG, "data"),
         prevent_initial_call=True,  # the first paint comes with the page
     )(
         inputs.checked(inputs.snapshot_state, inputs.selection, inputs.language)(
-            guarded("overview", 3)(lambda state, selection, lang: update_overview(services, state, selection, lang))
+            guarded("overview", 4)(lambda state, selection, lang: update_overview(services, state, selection, lang))
         )
     )
     app.callback(

@@ -37,6 +37,8 @@ from ioc_app.province_view import (
 )
 from ioc_app.selection import Selection
 from ioc_app.services import Services
+from ioc_app.situation import province_situation
+from layouts import home as home_view
 from layouts import province as view
 from layouts import scorecard as scorecard_view
 from layouts.ids import Shell
@@ -77,17 +79,23 @@ def render(ctx_: PageContext) -> Any:
 
 def update_targets(
     services: Services, state: dict | None, selection: dict | None, unit_data: Any, lang: str | None
-) -> Any:
+) -> tuple[Any, str]:
+    """The province's targets table and its written situation (what it measures itself, filters applied)."""
     lang = normalise_language(lang)
     unit = unit_from_store(unit_data)
     snap = snapshots.current(services.ioc_engine)
     if unit is None:
-        return view.unknown_province(lang)
+        return view.unknown_province(lang), ""
     if snap is None:
-        return scorecard_view.no_snapshot(lang)
+        return scorecard_view.no_snapshot(lang), ""
     inst_type, ownership = Selection.from_store(selection).filters
     _card, rows = province_targets(snap, unit, inst_type, ownership)
-    return view.targets_table(rows, lang, bool(state and state.get("stale")), filter_labels(inst_type, ownership, lang))
+    written = province_situation(services, snap, unit, inst_type, ownership)
+    stale = bool(state and state.get("stale"))
+    return (
+        view.targets_table(rows, lang, stale, filter_labels(inst_type, ownership, lang)),
+        home_view.situation_text(written, lang),
+    )
 
 
 def update_institutions(
@@ -177,13 +185,14 @@ _EXPORTS = {
 def register(app: Dash, services: Services) -> None:
     app.callback(
         Output(ProvIds.TARGETS, "children"),
+        Output(ProvIds.SITUATION, "children"),
         Input(Shell.SNAPSHOT, "data"),
         Input(Shell.SELECTION, "data"),
         State(ProvIds.UNIT, "data"),
         State(Shell.LANG, "data"),
     )(
         inputs.checked(inputs.snapshot_state, inputs.selection, inputs.unit, inputs.language)(
-            guarded("province targets", 1)(
+            guarded("province targets", 2)(
                 lambda state, selection, unit, lang: update_targets(services, state, selection, unit, lang)
             )
         )

@@ -14,14 +14,17 @@ from dash import Dash, Input, Output, State, ctx
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import access, exports, inputs, snapshots
+from ioc_app import access, exports, inputs, planner, snapshots
 from ioc_app.i18n import normalise_language, t
 from ioc_app.overview import all_panels, freshness_of
 from ioc_app.selection import Selection
 from ioc_app.services import Services
+from ioc_app.situation import target_situation
 from ioc_app.target_data import breakdowns, core_view, find_indicator, target_data
+from layouts import planner as planner_layout
 from layouts import targets as layout
 from layouts.ids import Shell
+from layouts.planner import PlanIds
 from layouts.shell import unavailable
 from layouts.targets import TargetIds
 
@@ -47,8 +50,13 @@ def render(pctx: PageContext) -> Any:
     indicator = find_indicator(code)
     if indicator is None:
         return layout.unknown_target(code, lang)
-    data = target_data(snap, indicator, scope, sel.level, lang, services.settings) if snap is not None else None
-    return layout.target_page(code, indicator, data, selection, scope, fresh, lang, _highlight(selection), only)
+    if snap is None:
+        return layout.target_page(code, indicator, None, selection, scope, fresh, lang, _highlight(selection), only)
+    data = target_data(snap, indicator, scope, sel.level, lang, services.settings)
+    written, plan = target_situation(snap, indicator, scope, sel.level), planner.plan(snap, indicator, scope, sel.level)
+    return layout.target_page(
+        code, indicator, data, selection, scope, fresh, lang, _highlight(selection), only, written, plan
+    )
 
 
 def update_target(
@@ -69,7 +77,23 @@ def update_target(
     if snap is None:
         return [unavailable(lang)]
     data = target_data(snap, indicator, sel.scope, sel.level, lang, services.settings)
-    return layout.target_body(data, sel.scope, fresh, lang, sel.province)
+    written = target_situation(snap, indicator, sel.scope, sel.level)
+    plan = planner.plan(snap, indicator, sel.scope, sel.level)
+    return layout.target_body(data, sel.scope, fresh, lang, sel.province, written, plan)
+
+
+def what_if(
+    services: Services, effort: float | None, code: str | None, selection: dict[str, Any] | None, lang: str | None
+) -> str:
+    """The deadline's projection with the planned effort a month (the hint while the input is empty)."""
+    lang = normalise_language(lang)
+    indicator = find_indicator(code)
+    snap = snapshots.current(services.ioc_engine)
+    if effort is None or indicator is None or snap is None:
+        return t("plan.what_if_hint", lang)
+    sel = Selection.from_store(selection)
+    plan = planner.plan(snap, indicator, sel.scope, sel.level)
+    return planner_layout.what_if_text(plan, plan.what_if(effort), lang)
 
 
 def update_list(
@@ -85,7 +109,8 @@ def update_list(
 def table_export(
     services: Services, table: str, fmt: str, code: str | None, selection: dict[str, Any] | None, lang: str | None
 ) -> dict | None:
-    """The ranking ("ranking") or the breakdowns ("breakdown") of a target as CSV or Excel."""
+    """The ranking ("ranking"), the breakdowns ("breakdown") or the provinces' gaps ("plan") of a target
+    as CSV or Excel."""
     lang = normalise_language(lang)
     indicator = find_indicator(code)
     snap = snapshots.current(services.ioc_engine)
@@ -94,6 +119,9 @@ def table_export(
     sel = Selection.from_store(selection)
     scope = sel.scope
     stem = f"{indicator.code}_{table}_{scope.key.replace('|', '_').replace(':', '-')}_{snap.run.data_date.isoformat()}"
+    if table == "plan":
+        frame, headers = planner_layout.plan_table(planner.plan(snap, indicator, scope, sel.level), lang)
+        return exports.download(frame, headers, fmt, stem, t("plan.provinces", lang))
     if table == "ranking":
         _, ranking = core_view(snap, indicator, scope, sel.level)
         frame, headers = layout.ranking_table(ranking, lang)
@@ -169,6 +197,35 @@ def register(app: Dash, services: Services) -> None:
                 code,
                 selection,
                 lang,
+            )
+        )
+    )
+    app.callback(
+        Output(PlanIds.RESULT, "children"),
+        Input(PlanIds.EFFORT, "value"),
+        State(TargetIds.CODE, "data"),
+        State(Shell.SELECTION, "data"),
+        State(Shell.LANG, "data"),
+        prevent_initial_call=True,
+    )(
+        inputs.checked(inputs.planned_effort, inputs.indicator, inputs.selection, inputs.language)(
+            guarded("what if", 1)(
+                lambda effort, code, selection, lang: what_if(services, effort, code, selection, lang)
+            )
+        )
+    )
+    app.callback(
+        Output(PlanIds.DOWNLOAD, "data"),
+        Input(PlanIds.CSV, "n_clicks"),
+        Input(PlanIds.XLSX, "n_clicks"),
+        State(TargetIds.CODE, "data"),
+        State(Shell.SELECTION, "data"),
+        State(Shell.LANG, "data"),
+        prevent_initial_call=True,
+    )(
+        _EXPORT_CHECKS(
+            lambda _c, _x, code, selection, lang: table_export(
+                services, "plan", "xlsx" if ctx.triggered_id == PlanIds.XLSX else "csv", code, selection, lang
             )
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -11,14 +12,14 @@ from flask import Blueprint, Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from ioc_app import access, kpis, snapshots
+from ioc_app import access, kpis, planner, situation, snapshots
 from ioc_app.database_checks import is_outage
 from ioc_app.facts import indicator_facts, rules_of
 from ioc_app.indicators import registry
 from ioc_app.indicators.citation import citations
 from ioc_app.indicators.scopes import NATIONAL, ScopeError, parse
 from ioc_app.indicators.status import Assessment
-from ioc_app.inputs import InputError, iso_date
+from ioc_app.inputs import InputError, iso_date, planned_effort
 from ioc_app.kpis import IndicatorView
 from ioc_app.services import Services
 from ioc_app.settings import Settings
@@ -138,6 +139,45 @@ def view_json(
     return body
 
 
+def _plain(value: Any) -> Any:
+    """A dataclass's fields as JSON: dates in ISO, non-finite numbers as null."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return _num(value)
+    return value
+
+
+def plan_json(plan: planner.Plan, effort: float | None) -> dict[str, Any]:
+    """A target's plan: the gap in its units, the effort per month and per year, the last 12 months'
+    pace and where it leads, each province's gap and share, and the what-if of ``effort`` a month."""
+    at_pace = plan.at_pace
+    body: dict[str, Any] = _plain(dataclasses.asdict(plan))
+    body.update(
+        value=_num(plan.value),
+        gap=plan.gap,
+        open=plan.open,
+        per_month=_num(plan.per_month),
+        per_year=_num(plan.per_year),
+        pace_per_month=_num(plan.pace_per_month),
+        at_pace=_plain(dataclasses.asdict(at_pace)) if at_pace is not None else None,
+        what_if=_plain(dataclasses.asdict(plan.what_if(effort))) if effort is not None else None,
+        assumption="the population stays at its size at the data date",
+    )
+    return body
+
+
+def situation_json(s: situation.TargetSituation) -> dict[str, Any]:
+    """The facts a target's written situation states (changes in percentage points)."""
+    body: dict[str, Any] = _plain(dataclasses.asdict(s))
+    body.update(quarter_change=_num(s.quarter_change), year_change=_num(s.year_change))
+    return body
+
+
 def _snapshot(services: Services) -> snapshots.Snapshot:
     snap = snapshots.current(services.ioc_engine)
     if snap is None:
@@ -215,6 +255,35 @@ def build_blueprint(services: Services) -> Blueprint:
         as_of = _as_of(request.args.get("as_of"), snap)
         view = kpis.indicator_view(snap, ind, access.readable(scope), as_of, vet_engine=services.vet_engine)
         return jsonify(view_json(view, snap, services.settings))
+
+    def _target_and_scope(code: str) -> tuple[registry.Indicator, Any]:
+        try:
+            ind = registry.get(code)
+        except KeyError:
+            raise ApiError(404, f"unknown indicator {code!r}; codes are T01-T12") from None
+        try:
+            return ind, parse(request.args.get("scope"))
+        except ScopeError as exc:
+            raise ApiError(400, str(exc)) from None
+
+    @bp.get("/targets/<code>/plan")
+    def get_plan(code: str) -> ResponseReturnValue:
+        ind, scope = _target_and_scope(code)
+        raw = request.args.get("effort")
+        try:
+            effort = planned_effort(float(raw)) if raw not in (None, "") else None
+        except (InputError, ValueError):
+            raise ApiError(400, "effort must be a number of units a month, 0 or more") from None
+        level = "63" if request.args.get("level") == "63" else "34"
+        snap = _snapshot(services)
+        return jsonify(plan_json(planner.plan(snap, ind, scope, level), effort))
+
+    @bp.get("/targets/<code>/situation")
+    def get_situation(code: str) -> ResponseReturnValue:
+        ind, scope = _target_and_scope(code)
+        level = "63" if request.args.get("level") == "63" else "34"
+        snap = _snapshot(services)
+        return jsonify(situation_json(situation.target_situation(snap, ind, scope, level)))
 
     @bp.route("/<path:rest>")
     def _unknown(rest: str) -> ResponseReturnValue:

@@ -111,6 +111,20 @@ def count(value: Any) -> int | None:
     return None if value is None else whole_number(value, "count", 0, MAX_COUNT)
 
 
+MAX_EFFORT = 10_000_000  # units a month: more than any population the decision counts
+
+
+def planned_effort(value: Any) -> float | None:
+    """The planner's what-if input: units a month, 0..MAX_EFFORT (None while the box is empty)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        _fail("planned effort", f"a number 0..{MAX_EFFORT}", value)
+    if not math.isfinite(value) or not 0 <= value <= MAX_EFFORT:
+        _fail("planned effort", f"a number 0..{MAX_EFFORT}", value)
+    return float(value)
+
+
 def pathname(value: Any) -> str | None:
     """dcc.Location's path: '/...' of reasonable length."""
     if value is None:

@@ -971,4 +971,170 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sources.minutes_ago": ("{n} phút trước", "{n} min ago"),
     "sources.hours_ago": ("{n} giờ trước", "{n} h ago"),
     "sources.not_yet": ("chưa có tệp", "no file yet"),
+    # The written situation (layouts/situation.py): sentences built from the snapshot's figures.
+    "situation.title": ("Tình hình", "Situation"),
+    "situation.nation": ("cả nước", "the country"),
+    "situation.value": (
+        "Đến ngày {date}, {scope} đạt {value} ({num}/{den}).",
+        "At {date}, {scope} stands at {value} ({num} of {den}).",
+    ),
+    "situation.no_value": ("Đến ngày {date}, {scope} chưa có số liệu.", "At {date}, {scope} has no figure yet."),
+    "situation.milestones": (
+        "Đến ngày {date}, {scope} đã hoàn thành {done}/{total} {noun}.",
+        "At {date}, {scope} has achieved {done} of {total} {noun}.",
+    ),
+    "situation.milestone_noun": ("mốc", "milestone|milestones"),
+    "situation.up": ("tăng {pp}", "up {pp}"),
+    "situation.down": ("giảm {pp}", "down {pp}"),
+    "situation.flat": ("không đổi", "unchanged"),
+    "situation.pp": ("điểm phần trăm", "percentage point|percentage points"),
+    "situation.since_quarter": (
+        "{change} so với ba tháng trước ({date})",
+        "{change} from three months before ({date})",
+    ),
+    "situation.since_year": ("{change} so với một năm trước ({date})", "{change} from a year before ({date})"),
+    "situation.and": ("và", "and"),
+    "situation.judged_achieved": (
+        "Mục tiêu năm {year} ({target}) đã đạt: {value} tại ngày {deadline}.",
+        "The {year} target ({target}) was achieved: {value} at {deadline}.",
+    ),
+    "situation.judged_missed": (
+        "Mục tiêu năm {year} ({target}) không đạt: {value} tại ngày {deadline}.",
+        "The {year} target ({target}) was missed: {value} at {deadline}.",
+    ),
+    "situation.not_measured": (
+        "Mục tiêu năm {year} ({target}) không có số liệu tại thời hạn {deadline}.",
+        "The {year} target ({target}) has no figure at its deadline, {deadline}.",
+    ),
+    "situation.met_early": (
+        "Mục tiêu năm {year} ({target}) đã đạt trước thời hạn.",
+        "The {year} target ({target}) is already met.",
+    ),
+    "situation.projected": (
+        "Theo xu hướng 12 tháng gần nhất, dự báo đến ngày {deadline} đạt {projected}, so với mục tiêu {target} năm {year}: {status}.",
+        "On the trend of the last 12 months, the projection for {deadline} is {projected} against the {year} target of {target}: {status}.",
+    ),
+    "situation.no_projection": (
+        "Chưa đủ số liệu hằng tháng để dự báo mục tiêu năm {year} ({target}).",
+        "Too few monthly values to project the {year} target ({target}).",
+    ),
+    "situation.milestone_open": (
+        "Mốc năm {year} chưa hoàn thành: {status}.",
+        "The {year} milestone is not yet achieved: {status}.",
+    ),
+    "situation.milestone_achieved": ("Mốc năm {year} đã hoàn thành.", "The {year} milestone was achieved."),
+    "situation.milestone_missed": (
+        "Mốc năm {year} không hoàn thành đúng hạn ({deadline}).",
+        "The {year} milestone was missed (deadline {deadline}).",
+    ),
+    "situation.lowest": ("Tỉnh, thành phố thấp nhất: {items}.", "Lowest provinces: {items}."),
+    "situation.moved": (
+        "Tỉnh, thành phố thay đổi nhiều nhất trong ba tháng: {items}.",
+        "Provinces that moved most in three months: {items}.",
+    ),
+    "situation.counts": (
+        "Đến ngày {date}, {scope} có số liệu ở {n} {noun}: {counts}.",
+        "At {date}, {scope} has a figure on {n} {noun}: {counts}.",
+    ),
+    "situation.target_noun": ("chỉ tiêu", "target|targets"),
+    "situation.furthest": ("Chỉ tiêu xa mục tiêu nhất: {items}.", "Targets furthest from their target: {items}."),
+    "situation.short_of": ("còn {pp} đến mục tiêu năm {year}", "{pp} short of the {year} target"),
+    "situation.institutions": (
+        "Ở {code}, các cơ sở còn thiếu nhiều nhất: {items}.",
+        "On {code}, the institutions with the most still to do: {items}.",
+    ),
+    "situation.fraction": ("{num}/{den} đạt", "{num} of {den} done"),
+    "situation.risen": (
+        "Chỉ tiêu tăng nhiều nhất trong ba tháng: {items}.",
+        "Targets that rose most in three months: {items}.",
+    ),
+    # What it takes (layouts/planner.py): the effort still needed by a target's deadline.
+    "plan.title": ("Cần làm gì để đạt mục tiêu năm {year}", "What it takes to reach the {year} target"),
+    "plan.assumption": (
+        "Giả định: quy mô đối tượng (mẫu số) giữ nguyên như tại ngày {date}; số tháng còn lại tính từ sau tháng của ngày số liệu đến hết ngày {deadline}.",
+        "Assumes the population (denominator) stays at its size on {date}; months left count from after the data date's month to {deadline}.",
+    ),
+    "plan.needed": (
+        "Cần thêm {n} {unit} để đạt mục tiêu {target} năm {year}.",
+        "{n} more {unit} to reach the {year} target of {target}.",
+    ),
+    "plan.met": ("Mục tiêu {target} năm {year} đã đạt.", "The {year} target of {target} is met."),
+    "plan.rate": (
+        "Trong {months} {month_noun} còn lại: {per_month} mỗi tháng, {per_year} mỗi năm.",
+        "Over the {months} {month_noun} left: {per_month} a month, {per_year} a year.",
+    ),
+    "plan.month_noun": ("tháng", "month|months"),
+    "plan.pace": (
+        "Tốc độ 12 tháng qua: {pace} mỗi tháng (từ ngày {date}).",
+        "Pace of the last 12 months: {pace} a month (since {date}).",
+    ),
+    "plan.no_pace": ("Chưa có số liệu một năm trước để tính tốc độ.", "No figure a year before to measure the pace."),
+    "plan.at_pace": (
+        "Giữ tốc độ này, dự báo đến ngày {deadline} đạt {value}: {status}.",
+        "At this pace, {value} by {deadline}: {status}.",
+    ),
+    "plan.passed": (
+        "Thời hạn {deadline} đã qua; còn thiếu {n} {unit} so với mục tiêu {target}.",
+        "The deadline ({deadline}) has passed; {n} more {unit} would reach the target of {target}.",
+    ),
+    "plan.no_population": ("Chưa có đối tượng trong phạm vi này.", "No population in this scope."),
+    "plan.milestones_left": (
+        "Còn {n} {noun} chưa hoàn thành; không tính theo tháng.",
+        "{n} {noun} still to achieve; no monthly arithmetic.",
+    ),
+    "plan.milestones_done": ("Mọi mốc đã hoàn thành.", "Every milestone is achieved."),
+    "plan.what_if": ("Nỗ lực dự kiến mỗi tháng", "Planned effort a month"),
+    "plan.what_if_result": (
+        "Với {per_month} mỗi tháng, dự báo đến ngày {deadline}: {value} ({num}/{den}), {status}.",
+        "With {per_month} a month, by {deadline}: {value} ({num} of {den}), {status}.",
+    ),
+    "plan.what_if_hint": (
+        "Nhập số đơn vị dự kiến mỗi tháng để xem dự báo.",
+        "Enter the units planned a month to see the projection.",
+    ),
+    "plan.provinces": ("Phần thiếu của từng tỉnh, thành phố", "Each province's gap"),
+    "plan.provinces_note": (
+        "Cả nước còn thiếu {n}; tỷ trọng của từng tỉnh, thành phố tính trên số này.",
+        "The national gap is {n}; each province's share is of that.",
+    ),
+    "plan.shown": ("{n} đơn vị thiếu nhiều nhất", "The {n} units with the largest gaps"),
+    "export.gap": ("Còn thiếu (đơn vị)", "Still needed (units)"),
+    "export.gap_share": ("Tỷ trọng trong phần thiếu cả nước (%)", "Share of the national gap (%)"),
+    "plan.unit.T01": (
+        "nhà giáo và cán bộ quản lý được đào tạo",
+        "teacher or manager trained|teachers and managers trained",
+    ),
+    "plan.unit.T02": (
+        "nhà giáo được đào tạo phát triển học liệu số",
+        "teacher trained in digital materials|teachers trained in digital materials",
+    ),
+    "plan.unit.T03": (
+        "chương trình có chuẩn đầu ra tích hợp năng lực số",
+        "programme with digital outcomes|programmes with digital outcomes",
+    ),
+    "plan.unit.T04": ("chương trình CNTT được cập nhật", "IT programme updated|IT programmes updated"),
+    "plan.unit.T06": (
+        "trường kết nối với nền tảng số GDNN quốc gia",
+        "school connected to the national platform|schools connected to the national platform",
+    ),
+    "plan.unit.T07": (
+        "dịch vụ công trực tuyến mức độ 4",
+        "level-4 online public service|level-4 online public services",
+    ),
+    "plan.unit.T08": (
+        "cơ sở GDNN số hóa hồ sơ người học",
+        "institution with learner records digitised|institutions with learner records digitised",
+    ),
+    "plan.unit.T09": (
+        "cuộc kiểm tra thực hiện trên môi trường số",
+        "inspection run digitally|inspections run digitally",
+    ),
+    "plan.unit.T11": (
+        "báo cáo được số hóa và kết nối",
+        "report digitised and connected|reports digitised and connected",
+    ),
+    "plan.unit.T12": (
+        "trường chất lượng cao là trường học số",
+        "high-quality digital school|high-quality digital schools",
+    ),
 }

@@ -21,9 +21,11 @@ from ioc_app.indicators.status import Assessment
 from ioc_app.kpis import IndicatorView
 from ioc_app.overview import Freshness, NetworkCounts, PanelData
 from ioc_app.place_names import place_name, province_name
+from ioc_app.situation import ScopeSituation
 from ioc_app.sources import VET, SourceAge
 from layouts import charts
 from layouts.components import STATUS_STYLE, export_header, status_badge, status_word, value_text
+from layouts.situation import paragraph, scope_paragraph, scope_words
 
 VIETNAM_UTC_OFFSET = dt.timedelta(hours=7)
 
@@ -46,6 +48,7 @@ class Home(StrEnum):
     EXPORT_CSV = "home-export-csv"
     EXPORT_XLSX = "home-export-xlsx"
     DOWNLOAD = "home-download"
+    SITUATION = "home-situation"
 
 
 def panel_id(code: str) -> str:
@@ -453,8 +456,10 @@ def home_page(
     lang: str,
     only: frozenset[str] | None = None,
     panel_sources: dict[str, list[SourceAge]] | None = None,
+    situation: ScopeSituation | None = None,
 ) -> html.Div:
-    """The whole overview for the first paint; the callbacks then refresh the network and the panels."""
+    """The whole overview for the first paint; the callbacks then refresh the situation, the network
+    and the panels."""
     return html.Div(
         id=Home.PAGE,
         className="ioc-page ov-home",
@@ -467,6 +472,7 @@ def home_page(
                     export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
                 ],
             ),
+            paragraph(situation_text(situation, lang), Home.SITUATION),
             html.Section(id=Home.NETWORK, className="ov-network", children=network_body(counts, scope, fresh, lang)),
             html.Section(
                 id=Home.PANELS,
@@ -476,6 +482,14 @@ def home_page(
             ),
         ],
     )
+
+
+def situation_text(situation: ScopeSituation | None, lang: str) -> str:
+    """The overview's written situation ('' without a snapshot)."""
+    if situation is None:
+        return ""
+    scope = situation.scope
+    return scope_paragraph(situation, scope_words(scope, scope_label(scope, lang), lang), lang)
 
 
 def network_body(counts: NetworkCounts | None, scope: Scope, fresh: Freshness, lang: str) -> list:

@@ -28,6 +28,7 @@ from layouts.scorecard import (
     stale_marker,
     tag,
 )
+from layouts.situation import paragraph
 
 FLAG_LABELS = {
     "infra": "common.infrastructure",
@@ -48,6 +49,7 @@ class ProvIds(StrEnum):
     INST_CSV = "prov-inst-csv"
     INST_XLSX = "prov-inst-xlsx"
     DOWNLOAD = "prov-download"
+    SITUATION = "prov-situation"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,6 +92,7 @@ def province_page(unit: Unit, subtitle: str, lang: str, focus_options: list[str]
                     dcc.Link(t("common.back_scorecard", lang), href="/scorecard", className="ioc-back"),
                 ],
             ),
+            paragraph("", ProvIds.SITUATION),  # filled with the targets, by the same callback
             html.Div(
                 className="ioc-prov-grid",
                 children=[

@@ -20,6 +20,8 @@ from ioc_app.indicators.scopes import Scope
 from ioc_app.indicators.status import Assessment
 from ioc_app.overview import Freshness, PanelData
 from ioc_app.place_names import place_name
+from ioc_app.planner import Plan
+from ioc_app.situation import TargetSituation
 from ioc_app.target_data import Breakdown, Ranking, TargetData
 from layouts import charts
 from layouts.components import STATUS_STYLE, export_header, status_badge, status_word
@@ -34,6 +36,8 @@ from layouts.home import (
     stale_marker,
     targets_text,
 )
+from layouts.planner import plan_section
+from layouts.situation import paragraph, scope_words, target_paragraph
 
 
 class TargetIds(StrEnum):
@@ -47,6 +51,7 @@ class TargetIds(StrEnum):
     BREAKDOWN_CSV = "target-breakdown-csv"
     BREAKDOWN_XLSX = "target-breakdown-xlsx"
     BREAKDOWN_DOWNLOAD = "target-breakdown-download"
+    SITUATION = "target-situation"
 
 
 RANK_SHOWN = 10  # best and worst ten
@@ -337,8 +342,17 @@ def fact_card(indicator: Indicator, facts: Facts, fresh: Freshness, lang: str) -
     )
 
 
-def target_body(data: TargetData, scope: Scope, fresh: Freshness, lang: str, highlight: str | None) -> list:
-    """Everything below the filters: header, trajectory, verdicts, ranking, breakdowns, facts."""
+def target_body(
+    data: TargetData,
+    scope: Scope,
+    fresh: Freshness,
+    lang: str,
+    highlight: str | None,
+    situation: TargetSituation | None = None,
+    plan: Plan | None = None,
+) -> list:
+    """Everything below the filters: header, written situation, trajectory, verdicts, what it takes,
+    ranking, breakdowns, facts."""
     view = data.view
     ind = view.indicator
     last = view.headline_series.last
@@ -387,10 +401,17 @@ def target_body(data: TargetData, scope: Scope, fresh: Freshness, lang: str, hig
             *[verdict_card(a, ind, lang) for a in sorted(view.assessments, key=lambda a: a.deadline)],
         ],
     )
+    written = (
+        target_paragraph(situation, scope_words(situation.scope, scope_label(situation.scope, lang), lang), lang)
+        if situation is not None
+        else ""
+    )
     return [
         html.Div(className="ov-target-meta", children=head_bits),
+        paragraph(written, TargetIds.SITUATION),
         summary,
         html.Div(className="ov-target-grid", children=[trajectory_card, verdicts]),
+        *([plan_section(plan, lang)] if plan is not None else []),
         ranking_section(data.ranking, ind, lang, highlight, target, fresh.stale),
         breakdown_section(data.breakdowns, ind, lang, target, fresh.stale),
         *([fact_card(ind, data.facts, fresh, lang)] if data.facts is not None else []),
@@ -407,11 +428,13 @@ def target_page(
     lang: str,
     highlight: str | None = None,
     only: frozenset[str] | None = None,
+    situation: TargetSituation | None = None,
+    plan: Plan | None = None,
 ) -> html.Div:
     if indicator is None:
         return html.Div(className="ioc-page ov-target", id=TargetIds.PAGE, children=[unknown_target(code, lang)])
     body = (
-        target_body(data, scope, fresh, lang, highlight)
+        target_body(data, scope, fresh, lang, highlight, situation, plan)
         if data is not None
         else [html.Div(t("targets.no_snapshot", lang), className="ioc-unavailable")]
     )

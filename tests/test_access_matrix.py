@@ -76,12 +76,16 @@ def test_api_routes(world) -> None:
         f"/api/v1/indicators/T08?scope=province34:{other}|type:college",
         f"/api/v1/indicators/T01?scope=province63:{geo_provinces.province_by_code()[other].merged_from[0]}",
         f"/api/v1/institutions?province={other}",
+        f"/api/v1/targets/T01/plan?scope=province34:{other}",
+        f"/api/v1/targets/T06/situation?scope=province34:{other}",
     ):
         assert province.get(url).status_code == 403, url
         assert central.get(url).status_code == 200, url
         assert world["anonymous"].get(url).status_code == 401, url
     assert province.get("/api/v1/indicators/T01").get_json()["scope"] == f"province34:{mine}"
     assert central.get("/api/v1/indicators/T01").get_json()["scope"] == "national"
+    own = province.get("/api/v1/targets/T01/plan").get_json()
+    assert [p["code"] for p in own["provinces"]] in ([mine], []) and own["national_gap"] is None
 
 
 def _value(component: str, prop: str, world: dict[str, Any], path: str) -> Any:
@@ -103,9 +107,12 @@ def _payloads(world: dict[str, Any], path: str) -> list[tuple[str, dict[str, Any
     deps = world["province"].get("/_dash-dependencies").get_json()
     out = []
     for dep in deps:
-        if dep.get("clientside_function") or ".." in dep["output"]:
-            continue  # clientside callbacks and multi-output ones are covered by their single-output peers
-        out_id, out_prop = dep["output"].rsplit(".", 1)
+        if dep.get("clientside_function"):
+            continue  # runs in the browser: nothing reaches the server
+        key = dep["output"]
+        multi = key.startswith("..")
+        parts = [p.rsplit(".", 1) for p in (key[2:-2].split("...") if multi else [key])]
+        outputs = [{"id": i, "property": p} for i, p in parts]
 
         def item(x: dict[str, Any]) -> dict[str, Any]:
             return {"id": x["id"], "property": x["property"], "value": _value(x["id"], x["property"], world, path)}
@@ -113,7 +120,7 @@ def _payloads(world: dict[str, Any], path: str) -> list[tuple[str, dict[str, Any
         inputs = [item(i) for i in dep["inputs"]]
         payload = {
             "output": dep["output"],
-            "outputs": {"id": out_id, "property": out_prop},
+            "outputs": outputs if multi else outputs[0],
             "inputs": inputs,
             "state": [item(s) for s in dep.get("state", [])],
             "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs[:1]],

@@ -267,7 +267,7 @@ def test_the_overview_callback_puts_the_sources_on_each_panel(site: Any) -> None
     from callbacks import home as home_callbacks
 
     services = site["app"].server.config["IOC_SERVICES"]
-    _asof, _network, panels = home_callbacks.update_overview(services, None, None, "vi")
+    _asof, _network, panels, _situation = home_callbacks.update_overview(services, None, None, "vi")
     lines = {
         child.id: child.children
         for p in panels

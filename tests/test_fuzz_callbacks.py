@@ -93,6 +93,7 @@ def benign(small_demo: Settings) -> dict[tuple[str, str], Any]:
         ("shell-snapshot", "data"): state,
         ("shell-interval", "n_intervals"): 3,
         ("target-code", "data"): "T06",
+        ("target-plan-effort", "value"): 2.5,
         ("prov-unit", "data"): {"level": "34", "code": "79"},
         ("prov-focus", "value"): "T06",
         ("inst-id", "data"): institution,

@@ -223,11 +223,11 @@ def test_a_filter_changes_the_panels(services: Services, snap: snapshots.Snapsho
         "data_date": snap.run.data_date.isoformat(),
         "stale": False,
     }
-    _, _, national = home.update_overview(services, state, None, "vi")
+    _, _, national, _ = home.update_overview(services, state, None, "vi")
     province = max(
         geo_provinces.provinces(), key=lambda p: overview.network_counts(snap, Scope(province34=p.code)).staff
     )
-    asof, network, scoped = home.update_overview(services, state, {"level": "34", "province": province.code}, "vi")
+    asof, network, scoped, _ = home.update_overview(services, state, {"level": "34", "province": province.code}, "vi")
     assert province_name(province.code, "vi") in texts(network)  # the scope label names the unit in full
     assert texts(national) != texts(scoped)
     assert "Dữ liệu tính đến" in " ".join(texts(asof))
@@ -241,9 +241,9 @@ def test_stale_data_is_marked_on_every_panel(services: Services, snap: snapshots
         "data_date": snap.run.data_date.isoformat(),
         "stale": True,
     }
-    _, _, panels = home.update_overview(services, state, None, "en")
+    _, _, panels, _ = home.update_overview(services, state, None, "en")
     assert all("⚠ Stale data" in texts(p) for p in panels)
-    _, _, fresh = home.update_overview(services, {**state, "stale": False}, None, "en")
+    _, _, fresh, _ = home.update_overview(services, {**state, "stale": False}, None, "en")
     assert not any("⚠ Stale data" in texts(p) for p in fresh)
 
 
@@ -288,7 +288,7 @@ def test_the_overview_rereads_a_new_snapshot(test_settings: Settings) -> None:
         "data_date": tiny_vet_db.DATA_DATE.isoformat(),
         "stale": False,
     }
-    _, _, panels = home.update_overview(svc, state, None, "vi")
+    _, _, panels, _ = home.update_overview(svc, state, None, "vi")
     assert (
         before["numerator"] + 1
         == overview.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0].view.headline_series.last["numerator"]
@@ -305,7 +305,7 @@ def test_no_snapshot_yet_is_a_calm_message(test_settings: Settings) -> None:
     svc = Services.from_settings(test_settings)
     page = home.render(PageContext(services=svc, lang="vi"))
     assert "Chưa có số liệu tổng hợp" in texts(page)
-    _, network, panels = home.update_overview(svc, None, None, "en")
+    _, network, panels, _ = home.update_overview(svc, None, None, "en")
     assert "No snapshot yet" in texts(network) and panels == []
     svc.dispose()
 

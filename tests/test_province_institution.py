@@ -83,7 +83,7 @@ def test_targets_equal_the_scorecard_with_national_and_rank(
         if r.province.value is not None:
             above = sum(c.value > r.province.value for c in card.column(r.code) if c.value is not None)
             assert r.rank == above + 1 and 1 <= r.rank <= r.ranked <= 34
-    table = prov_cb.update_targets(services, state(snap), None, unit_data(busiest), "vi")
+    table, _ = prov_cb.update_targets(services, state(snap), None, unit_data(busiest), "vi")
     parsed = [x for x in table_rows(table) if x["attrs"].get("data-code")]
     assert [x["attrs"]["data-code"] for x in parsed] == [r.code for r in rows]
     assert "Cấp quốc gia" in parsed[4]["cells"][3]  # T05 is national only

@@ -39,6 +39,10 @@ SAME_VIETNAMESE_ALLOWED: dict[str, tuple[set[str], str]] = {
         {"panel.targets", "common.goal"},
         "a target's list of deadlines ('Targets: 2025 …; 2030 …'), not one deadline's target",
     ),
+    "mốc": (
+        {"milestone.of", "situation.milestone_noun"},
+        "a panel's fixed plural ('1/2 milestones') vs a sentence's noun that agrees with its count in English",
+    ),
     "Đã hoàn thành": (
         {"milestone.done", "tasks.reported.completed"},
         "a milestone target reached ('Achieved') vs what a progress report says of a focus task ('Completed')",
