@@ -550,6 +550,9 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
         services.dispose()
     if result.status != "ok":
         raise CliError(f"refresh failed after {result.seconds:.1f} s ({result.error}); the previous snapshot is kept")
+    from ioc_app import alert_jobs
+
+    alert_jobs.after_refresh(settings)
     return result
 
 
