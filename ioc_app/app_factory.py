@@ -10,7 +10,19 @@ from sqlalchemy.exc import OperationalError
 
 from callbacks import home as home_callbacks
 from callbacks import shell as shell_callbacks
-from ioc_app import access, admin, admin_playlists, api, auth, geo_api, health, import_pages, migrations, security
+from ioc_app import (
+    access,
+    admin,
+    admin_playlists,
+    alert_pages,
+    api,
+    auth,
+    geo_api,
+    health,
+    import_pages,
+    migrations,
+    security,
+)
 from ioc_app.i18n import t
 from ioc_app.services import Services
 from ioc_app.settings import PROJECT_ROOT, Settings, secret_key_for
@@ -78,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     admin.register(app.server, services)
     admin_playlists.register(app.server, services)
     import_pages.register(app.server, services)
+    alert_pages.register(app.server, services)
     # Last: the CSP hashes Dash's inline scripts, which exist once every callback is registered.
     # Its request hooks run in registration order; an authentication hook can come before or after.
     security.register(app, settings)

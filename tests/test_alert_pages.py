@@ -1,0 +1,106 @@
+"""The /alerts page in both languages, province scoping from the session, the acknowledge form (CSRF,
+audit), and the overview's badge; signed in through the real /login form on a real SQLite store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from data_sources.engine import make_engine
+from ioc_app import alert_rules, alerts, audit, create_app
+from ioc_app.identity import CENTRAL, Identity
+from ioc_app.settings import Settings
+from tests import alert_fixtures as fx
+from tests.conftest import TEST_SECRET_KEY, csrf_token, new_store, signed_in_client
+
+RULES = alert_rules.parse(
+    tomllib.loads(
+        '[[rule]]\nid = "below"\nkind = "below_path"\ntarget = "T06"\n'
+        '[[rule]]\nid = "stale"\nkind = "stale_refresh"\nhours = 2\nseverity = "critical"\n'
+    ),
+    "test",
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    folder: Path = tmp_path_factory.mktemp("alert-pages")
+    ioc_url = new_store(f"sqlite:///{folder / 'ioc.sqlite3'}")
+    engine = make_engine(ioc_url)
+    alerts.evaluate(
+        engine, RULES, fx.snapshot(701, {"01": fx.flat(0.2), "79": fx.flat(0.2)}), dt.datetime(2026, 11, 20)
+    )
+    settings = Settings(
+        vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
+        ioc_database_url=ioc_url,
+        auto_init_demo=False,
+        secret_key=TEST_SECRET_KEY,
+    )
+    app = create_app(settings)
+    yield {
+        "app": app,
+        "engine": engine,
+        "central": signed_in_client(app, "central"),
+        "hanoi": signed_in_client(app, "province", "01"),
+        "hcm": signed_in_client(app, "province", "79"),
+    }
+    engine.dispose()
+
+
+def alert_ids(html: str) -> set[int]:
+    return {int(m) for m in re.findall(r'<tr id="alert-(\d+)"', html)}
+
+
+def by_key(site: dict[str, Any]) -> dict[str, alerts.Alert]:
+    return {a.key: a for a in alerts.alerts(site["engine"], Identity("t", CENTRAL), "all")}
+
+
+def test_the_page_lists_the_alerts_in_vietnamese_and_english(site: dict[str, Any]) -> None:
+    html = site["central"].get("/alerts").get_data(as_text=True)
+    assert "3 cảnh báo đang mở" in html and len(alert_ids(html)) == 3
+    assert "Dưới lộ trình đến năm 2030" in html and "Thành phố Hà Nội: chỉ tiêu T06" in html
+    assert "thấp hơn lộ trình thẳng" in html and "Nghiêm trọng" in html and "Toàn quốc" in html
+    english = site["central"].get("/alerts?lang=en").get_data(as_text=True)
+    assert "3 open alerts" in english and "Below the path to 2030" in english and "Critical" in english
+    assert "Hà Nội" in english
+    site["central"].get("/alerts?lang=vi")
+
+
+def test_filters(site: dict[str, Any]) -> None:
+    critical = site["central"].get("/alerts?severity=critical").get_data(as_text=True)
+    assert alert_ids(critical) == {by_key(site)[""].id}
+    only_rule = site["central"].get("/alerts?rule=below&state=all").get_data(as_text=True)
+    assert alert_ids(only_rule) == {by_key(site)["01"].id, by_key(site)["79"].id}
+    assert "Không có cảnh báo nào." in site["central"].get("/alerts?state=cleared").get_data(as_text=True)
+
+
+def test_a_province_user_sees_and_acknowledges_their_own_only(site: dict[str, Any]) -> None:
+    keys = by_key(site)
+    html = site["hanoi"].get("/alerts").get_data(as_text=True)
+    assert alert_ids(html) == {keys["01"].id} and "1 cảnh báo đang mở" in html
+    token = csrf_token(site["hanoi"], "/alerts")
+    other = site["hanoi"].post(f"/alerts/{keys['79'].id}/acknowledge", data={"csrf_token": token})
+    assert other.status_code == 404 and "Không tìm thấy cảnh báo này." in other.get_data(as_text=True)
+    assert by_key(site)["79"].acknowledged_by is None
+    no_csrf = site["hanoi"].post(f"/alerts/{keys['01'].id}/acknowledge")
+    assert no_csrf.status_code == 400 and by_key(site)["01"].acknowledged_by is None
+    done = site["hanoi"].post(f"/alerts/{keys['01'].id}/acknowledge", data={"csrf_token": token})
+    assert done.status_code == 302
+    assert by_key(site)["01"].acknowledged_by == "test.province.01"
+    after = site["hanoi"].get("/alerts").get_data(as_text=True)
+    assert "Đã xác nhận cảnh báo" in after and "test.province.01, lúc" in after
+    again = site["hanoi"].post(f"/alerts/{keys['01'].id}/acknowledge", data={"csrf_token": token})
+    assert again.status_code == 409
+    entries, total = audit.entries(site["engine"], action="alert_acknowledged")
+    assert total == 1 and entries[0].actor == "test.province.01" and entries[0].address == "127.0.0.1"
+
+
+def test_strangers_are_sent_to_sign_in(site: dict[str, Any]) -> None:
+    resp = site["app"].server.test_client().get("/alerts")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
