@@ -47,7 +47,7 @@ def build_blueprint(services: Services) -> Blueprint:
             for a in shown
         ]
         return render_page(
-            "alerts.html",
+            "alert_list.html",
             default_language,
             status,
             rows=rows,

@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ioc_app import alert_checks, audit, job_lease
 from ioc_app.alert_checks import Finding
 from ioc_app.alert_rules import BELOW_PATH, NO_SUBMISSION, SNAPSHOT_KINDS, STALE_REFRESH, STATUS_DROP, Rule, Rules
-from ioc_app.identity import Identity
+from ioc_app.identity import Identity, current_identity
 from ioc_app.snapshots import Snapshot
 from ioc_app.store import Alert as AlertRow
 from ioc_app.store import AlertStatus
 
+log = logging.getLogger(__name__)
 LEASE = "alert-evaluation"
 LEASE_SECONDS = 120
 ACKNOWLEDGED = "alert_acknowledged"  # the audit log's action
@@ -245,6 +248,16 @@ def open_alert_count(engine: Engine, identity: Identity | None) -> int:
     query = _visible(select(func.count()).select_from(AlertRow), identity).where(AlertRow.cleared_at.is_(None))
     with Session(engine) as s:
         return int(s.scalar(query) or 0)
+
+
+def readers_open_count(engine: Engine) -> int | None:
+    """The open alerts this request's identity may see; None when they cannot be counted now (the store out
+    of reach: the overview then shows no badge rather than an error)."""
+    try:
+        return open_alert_count(engine, current_identity())
+    except SQLAlchemyError:
+        log.warning("open alerts not counted: the IOC store cannot be read", exc_info=True)
+        return None
 
 
 def rule_ids(engine: Engine) -> list[str]:

@@ -14,7 +14,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Cảnh báo do các quy tắc sinh ra sau mỗi lần cập nhật số liệu; cảnh báo hết điều kiện sẽ tự đóng.",
         "Alerts raised by the rules after each data refresh; an alert whose condition no longer holds is cleared.",
     ),
-    "alerts.open_count": ("{count} cảnh báo đang mở", "{count} open alerts"),
+    "alerts.open_count": ("Cảnh báo đang mở: {count}", "Open alerts: {count}"),
     "alerts.badge_hint": ("Xem các cảnh báo đang mở", "See the open alerts"),
     "alerts.state_open": ("Đang mở", "Open"),
     "alerts.state_cleared": ("Đã đóng", "Cleared"),
@@ -66,7 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "alerts.mail_subject": (
         "[IOC GDNN] {count} cảnh báo mới: {where}",
-        "[VET IOC] {count} new alerts: {where}",
+        "[VET IOC] new alerts ({count}): {where}",
     ),
     "alerts.mail_intro": (
         "Hệ thống IOC giáo dục nghề nghiệp vừa phát sinh các cảnh báo sau ({where}):",

@@ -45,6 +45,7 @@ class Home(StrEnum):
     EXPORT_CSV = "home-export-csv"
     EXPORT_XLSX = "home-export-xlsx"
     DOWNLOAD = "home-download"
+    ALERTS = "home-alerts"
 
 
 def panel_id(code: str) -> str:
@@ -407,8 +408,11 @@ def home_page(
     fresh: Freshness,
     lang: str,
     only: frozenset[str] | None = None,
+    alert_count: int | None = None,
 ) -> html.Div:
-    """The whole overview for the first paint; the callbacks then refresh the network and the panels."""
+    """The whole overview for the first paint; the callbacks then refresh the network and the panels.
+
+    ``alert_count``: the open alerts the reader may see, as a badge linking to /alerts (None: no badge)."""
     return html.Div(
         id=Home.PAGE,
         className="ioc-page ov-home",
@@ -418,6 +422,7 @@ def home_page(
                 children=[
                     filter_bar(selection, lang, only=only),
                     html.Span(freshness_text(fresh, lang), className="ov-asof", id=Home.ASOF),
+                    *alerts_badge(alert_count, lang),
                     export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
                 ],
             ),
@@ -430,6 +435,21 @@ def home_page(
             ),
         ],
     )
+
+
+def alerts_badge(count: int | None, lang: str) -> list:
+    """The open alerts' count, linking to the alerts page (a server page, so a plain link)."""
+    if count is None:
+        return []
+    return [
+        html.A(
+            t("alerts.open_count", lang).format(count=fmt_number(count, lang)),
+            href="/alerts",
+            id=Home.ALERTS,
+            className="ov-alerts" + (" ov-alerts-open" if count else ""),
+            title=t("alerts.badge_hint", lang),
+        )
+    ]
 
 
 def network_body(counts: NetworkCounts | None, scope: Scope, fresh: Freshness, lang: str) -> list:

@@ -95,6 +95,7 @@ def user_block(badge: Badge | None, lang: str) -> list:
     ]
     if badge.csrf_token and badge.role in ("admin", "central", "province"):  # people with a session, not tokens
         children.append(html.A(t("import.nav", lang), href="/import", className="ioc-nav-link ioc-import-link"))
+        children.append(html.A(t("alerts.title", lang), href="/alerts", className="ioc-nav-link ioc-alerts-link"))
     if badge.is_admin:
         children.append(html.A(t("auth.admin", lang), href="/admin/users", className="ioc-nav-link ioc-admin-link"))
     if badge.csrf_token:

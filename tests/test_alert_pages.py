@@ -63,11 +63,11 @@ def by_key(site: dict[str, Any]) -> dict[str, alerts.Alert]:
 
 def test_the_page_lists_the_alerts_in_vietnamese_and_english(site: dict[str, Any]) -> None:
     html = site["central"].get("/alerts").get_data(as_text=True)
-    assert "3 cảnh báo đang mở" in html and len(alert_ids(html)) == 3
+    assert "Cảnh báo đang mở: 3" in html and len(alert_ids(html)) == 3
     assert "Dưới lộ trình đến năm 2030" in html and "Thành phố Hà Nội: chỉ tiêu T06" in html
     assert "thấp hơn lộ trình thẳng" in html and "Nghiêm trọng" in html and "Toàn quốc" in html
     english = site["central"].get("/alerts?lang=en").get_data(as_text=True)
-    assert "3 open alerts" in english and "Below the path to 2030" in english and "Critical" in english
+    assert "Open alerts: 3" in english and "Below the path to 2030" in english and "Critical" in english
     assert "Hà Nội" in english
     site["central"].get("/alerts?lang=vi")
 
@@ -83,7 +83,7 @@ def test_filters(site: dict[str, Any]) -> None:
 def test_a_province_user_sees_and_acknowledges_their_own_only(site: dict[str, Any]) -> None:
     keys = by_key(site)
     html = site["hanoi"].get("/alerts").get_data(as_text=True)
-    assert alert_ids(html) == {keys["01"].id} and "1 cảnh báo đang mở" in html
+    assert alert_ids(html) == {keys["01"].id} and "Cảnh báo đang mở: 1" in html
     token = csrf_token(site["hanoi"], "/alerts")
     other = site["hanoi"].post(f"/alerts/{keys['79'].id}/acknowledge", data={"csrf_token": token})
     assert other.status_code == 404 and "Không tìm thấy cảnh báo này." in other.get_data(as_text=True)
@@ -104,3 +104,40 @@ def test_a_province_user_sees_and_acknowledges_their_own_only(site: dict[str, An
 def test_strangers_are_sent_to_sign_in(site: dict[str, Any]) -> None:
     resp = site["app"].server.test_client().get("/alerts")
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+
+
+def test_the_overview_shows_the_readers_open_alerts_as_a_badge(site: dict[str, Any]) -> None:
+    from flask import Flask
+
+    from callbacks import home
+    from callbacks.page import PageContext
+    from ioc_app.identity import PROVINCE, set_identity
+    from ioc_app.services import Services
+    from layouts.home import Home
+
+    services = Services.from_settings(site["app"].server.config["IOC_SERVICES"].settings)
+    try:
+        with Flask(__name__).test_request_context("/"):
+            set_identity(Identity("t", CENTRAL))
+            central = home.render(PageContext(services=services, lang="vi"))
+            set_identity(Identity("h", PROVINCE, province="79"))
+            hcm = home.render(PageContext(services=services, lang="en", selection={"level": "34"}))
+    finally:
+        services.dispose()
+
+    def badge(page: Any) -> Any:
+        found = [c for c in _walk(page) if getattr(c, "id", None) == Home.ALERTS]
+        assert len(found) == 1
+        return found[0]
+
+    open_now = alerts.open_alert_count(site["engine"], Identity("t", CENTRAL))
+    assert badge(central).children == f"Cảnh báo đang mở: {open_now}" and badge(central).href == "/alerts"
+    assert badge(hcm).children == "Open alerts: 1"
+
+
+def _walk(component: Any) -> Iterator[Any]:
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
