@@ -141,3 +141,23 @@ def _walk(component: Any) -> Iterator[Any]:
     for child in children if isinstance(children, list | tuple) else [children]:
         if child is not None and hasattr(child, "to_plotly_json"):
             yield from _walk(child)
+
+
+def test_the_wall_shows_the_open_alerts_in_its_bar(site: dict[str, Any]) -> None:
+    from flask import Flask
+
+    from callbacks import present
+    from callbacks.page import PageContext
+    from ioc_app.identity import DISPLAY, set_identity
+    from ioc_app.services import Services
+    from layouts.ids import Present
+
+    services = Services.from_settings(site["app"].server.config["IOC_SERVICES"].settings)
+    try:
+        with Flask(__name__).test_request_context("/present"):
+            set_identity(Identity("wall", DISPLAY))
+            page = present.render(PageContext(services=services, lang="vi"))
+    finally:
+        services.dispose()
+    [count] = [c for c in _walk(page) if getattr(c, "id", None) == Present.ALERTS]
+    assert count.children == f"Cảnh báo đang mở: {alerts.open_alert_count(site['engine'], Identity('t', CENTRAL))}"
