@@ -239,3 +239,49 @@ def test_cli_evaluates_lists_and_refuses_a_broken_file(
     assert main(["alerts", "evaluate"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "rule 1 (stale): 'hours' must be a number of hours" in err
+
+
+# --- when they run ---------------------------------------------------------------------------------
+
+
+def test_the_scheduled_refresh_evaluates_the_rules_and_a_timer_checks_the_refresh_age(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from ioc_app import scheduler
+    from ioc_app.settings import Settings
+    from ioc_app.store import AlertStatus
+    from tests import tiny_vet_db
+
+    vet_url = f"sqlite:///{tmp_path / 'vet.sqlite3'}"
+    vet = make_engine(vet_url)
+    tiny_vet_db.build(vet)
+    vet.dispose()
+    rules_file = tmp_path / "rules.toml"
+    rules_file.write_text(
+        '[[rule]]\nid = "drop"\nkind = "status_drop"\ntarget = "T06"\n'
+        '[[rule]]\nid = "stale"\nkind = "stale_refresh"\nhours = 2\n',
+        encoding="utf-8",
+    )
+    settings = Settings(
+        vet_database_url=vet_url,
+        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
+        alert_rules_path=str(rules_file),
+        refresh_retries=0,
+    )
+    result = scheduler.refresh_job(settings)
+    assert result is not None and result.status == "ok"
+    store = make_engine(settings.ioc_database_url)
+    try:
+        from sqlalchemy.orm import Session
+
+        with Session(store) as s:
+            assert [(r.unit, r.refresh_id) for r in s.query(AlertStatus)] == [("nation", result.run_id)]
+        assert alerts.open_alert_count(store, CENTRAL_USER) == 0  # just refreshed
+    finally:
+        store.dispose()
+    job = scheduler.configure(BackgroundScheduler(), replace(settings, alert_check_minutes=7)).get_job(
+        scheduler.ALERT_JOB_ID
+    )
+    assert job.max_instances == 1 and job.trigger.interval == dt.timedelta(minutes=7)
