@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from ioc_app.store import AlertStatus
 log = logging.getLogger(__name__)
 LEASE = "alert-evaluation"
 LEASE_SECONDS = 120
+LEASE_WAIT_SECONDS, LEASE_RETRY_SECONDS = 30.0, 1.0
 ACKNOWLEDGED = "alert_acknowledged"  # the audit log's action
 
 
@@ -99,13 +101,20 @@ def evaluate(
     snapshot: Snapshot | None,
     now: dt.datetime | None = None,
     kinds: Collection[str] | None = None,
+    wait_seconds: float = LEASE_WAIT_SECONDS,
 ) -> Evaluation | None:
     """Evaluate the rules (of ``kinds``, all by default) and store the outcome; None when another process
-    is evaluating now. Rules that read the snapshot are skipped without one (their alerts stay as they are)."""
-    with job_lease.held(engine, LEASE, LEASE_SECONDS) as lease:
-        if lease is None:
+    kept evaluating for ``wait_seconds``. Rules that read the snapshot are skipped without one (their alerts
+    stay as they are)."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with job_lease.held(engine, LEASE, LEASE_SECONDS) as lease:
+            if lease is not None:
+                return _evaluate(engine, rules, snapshot, now or _now(), kinds)
+        # The timer's short evaluation holds it: wait rather than skip the one after a refresh.
+        if time.monotonic() >= deadline:
             return None
-        return _evaluate(engine, rules, snapshot, now or _now(), kinds)
+        time.sleep(LEASE_RETRY_SECONDS)
 
 
 def _evaluate(

@@ -285,3 +285,12 @@ def test_the_scheduled_refresh_evaluates_the_rules_and_a_timer_checks_the_refres
         scheduler.ALERT_JOB_ID
     )
     assert job.max_instances == 1 and job.trigger.interval == dt.timedelta(minutes=7)
+
+
+def test_an_evaluation_waits_for_another_then_gives_up(store: Engine) -> None:
+    from ioc_app import job_lease
+
+    assert job_lease.try_acquire(store, alerts.LEASE, "another:1:x", 60)
+    assert alerts.evaluate(store, STALE, None, NOW, wait_seconds=0) is None
+    job_lease.release(store, alerts.LEASE, "another:1:x")
+    assert keys(alerts.evaluate(store, STALE, None, NOW, wait_seconds=0)) == {""}
