@@ -221,24 +221,24 @@ def test_alert_state_round_trips_on_postgresql(pg_server_url: str) -> None:
 # --- command line ----------------------------------------------------------------------------------
 
 
-def test_cli_evaluates_lists_and_refuses_a_broken_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from ioc_app.cli import main
+def test_cli_evaluates_lists_and_refuses_a_broken_file(tmp_path: Path) -> None:
+    from tests.test_cli import assert_one_line_error, run_cli
 
     rules_file = tmp_path / "rules.toml"
     rules_file.write_text('[[rule]]\nid = "stale"\nkind = "stale_refresh"\nhours = 2\n', encoding="utf-8")
-    monkeypatch.setenv("IOC_DATABASE_URL", new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"))
-    monkeypatch.setenv("IOC_ALERT_RULES_PATH", str(rules_file))
-    assert main(["alerts", "evaluate"]) == 0
-    assert capsys.readouterr().out.strip() == "1 raised, 0 cleared, 0 still open; 0 e-mail message(s) sent"
-    assert main(["alerts", "list", "--open"]) == 0
-    listed = capsys.readouterr().out
+    env = {
+        "IOC_DATABASE_URL": new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
+        "IOC_ALERT_RULES_PATH": str(rules_file),
+    }
+    evaluated = run_cli("alerts", "evaluate", env=env)
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert evaluated.stdout.strip() == "1 raised, 0 cleared, 0 still open; 0 e-mail message(s) sent"
+    listed = run_cli("alerts", "list", "--open", env=env).stdout
     assert "stale" in listed and "Toàn quốc" in listed and "2 giờ qua" in listed and "[open]" in listed
     rules_file.write_text('[[rule]]\nid = "stale"\nkind = "stale_refresh"\nhours = "two"\n', encoding="utf-8")
-    assert main(["alerts", "evaluate"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "rule 1 (stale): 'hours' must be a number of hours" in err
+    refused = run_cli("alerts", "evaluate", env=env)
+    assert refused.returncode == 2
+    assert_one_line_error(refused, "rule 1 (stale): 'hours' must be a number of hours")
 
 
 # --- when they run ---------------------------------------------------------------------------------
