@@ -13,7 +13,7 @@ from dash import Dash, Input, Output, State, ctx
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import access, exports, inputs, snapshots, sources
+from ioc_app import access, alerts, exports, inputs, snapshots, sources
 from ioc_app.i18n import normalise_language, t
 from ioc_app.overview import all_panels, freshness_of, network_counts
 from ioc_app.selection import Selection
@@ -36,12 +36,14 @@ def render(pctx: PageContext) -> Any:
     sel = access.readable_selection(Selection.from_store(pctx.selection))
     selection, scope, only = sel.to_store(), sel.scope, access.visible_units(sel.level)
     fresh = freshness_of(services)
+    alert_count = alerts.readers_open_count(services.ioc_engine)
     snap = snapshots.current(services.ioc_engine)
     if snap is None:
-        return layout.home_page(selection, scope, None, [], fresh, lang, only)
+        return layout.home_page(selection, scope, None, [], fresh, lang, only, alert_count=alert_count)
     counts, panels = network_counts(snap, scope), all_panels(snap, scope)
     feeds = sources.panel_sources(services.ioc_engine)
-    return layout.home_page(selection, scope, counts, panels, fresh, lang, only, feeds, scope_situation(snap, scope))
+    situation = scope_situation(snap, scope)
+    return layout.home_page(selection, scope, counts, panels, fresh, lang, only, feeds, situation, alert_count)
 
 
 def update_overview(

@@ -16,7 +16,7 @@ from dash.dependencies import MATCH
 from dash.exceptions import PreventUpdate
 
 from callbacks.page import PageContext
-from ioc_app import freshness, inputs, playlists, presentation, snapshots
+from ioc_app import alerts, freshness, inputs, playlists, presentation, snapshots
 from ioc_app.access import Forbidden
 from ioc_app.i18n import normalise_language, t
 from ioc_app.identity import current_identity
@@ -56,7 +56,9 @@ def render(pctx: PageContext) -> Any:
     slides = presentation.expand(playlist, current_identity())
     if not slides:
         return layout.notice_page(t("present.empty", lang), lang)
-    return layout.frame(playlist.title, slides, start_index(pctx.query.get("slide"), len(slides)), playlist.name, lang)
+    alert_count = alerts.readers_open_count(pctx.services.ioc_engine)
+    start = start_index(pctx.query.get("slide"), len(slides))
+    return layout.frame(playlist.title, slides, start, playlist.name, lang, alert_count)
 
 
 def load_slot(services: Services, index: Any, search: str | None, lang: str | None, version: int = 0) -> Any:

@@ -14,6 +14,7 @@ from ioc_app import (
     access,
     admin,
     admin_playlists,
+    alert_pages,
     api,
     auth,
     geo_api,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     admin_playlists.register(app.server, services)
     import_pages.register(app.server, services)
     source_pages.register(app.server, services)
+    alert_pages.register(app.server, services)
     # Last: the CSP hashes Dash's inline scripts, which exist once every callback is registered.
     # Its request hooks run in registration order; an authentication hook can come before or after.
     security.register(app, settings)

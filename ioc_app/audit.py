@@ -45,6 +45,7 @@ ACTIONS: Final = (
     "playlist_saved",
     "playlist_edited",
     "playlist_deleted",
+    "alert_acknowledged",
 )
 VIETNAM_UTC_OFFSET: Final = dt.timedelta(hours=7)  # Vietnam keeps UTC+7 all year
 _TARGET_MAX, _DETAIL_MAX, _ACTOR_MAX = 300, 2000, 60

@@ -219,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ioc_app import cli_playlists  # imported here: it builds on this module
 
     cli_playlists.add_parser(sub)
+    from ioc_app import cli_alerts  # imported here: it builds on this module
+
+    cli_alerts.add_parser(sub)
     imp = sub.add_parser(
         "import",
         help="import a provincial submission (.xlsx or .csv) into the VET database",
@@ -255,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tokens": lambda s: cmd_tokens(s, args),
         "playlists": lambda s: _cmd_playlists(s, args),
         "import": lambda s: cmd_import(s, args),
+        "alerts": lambda s: _cmd_alerts(s, args),
     }
     if args.command not in commands:
         parser.error(f"unknown command {args.command}")
@@ -267,6 +271,12 @@ def _cmd_playlists(settings: Settings, args: argparse.Namespace) -> int:
     from ioc_app import cli_playlists
 
     return cli_playlists.cmd_playlists(settings, args)
+
+
+def _cmd_alerts(settings: Settings, args: argparse.Namespace) -> int:
+    from ioc_app import cli_alerts
+
+    return cli_alerts.cmd_alerts(settings, args)
 
 
 def one_line_errors(run: Callable[[], int]) -> int:
@@ -550,6 +560,9 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
         services.dispose()
     if result.status != "ok":
         raise CliError(f"refresh failed after {result.seconds:.1f} s ({result.error}); the previous snapshot is kept")
+    from ioc_app import alert_jobs
+
+    alert_jobs.after_refresh(settings)
     return result
 
 

@@ -17,13 +17,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from ioc_app import job_lease
+from ioc_app import alert_jobs, job_lease
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from ioc_app.snapshots import RefreshResult, abandon_unfinished, latest_run, refresh
 
 log = logging.getLogger(__name__)
 JOB_ID = "snapshot-refresh"
+ALERT_JOB_ID = "alert-check"
 
 
 def refresh_job(
@@ -63,6 +64,7 @@ def refresh_job(
         log.info("scheduled refresh: snapshot %s, %s figures, %.1f s", result.run_id, result.rows, result.seconds)
         if on_refreshed is not None:
             on_refreshed()
+        alert_jobs.after_refresh(settings)
     else:
         log.error("scheduled refresh failed after %s attempts: %s", settings.refresh_retries + 1, result.error)
     return result
@@ -111,6 +113,18 @@ def configure(
         max_instances=1,
         coalesce=True,
         next_run_time=first_run,
+        replace_existing=True,
+    )
+    # The rules that need no new snapshot (no successful refresh for hours, no submission) are checked on a
+    # timer of their own, so they are raised even while every refresh fails.
+    scheduler.add_job(
+        alert_jobs.on_timer,
+        "interval",
+        minutes=settings.alert_check_minutes,
+        args=[settings],
+        id=ALERT_JOB_ID,
+        max_instances=1,
+        coalesce=True,
         replace_existing=True,
     )
     return scheduler

@@ -84,12 +84,22 @@ class Settings:
     # and writes submissions with one allowed to add them).
     import_max_bytes: int = 5 * 1024 * 1024
     submissions_database_url: str | None = None
+    # Alerts (ioc_app.alerts): the rules file (the built-in ioc_app/alert_rules.toml when unset), how often the
+    # scheduler checks the rules that need no new snapshot (the refresh's age), and where e-mail goes out (none
+    # without a host).
+    alert_rules_path: str | None = None
+    alert_check_minutes: int = 10
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "ioc@localhost"
 
     def __post_init__(self) -> None:
         if self.max_request_bytes < 1024:
             raise SettingsError(f"IOC_MAX_REQUEST_BYTES must be at least 1024, got {self.max_request_bytes}")
         if self.import_max_bytes < 1024:
             raise SettingsError(f"IOC_IMPORT_MAX_BYTES must be at least 1024, got {self.import_max_bytes}")
+        if self.alert_check_minutes < 1:
+            raise SettingsError(f"IOC_ALERT_CHECK_MINUTES must be at least 1, got {self.alert_check_minutes}")
 
     @property
     def embedded(self) -> bool:

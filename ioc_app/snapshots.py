@@ -393,3 +393,12 @@ def current(ioc_engine: Engine) -> Snapshot | None:
     if run is None:
         return None
     return _load(ioc_engine, run)
+
+
+def read_latest(ioc_engine: Engine) -> Snapshot | None:
+    """The newest successful snapshot read for one job (the alerts after a refresh), without keeping it in
+    the cache ``current`` serves the web process from."""
+    run = latest_run(ioc_engine)
+    if run is None:
+        return None
+    return _load.__wrapped__(ioc_engine, run)

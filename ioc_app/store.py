@@ -274,3 +274,42 @@ class SubmissionImport(IocBase):
         Index("ix_submission_import_at", "at"),
         Index("ix_submission_import_sha256", "file_sha256"),
     )
+
+
+class Alert(IocBase):
+    """One alert of a rule (``ioc_app/alert_rules.toml``) on one key (a province, a target, or ""): raised,
+    seen again at each evaluation while its condition holds, cleared once it no longer does."""
+
+    __tablename__ = "alert"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))  # below_path | status_drop | stale_refresh | no_submission
+    severity: Mapped[str] = mapped_column(String(10))  # info | warning | critical
+    key: Mapped[str] = mapped_column(String(20))  # what the rule found it on: "79", "63-01", "nation", ""
+    province: Mapped[str | None] = mapped_column(String(2))  # the current unit it concerns (scoping); None: national
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC; None while open
+    detail: Mapped[str] = mapped_column(Text)  # JSON: the figures behind it, rendered in the reader's language
+    acknowledged_by: Mapped[str | None] = mapped_column(String(60))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
+
+    __table_args__ = (
+        Index("ix_alert_rule_key", "rule_id", "key"),
+        Index("ix_alert_cleared_at", "cleared_at"),
+    )
+
+
+class AlertStatus(IocBase):
+    """A target's headline status for one unit at the last evaluated snapshot, and at the one before it:
+    what ``status_drop`` rules compare."""
+
+    __tablename__ = "alert_status"
+
+    indicator: Mapped[str] = mapped_column(String(4), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(10), primary_key=True)  # "nation", "34:79", "63:01"
+    refresh_id: Mapped[int] = mapped_column(Integer)  # the snapshot ``status`` was evaluated on
+    status: Mapped[str] = mapped_column(String(20))
+    previous: Mapped[str | None] = mapped_column(String(20))  # at the snapshot evaluated before
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC

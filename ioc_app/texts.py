@@ -8,6 +8,74 @@ every key the code uses is here, with both texts, and that no Vietnamese text is
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
+    # Alerts (ioc_app.alerts; the /alerts page, the overview's badge and the e-mail)
+    "alerts.title": ("Cảnh báo", "Alerts"),
+    "alerts.intro": (
+        "Cảnh báo do các quy tắc sinh ra sau mỗi lần cập nhật số liệu; cảnh báo hết điều kiện sẽ tự đóng.",
+        "Alerts raised by the rules after each data refresh; an alert whose condition no longer holds is cleared.",
+    ),
+    "alerts.open_count": ("Cảnh báo đang mở: {count}", "Open alerts: {count}"),
+    "alerts.badge_hint": ("Xem các cảnh báo đang mở", "See the open alerts"),
+    "alerts.state_open": ("Đang mở", "Open"),
+    "alerts.state_cleared": ("Đã đóng", "Cleared"),
+    "alerts.rule": ("Quy tắc", "Rule"),
+    "alerts.all_rules": ("Mọi quy tắc", "Every rule"),
+    "alerts.severity": ("Mức độ", "Severity"),
+    "alerts.all_severities": ("Mọi mức độ", "Every severity"),
+    "alerts.severity.info": ("Thông tin", "Information"),
+    "alerts.severity.warning": ("Cần chú ý", "Warning"),
+    "alerts.severity.critical": ("Nghiêm trọng", "Critical"),
+    "alerts.col_raised": ("Phát sinh", "Raised"),
+    "alerts.col_seen": ("Kiểm tra gần nhất", "Last seen"),
+    "alerts.col_cleared": ("Đóng lúc", "Cleared"),
+    "alerts.col_where": ("Địa bàn", "Where"),
+    "alerts.col_what": ("Nội dung", "What"),
+    "alerts.col_ack": ("Người xác nhận", "Acknowledged by"),
+    "alerts.acknowledge": ("Xác nhận đã xem", "Acknowledge"),
+    "alerts.acknowledged_by": ("{name}, lúc {at}", "{name}, {at}"),
+    "alerts.acknowledged": ("Đã xác nhận cảnh báo", "Alert acknowledged"),
+    "alerts.none": ("Không có cảnh báo nào.", "No alerts."),
+    "alerts.not_found": ("Không tìm thấy cảnh báo này.", "No such alert."),
+    "alerts.already_acknowledged": ("Cảnh báo này đã được xác nhận.", "This alert was acknowledged already."),
+    "alerts.rules_error": ("Tệp quy tắc cảnh báo không hợp lệ: {error}", "The alert rules file is invalid: {error}"),
+    "alerts.legacy_unit": ("đơn vị trước 01/7/2025", "unit before 1 July 2025"),
+    "alerts.kind.below_path": ("Dưới lộ trình đến năm 2030", "Below the path to 2030"),
+    "alerts.kind.status_drop": ("Tình trạng chỉ tiêu giảm", "Target status dropped"),
+    "alerts.kind.stale_refresh": ("Số liệu không được cập nhật", "No successful refresh"),
+    "alerts.kind.no_submission": ("Chưa gửi số liệu", "Not submitted"),
+    "alerts.period.month": ("tháng này", "this month"),
+    "alerts.period.quarter": ("quý này", "this quarter"),
+    "alerts.period.year": ("năm nay", "this year"),
+    "alerts.detail.below_path": (
+        "{unit}: chỉ tiêu {target} đạt {value} ngày {as_of}, thấp hơn lộ trình thẳng {path} "
+        "(từ {start} tháng 12/2021 đến mục tiêu {goal} năm 2030).",
+        "{unit}: target {target} at {value} on {as_of}, below the straight path of {path} "
+        "(from {start} in December 2021 to the 2030 target of {goal}).",
+    ),
+    "alerts.detail.status_drop": (
+        "{unit}: tình trạng chỉ tiêu {target} giảm từ “{before}” xuống “{now}” so với lần cập nhật trước.",
+        "{unit}: the status of target {target} dropped from “{before}” to “{now}” since the previous refresh.",
+    ),
+    "alerts.detail.stale_refresh": (
+        "Không có lần cập nhật số liệu thành công nào trong {hours} giờ qua (lần thành công gần nhất: {last}).",
+        "No successful data refresh in the last {hours} hours (last successful one: {last}).",
+    ),
+    "alerts.detail.no_submission": (
+        "{unit}: chưa có tệp “{submission}” nào được nhập thành công trong {period} (từ {since}).",
+        "{unit}: no “{submission}” file imported successfully {period} (since {since}).",
+    ),
+    "alerts.mail_subject": (
+        "[IOC GDNN] {count} cảnh báo mới: {where}",
+        "[VET IOC] new alerts ({count}): {where}",
+    ),
+    "alerts.mail_intro": (
+        "Hệ thống IOC giáo dục nghề nghiệp vừa phát sinh các cảnh báo sau ({where}):",
+        "The VET IOC has raised the following alerts ({where}):",
+    ),
+    "alerts.mail_footer": (
+        "Xem và xác nhận các cảnh báo tại trang Cảnh báo của hệ thống (/alerts).",
+        "See and acknowledge the alerts on the system's Alerts page (/alerts).",
+    ),
     # The application frame, navigation and data freshness (every page)
     # The decision's own name for the system (Article 1, section II, item 3, point a) and its programme.
     "app.title": (

@@ -49,6 +49,7 @@ class Home(StrEnum):
     EXPORT_XLSX = "home-export-xlsx"
     DOWNLOAD = "home-download"
     SITUATION = "home-situation"
+    ALERTS = "home-alerts"
 
 
 def panel_id(code: str) -> str:
@@ -457,9 +458,12 @@ def home_page(
     only: frozenset[str] | None = None,
     panel_sources: dict[str, list[SourceAge]] | None = None,
     situation: ScopeSituation | None = None,
+    alert_count: int | None = None,
 ) -> html.Div:
     """The whole overview for the first paint; the callbacks then refresh the situation, the network
-    and the panels."""
+    and the panels.
+
+    ``alert_count``: the open alerts the reader may see, as a badge linking to /alerts (None: no badge)."""
     return html.Div(
         id=Home.PAGE,
         className="ioc-page ov-home",
@@ -469,6 +473,7 @@ def home_page(
                 children=[
                     filter_bar(selection, lang, only=only),
                     html.Span(freshness_text(fresh, lang), className="ov-asof", id=Home.ASOF),
+                    *alerts_badge(alert_count, lang),
                     export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
                 ],
             ),
@@ -490,6 +495,21 @@ def situation_text(situation: ScopeSituation | None, lang: str) -> str:
         return ""
     scope = situation.scope
     return scope_paragraph(situation, scope_words(scope, scope_label(scope, lang), lang), lang)
+
+
+def alerts_badge(count: int | None, lang: str) -> list:
+    """The open alerts' count, linking to the alerts page (a server page, so a plain link)."""
+    if count is None:
+        return []
+    return [
+        html.A(
+            t("alerts.open_count", lang).format(count=fmt_number(count, lang)),
+            href="/alerts",
+            id=Home.ALERTS,
+            className="ov-alerts" + (" ov-alerts-open" if count else ""),
+            title=t("alerts.badge_hint", lang),
+        )
+    ]
 
 
 def network_body(counts: NetworkCounts | None, scope: Scope, fresh: Freshness, lang: str) -> list:

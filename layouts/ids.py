@@ -36,6 +36,7 @@ class Present(StrEnum):
     MARK = "present-mark"  # "reconnecting" / "paused"
     ASOF = "present-asof"
     CLOCK = "present-clock"
+    ALERTS = "present-alerts"  # the open alerts' count, when there are some
     LOADING = "present-loading"
     PROGRESS = "present-progress"
     NOTICE = "present-notice"  # access revoked or refused: the display stops

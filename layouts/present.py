@@ -73,8 +73,12 @@ def status_mark(status: str | None, lang: str) -> html.Span:
 # --- the frame --------------------------------------------------------------------------------------------
 
 
-def frame(title: str, slides: list[SlideSpec], start: int, playlist: str, lang: str) -> html.Div:
-    """The whole page: top bar, one slot per slide (filled and shown by the script), progress, notices."""
+def frame(
+    title: str, slides: list[SlideSpec], start: int, playlist: str, lang: str, alert_count: int | None = None
+) -> html.Div:
+    """The whole page: top bar, one slot per slide (filled and shown by the script), progress, notices.
+
+    ``alert_count``: the open alerts the display may see, shown in the bar when there are some."""
     config = {
         "playlist": playlist,
         "start": start,
@@ -107,6 +111,17 @@ def frame(title: str, slides: list[SlideSpec], start: int, playlist: str, lang: 
                             html.Span(id=Present.ASOF),
                         ],
                         className="present-asof",
+                    ),
+                    *(
+                        [
+                            html.Span(
+                                t("alerts.open_count", lang).format(count=alert_count),
+                                id=Present.ALERTS,
+                                className="present-alerts",
+                            )
+                        ]
+                        if alert_count
+                        else []
                     ),
                     html.Span(id=Present.CLOCK, className="present-clock"),
                 ],

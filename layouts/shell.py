@@ -94,8 +94,13 @@ def user_block(badge: Badge | None, lang: str) -> list:
         html.Span(role, className="ioc-user-role"),
     ]
     if badge.csrf_token and badge.role in ("admin", "central", "province"):  # people with a session, not tokens
-        children.append(html.A(t("import.nav", lang), href="/import", className="ioc-nav-link ioc-import-link"))
-        children.append(html.A(t("sources.nav", lang), href="/sources", className="ioc-nav-link ioc-sources-link"))
+        # One data link keeps the header on one line: those who import get the import page (which
+        # links the sources page); central users, who cannot import, get the sources page.
+        if badge.role in ("admin", "province"):
+            children.append(html.A(t("import.nav", lang), href="/import", className="ioc-nav-link ioc-import-link"))
+        else:
+            children.append(html.A(t("sources.nav", lang), href="/sources", className="ioc-nav-link ioc-sources-link"))
+        children.append(html.A(t("alerts.title", lang), href="/alerts", className="ioc-nav-link ioc-alerts-link"))
     if badge.is_admin:
         children.append(html.A(t("auth.admin", lang), href="/admin/users", className="ioc-nav-link ioc-admin-link"))
     if badge.csrf_token:

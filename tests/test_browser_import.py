@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 
 from ioc_app import create_app
 from ioc_app.settings import Settings
@@ -29,7 +31,12 @@ def test_a_provincial_user_checks_a_file_then_sees_the_problems_of_another(
     before = counts(world["vet"])
 
     dash_signed_in(create_app(settings), role="province", province=HCM)
-    dash_duo.wait_for_element(".ioc-import-link", timeout=20).click()
+    for _attempt in range(10):  # the header is drawn again when the language is read: click the new link
+        try:
+            dash_duo.wait_for_element(".ioc-import-link", timeout=20).click()
+            break
+        except StaleElementReferenceException:
+            time.sleep(0.3)
     dash_duo.wait_for_element("#import-form", timeout=20)
     assert "Thành phố Hồ Chí Minh" in dash_duo.find_element("#import-scope").text
 
