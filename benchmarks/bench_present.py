@@ -96,7 +96,7 @@ def main() -> int:
         first = metrics(driver)
         target = first["changes"] + args.changes
         started = time.monotonic()
-        wait_for(driver, lambda s: s["rotations"] >= target, args.changes * (args.seconds + 2) + 60, "the long run")
+        wait_for(driver, lambda s: s["rotations"] >= target, args.changes * (args.seconds + 10) + 120, "the long run")
         elapsed = time.monotonic() - started
         last = metrics(driver)
         errors = javascript_errors(driver)

@@ -230,8 +230,11 @@ def test_a_hand_made_callback_naming_another_province_is_refused(client_for, two
     # The province page's targets callback refuses another province outright, and so does its own.
     for code, expected in ((other, 403), (mine, 200)):
         payload = {
-            "output": "prov-targets.children",
-            "outputs": {"id": "prov-targets", "property": "children"},
+            "output": "..prov-targets.children...prov-situation.children..",
+            "outputs": [
+                {"id": "prov-targets", "property": "children"},
+                {"id": "prov-situation", "property": "children"},
+            ],
             "inputs": [
                 {"id": "shell-snapshot", "property": "data", "value": {"id": 1}},
                 {"id": "shell-selection", "property": "data", "value": {"level": "34"}},
