@@ -300,7 +300,7 @@ def network_strip(counts: NetworkCounts, scope: Scope, fresh: Freshness, lang: s
 # --- one panel per target -------------------------------------------------------------------------
 
 
-def _judged_and_next(assessments: list[Assessment]) -> tuple[Assessment | None, Assessment | None]:
+def judged_and_next(assessments: list[Assessment]) -> tuple[Assessment | None, Assessment | None]:
     judged = [a for a in assessments if a.judged]
     open_ = [a for a in assessments if not a.judged]
     return (
@@ -311,7 +311,7 @@ def _judged_and_next(assessments: list[Assessment]) -> tuple[Assessment | None, 
 
 def gap_text(indicator: Indicator, last: dict[str, Any], assessments: list[Assessment], lang: str) -> str:
     """How far the current value is from the next (or, if none is left, the last) target."""
-    judged, nxt = _judged_and_next(assessments)
+    judged, nxt = judged_and_next(assessments)
     goal = nxt or judged
     if goal is None or last.get("value") is None:
         return ""
@@ -381,7 +381,7 @@ def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[S
     last = view.headline_series.last
     headline = view.headline
     status = headline.status if headline else "no_data"
-    judged, nxt = _judged_and_next(view.assessments)
+    judged, nxt = judged_and_next(view.assessments)
     value, detail = headline_value(view, lang)
     # A milestone's value already says what is left; a supporting series (T10's map completeness,
     # T08's record share) is shown in that line instead.
@@ -553,7 +553,7 @@ def panel_table(panels: list[PanelData], scope: Scope, lang: str) -> tuple[pd.Da
         v = p.view
         ind = v.indicator
         last = v.headline_series.last
-        judged, nxt = _judged_and_next(v.assessments)
+        judged, nxt = judged_and_next(v.assessments)
         proj = nxt.projection if nxt is not None else None
         series = ind.headline_series
         rows.append(

@@ -31,7 +31,7 @@ from ioc_app.presentation import (
 )
 from ioc_app.target_data import TrajectoryChart
 from layouts.components import STATUS_STYLE, status_word, value_text
-from layouts.home import _judged_and_next, headline_value, scope_label, targets_text
+from layouts.home import headline_value, judged_and_next, scope_label, targets_text
 from layouts.ids import Present
 from layouts.map import BREAKS, INITIAL_BOUNDS, PALETTE, PROVINCES_URL, archipelago_markers, provinces_hideout
 
@@ -193,7 +193,7 @@ def tile(panel: Any, lang: str) -> html.Div:
     head = view.headline
     status = head.status if head is not None else "no_data"
     value, _detail = headline_value(view, lang)
-    _judged, nxt = _judged_and_next(view.assessments)
+    _judged, nxt = judged_and_next(view.assessments)
     goal = nxt.target if nxt is not None and ind.kind == "percent" else None
     bar = _bar(view.headline_series.last.get("value"), goal) if ind.kind == "percent" else None
     return html.Div(
@@ -336,7 +336,7 @@ def target_card(item: TargetPanel, lang: str, short: bool = False) -> html.Div:
     view = item.panel.view
     ind = view.indicator
     value, detail = headline_value(view, lang)
-    judged, nxt = _judged_and_next(view.assessments)
+    judged, nxt = judged_and_next(view.assessments)
     return html.Div(
         [
             html.Div(
