@@ -8,12 +8,11 @@ line); forms carry a CSRF token; a refused change shows its reason in the page's
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
-from flask import Blueprint, Flask, flash, get_flashed_messages, redirect, request, send_file
+from flask import Blueprint, Flask, flash, get_flashed_messages, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
@@ -256,15 +255,12 @@ def build_blueprint(services: Services) -> Blueprint:
             ],
             columns=["time_utc", "actor", "role", "address", "action", "target", "detail"],
         )
-        name = f"audit-log_{dt.date.today().isoformat()}.{fmt}"
-        data = exports.xlsx_bytes(frame, sheet="audit") if fmt == "xlsx" else exports.csv_bytes(frame)
-        audit.record("export", name, urlencode({k: v for k, v in raw.items() if v}))
-        return send_file(
-            io.BytesIO(data),
-            as_attachment=True,
-            download_name=name,
-            mimetype="text/csv" if fmt == "csv" else exports.XLSX_MIMETYPE,
-            max_age=0,
+        return exports.file_response(
+            frame,
+            fmt,
+            f"audit-log_{dt.date.today().isoformat()}",
+            sheet="audit",
+            detail=urlencode({k: v for k, v in raw.items() if v}),
         )
 
     return bp

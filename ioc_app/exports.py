@@ -10,6 +10,7 @@ import io
 from typing import Any, cast
 
 import pandas as pd
+from werkzeug.wrappers import Response
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,6 +56,28 @@ def download(
     if fmt == "xlsx":
         return cast(dict[str, Any], send_bytes(xlsx_bytes(df, headers, sheet), f"{stem}.xlsx"))  # type: ignore[no-untyped-call]  # dash leaves send_bytes unannotated
     return cast(dict[str, Any], send_bytes(csv_bytes(df, headers), f"{stem}.csv"))  # type: ignore[no-untyped-call]  # dash leaves send_bytes unannotated
+
+
+def file_response(df: pd.DataFrame, fmt: str, stem: str, sheet: str = "IOC", detail: str | None = None) -> Response:
+    """The table as an attachment of a server page: ``stem.xlsx`` when ``fmt`` is "xlsx", else ``stem.csv``.
+
+    Recorded in the audit log like ``download`` (``detail``, else the row count).
+    """
+    from flask import send_file
+
+    from ioc_app import audit
+
+    xlsx = fmt == "xlsx"
+    name = f"{stem}.{'xlsx' if xlsx else 'csv'}"
+    data = xlsx_bytes(df, sheet=sheet) if xlsx else csv_bytes(df)
+    audit.record("export", name, detail if detail is not None else f"{len(df)} rows")
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        download_name=name,
+        mimetype=XLSX_MIMETYPE if xlsx else "text/csv",
+        max_age=0,
+    )
 
 
 def xlsx_bytes(df: pd.DataFrame, headers: dict[str, str] | None = None, sheet: str = "IOC") -> bytes:

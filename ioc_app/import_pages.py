@@ -135,16 +135,8 @@ def build_blueprint(services: Services) -> Blueprint:
         logged, problems = found
         lang = request_language(settings.default_language)
         frame = imports.problems_frame(logged.kind, problems, lang)
-        name = f"loi-{logged.file_name.rsplit('.', 1)[0][:60]}.{fmt}"
-        data = exports.xlsx_bytes(frame, sheet="errors") if fmt == "xlsx" else exports.csv_bytes(frame)
-        audit.record("export", name, f"problems of import {uid}")
-        return send_file(
-            io.BytesIO(data),
-            as_attachment=True,
-            download_name=name,
-            mimetype=exports.XLSX_MIMETYPE if fmt == "xlsx" else "text/csv",
-            max_age=0,
-        )
+        stem = f"loi-{logged.file_name.rsplit('.', 1)[0][:60]}"
+        return exports.file_response(frame, fmt, stem, sheet="errors", detail=f"problems of import {uid}")
 
     @bp.get("/admin/imports")
     @require_admin

@@ -10,11 +10,10 @@ their own province and its institutions only.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any, Final
 
 import pandas as pd
-from flask import Blueprint, Flask, abort, send_file
+from flask import Blueprint, Flask, abort
 from flask.typing import ResponseReturnValue
 
 from ioc_app import audit, completeness, exports, sources
@@ -121,16 +120,7 @@ def build_blueprint(services: Services) -> Blueprint:
         lang = request_language(settings.default_language)
         today = today_in_vietnam()
         frame = missing_frame(completeness.for_reader(services.vet_engine, services.ioc_engine, today), lang)
-        name = f"chua-gui_{today.isoformat()}.{fmt}"
-        data = exports.xlsx_bytes(frame, sheet="missing") if fmt == "xlsx" else exports.csv_bytes(frame)
-        audit.record("export", name, f"{len(frame)} rows")
-        return send_file(
-            io.BytesIO(data),
-            as_attachment=True,
-            download_name=name,
-            mimetype=exports.XLSX_MIMETYPE if fmt == "xlsx" else "text/csv",
-            max_age=0,
-        )
+        return exports.file_response(frame, fmt, f"chua-gui_{today.isoformat()}", sheet="missing")
 
     return bp
 
