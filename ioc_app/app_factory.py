@@ -20,6 +20,7 @@ from ioc_app import (
     geo_api,
     health,
     import_pages,
+    metrics,
     migrations,
     security,
     source_pages,
@@ -71,6 +72,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.server.config["IOC_SERVICES"] = services
     app.server.secret_key = secret_key
+    # First: its clock then covers the sign-in check too.
+    metrics.install(app.server, services, [page.PATH for page in PAGE_MODULES])
     auth.init_auth(app.server, services, BACKGROUND_TRIGGERS)
     pages = {page.PATH: page for page in PAGE_MODULES}
     nav_items = [("/" + page.PATH, page.NAV_KEY) for page in PAGE_MODULES if page.NAV_KEY]

@@ -462,7 +462,7 @@ def serve(settings: Settings) -> None:
 
     A failure to start is one line on stderr and ``SystemExit`` with status 2 (1 if unexpected).
     """
-    from ioc_app import migrations
+    from ioc_app import logs, migrations
     from ioc_app.app_factory import create_app
     from ioc_app.security import QuietRequestHandler
 
@@ -475,6 +475,7 @@ def serve(settings: Settings) -> None:
             app = create_app(settings)
         except migrations.StoreNotReady as exc:
             raise CliError(str(exc)) from None
+        logs.configure(settings.log_format)
         _start_embedded_scheduler(app, settings)
         print(f"VET IOC dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
         try:
@@ -505,12 +506,11 @@ def _start_embedded_scheduler(app: Dash, settings: Settings) -> None:
 
 
 def cmd_scheduler(settings: Settings) -> int:
-    import logging
-
+    from ioc_app import logs
     from ioc_app.scheduler import run_blocking
 
     require_store(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_format)
     run_blocking(settings)
     return 0
 
