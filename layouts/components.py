@@ -6,7 +6,9 @@ from typing import Any
 
 from dash import html
 
-from ioc_app.i18n import fmt_number, fmt_percent, t
+from ioc_app.i18n import t
+from ioc_app.wording import status_word as status_word  # shared with the printed brief
+from ioc_app.wording import value_text as value_text
 
 # Colour AND icon AND word, never colour alone. Colours from the Okabe-Ito palette (colour-blind safe).
 STATUS_STYLE: dict[str, tuple[str, str]] = {
@@ -39,11 +41,6 @@ def export_header(column: str, lang: str) -> str:
     return t(EXPORT_COMMON.get(column, f"export.{column}"), lang)
 
 
-def status_word(status: str | None, lang: str) -> str:
-    # "No data" reads the same as a status as it does anywhere else.
-    return t("common.no_data" if not status or status == "no_data" else f"status.{status}", lang)
-
-
 def status_badge(status: str | None, lang: str, compact: bool = False, **kwargs: Any) -> html.Span:
     """A status as icon + word on its colour; ``compact`` shows the icon only (word kept as title)."""
     status = status if status in STATUS_STYLE else "no_data"
@@ -59,16 +56,3 @@ def status_badge(status: str | None, lang: str, compact: bool = False, **kwargs:
         title=word,
         **kwargs,
     )
-
-
-def value_text(
-    value: float | None, kind: str, lang: str, numerator: int | None = None, denominator: int | None = None
-) -> str:
-    """A figure as people read it: 57,3% for shares; '1/2 mốc' or 'Đã hoàn thành' for milestones."""
-    if value is None:
-        return t("common.no_data", lang)
-    if kind == "milestone":
-        if denominator and denominator > 1:
-            return f"{fmt_number(numerator, lang)}/{fmt_number(denominator, lang)} {t('milestone.of', lang)}"
-        return t("milestone.done", lang) if value >= 1 else t("milestone.not_done", lang)
-    return fmt_percent(value, lang)
