@@ -1,4 +1,4 @@
-"""How a figure reads, in the page's language: a status word, a value, a scope's name.
+"""How a figure reads, in the page's language: a status word, a value, a scope's name, a task's schedule.
 
 Shared by the pages (``layouts``) and the printed meeting brief (``ioc_app.brief``), so a figure
 reads the same on the screen and on paper.
@@ -6,10 +6,24 @@ reads the same on the screen and on paper.
 
 from __future__ import annotations
 
-from ioc_app.i18n import fmt_number, fmt_percent, t
+from ioc_app.focus_tasks import ProgressReport
+from ioc_app.i18n import fmt_date, fmt_number, fmt_percent, t
 from ioc_app.indicators.scopes import Scope
 from ioc_app.kpis import IndicatorView
 from ioc_app.place_names import province_name
+
+# Colour AND icon AND word, never colour alone. Colours from the Okabe-Ito palette (colour-blind safe).
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    "achieved": ("✔", "#009E73"),
+    "on_track": ("↗", "#0072B2"),
+    "at_risk": ("⚠", "#E69F00"),
+    "off_track": ("↘", "#D55E00"),
+    "missed": ("✖", "#A4343A"),
+    # Neutral greys (white text at >= 4.5:1): neither says how the target is going; icon and word tell them apart.
+    "no_projection": ("…", "#647287"),
+    "not_measured": ("?", "#5B616B"),
+    "no_data": ("–", "#8A8F98"),
+}
 
 
 def status_word(status: str | None, lang: str) -> str:
@@ -67,3 +81,28 @@ def headline_value(view: IndicatorView, lang: str) -> tuple[str, str]:
         else ""
     )
     return value_text(last["value"], ind.kind, lang, last["numerator"], last["denominator"]), detail
+
+
+def schedule_label(status: str, lang: str) -> str:
+    return t(f"tasks.schedule.{status}", lang)
+
+
+def reported_label(state: str, lang: str) -> str:
+    return t(f"tasks.reported.{state}", lang)
+
+
+def percent_text(report: ProgressReport, lang: str) -> str:
+    return "" if report.percent is None else f"{fmt_number(report.percent, lang)}%"
+
+
+def report_summary(report: ProgressReport | None, lang: str) -> str:
+    """One line of plain text: the reported state, percent, date and source (or that there is none)."""
+    if report is None:
+        return t("tasks.no_report", lang)
+    state = reported_label(report.state, lang)
+    if report.percent is not None:
+        state += f" ({percent_text(report, lang)})"
+    return (
+        f"{t('tasks.reported_title', lang)}: {state}; {t('tasks.reported_on', lang)} "
+        f"{fmt_date(report.reported_on, lang)}; {t('tasks.source', lang)}: {report.source}"
+    )

@@ -7,22 +7,9 @@ from typing import Any
 from dash import html
 
 from ioc_app.i18n import t
-from ioc_app.wording import status_word as status_word  # shared with the printed brief
+from ioc_app.wording import STATUS_STYLE as STATUS_STYLE  # shared with the printed brief
+from ioc_app.wording import status_word as status_word
 from ioc_app.wording import value_text as value_text
-
-# Colour AND icon AND word, never colour alone. Colours from the Okabe-Ito palette (colour-blind safe).
-STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "achieved": ("✔", "#009E73"),
-    "on_track": ("↗", "#0072B2"),
-    "at_risk": ("⚠", "#E69F00"),
-    "off_track": ("↘", "#D55E00"),
-    "missed": ("✖", "#A4343A"),
-    # Neutral greys (white text at >= 4.5:1): neither says how the target is going; icon and word tell them apart.
-    "no_projection": ("…", "#647287"),
-    "not_measured": ("?", "#5B616B"),
-    "no_data": ("–", "#8A8F98"),
-}
-
 
 # Export columns several tables share are named by the common texts; the others by export.<column>.
 EXPORT_COMMON = {
