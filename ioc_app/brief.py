@@ -131,9 +131,10 @@ class Brief:
 def snapshot_for(services: Services, day: dt.date | None) -> Snapshot:
     """The snapshot whose data date is the latest on or before ``day`` (the newest when None)."""
     snap = snapshots.current(services.ioc_engine) if day is None else snapshots.as_of(services.ioc_engine, day)
+    if snap is None and (day is None or snapshots.latest_run(services.ioc_engine) is None):
+        raise BriefError("no snapshot yet; run `python -m ioc_app refresh` first")
     if snap is None:
-        when = "" if day is None else f" with a data date on or before {day.isoformat()}"
-        raise BriefError(f"no snapshot{when}; run `python -m ioc_app refresh` first")
+        raise BriefError(f"no stored snapshot has a data date on or before {day}")
     return snap
 
 

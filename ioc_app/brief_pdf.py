@@ -26,6 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from geo.provinces import province_by_code
+from ioc_app.audit import VIETNAM_UTC_OFFSET
 from ioc_app.brief import Brief, ProvinceRow, cell_text
 from ioc_app.brief_map import map_png
 from ioc_app.i18n import fmt_date, fmt_datetime, fmt_number, t
@@ -321,11 +322,11 @@ def pdf_bytes(
     brief: Brief, authority: str, boundaries_path: str | None = None, made_at: dt.datetime | None = None
 ) -> bytes:
     """The brief as a PDF. ``authority``: the current VET authority's name (the focus tasks' lead);
-    ``made_at``: when it was produced (local time), printed on the cover."""
+    ``made_at``: when it was produced, printed on the cover (default: now, Vietnam's time)."""
     register_fonts()
     s = _styles()
     lang = brief.lang
-    made = made_at or dt.datetime.now()
+    made = made_at or dt.datetime.now(dt.UTC).replace(tzinfo=None) + VIETNAM_UTC_OFFSET
     footer = f"{t('brief.title', lang)} · {brief.scope_name} · {t('common.data_date', lang)} {fmt_date(brief.data_date, lang)}"
 
     def on_page(canvas: Any, doc: Any) -> None:

@@ -43,3 +43,16 @@ def status_badge(status: str | None, lang: str, compact: bool = False, **kwargs:
         title=word,
         **kwargs,
     )
+
+
+def brief_links(code: str | None, lang: str) -> html.Div:
+    """The meeting brief's downloads (``ioc_app.brief_pages``): the reader's own scope (``code`` None:
+    the nation, or a province user's province) or one province. Plain links: the server decides the scope."""
+    where = "/brief" if code is None else f"/brief/{code}"
+    return html.Div(
+        className="ioc-brief-links",
+        children=[
+            html.A(f"⬇ {t('brief.download_pdf', lang)}", href=f"{where}.pdf?lang={lang}", className="ov-button"),
+            html.A(f"⬇ {t('brief.download_xlsx', lang)}", href=f"{where}.xlsx?lang={lang}", className="ov-button"),
+        ],
+    )

@@ -26,7 +26,7 @@ from ioc_app.sources import VET, SourceAge
 from ioc_app.wording import headline_value as headline_value  # shared with the printed brief
 from ioc_app.wording import scope_label as scope_label
 from layouts import charts
-from layouts.components import STATUS_STYLE, export_header, status_badge, status_word
+from layouts.components import STATUS_STYLE, brief_links, export_header, status_badge, status_word
 from layouts.situation import paragraph, scope_paragraph, scope_words
 
 VIETNAM_UTC_OFFSET = dt.timedelta(hours=7)
@@ -438,6 +438,7 @@ def home_page(
                     html.Span(freshness_text(fresh, lang), className="ov-asof", id=Home.ASOF),
                     *alerts_badge(alert_count, lang),
                     export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
+                    brief_links(None, lang),
                 ],
             ),
             paragraph(situation_text(situation, lang), Home.SITUATION),
