@@ -27,13 +27,14 @@ from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, Simple
 
 from geo.provinces import province_by_code
 from ioc_app.audit import VIETNAM_UTC_OFFSET
-from ioc_app.brief import Brief, ProvinceRow, cell_text
+from ioc_app.brief import AT_RISK_STATES, Brief, ProvinceRow, cell_text
 from ioc_app.brief_map import map_png
 from ioc_app.i18n import fmt_date, fmt_datetime, fmt_number, t
 from ioc_app.indicators import registry
 from ioc_app.map_data import archipelagos
 from ioc_app.place_names import place_name
 from ioc_app.scorecard import Cell
+from ioc_app.situation_words import join_items, lower_first
 from ioc_app.wording import STATUS_STYLE, report_summary, schedule_label, status_word
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -270,9 +271,14 @@ def map_part(brief: Brief, s: dict[str, ParagraphStyle], boundaries_path: str | 
     ]
 
 
+def at_risk_states(lang: str) -> str:
+    """'có nguy cơ không đạt, chậm tiến độ và không đạt': the statuses the brief calls out, in words."""
+    return join_items([lower_first(status_word(x, lang)) for x in AT_RISK_STATES], lang)
+
+
 def at_risk_part(brief: Brief, s: dict[str, ParagraphStyle]) -> list[Any]:
     lang = brief.lang
-    out: list[Any] = [_p(t("brief.at_risk", lang), s["h1"])]
+    out: list[Any] = [_p(t("brief.at_risk", lang).format(states=at_risk_states(lang)), s["h1"])]
     if not brief.at_risk:
         out.append(_p(t("brief.none_at_risk", lang), s["body"]))
     for item in brief.at_risk:

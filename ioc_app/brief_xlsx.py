@@ -91,7 +91,7 @@ def provinces_frame(brief: Brief) -> pd.DataFrame:
 
 def at_risk_frame(brief: Brief) -> pd.DataFrame:
     lang = brief.lang
-    columns = [t(k, lang) for k in ("common.code", "common.target", "common.status", "brief.paragraph")]
+    columns = [t(k, lang) for k in ("common.code", "common.target", "common.status", "situation.title")]
     return pd.DataFrame([(a.code, a.name, a.word, a.paragraph) for a in brief.at_risk], columns=columns)
 
 

@@ -1228,15 +1228,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Bản đồ thể hiện {first} (thuộc {first_unit}) và {second} (thuộc {second_unit}).",
         "The map shows {first} (part of {first_unit}) and {second} (part of {second_unit}).",
     ),
-    "brief.at_risk": (
-        "Các chỉ tiêu có nguy cơ không đạt, chậm tiến độ hoặc không đạt",
-        "Targets at risk, off track or missed",
-    ),
-    "brief.none_at_risk": (
-        "Không có chỉ tiêu nào có nguy cơ không đạt, chậm tiến độ hoặc không đạt.",
-        "No target is at risk, off track or missed.",
-    ),
+    "brief.at_risk": ("Các chỉ tiêu cần chú ý: {states}", "Targets needing attention: {states}"),
+    "brief.none_at_risk": ("Không có chỉ tiêu nào cần chú ý.", "No target needs attention."),
     "brief.page": ("Trang {n}", "Page {n}"),
     "brief.sheet_at_risk": ("Chỉ tiêu cần chú ý", "Targets needing attention"),
-    "brief.paragraph": ("Tình hình", "Situation"),
 }
