@@ -1208,7 +1208,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # The meeting brief (ioc_app.brief: the PDF, its tables as Excel, the download links)
     "brief.title": ("Bản tin họp", "Meeting brief"),
     "brief.download_pdf": ("Tải bản tin họp (PDF)", "Meeting brief (PDF)"),
-    "brief.download_xlsx": ("Bảng số liệu bản tin họp (Excel)", "Meeting brief tables (Excel)"),
+    "brief.download_xlsx": ("Bản tin họp (Excel)", "Meeting brief (Excel)"),
     "brief.made_at": ("Lập lúc {at}, từ lần cập nhật số liệu số {run}", "Produced {at}, from data refresh no. {run}"),
     "brief.situation": ("Tình hình chung", "The situation"),
     "brief.deadlines": ("Các thời hạn", "Deadlines"),
