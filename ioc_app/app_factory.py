@@ -17,6 +17,7 @@ from ioc_app import (
     alert_pages,
     api,
     auth,
+    brief_pages,
     geo_api,
     health,
     import_pages,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     import_pages.register(app.server, services)
     source_pages.register(app.server, services)
     alert_pages.register(app.server, services)
+    brief_pages.register(app.server, services)
     # Last: the CSP hashes Dash's inline scripts, which exist once every callback is registered.
     # Its request hooks run in registration order; an authentication hook can come before or after.
     security.register(app, settings)

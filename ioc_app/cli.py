@@ -222,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ioc_app import cli_alerts  # imported here: it builds on this module
 
     cli_alerts.add_parser(sub)
+    from ioc_app import cli_brief  # imported here: it builds on this module
+
+    cli_brief.add_parser(sub)
     imp = sub.add_parser(
         "import",
         help="import a provincial submission (.xlsx or .csv) into the VET database",
@@ -259,6 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "playlists": lambda s: _cmd_playlists(s, args),
         "import": lambda s: cmd_import(s, args),
         "alerts": lambda s: _cmd_alerts(s, args),
+        "brief": lambda s: _cmd_brief(s, args),
     }
     if args.command not in commands:
         parser.error(f"unknown command {args.command}")
@@ -277,6 +281,12 @@ def _cmd_alerts(settings: Settings, args: argparse.Namespace) -> int:
     from ioc_app import cli_alerts
 
     return cli_alerts.cmd_alerts(settings, args)
+
+
+def _cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
+    from ioc_app import cli_brief
+
+    return cli_brief.cmd_brief(settings, args)
 
 
 def one_line_errors(run: Callable[[], int]) -> int:
