@@ -99,9 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument(
         "--scale",
-        choices=("small", "national"),
+        choices=("small", "national", "full"),
         default="national",
-        help="small: ~60 institutions (tests); national: ~1,900 institutions, 2M+ learners",
+        help="small: ~60 institutions (tests); national: ~1,900 institutions, 3M learners (elementary and short "
+        "courses sampled); full: the same network with every learner, 14M+ learner rows (load PostgreSQL)",
     )
     init.add_argument("--seed", type=_non_negative_int, default=None, help="random seed (default from settings)")
     init.add_argument("--database-url", default=None, help="VET database URL (default: VET_DATABASE_URL)")
