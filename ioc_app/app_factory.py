@@ -51,6 +51,18 @@ PAGE_MODULES = [
 ]
 
 
+class IocDash(Dash):
+    """Dash whose page names its language (``<html lang>``): screen readers pronounce Vietnamese as
+    Vietnamese. The browser's language toggle updates it in place (callbacks/shell.py)."""
+
+    default_language = "vi"
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        page: str = super().interpolate_index(**kwargs)
+        lang = auth.request_language(self.default_language)
+        return page.replace("<html>", f'<html lang="{"en" if lang == "en" else "vi"}">', 1)
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """A new, fully wired app. Reads only the IOC store's revision until a request comes.
 
@@ -62,7 +74,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     secret_key = secret_key_for(settings)
     services = Services.from_settings(settings)
     check_store(services)
-    app = Dash(
+    app = IocDash(
         "ioc_app",
         assets_folder=str(PROJECT_ROOT / "assets"),
         title=t("app.title_short", settings.default_language),  # the tab; the header shows the full name
@@ -71,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         serve_locally=True,  # no CDN: the control room may have no internet
         compress=True,  # gzip/brotli: provincial officials are often on slow links
     )
+    app.default_language = settings.default_language
     app.server.config["IOC_SERVICES"] = services
     app.server.secret_key = secret_key
     # First: its clock then covers the sign-in check too.
