@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from importlib import import_module
+from typing import Any
 
 from dash import Dash
 from sqlalchemy.exc import OperationalError
@@ -57,8 +58,27 @@ class IocDash(Dash):
 
     default_language = "vi"
 
-    def interpolate_index(self, **kwargs: str) -> str:
-        page: str = super().interpolate_index(**kwargs)
+    def interpolate_index(
+        self,
+        metas: Any = "",
+        title: Any = "",
+        css: Any = "",
+        config: Any = "",
+        scripts: Any = "",
+        app_entry: Any = "",
+        favicon: Any = "",
+        renderer: Any = "",
+    ) -> Any:
+        page: str = super().interpolate_index(
+            metas=metas,
+            title=title,
+            css=css,
+            config=config,
+            scripts=scripts,
+            app_entry=app_entry,
+            favicon=favicon,
+            renderer=renderer,
+        )
         lang = auth.request_language(self.default_language)
         return page.replace("<html>", f'<html lang="{"en" if lang == "en" else "vi"}">', 1)
 
