@@ -69,7 +69,7 @@ class IocDash(Dash):
         favicon: Any = "",
         renderer: Any = "",
     ) -> Any:
-        page: str = super().interpolate_index(
+        page: str = super().interpolate_index(  # type: ignore[no-untyped-call]  # Dash leaves it unannotated
             metas=metas,
             title=title,
             css=css,
