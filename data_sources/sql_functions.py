@@ -154,3 +154,46 @@ def starts_before_end(start: SQLColumnExpression[Any], end: SQLColumnExpression[
     if _is_null(end):
         return start
     return _starts_before_end(start, end)
+
+
+DATE_TEXT_WIDTH = 10  # 'YYYY-MM-DD'
+NO_DATE_TEXT = " " * DATE_TEXT_WIDTH  # a NULL date, so that every date keeps its place in the text
+
+
+class fixed_dates(FunctionElement[str]):
+    """Date expressions as one text of fixed-width ISO dates, a NULL date as blanks: 'YYYY-MM-DD' each."""
+
+    type = String()
+    inherit_cache = True
+    name = "fixed_dates"
+
+
+@compiles(fixed_dates, "sqlite")
+def _fixed_dates_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    # Dates are ISO text in SQLite already: no conversion per row, only the blanks for NULL.
+    return " || ".join(f"coalesce({a}, '{NO_DATE_TEXT}')" for a in _args(element, compiler, **kw))
+
+
+@compiles(fixed_dates, "postgresql")
+def _fixed_dates_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return " || ".join(
+        f"coalesce(to_char({a}, 'YYYY-MM-DD'), '{NO_DATE_TEXT}')" for a in _args(element, compiler, **kw)
+    )
+
+
+class concat_agg(FunctionElement[str]):
+    """An aggregate: the group's texts joined with no separator (in no particular order)."""
+
+    type = String()
+    inherit_cache = True
+    name = "concat_agg"
+
+
+@compiles(concat_agg, "sqlite")
+def _concat_agg_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return f"group_concat({compiler.process(element.clauses, **kw)}, '')"
+
+
+@compiles(concat_agg, "postgresql")
+def _concat_agg_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return f"string_agg({compiler.process(element.clauses, **kw)}, '')"

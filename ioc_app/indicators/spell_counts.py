@@ -1,0 +1,139 @@
+"""A series' spells read once into arrays, then counted at any dates: month ends and single days.
+
+The database sends each group's (institution's, or record province's) spell dates as one text of
+fixed-width ISO dates (``spells.spell_dates``): a big table is read once, in the order of its
+institution index, with no sort and a few thousand rows sent. Here the dates become integers
+yyyymmdd (0 for NULL) and every count is a ``bincount`` over the records:
+
+- at a day d: the records with ``from <= d < to`` (``to`` NULL: open-ended), as in SQL;
+- at every month end: +1 in the month of each ``from``, -1 in the month of each ``to`` of a record
+  that has a ``from``, then a running sum; changes before the first month count from it, later ones
+  not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection
+
+from data_sources import spells
+from data_sources.counting import CountingRules
+from data_sources.sql_functions import DATE_TEXT_WIDTH
+
+NO_INSTITUTION = -1  # national records and a province's own inspections and reports
+Ints = npt.NDArray[np.int64]
+# Where each digit of 'YYYY-MM-DD' goes in yyyymmdd.
+_DIGITS = ((0, 10_000_000), (1, 1_000_000), (2, 100_000), (3, 10_000), (5, 1_000), (6, 100), (8, 10), (9, 1))
+_BLANK = ord(" ")
+_ZERO = ord("0")
+
+
+def day_number(d: dt.date | None) -> int:
+    """A date as the integer yyyymmdd the counting compares (0 for None)."""
+    return 0 if d is None else d.year * 10_000 + d.month * 100 + d.day
+
+
+@dataclass(frozen=True)
+class SpellArrays:
+    """A series' records: per group its institution and record province, per record its group and dates."""
+
+    institution_id: Ints  # per group; NO_INSTITUTION for records of no institution
+    province63: npt.NDArray[np.object_]  # per group; None where the institution's province applies
+    group: Ints  # per record: its group
+    dates: dict[str, Ints]  # spell date column -> per record yyyymmdd, 0 for NULL
+
+    def column(self, name: str) -> Ints:
+        hit = self.dates.get(name)
+        return hit if hit is not None else np.zeros(len(self.group), np.int64)
+
+    @property
+    def groups(self) -> int:
+        return len(self.institution_id)
+
+
+def _parse(text: bytes, records: int, columns: int) -> Ints:
+    """Fixed-width ISO dates ('YYYY-MM-DD' or blanks), ``columns`` per record, as yyyymmdd (records x columns)."""
+    raw = np.frombuffer(text, np.uint8)
+    if raw.size != records * columns * DATE_TEXT_WIDTH:
+        raise ValueError(f"spell dates: {raw.size} characters for {records} records of {columns} ISO dates")
+    raw = raw.reshape(records, columns, DATE_TEXT_WIDTH)
+    out = np.zeros((records, columns), np.int64)
+    for position, weight in _DIGITS:
+        out += (raw[:, :, position].astype(np.int64) - _ZERO) * weight
+    out[raw[:, :, 0] == _BLANK] = 0
+    return out
+
+
+def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
+    """Read a series' spells: one query per SELECT of its definition, each one pass over its table."""
+    group_of: dict[tuple[int, str | None], int] = {}
+    groups: list[Ints] = []
+    dates: dict[str, list[Ints]] = {c: [] for c in spells.DATE_COLUMNS}
+    for part in spells.spell_dates(key, rules):
+        texts: list[bytes] = []
+        counts: list[int] = []
+        ids: list[int] = []
+        for institution_id, province63, n, text in conn.execute(part.query):
+            if not n:
+                continue  # a national SELECT with no records still gives one row
+            cell = (NO_INSTITUTION if institution_id is None else int(institution_id), province63)
+            ids.append(group_of.setdefault(cell, len(group_of)))
+            counts.append(int(n))
+            texts.append(text.encode("ascii"))
+        records = sum(counts)
+        groups.append(np.repeat(np.asarray(ids, np.int64), counts))
+        parsed = _parse(b"".join(texts), records, len(part.columns))
+        del texts
+        for name in spells.DATE_COLUMNS:
+            at = part.columns.index(name) if name in part.columns else None
+            dates[name].append(parsed[:, at].copy() if at is not None else np.zeros(records, np.int64))
+    cells = list(group_of)
+    return SpellArrays(
+        institution_id=np.asarray([c[0] for c in cells], np.int64),
+        province63=np.asarray([c[1] for c in cells] or [], object),
+        group=np.concatenate(groups) if groups else np.zeros(0, np.int64),
+        dates={name: np.concatenate(parts) if parts else np.zeros(0, np.int64) for name, parts in dates.items()},
+    )
+
+
+def _in_interval(start: Ints, end: Ints, day: int) -> npt.NDArray[np.bool_]:
+    return (start != 0) & (start <= day) & ((end == 0) | (end > day))
+
+
+def at_days(sp: SpellArrays, days: list[dt.date]) -> tuple[Ints, Ints]:
+    """Numerators and denominators per group at each day (groups x days): ``from <= d < to``."""
+    num = np.zeros((sp.groups, len(days)), np.int64)
+    den = np.zeros((sp.groups, len(days)), np.int64)
+    pop_from, pop_to = sp.column("pop_from"), sp.column("pop_to")
+    num_from, num_to = sp.column("num_from"), sp.column("num_to")
+    for i, d in enumerate(days):
+        day = day_number(d)
+        num[:, i] = np.bincount(sp.group[_in_interval(num_from, num_to, day)], minlength=sp.groups)
+        den[:, i] = np.bincount(sp.group[_in_interval(pop_from, pop_to, day)], minlength=sp.groups)
+    return num, den
+
+
+def _month_index(days: Ints, first: dt.date) -> Ints:
+    return (days // 10_000 - first.year) * 12 + (days // 100 % 100 - first.month)
+
+
+def _running(sp: SpellArrays, start: Ints, end: Ints, ends: list[dt.date]) -> Ints:
+    """One field's value per group at every month end: +1 at each start's month, -1 at each end's."""
+    months = len(ends)
+    total = np.zeros(sp.groups * months, np.int64)
+    for dates, sign, has in ((start, 1, start != 0), (end, -1, (end != 0) & (start != 0))):
+        index = np.maximum(_month_index(dates, ends[0]), 0)
+        keep = has & (index < months)
+        total += sign * np.bincount(sp.group[keep] * months + index[keep], minlength=sp.groups * months)
+    return total.reshape(sp.groups, months).cumsum(axis=1)
+
+
+def at_month_ends(sp: SpellArrays, ends: list[dt.date]) -> tuple[Ints, Ints]:
+    """Numerators and denominators per group at every month end (groups x month ends)."""
+    num = _running(sp, sp.column("num_from"), sp.column("num_to"), ends)
+    den = _running(sp, sp.column("pop_from"), sp.column("pop_to"), ends)
+    return num, den
