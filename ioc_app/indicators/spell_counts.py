@@ -26,10 +26,12 @@ from data_sources.sql_functions import DATE_TEXT_WIDTH
 
 NO_INSTITUTION = -1  # national records and a province's own inspections and reports
 Ints = npt.NDArray[np.int64]
+Days = npt.NDArray[np.int32]  # dates as yyyymmdd, 0 for NULL
 # Where each digit of 'YYYY-MM-DD' goes in yyyymmdd.
 _DIGITS = ((0, 10_000_000), (1, 1_000_000), (2, 100_000), (3, 10_000), (5, 1_000), (6, 100), (8, 10), (9, 1))
 _BLANK = ord(" ")
-_ZERO = ord("0")
+_ZERO_DAY = ord("0") * sum(weight for _, weight in _DIGITS)  # what '0000-00-00' would add up to
+_CHUNK = 1 << 22  # characters parsed at once: the text of a big table is never held whole
 
 
 def day_number(d: dt.date | None) -> int:
@@ -43,64 +45,91 @@ class SpellArrays:
 
     institution_id: Ints  # per group; NO_INSTITUTION for records of no institution
     province63: npt.NDArray[np.object_]  # per group; None where the institution's province applies
-    group: Ints  # per record: its group
-    dates: dict[str, Ints]  # spell date column -> per record yyyymmdd, 0 for NULL
+    group: Days  # per record: its group
+    dates: dict[str, Days]  # spell date column -> per record yyyymmdd, 0 for NULL
 
-    def column(self, name: str) -> Ints:
+    def column(self, name: str) -> Days:
         hit = self.dates.get(name)
-        return hit if hit is not None else np.zeros(len(self.group), np.int64)
+        return hit if hit is not None else np.zeros(len(self.group), np.int32)
 
     @property
     def groups(self) -> int:
         return len(self.institution_id)
 
 
-def _parse(text: bytes, records: int, columns: int) -> Ints:
+def _parse(text: bytes, columns: int) -> Days:
     """Fixed-width ISO dates ('YYYY-MM-DD' or blanks), ``columns`` per record, as yyyymmdd (records x columns)."""
     raw = np.frombuffer(text, np.uint8)
-    if raw.size != records * columns * DATE_TEXT_WIDTH:
-        raise ValueError(f"spell dates: {raw.size} characters for {records} records of {columns} ISO dates")
-    raw = raw.reshape(records, columns, DATE_TEXT_WIDTH)
-    out = np.zeros((records, columns), np.int64)
+    width = columns * DATE_TEXT_WIDTH
+    if raw.size % width:
+        raise ValueError(f"spell dates: {raw.size} characters are not records of {columns} ISO dates")
+    raw = raw.reshape(-1, columns, DATE_TEXT_WIDTH)
+    out = np.zeros(raw.shape[:2], np.int32)
     for position, weight in _DIGITS:
-        out += (raw[:, :, position].astype(np.int64) - _ZERO) * weight
+        out += raw[:, :, position].astype(np.int32) * weight
+    out -= _ZERO_DAY
     out[raw[:, :, 0] == _BLANK] = 0
     return out
+
+
+class _Part:
+    """One SELECT's rows as they arrive: groups and record counts, dates parsed a chunk at a time."""
+
+    def __init__(self, columns: int) -> None:
+        self.columns = columns
+        self.groups: list[int] = []
+        self.counts: list[int] = []
+        self.parsed: list[Days] = []
+        self._pending: list[bytes] = []
+        self._size = 0
+
+    def add(self, group: int, n: int, text: str) -> None:
+        self.groups.append(group)
+        self.counts.append(n)
+        self._pending.append(text.encode("ascii"))
+        self._size += len(text)
+        if self._size >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self.parsed.append(_parse(b"".join(self._pending), self.columns))
+        self._pending, self._size = [], 0
+
+    def dates(self) -> Days:
+        self.flush()
+        out = np.concatenate(self.parsed) if self.parsed else np.zeros((0, self.columns), np.int32)
+        if len(out) != sum(self.counts):
+            raise ValueError(f"spell dates: {len(out)} records read where the database counted {sum(self.counts)}")
+        return out
 
 
 def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
     """Read a series' spells: one query per SELECT of its definition, each one pass over its table."""
     group_of: dict[tuple[int, str | None], int] = {}
-    groups: list[Ints] = []
-    dates: dict[str, list[Ints]] = {c: [] for c in spells.DATE_COLUMNS}
-    for part in spells.spell_dates(key, rules):
-        texts: list[bytes] = []
-        counts: list[int] = []
-        ids: list[int] = []
-        for institution_id, province63, n, text in conn.execute(part.query):
-            if not n:
-                continue  # a national SELECT with no records still gives one row
-            cell = (NO_INSTITUTION if institution_id is None else int(institution_id), province63)
-            ids.append(group_of.setdefault(cell, len(group_of)))
-            counts.append(int(n))
-            texts.append(text.encode("ascii"))
-        records = sum(counts)
-        groups.append(np.repeat(np.asarray(ids, np.int64), counts))
-        parsed = _parse(b"".join(texts), records, len(part.columns))
-        del texts
+    groups: list[Days] = []
+    dates: dict[str, list[Days]] = {c: [] for c in spells.DATE_COLUMNS}
+    for query in spells.spell_dates(key, rules):
+        part = _Part(len(query.columns))
+        for institution_id, province63, n, text in conn.execute(query.query):
+            if n:  # a national SELECT with no records still gives one row
+                cell = (NO_INSTITUTION if institution_id is None else int(institution_id), province63)
+                part.add(group_of.setdefault(cell, len(group_of)), int(n), text)
+        parsed = part.dates()
+        groups.append(np.repeat(np.asarray(part.groups, np.int32), part.counts))
         for name in spells.DATE_COLUMNS:
-            at = part.columns.index(name) if name in part.columns else None
-            dates[name].append(parsed[:, at].copy() if at is not None else np.zeros(records, np.int64))
+            at = query.columns.index(name) if name in query.columns else None
+            dates[name].append(parsed[:, at] if at is not None else np.zeros(len(parsed), np.int32))
     cells = list(group_of)
     return SpellArrays(
         institution_id=np.asarray([c[0] for c in cells], np.int64),
-        province63=np.asarray([c[1] for c in cells] or [], object),
-        group=np.concatenate(groups) if groups else np.zeros(0, np.int64),
-        dates={name: np.concatenate(parts) if parts else np.zeros(0, np.int64) for name, parts in dates.items()},
+        province63=np.asarray([c[1] for c in cells], object),
+        group=np.concatenate(groups) if groups else np.zeros(0, np.int32),
+        dates={name: np.concatenate(parts) if parts else np.zeros(0, np.int32) for name, parts in dates.items()},
     )
 
 
-def _in_interval(start: Ints, end: Ints, day: int) -> npt.NDArray[np.bool_]:
+def _in_interval(start: Days, end: Days, day: int) -> npt.NDArray[np.bool_]:
     return (start != 0) & (start <= day) & ((end == 0) | (end > day))
 
 
@@ -117,11 +146,11 @@ def at_days(sp: SpellArrays, days: list[dt.date]) -> tuple[Ints, Ints]:
     return num, den
 
 
-def _month_index(days: Ints, first: dt.date) -> Ints:
+def _month_index(days: Days, first: dt.date) -> Days:
     return (days // 10_000 - first.year) * 12 + (days // 100 % 100 - first.month)
 
 
-def _running(sp: SpellArrays, start: Ints, end: Ints, ends: list[dt.date]) -> Ints:
+def _running(sp: SpellArrays, start: Days, end: Days, ends: list[dt.date]) -> Ints:
     """One field's value per group at every month end: +1 at each start's month, -1 at each end's."""
     months = len(ends)
     total = np.zeros(sp.groups * months, np.int64)
