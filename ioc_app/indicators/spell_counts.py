@@ -109,7 +109,10 @@ def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
     group_of: dict[tuple[int, str | None], int] = {}
     groups: list[Days] = []
     dates: dict[str, list[Days]] = {c: [] for c in spells.DATE_COLUMNS}
-    for query in spells.spell_dates(key, rules):
+    queries = spells.spell_dates(key, rules)
+    # The columns some SELECT sends: one that no SELECT has (NULL in every record) is left out.
+    sent = [c for c in spells.DATE_COLUMNS if any(c in q.columns for q in queries)]
+    for query in queries:
         part = _Part(len(query.columns))
         for institution_id, province63, n, text in conn.execute(query.query):
             if n:  # a national SELECT with no records still gives one row
@@ -117,7 +120,7 @@ def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
                 part.add(group_of.setdefault(cell, len(group_of)), int(n), text)
         parsed = part.dates()
         groups.append(np.repeat(np.asarray(part.groups, np.int32), part.counts))
-        for name in spells.DATE_COLUMNS:
+        for name in sent:
             at = query.columns.index(name) if name in query.columns else None
             dates[name].append(parsed[:, at] if at is not None else np.zeros(len(parsed), np.int32))
     cells = list(group_of)
@@ -125,24 +128,33 @@ def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
         institution_id=np.asarray([c[0] for c in cells], np.int64),
         province63=np.asarray([c[1] for c in cells], object),
         group=np.concatenate(groups) if groups else np.zeros(0, np.int32),
-        dates={name: np.concatenate(parts) if parts else np.zeros(0, np.int32) for name, parts in dates.items()},
+        dates={name: np.concatenate(dates[name]) for name in sent},
     )
 
 
-def _in_interval(start: Days, end: Days, day: int) -> npt.NDArray[np.bool_]:
-    return (start != 0) & (start <= day) & ((end == 0) | (end > day))
+def _in_interval(start: Days, end: Days | None, day: int) -> npt.NDArray[np.bool_]:
+    inside = (start != 0) & (start <= day)
+    return inside if end is None else inside & ((end == 0) | (end > day))
+
+
+def _numerator_pieces(sp: SpellArrays) -> list[tuple[Days, Days | None]]:
+    """The intervals in which a record counts in the numerator: [num_from, num_to), [num_again_from, open)."""
+    pieces: list[tuple[Days, Days | None]] = [(sp.column("num_from"), sp.column("num_to"))]
+    if "num_again_from" in sp.dates:
+        pieces.append((sp.dates["num_again_from"], None))
+    return pieces
 
 
 def at_days(sp: SpellArrays, days: list[dt.date]) -> tuple[Ints, Ints]:
     """Numerators and denominators per group at each day (groups x days): ``from <= d < to``."""
     num = np.zeros((sp.groups, len(days)), np.int64)
     den = np.zeros((sp.groups, len(days)), np.int64)
-    pop_from, pop_to = sp.column("pop_from"), sp.column("pop_to")
-    num_from, num_to = sp.column("num_from"), sp.column("num_to")
+    pop = sp.column("pop_from"), sp.column("pop_to")
     for i, d in enumerate(days):
         day = day_number(d)
-        num[:, i] = np.bincount(sp.group[_in_interval(num_from, num_to, day)], minlength=sp.groups)
-        den[:, i] = np.bincount(sp.group[_in_interval(pop_from, pop_to, day)], minlength=sp.groups)
+        for start, end in _numerator_pieces(sp):
+            num[:, i] += np.bincount(sp.group[_in_interval(start, end, day)], minlength=sp.groups)
+        den[:, i] = np.bincount(sp.group[_in_interval(*pop, day)], minlength=sp.groups)
     return num, den
 
 
@@ -150,11 +162,14 @@ def _month_index(days: Days, first: dt.date) -> Days:
     return (days // 10_000 - first.year) * 12 + (days // 100 % 100 - first.month)
 
 
-def _running(sp: SpellArrays, start: Days, end: Days, ends: list[dt.date]) -> Ints:
-    """One field's value per group at every month end: +1 at each start's month, -1 at each end's."""
+def _running(sp: SpellArrays, pieces: list[tuple[Days, Days | None]], ends: list[dt.date]) -> Ints:
+    """One field's value per group at every month end: +1 in each start's month, -1 in each end's
+    (of a record with a start); changes before the first month count from it, later ones not at all."""
     months = len(ends)
     total = np.zeros(sp.groups * months, np.int64)
-    for dates, sign, has in ((start, 1, start != 0), (end, -1, (end != 0) & (start != 0))):
+    changes = [(start, 1, start != 0) for start, _ in pieces]
+    changes += [(end, -1, (end != 0) & (start != 0)) for start, end in pieces if end is not None]
+    for dates, sign, has in changes:
         index = np.maximum(_month_index(dates, ends[0]), 0)
         keep = has & (index < months)
         total += sign * np.bincount(sp.group[keep] * months + index[keep], minlength=sp.groups * months)
@@ -163,6 +178,6 @@ def _running(sp: SpellArrays, start: Days, end: Days, ends: list[dt.date]) -> In
 
 def at_month_ends(sp: SpellArrays, ends: list[dt.date]) -> tuple[Ints, Ints]:
     """Numerators and denominators per group at every month end (groups x month ends)."""
-    num = _running(sp, sp.column("num_from"), sp.column("num_to"), ends)
-    den = _running(sp, sp.column("pop_from"), sp.column("pop_to"), ends)
+    num = _running(sp, _numerator_pieces(sp), ends)
+    den = _running(sp, [(sp.column("pop_from"), sp.column("pop_to"))], ends)
     return num, den
