@@ -25,18 +25,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine, text  # noqa: E402
+from sqlalchemy import Engine, text
 
-from data_sources import vet_db  # noqa: E402
-from data_sources.counting import default_rules  # noqa: E402
-from data_sources.demo import generate  # noqa: E402
-from data_sources.engine import make_engine  # noqa: E402
-from ioc_app import migrations, snapshots  # noqa: E402
-from ioc_app.indicators import registry, spell_counts  # noqa: E402
+from data_sources import vet_db
+from data_sources.counting import default_rules
+from data_sources.demo import generate
+from data_sources.engine import make_engine
+from ioc_app import migrations, snapshots
+from ioc_app.indicators import registry, spell_counts
 
-ROW_PASS = (
-    "SELECT institution_id, count(*), count(record_digitised_on), min(enrolled_on) FROM learner GROUP BY 1"
-)
+ROW_PASS = "SELECT institution_id, count(*), count(record_digitised_on), min(enrolled_on) FROM learner GROUP BY 1"
 TARGET_RATIO = 10.0
 DEFAULT_DIR = Path("/tmp/ioc-national")
 

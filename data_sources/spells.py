@@ -191,9 +191,9 @@ def _learners() -> Query:
     # Second piece, only when the diploma was digitised after graduation: [both, open).
     again = case((both > grad, both), else_=None)
     cell = _own_cell(Learner.institution_id)
-    return select(
-        *_spell(cell, Learner.enrolled_on, null(), starts_before_end(rec, first_to), first_to, again)
-    ).where(Learner.enrolled_on >= date_value(LEARNERS_FROM))
+    return select(*_spell(cell, Learner.enrolled_on, null(), starts_before_end(rec, first_to), first_to, again)).where(
+        Learner.enrolled_on >= date_value(LEARNERS_FROM)
+    )
 
 
 def _events_last_12_months(model: type[Inspection] | type[Report], on: Column, counts: Column) -> Query:

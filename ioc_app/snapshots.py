@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -149,7 +149,7 @@ def _store(
             (KpiComparison, stored.comparisons),
         )
         for table, frame in tables:
-            _insert_frame(conn, table.__table__, frame, run_id)
+            _insert_frame(conn, cast(Table, table.__table__), frame, run_id)
         s.execute(
             update(RefreshRun)
             .where(RefreshRun.id == run_id)

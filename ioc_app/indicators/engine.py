@@ -105,23 +105,31 @@ class _Institutions:
 
     def rows(self, ids: Ints) -> Ints:
         """Each id's row in the table, -1 for an id it does not have (and for NO_INSTITUTION)."""
-        return self.index.get_indexer(ids).astype(np.int64)
+        return self.index.get_indexer(pd.Index(ids)).astype(np.int64)
 
-    def take(self, values: npt.NDArray[np.generic], rows: Ints, missing: object) -> npt.NDArray[np.generic]:
-        """``values`` (a column of the table) at ``rows``, ``missing`` where a row is -1."""
-        out = np.full(len(rows), missing, dtype=values.dtype if values.dtype != object else object)
+    def take(self, values: npt.NDArray[np.object_], rows: Ints, missing: object) -> npt.NDArray[np.object_]:
+        """A cell column of the table at ``rows``, ``missing`` where a row is -1."""
+        out = np.full(len(rows), missing, dtype=object)
         known = rows >= 0
         out[known] = values[rows[known]]
+        return out
+
+    def day(self, name: str, rows: Ints) -> Ints:
+        """A date column (yyyymmdd) at ``rows``, 0 (NULL) where a row is -1."""
+        out = np.zeros(len(rows), np.int64)
+        known = rows >= 0
+        out[known] = self.dates[name][rows[known]]
         return out
 
     def open_at(self, rows: Ints, days: list[dt.date]) -> npt.NDArray[np.bool_]:
         """Whether each row's institution was open at each day (established <= d < closed): rows x days.
 
         An institution the table does not have (or no institution) is never open."""
-        established = self.take(self.dates["established_on"], rows, 0)[:, None]
-        closed = self.take(self.dates["closed_on"], rows, 0)[:, None]
+        established = self.day("established_on", rows)[:, None]
+        closed = self.day("closed_on", rows)[:, None]
         when = np.asarray([spell_counts.day_number(d) for d in days], np.int64)[None, :]
-        return (established != 0) & (established <= when) & ((closed == 0) | (closed > when))
+        open_: npt.NDArray[np.bool_] = (established != 0) & (established <= when) & ((closed == 0) | (closed > when))
+        return open_
 
 
 _INSTITUTION_DATES = ("established_on", "closed_on", "learner_data_integrated_on")
@@ -240,7 +248,9 @@ def _group_cells(counts: _Counts, inst: _Institutions) -> pd.DataFrame:
     return cells.fillna("").astype(str)
 
 
-def _cells_frame(key: str, counts: _Counts, dates: list[dt.date], inst: _Institutions, date_column: str) -> pd.DataFrame:
+def _cells_frame(
+    key: str, counts: _Counts, dates: list[dt.date], inst: _Institutions, date_column: str
+) -> pd.DataFrame:
     """Per cell and date (the column ``date_column``): the series' numerator and denominator, no all-zero rows."""
     cells = _group_cells(counts, inst)
     codes, uniques = pd.MultiIndex.from_frame(cells).factorize()
@@ -273,7 +283,9 @@ def _institutions_frame(key: str, counts: _Counts, inst: _Institutions, column: 
 
 def _frames(parts: list[pd.DataFrame], keys: list[str], columns: list[str]) -> pd.DataFrame:
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("numerator", "denominator") else object) for c in columns})
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c in ("numerator", "denominator") else object) for c in columns}
+        )
     frame = _with_derived(pd.concat(parts, ignore_index=True), keys)
     frame[["numerator", "denominator"]] = frame[["numerator", "denominator"]].astype("int64")
     return frame[columns]
@@ -288,9 +300,7 @@ class _Counted:
     institutions: pd.DataFrame  # at the first day
 
 
-def _count(
-    engine: Engine, keys: list[str], rules: CountingRules, ends: list[dt.date], days: list[dt.date]
-) -> _Counted:
+def _count(engine: Engine, keys: list[str], rules: CountingRules, ends: list[dt.date], days: list[dt.date]) -> _Counted:
     with engine.connect() as conn:
         inst = _institution_table(conn)
         counts = _counted(conn, keys, inst, rules, ends, days)

@@ -133,7 +133,7 @@ def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
 
 
 def _in_interval(start: Days, end: Days | None, day: int) -> npt.NDArray[np.bool_]:
-    inside = (start != 0) & (start <= day)
+    inside: npt.NDArray[np.bool_] = (start != 0) & (start <= day)
     return inside if end is None else inside & ((end == 0) | (end > day))
 
 
