@@ -160,25 +160,23 @@ DATE_TEXT_WIDTH = 10  # 'YYYY-MM-DD'
 NO_DATE_TEXT = " " * DATE_TEXT_WIDTH  # a NULL date, so that every date keeps its place in the text
 
 
-class fixed_dates(FunctionElement[str]):
-    """Date expressions as one text of fixed-width ISO dates, a NULL date as blanks: 'YYYY-MM-DD' each."""
+class fixed_date(FunctionElement[str]):
+    """A date expression as fixed-width ISO text, 'YYYY-MM-DD', or blanks for NULL: every record keeps its place."""
 
     type = String()
     inherit_cache = True
-    name = "fixed_dates"
+    name = "fixed_date"
 
 
-@compiles(fixed_dates, "sqlite")
-def _fixed_dates_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+@compiles(fixed_date, "sqlite")
+def _fixed_date_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
     # Dates are ISO text in SQLite already: no conversion per row, only the blanks for NULL.
-    return " || ".join(f"coalesce({a}, '{NO_DATE_TEXT}')" for a in _args(element, compiler, **kw))
+    return f"coalesce({compiler.process(element.clauses, **kw)}, '{NO_DATE_TEXT}')"
 
 
-@compiles(fixed_dates, "postgresql")
-def _fixed_dates_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
-    return " || ".join(
-        f"coalesce(to_char({a}, 'YYYY-MM-DD'), '{NO_DATE_TEXT}')" for a in _args(element, compiler, **kw)
-    )
+@compiles(fixed_date, "postgresql")
+def _fixed_date_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return f"coalesce(to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD'), '{NO_DATE_TEXT}')"
 
 
 class concat_agg(FunctionElement[str]):

@@ -179,7 +179,7 @@ def _insert_frame(conn: Connection, table: Table, frame: pd.DataFrame, run_id: i
     values: list[list[Any]] = [[run_id] * len(frame)]
     for name in frame.columns:
         column = frame[name].tolist()
-        process = table.c[name].type.bind_processor(conn.dialect)
+        process = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         if process is not None:
             converted = {v: process(v) for v in set(column)}
             column = [converted[v] for v in column]

@@ -57,35 +57,29 @@ class SpellArrays:
         return len(self.institution_id)
 
 
-def _parse(text: bytes, columns: int) -> Days:
-    """Fixed-width ISO dates ('YYYY-MM-DD' or blanks), ``columns`` per record, as yyyymmdd (records x columns)."""
+def _parse(text: bytes) -> Days:
+    """Fixed-width ISO dates ('YYYY-MM-DD' or blanks) as yyyymmdd, 0 for a blank."""
     raw = np.frombuffer(text, np.uint8)
-    width = columns * DATE_TEXT_WIDTH
-    if raw.size % width:
-        raise ValueError(f"spell dates: {raw.size} characters are not records of {columns} ISO dates")
-    raw = raw.reshape(-1, columns, DATE_TEXT_WIDTH)
-    out = np.zeros(raw.shape[:2], np.int32)
+    if raw.size % DATE_TEXT_WIDTH:
+        raise ValueError(f"spell dates: {raw.size} characters are not a whole number of ISO dates")
+    raw = raw.reshape(-1, DATE_TEXT_WIDTH)
+    out = np.zeros(len(raw), np.int32)
     for position, weight in _DIGITS:
-        out += raw[:, :, position].astype(np.int32) * weight
+        out += raw[:, position].astype(np.int32) * weight
     out -= _ZERO_DAY
-    out[raw[:, :, 0] == _BLANK] = 0
+    out[raw[:, 0] == _BLANK] = 0
     return out
 
 
-class _Part:
-    """One SELECT's rows as they arrive: groups and record counts, dates parsed a chunk at a time."""
+class _Column:
+    """One spell date column's texts as they arrive, parsed a chunk at a time."""
 
-    def __init__(self, columns: int) -> None:
-        self.columns = columns
-        self.groups: list[int] = []
-        self.counts: list[int] = []
+    def __init__(self) -> None:
         self.parsed: list[Days] = []
         self._pending: list[bytes] = []
         self._size = 0
 
-    def add(self, group: int, n: int, text: str) -> None:
-        self.groups.append(group)
-        self.counts.append(n)
+    def add(self, text: str) -> None:
         self._pending.append(text.encode("ascii"))
         self._size += len(text)
         if self._size >= _CHUNK:
@@ -93,14 +87,14 @@ class _Part:
 
     def flush(self) -> None:
         if self._pending:
-            self.parsed.append(_parse(b"".join(self._pending), self.columns))
+            self.parsed.append(_parse(b"".join(self._pending)))
         self._pending, self._size = [], 0
 
-    def dates(self) -> Days:
+    def days(self, records: int) -> Days:
         self.flush()
-        out = np.concatenate(self.parsed) if self.parsed else np.zeros((0, self.columns), np.int32)
-        if len(out) != sum(self.counts):
-            raise ValueError(f"spell dates: {len(out)} records read where the database counted {sum(self.counts)}")
+        out = np.concatenate(self.parsed) if self.parsed else np.zeros(0, np.int32)
+        if len(out) != records:
+            raise ValueError(f"spell dates: {len(out)} dates read where the database counted {records} records")
         return out
 
 
@@ -113,16 +107,22 @@ def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
     # The columns some SELECT sends: one that no SELECT has (NULL in every record) is left out.
     sent = [c for c in spells.DATE_COLUMNS if any(c in q.columns for q in queries)]
     for query in queries:
-        part = _Part(len(query.columns))
-        for institution_id, province63, n, text in conn.execute(query.query):
-            if n:  # a national SELECT with no records still gives one row
-                cell = (NO_INSTITUTION if institution_id is None else int(institution_id), province63)
-                part.add(group_of.setdefault(cell, len(group_of)), int(n), text)
-        parsed = part.dates()
-        groups.append(np.repeat(np.asarray(part.groups, np.int32), part.counts))
+        ids: list[int] = []
+        counts: list[int] = []
+        columns = [_Column() for _ in query.columns]
+        for institution_id, province63, n, *texts in conn.execute(query.query):
+            if not n:
+                continue  # a national SELECT with no records still gives one row
+            cell = (NO_INSTITUTION if institution_id is None else int(institution_id), province63)
+            ids.append(group_of.setdefault(cell, len(group_of)))
+            counts.append(int(n))
+            for column, text in zip(columns, texts, strict=True):
+                column.add(text)
+        records = sum(counts)
+        groups.append(np.repeat(np.asarray(ids, np.int32), counts))
+        read_days = dict(zip(query.columns, (c.days(records) for c in columns), strict=True))
         for name in sent:
-            at = query.columns.index(name) if name in query.columns else None
-            dates[name].append(parsed[:, at] if at is not None else np.zeros(len(parsed), np.int32))
+            dates[name].append(read_days.get(name, np.zeros(records, np.int32)))
     cells = list(group_of)
     return SpellArrays(
         institution_id=np.asarray([c[0] for c in cells], np.int64),
