@@ -237,29 +237,41 @@ def _within_open(counts: _Counts, inst: _Institutions, dates: list[dt.date]) -> 
     return _Counts(counts.institution_id, counts.province63, counts.num * open_, counts.den * open_)
 
 
-def _group_cells(counts: _Counts, inst: _Institutions) -> pd.DataFrame:
-    """Each group's cell: a record's own province where it has one, else its institution's."""
-    rows = inst.rows(counts.institution_id)
-    own = counts.province63
-    province = np.where(pd.notna(own), own, inst.take(inst.province63, rows, None))
-    inst_type = inst.take(inst.inst_type, rows, "")
-    ownership = inst.take(inst.ownership, rows, "")
-    cells = pd.DataFrame({"province63": province, "inst_type": inst_type, "ownership": ownership}, dtype=object)
-    return cells.fillna("").astype(str)
+@dataclass(frozen=True)
+class _Cells:
+    """A series' groups and their cells: a record's own province where it has one, else its institution's."""
+
+    codes: npt.NDArray[np.intp]  # per group: its row in ``cells``
+    cells: pd.DataFrame  # CELL_COLUMNS, one row per cell
+    inst_type: npt.NDArray[np.object_]  # per group
+
+    @classmethod
+    def of(cls, counts: _Counts, inst: _Institutions) -> _Cells:
+        rows = inst.rows(counts.institution_id)
+        own = counts.province63
+        province = np.where(pd.notna(own), own, inst.take(inst.province63, rows, None))
+        frame = pd.DataFrame(
+            {
+                "province63": province,
+                "inst_type": inst.take(inst.inst_type, rows, ""),
+                "ownership": inst.take(inst.ownership, rows, ""),
+            },
+            dtype=object,
+        )
+        frame = frame.fillna("").astype(str)
+        codes, uniques = pd.MultiIndex.from_frame(frame).factorize()
+        cells = pd.DataFrame(list(uniques), columns=CELL_COLUMNS, dtype=object)
+        return cls(np.asarray(codes, np.intp), cells, frame["inst_type"].to_numpy(object))
 
 
-def _cells_frame(
-    key: str, counts: _Counts, dates: list[dt.date], inst: _Institutions, date_column: str
-) -> pd.DataFrame:
+def _cells_frame(key: str, counts: _Counts, dates: list[dt.date], cells: _Cells, date_column: str) -> pd.DataFrame:
     """Per cell and date (the column ``date_column``): the series' numerator and denominator, no all-zero rows."""
-    cells = _group_cells(counts, inst)
-    codes, uniques = pd.MultiIndex.from_frame(cells).factorize()
-    num = np.zeros((len(uniques), len(dates)), np.int64)
-    den = np.zeros((len(uniques), len(dates)), np.int64)
-    np.add.at(num, codes, counts.num)
-    np.add.at(den, codes, counts.den)
+    num = np.zeros((len(cells.cells), len(dates)), np.int64)
+    den = np.zeros((len(cells.cells), len(dates)), np.int64)
+    np.add.at(num, cells.codes, counts.num)
+    np.add.at(den, cells.codes, counts.den)
     cell, at = np.nonzero((num != 0) | (den != 0))
-    frame = pd.DataFrame(list(uniques), columns=CELL_COLUMNS, dtype=object).iloc[cell].reset_index(drop=True)
+    frame = cells.cells.iloc[cell].reset_index(drop=True)
     frame.insert(0, date_column, np.asarray(dates, object)[at])
     frame.insert(0, "series", key)
     frame["numerator"] = num[cell, at]
@@ -267,14 +279,14 @@ def _cells_frame(
     return frame
 
 
-def _institutions_frame(key: str, counts: _Counts, inst: _Institutions, column: int) -> pd.DataFrame:
+def _institutions_frame(key: str, counts: _Counts, cells: _Cells, column: int) -> pd.DataFrame:
     """Each institution's own numerator and denominator at one date (where it has a denominator)."""
     keep = (counts.institution_id != NO_INSTITUTION) & (counts.den[:, column] != 0)
     return pd.DataFrame(
         {
             "series": key,
             "institution_id": counts.institution_id[keep],
-            "inst_type": _group_cells(counts, inst)["inst_type"].to_numpy()[keep],
+            "inst_type": cells.inst_type[keep],
             "numerator": counts.num[keep, column],
             "denominator": counts.den[keep, column],
         }
@@ -304,9 +316,13 @@ def _count(engine: Engine, keys: list[str], rules: CountingRules, ends: list[dt.
     with engine.connect() as conn:
         inst = _institution_table(conn)
         counts = _counted(conn, keys, inst, rules, ends, days)
-    monthly = [_cells_frame(k, c[0], ends, inst, "period_end") for k, c in counts.items() if ends]
-    on_days = [_cells_frame(k, c[1], days, inst, "period_end") for k, c in counts.items()]
-    institutions = [_institutions_frame(k, c[1], inst, 0) for k, c in counts.items() if days]
+    monthly, on_days, institutions = [], [], []
+    for key, (at_ends, at_days) in counts.items():
+        cells = _Cells.of(at_days, inst)  # the same groups at the month ends and at the days
+        if ends:
+            monthly.append(_cells_frame(key, at_ends, ends, cells, "period_end"))
+        on_days.append(_cells_frame(key, at_days, days, cells, "period_end"))
+        institutions.append(_institutions_frame(key, at_days, cells, 0))
     day_frame = _frames(on_days, keys, CUBE_COLUMNS)
     return _Counted(
         monthly=_frames(monthly, keys, CUBE_COLUMNS),

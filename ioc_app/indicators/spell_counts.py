@@ -31,7 +31,7 @@ Days = npt.NDArray[np.int32]  # dates as yyyymmdd, 0 for NULL
 _DIGITS = ((0, 10_000_000), (1, 1_000_000), (2, 100_000), (3, 10_000), (5, 1_000), (6, 100), (8, 10), (9, 1))
 _BLANK = ord(" ")
 _ZERO_DAY = ord("0") * sum(weight for _, weight in _DIGITS)  # what '0000-00-00' would add up to
-_CHUNK = 1 << 22  # characters parsed at once: the text of a big table is never held whole
+_CHUNK = 1 << 23  # characters parsed at once: the text of a big table is never held whole
 
 
 def day_number(d: dt.date | None) -> int:
@@ -71,30 +71,34 @@ def _parse(text: bytes) -> Days:
     return out
 
 
-class _Column:
-    """One spell date column's texts as they arrive, parsed a chunk at a time."""
+class _Texts:
+    """One SELECT's date texts as they arrive, parsed every ``_CHUNK`` characters (a column at a time)."""
 
-    def __init__(self) -> None:
-        self.parsed: list[Days] = []
-        self._pending: list[bytes] = []
-        self._size = 0
+    def __init__(self, columns: int) -> None:
+        self.pending: list[list[str]] = [[] for _ in range(columns)]
+        self.parsed: list[list[Days]] = [[] for _ in range(columns)]
+        self.size = 0
 
-    def add(self, text: str) -> None:
-        self._pending.append(text.encode("ascii"))
-        self._size += len(text)
-        if self._size >= _CHUNK:
+    def add(self, texts: list[str], n: int) -> None:
+        for pending, text in zip(self.pending, texts, strict=True):
+            pending.append(text)
+        self.size += n * DATE_TEXT_WIDTH
+        if self.size >= _CHUNK:
             self.flush()
 
     def flush(self) -> None:
-        if self._pending:
-            self.parsed.append(_parse(b"".join(self._pending)))
-        self._pending, self._size = [], 0
+        for pending, parsed in zip(self.pending, self.parsed, strict=True):
+            if pending:
+                parsed.append(_parse("".join(pending).encode("ascii")))
+                pending.clear()
+        self.size = 0
 
-    def days(self, records: int) -> Days:
+    def columns(self, records: int) -> list[Days]:
         self.flush()
-        out = np.concatenate(self.parsed) if self.parsed else np.zeros(0, np.int32)
-        if len(out) != records:
-            raise ValueError(f"spell dates: {len(out)} dates read where the database counted {records} records")
+        out = [np.concatenate(p) if p else np.zeros(0, np.int32) for p in self.parsed]
+        for days in out:
+            if len(days) != records:
+                raise ValueError(f"spell dates: {len(days)} dates read where the database counted {records} records")
         return out
 
 
@@ -109,18 +113,17 @@ def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
     for query in queries:
         ids: list[int] = []
         counts: list[int] = []
-        columns = [_Column() for _ in query.columns]
-        for institution_id, province63, n, *texts in conn.execute(query.query):
+        texts = _Texts(len(query.columns))
+        for institution_id, province63, n, *row_texts in conn.execute(query.query):
             if not n:
                 continue  # a national SELECT with no records still gives one row
             cell = (NO_INSTITUTION if institution_id is None else int(institution_id), province63)
             ids.append(group_of.setdefault(cell, len(group_of)))
             counts.append(int(n))
-            for column, text in zip(columns, texts, strict=True):
-                column.add(text)
+            texts.add(row_texts, int(n))
         records = sum(counts)
         groups.append(np.repeat(np.asarray(ids, np.int32), counts))
-        read_days = dict(zip(query.columns, (c.days(records) for c in columns), strict=True))
+        read_days = dict(zip(query.columns, texts.columns(records), strict=True))
         for name in sent:
             dates[name].append(read_days.get(name, np.zeros(records, np.int32)))
     cells = list(group_of)
