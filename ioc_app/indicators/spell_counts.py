@@ -48,10 +48,6 @@ class SpellArrays:
     group: Days  # per record: its group
     dates: dict[str, Days]  # spell date column -> per record yyyymmdd, 0 for NULL
 
-    def column(self, name: str) -> Days:
-        hit = self.dates.get(name)
-        return hit if hit is not None else np.zeros(len(self.group), np.int32)
-
     @property
     def groups(self) -> int:
         return len(self.institution_id)
@@ -140,24 +136,39 @@ def _in_interval(start: Days, end: Days | None, day: int) -> npt.NDArray[np.bool
     return inside if end is None else inside & ((end == 0) | (end > day))
 
 
-def _numerator_pieces(sp: SpellArrays) -> list[tuple[Days, Days | None]]:
+Piece = tuple[Days, Days | None]  # an interval's start and end (None: no end in any record)
+
+
+def _pieces(sp: SpellArrays, *pairs: tuple[str, str | None]) -> list[Piece]:
+    """The intervals of the named columns that some record has; an end no record has is None."""
+    return [
+        (sp.dates[start], sp.dates.get(end) if end is not None else None) for start, end in pairs if start in sp.dates
+    ]
+
+
+def _numerator(sp: SpellArrays) -> list[Piece]:
     """The intervals in which a record counts in the numerator: [num_from, num_to), [num_again_from, open)."""
-    pieces: list[tuple[Days, Days | None]] = [(sp.column("num_from"), sp.column("num_to"))]
-    if "num_again_from" in sp.dates:
-        pieces.append((sp.dates["num_again_from"], None))
-    return pieces
+    return _pieces(sp, ("num_from", "num_to"), ("num_again_from", None))
+
+
+def _denominator(sp: SpellArrays) -> list[Piece]:
+    return _pieces(sp, ("pop_from", "pop_to"))
+
+
+def _count_in(sp: SpellArrays, pieces: list[Piece], day: int) -> Ints:
+    out = np.zeros(sp.groups, np.int64)
+    for start, end in pieces:
+        out += np.bincount(sp.group[_in_interval(start, end, day)], minlength=sp.groups)
+    return out
 
 
 def at_days(sp: SpellArrays, days: list[dt.date]) -> tuple[Ints, Ints]:
     """Numerators and denominators per group at each day (groups x days): ``from <= d < to``."""
     num = np.zeros((sp.groups, len(days)), np.int64)
     den = np.zeros((sp.groups, len(days)), np.int64)
-    pop = sp.column("pop_from"), sp.column("pop_to")
     for i, d in enumerate(days):
-        day = day_number(d)
-        for start, end in _numerator_pieces(sp):
-            num[:, i] += np.bincount(sp.group[_in_interval(start, end, day)], minlength=sp.groups)
-        den[:, i] = np.bincount(sp.group[_in_interval(*pop, day)], minlength=sp.groups)
+        num[:, i] = _count_in(sp, _numerator(sp), day_number(d))
+        den[:, i] = _count_in(sp, _denominator(sp), day_number(d))
     return num, den
 
 
@@ -165,7 +176,7 @@ def _month_index(days: Days, first: dt.date) -> Days:
     return (days // 10_000 - first.year) * 12 + (days // 100 % 100 - first.month)
 
 
-def _running(sp: SpellArrays, pieces: list[tuple[Days, Days | None]], ends: list[dt.date]) -> Ints:
+def _running(sp: SpellArrays, pieces: list[Piece], ends: list[dt.date]) -> Ints:
     """One field's value per group at every month end: +1 in each start's month, -1 in each end's
     (of a record with a start); changes before the first month count from it, later ones not at all."""
     months = len(ends)
@@ -181,6 +192,4 @@ def _running(sp: SpellArrays, pieces: list[tuple[Days, Days | None]], ends: list
 
 def at_month_ends(sp: SpellArrays, ends: list[dt.date]) -> tuple[Ints, Ints]:
     """Numerators and denominators per group at every month end (groups x month ends)."""
-    num = _running(sp, _numerator_pieces(sp), ends)
-    den = _running(sp, [(sp.column("pop_from"), sp.column("pop_to"))], ends)
-    return num, den
+    return _running(sp, _numerator(sp), ends), _running(sp, _denominator(sp), ends)
