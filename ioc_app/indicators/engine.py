@@ -5,10 +5,11 @@ additive over. Any scope (national, a current or legacy province, a type, an own
 combination) is the sum of its cells' numerators over the sum of their denominators, never an
 average of percentages.
 
-The counting runs in the database, grouped by institution (``data_sources.spells``). Here the
-per-institution counts get their cell from the small institution table, records of a closed
-(or not yet opened) institution are dropped for the dates it was not open, and the counts are
-added up per cell: a few thousand rows per series.
+Each series' records are read once, grouped by institution (``data_sources.spells``), and counted
+at every date the caller needs in that one read (``spell_counts``): the month ends, the data date,
+the days it is compared with. Here the per-institution counts get their cell from the small
+institution table, records of a closed (or not yet opened) institution are dropped for the dates it
+was not open, and the counts are added up per cell: a few thousand groups per series.
 """
 
 from __future__ import annotations
