@@ -109,6 +109,8 @@ def run(bench_dir: Path = DEFAULT_DIR, runs: int = 3) -> dict[str, Any]:
         "within_target": ratio <= TARGET_RATIO,
         "refresh_cpu_s": round(statistics.median(c for _, c in refreshes), 2),
         "row_pass_cpu_s": round(statistics.median(c for _, c in passes), 3),
+        # On a shared machine the wall times swing with the load; the CPU ratio is the steadier of the two.
+        "cpu_ratio": round(statistics.median(c for _, c in refreshes) / statistics.median(c for _, c in passes), 1),
         "refresh_runs_s": [round(w, 2) for w, _ in refreshes],
         "row_pass_runs_s": [round(w, 3) for w, _ in passes],
         "peak_rss_mb": round(rss_after_first),
@@ -130,7 +132,8 @@ def report(figures: dict[str, Any]) -> str:
             f"{'':24s} {'wall':>8s} {'CPU':>8s}",
             f"{'row pass over learner':24s} {figures['row_pass_s']:7.2f}s {figures['row_pass_cpu_s']:7.2f}s",
             f"{'snapshot refresh':24s} {figures['refresh_s']:7.2f}s {figures['refresh_cpu_s']:7.2f}s",
-            f"refresh / row pass: {figures['ratio']:.1f}x (target <= {figures['target_ratio']:.0f}x: {verdict}); "
+            f"refresh / row pass: {figures['ratio']:.1f}x wall (target <= {figures['target_ratio']:.0f}x: {verdict}), "
+            f"{figures['cpu_ratio']:.1f}x CPU",
             f"peak RSS {figures['peak_rss_mb']} MB; {figures['cube_rows']:,} cube rows, "
             f"{figures['comparison_rows']:,} comparison cells",
         ]
