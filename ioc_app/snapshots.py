@@ -20,7 +20,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, delete, exists, select, update
+from sqlalchemy import Connection, Engine, Table, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_sources.counting import CountingRules, default_rules
@@ -170,25 +170,32 @@ def _store(
 
 
 def _insert_frame(conn: Connection, table: Table, frame: pd.DataFrame, run_id: int) -> None:
-    """Insert a snapshot's rows in one executemany of plain tuples, straight to the driver.
+    """Insert a snapshot's rows in as few statements as the database takes them fastest.
 
-    Each column's values are converted for the database once per distinct value (a date column has
-    a few dozen), not once per row and cell as parameter dictionaries would be.
+    SQLite: one executemany of plain tuples, straight to the driver (a prepared statement stepped per
+    row), each column's values converted once per distinct value (a date column has a few dozen).
+    A server: SQLAlchemy's multi-row INSERTs, a thousand rows a statement (a statement per row would
+    be a round trip per row).
     """
+    if not len(frame):
+        return
     columns = ["refresh_id", *frame.columns]
     values: list[list[Any]] = [[run_id] * len(frame)]
     for name in frame.columns:
         column = frame[name].tolist()
         process = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        if process is not None:
+        if process is not None and conn.dialect.name == "sqlite":
             converted = {v: process(v) for v in set(column)}
             column = [converted[v] for v in column]
         values.append(column)
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
-    sql = f"INSERT INTO {conn.dialect.identifier_preparer.format_table(table)} ({names}) VALUES ({', '.join([mark] * len(columns))})"
-    if len(frame):
-        conn.exec_driver_sql(sql, list(zip(*values, strict=True)))
+    rows = zip(*values, strict=True)
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    marks = ", ".join("?" * len(columns))
+    sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES ({marks})"
+    conn.exec_driver_sql(sql, list(rows))
 
 
 @dataclass(frozen=True)
