@@ -1,21 +1,22 @@
 """Indicator series as *spells*: the intervals in which each record counts.
 
-Every series of the registry is one SELECT that yields, per record, the interval in which it
-belongs to the population (``pop_from`` inclusive to ``pop_to`` exclusive, NULL = open-ended)
-and the interval in which it counts in the numerator (``num_from`` to ``num_to``, inside the
-population interval), tagged with its institution (or, for a province's own inspections and
-reports, its legacy province). A record can contribute to the denominator and the numerator on
-separate rows (T08's two numerator pieces): a row with ``pop_from`` NULL adds no denominator.
+Every series of the registry is one SELECT (or a UNION ALL of several) that yields, per record,
+the interval in which it belongs to the population (``pop_from`` inclusive to ``pop_to``
+exclusive, NULL = open-ended) and the interval in which it counts in the numerator (``num_from``
+to ``num_to``, inside the population interval), tagged with its institution (or, for a province's
+own inspections and reports, its legacy province). A record that counts in the numerator again
+later, with no end, has that date in ``num_again_from`` (T08: a diploma digitised after graduation);
+a row with ``pop_from`` NULL adds no denominator.
 
 Records of an institution (staff, programmes, learners) count only while the institution is
 open; the engine applies that per institution and date, so the big tables are never joined.
 
-From that one definition come both computations, grouped by institution in the database:
-- the value at any date d: count rows with from <= d < to (``points_in_time``, several dates in
-  one pass);
-- the value at every month end: +n in the month of each ``from``, -n in the month of each
-  ``to`` (``monthly_deltas``), then a running sum. A few passes over each table, whatever the
-  number of months.
+The engine reads each SELECT of a series once (``spell_dates``): per institution (and record
+province), every record's dates in one text, a pass over the table in the order of its institution
+index with no sort. From that one read come both computations:
+- the value at any date d: the records with from <= d < to;
+- the value at every month end: +1 in the month of each ``from``, -1 in the month of each ``to``,
+  then a running sum.
 """
 
 from __future__ import annotations
@@ -37,14 +38,13 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal_column,
     null,
     select,
     type_coerce,
     union_all,
 )
 from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql.elements import ColumnElement, Null
+from sqlalchemy.sql.elements import Cast, ColumnElement, Label, Null, TypeCoerce
 
 from data_sources.counting import CountingRules, default_rules
 from data_sources.schema import (
@@ -65,10 +65,11 @@ from data_sources.schema import (
 )
 from data_sources.sql_functions import (
     add_months,
+    concat_agg,
     date_value,
     earlier_end,
+    fixed_date,
     later_of,
-    month_key,
     starts_before_end,
 )
 
@@ -78,7 +79,8 @@ LEARNERS_FROM = dt.date(2021, 1, 1)
 # T03/T04: the training levels ("trình độ"); short courses are not one.
 TRAINING_LEVELS = (TrainingLevel.COLLEGE, TrainingLevel.INTERMEDIATE, TrainingLevel.ELEMENTARY)
 CELL_COLUMNS = ("province63", "inst_type", "ownership")
-SPELL_COLUMNS = ("institution_id", "province63", "pop_from", "pop_to", "num_from", "num_to")
+SPELL_COLUMNS = ("institution_id", "province63", "pop_from", "pop_to", "num_from", "num_to", "num_again_from")
+DATE_COLUMNS = SPELL_COLUMNS[2:]
 
 # Row shapes are not tracked statically: the engine reads columns by name.
 Query: TypeAlias = Select[*tuple[Any, ...]]
@@ -119,6 +121,7 @@ def _spell(
     pop_to: Column,
     num_from: Column,
     num_to: Column,
+    num_again_from: Column | None = None,
 ) -> Cell:
     return [
         *cell,
@@ -126,6 +129,7 @@ def _spell(
         _as_date(pop_to).label("pop_to"),
         _as_date(num_from).label("num_from"),
         _as_date(num_to).label("num_to"),
+        _as_date(null() if num_again_from is None else num_again_from).label("num_again_from"),
     ]
 
 
@@ -173,26 +177,25 @@ def _school_types() -> ColumnElement[bool]:
     return Institution.type.in_((InstitutionType.COLLEGE, InstitutionType.INTERMEDIATE))
 
 
-def _learners() -> SpellQuery:
+def _learners() -> Query:
     """T08 depth: a record counts while digitised and not graduated, or once its diploma is digitised too.
 
     The population is the learners enrolled since the programme's first year (``LEARNERS_FROM``).
+    Both pieces are in one row, so the table is read once; each is written with as few tests per row
+    as it needs, since the table is the biggest there is.
     """
     rec, grad, dip = Learner.record_digitised_on, Learner.graduated_on, Learner.diploma_digitised_on
-    both = later_of(rec, dip)  # record and diploma both digitised from this date
-    # One open-ended piece when the diploma was digitised by graduation (or no graduation yet).
-    continuous = (grad.is_(None)) | (both <= grad)
-    first_to = case((continuous, None), else_=grad)
-    cell = _own_cell(Learner.institution_id)
-    cohort = Learner.enrolled_on >= date_value(LEARNERS_FROM)
-    part_a = select(*_spell(cell, Learner.enrolled_on, null(), starts_before_end(rec, first_to), first_to)).where(
-        cohort
-    )
+    both = later_of(rec, dip)  # record and diploma both digitised from this date (NULL if either is not)
+    # First piece [rec, first_to): open-ended when the diploma was digitised by graduation (or no
+    # graduation yet), else it ends at graduation and is empty unless the record was digitised before.
+    first_to = case((both <= grad, None), else_=grad)
+    first_from = case((grad.is_(None) | (rec < grad) | (both <= grad), rec), else_=None)
     # Second piece, only when the diploma was digitised after graduation: [both, open).
-    part_b = select(*_spell(cell, null(), null(), both, null())).where(
-        cohort, grad.is_not(None), dip.is_not(None), rec.is_not(None), both > grad
+    again = case((both > grad, both), else_=None)
+    cell = _own_cell(Learner.institution_id)
+    return select(*_spell(cell, Learner.enrolled_on, null(), first_from, first_to, again)).where(
+        Learner.enrolled_on >= date_value(LEARNERS_FROM)
     )
-    return union_all(part_a, part_b)
 
 
 def _events_last_12_months(model: type[Inspection] | type[Report], on: Column, counts: Column) -> Query:
@@ -324,27 +327,6 @@ def spells(series_key: str, rules: CountingRules | None = None) -> SpellQuery:
     return SERIES_QUERIES[series_key](rules or default_rules())
 
 
-def points_in_time(series_key: str, dates: list[dt.date], rules: CountingRules | None = None) -> Query:
-    """Numerator and denominator per institution (and record province) at each date: from <= d < to.
-
-    One pass over the records for all the dates (the data date and the days it is compared with):
-    columns ``numerator_<i>`` and ``denominator_<i>`` for ``dates[i]``.
-    """
-    sp = spells(series_key, rules).subquery()
-    sums = []
-    for i, as_of in enumerate(dates):
-        d = date_value(as_of)
-        # A NULL start makes the test NULL, which COUNT skips: no IS NOT NULL tests, fewer expressions
-        # per row and date.
-        in_pop = and_(sp.c.pop_from <= d, (sp.c.pop_to.is_(None)) | (sp.c.pop_to > d))
-        in_num = and_(sp.c.num_from <= d, (sp.c.num_to.is_(None)) | (sp.c.num_to > d))
-        sums += [
-            func.count(case((in_num, 1))).label(f"numerator_{i}"),
-            func.count(case((in_pop, 1))).label(f"denominator_{i}"),
-        ]
-    return select(sp.c.institution_id, sp.c.province63, *sums).group_by(sp.c.institution_id, sp.c.province63)
-
-
 def institutions() -> Query:
     """Every institution's cell and open interval (a small table: the engine joins in memory)."""
     return select(
@@ -358,31 +340,55 @@ def institutions() -> Query:
     )
 
 
-def monthly_deltas(series_key: str, rules: CountingRules | None = None) -> CompoundSelect[*tuple[Any, ...]]:
-    """Per institution (or record province) and month 'YYYY-MM': changes of numerator and denominator.
+@dataclass(frozen=True)
+class SpellDates:
+    """One SELECT of a series' spells, per institution (and record province): its records' dates as text.
 
-    Four small GROUP BYs (one per interval end) rather than one over all four month keys: that
-    one would have nearly as many groups as records.
+    Rows: ``institution_id``, ``province63``, ``n`` (records), then one text per column of ``columns``:
+    the group's records' dates as fixed-width ISO dates (blank for NULL), the records in the same
+    order in every column (the aggregates of one GROUP BY see each row once, in turn).
     """
-    sp = spells(series_key, rules).cte("sp")
-    parts = []
-    for column, field, sign, needs in (
-        (sp.c.pop_from, "denominator", 1, None),
-        (sp.c.pop_to, "denominator", -1, sp.c.pop_from),
-        (sp.c.num_from, "numerator", 1, None),
-        (sp.c.num_to, "numerator", -1, sp.c.num_from),
-    ):
-        where = [column.is_not(None)] + ([needs.is_not(None)] if needs is not None else [])
-        month = month_key(column)
-        parts.append(
-            select(
-                sp.c.institution_id,
-                sp.c.province63,
-                month.label("month"),
-                literal_column(f"'{field}'", String).label("field"),
-                (func.count() * literal_column(str(sign))).label("delta"),
+
+    query: Query
+    columns: tuple[str, ...]  # the spell date columns in ``dates``; the others are NULL in every record
+
+
+def _always_null(column: Any) -> bool:
+    """A spell column that is a NULL literal (a cast or typed NULL) in every record of its SELECT."""
+    inner = column.element if isinstance(column, Label) else column
+    if isinstance(inner, Cast):
+        inner = inner.clause
+    elif isinstance(inner, TypeCoerce):
+        inner = inner.typed_expression
+    return isinstance(inner, Null)
+
+
+def spell_dates(series_key: str, rules: CountingRules | None = None) -> list[SpellDates]:
+    """The series' spells, one query per SELECT of its definition, grouped by the cell columns it has.
+
+    Grouping by the institution alone (a table's own records) lets SQLite read the table in the
+    order of its institution index with no sort, at about the cost of one count per institution.
+    """
+    query = spells(series_key, rules)
+    out = []
+    for part in query.selects if isinstance(query, CompoundSelect) else [query]:
+        sp = part.subquery()
+        present = {c: not _always_null(part.selected_columns[c]) for c in SPELL_COLUMNS}
+        dates = tuple(c for c in DATE_COLUMNS if present[c])
+        cell = [
+            sp.c.institution_id if present["institution_id"] else cast(null(), Integer).label("institution_id"),
+            sp.c.province63 if present["province63"] else type_coerce(null(), String).label("province63"),
+        ]
+        keys = [sp.c[c] for c in ("institution_id", "province63") if present[c]]
+        out.append(
+            SpellDates(
+                select(
+                    *cell,
+                    func.count().label("n"),
+                    # One aggregate per column: cheaper per row than joining the columns' texts first.
+                    *(concat_agg(fixed_date(sp.c[c])).label(c) for c in dates),
+                ).group_by(*keys),
+                dates,
             )
-            .where(*where)
-            .group_by(sp.c.institution_id, sp.c.province63, month)
         )
-    return union_all(*parts)
+    return out

@@ -154,3 +154,44 @@ def starts_before_end(start: SQLColumnExpression[Any], end: SQLColumnExpression[
     if _is_null(end):
         return start
     return _starts_before_end(start, end)
+
+
+DATE_TEXT_WIDTH = 10  # 'YYYY-MM-DD'
+NO_DATE_TEXT = " " * DATE_TEXT_WIDTH  # a NULL date, so that every date keeps its place in the text
+
+
+class fixed_date(FunctionElement[str]):
+    """A date expression as fixed-width ISO text, 'YYYY-MM-DD', or blanks for NULL: every record keeps its place."""
+
+    type = String()
+    inherit_cache = True
+    name = "fixed_date"
+
+
+@compiles(fixed_date, "sqlite")
+def _fixed_date_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    # Dates are ISO text in SQLite already: no conversion per row, only the blanks for NULL.
+    return f"coalesce({compiler.process(element.clauses, **kw)}, '{NO_DATE_TEXT}')"
+
+
+@compiles(fixed_date, "postgresql")
+def _fixed_date_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return f"coalesce(to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD'), '{NO_DATE_TEXT}')"
+
+
+class concat_agg(FunctionElement[str]):
+    """An aggregate: the group's texts joined with no separator (in no particular order)."""
+
+    type = String()
+    inherit_cache = True
+    name = "concat_agg"
+
+
+@compiles(concat_agg, "sqlite")
+def _concat_agg_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return f"group_concat({compiler.process(element.clauses, **kw)}, '')"
+
+
+@compiles(concat_agg, "postgresql")
+def _concat_agg_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return f"string_agg({compiler.process(element.clauses, **kw)}, '')"

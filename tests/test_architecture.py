@@ -158,14 +158,18 @@ def _files_matching(pattern: str) -> set[str]:
 
 
 def test_one_per_province_computation() -> None:
-    # Summing snapshot cells per unit happens in one module of the app (the demo generator and the
-    # boundary builder use these numpy primitives on their own data, never on a snapshot).
+    # Summing snapshot cells per unit happens in one module of the app. The indicator engine uses these
+    # numpy primitives to count the VET database's records into the cells a snapshot stores, as the demo
+    # generator and the boundary builder do on their own data: none of them reads a snapshot.
     app = {
         f
         for f in _files_matching(r"np\.bincount|np\.add\.at|np\.unique\(")
         if f.split("/")[0] in ("ioc_app", "callbacks", "layouts")
     }
-    assert app == {"ioc_app/provincial.py"}
+    assert app == {"ioc_app/provincial.py", "ioc_app/indicators/engine.py", "ioc_app/indicators/spell_counts.py"}
+    for counting in ("ioc_app/indicators/engine.py", "ioc_app/indicators/spell_counts.py"):
+        source = (ROOT / counting).read_text(encoding="utf-8")
+        assert "import snapshots" not in source and "ioc_app.snapshots" not in source
 
 
 def test_one_memo_facility() -> None:

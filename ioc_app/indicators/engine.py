@@ -5,10 +5,11 @@ additive over. Any scope (national, a current or legacy province, a type, an own
 combination) is the sum of its cells' numerators over the sum of their denominators, never an
 average of percentages.
 
-The counting runs in the database, grouped by institution (``data_sources.spells``). Here the
-per-institution counts get their cell from the small institution table, records of a closed
-(or not yet opened) institution are dropped for the dates it was not open, and the counts are
-added up per cell: a few thousand rows per series.
+Each series' records are read once, grouped by institution (``data_sources.spells``), and counted
+at every date the caller needs in that one read (``spell_counts``): the month ends, the data date,
+the days it is compared with. Here the per-institution counts get their cell from the small
+institution table, records of a closed (or not yet opened) institution are dropped for the dates it
+was not open, and the counts are added up per cell: a few thousand groups per series.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ from sqlalchemy import Connection, Engine
 
 from data_sources import spells
 from data_sources.counting import CountingRules, default_rules
-from ioc_app.indicators import registry
+from ioc_app.indicators import registry, spell_counts
+from ioc_app.indicators.spell_counts import NO_INSTITUTION, Ints
 
 FIRST_MONTH_END = dt.date(2021, 12, 31)  # the month of the decision: the trajectory's baseline
 CELL_COLUMNS = list(spells.CELL_COLUMNS)
 CUBE_COLUMNS = ["series", "period_end", *CELL_COLUMNS, "numerator", "denominator"]
 COMPARISON_COLUMNS = ["series", "as_of", *CELL_COLUMNS, "numerator", "denominator"]
 COMPARISON_DAYS = (1, 7)  # "since yesterday" and "since last week"
-NO_INSTITUTION = -1  # national records and a province's own inspections and reports
 
 
 def month_end(d: dt.date) -> dt.date:
@@ -72,6 +73,16 @@ def _base_keys(keys: list[str]) -> list[str]:
     return out
 
 
+def _queried_keys(base: list[str]) -> list[str]:
+    """The series read from the database: institution shares are computed from their records series."""
+    out = [k for k in base if k not in spells.INSTITUTION_SHARES]
+    for key in base:
+        share = spells.INSTITUTION_SHARES.get(key)
+        if share is not None and share.records not in out:
+            out.append(share.records)
+    return out
+
+
 def _with_derived(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Add derived series (a base series restricted to some institution types), keep only ``keys``."""
     parts = [frame[frame["series"].isin(keys)]]
@@ -83,301 +94,290 @@ def _with_derived(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _institution_table(conn: Connection) -> pd.DataFrame:
-    rows = conn.execute(spells.institutions()).all()
-    inst = pd.DataFrame(rows, columns=["institution_id", "province63", "inst_type", "ownership", *_INSTITUTION_DATES])
-    for col in _INSTITUTION_DATES:
-        inst[col] = pd.to_datetime(inst[col])
-    return inst.set_index("institution_id")
+@dataclass(frozen=True)
+class _Institutions:
+    """The small institution table as arrays: cells, and dates as yyyymmdd (0 for NULL)."""
+
+    index: pd.Index  # institution ids, in the table's order
+    province63: npt.NDArray[np.object_]
+    inst_type: npt.NDArray[np.object_]
+    ownership: npt.NDArray[np.object_]
+    dates: dict[str, Ints]  # established_on, closed_on, learner_data_integrated_on
+
+    def rows(self, ids: Ints) -> Ints:
+        """Each id's row in the table, -1 for an id it does not have (and for NO_INSTITUTION)."""
+        return self.index.get_indexer(pd.Index(ids)).astype(np.int64)
+
+    def take(self, values: npt.NDArray[np.object_], rows: Ints, missing: object) -> npt.NDArray[np.object_]:
+        """A cell column of the table at ``rows``, ``missing`` where a row is -1."""
+        out = np.full(len(rows), missing, dtype=object)
+        known = rows >= 0
+        out[known] = values[rows[known]]
+        return out
+
+    def day(self, name: str, rows: Ints) -> Ints:
+        """A date column (yyyymmdd) at ``rows``, 0 (NULL) where a row is -1."""
+        out = np.zeros(len(rows), np.int64)
+        known = rows >= 0
+        out[known] = self.dates[name][rows[known]]
+        return out
+
+    def open_at(self, rows: Ints, days: list[dt.date]) -> npt.NDArray[np.bool_]:
+        """Whether each row's institution was open at each day (established <= d < closed): rows x days.
+
+        An institution the table does not have (or no institution) is never open."""
+        established = self.day("established_on", rows)[:, None]
+        closed = self.day("closed_on", rows)[:, None]
+        when = np.asarray([spell_counts.day_number(d) for d in days], np.int64)[None, :]
+        open_: npt.NDArray[np.bool_] = (established != 0) & (established <= when) & ((closed == 0) | (closed > when))
+        return open_
 
 
 _INSTITUTION_DATES = ("established_on", "closed_on", "learner_data_integrated_on")
 
 
-def _attach_cells(df: pd.DataFrame, inst: pd.DataFrame) -> pd.DataFrame:
-    """Cell columns for per-institution rows; a record's own province for rows without one."""
-    ids = df["institution_id"]
-    known = ids != NO_INSTITUTION
-    out = df.copy()
-    own = out["province63"] if "province63" in out else pd.Series(None, index=out.index, dtype=object)
-    out["province63"] = own.where(own.notna(), ids.map(inst["province63"])).fillna("").astype(str)
-    out["inst_type"] = ids.map(inst["inst_type"]).where(known, "").fillna("").astype(str)
-    out["ownership"] = ids.map(inst["ownership"]).where(known, "").fillna("").astype(str)
-    return out
+def _institution_table(conn: Connection) -> _Institutions:
+    rows = conn.execute(spells.institutions()).all()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (4 + len(_INSTITUTION_DATES))
+    return _Institutions(
+        index=pd.Index(np.asarray(columns[0], np.int64)),
+        province63=np.asarray(columns[1], object),
+        inst_type=np.asarray(columns[2], object),
+        ownership=np.asarray(columns[3], object),
+        dates={
+            name: np.asarray([spell_counts.day_number(d) for d in columns[4 + i]], np.int64)
+            for i, name in enumerate(_INSTITUTION_DATES)
+        },
+    )
 
 
-def _open_at(inst: pd.DataFrame, ids: pd.Series, dates: pd.Series) -> npt.NDArray[np.bool_]:
-    """Whether each row's institution was open at each row's date (established <= d < closed)."""
-    when = pd.to_datetime(dates)
-    established = ids.map(inst["established_on"])
-    closed = ids.map(inst["closed_on"])
-    return ((established <= when) & (closed.isna() | (closed > when))).to_numpy()
+@dataclass(frozen=True)
+class _Counts:
+    """One series' numerators and denominators per group (institution, record province) and date."""
+
+    institution_id: Ints
+    province63: npt.NDArray[np.object_]
+    num: Ints  # groups x dates
+    den: Ints
 
 
-def _queried_keys(base: list[str]) -> list[str]:
-    """The series read from the database: institution shares are computed from their records series."""
-    out = [k for k in base if k not in spells.INSTITUTION_SHARES]
-    for key in base:
-        share = spells.INSTITUTION_SHARES.get(key)
-        if share is not None and share.records not in out:
-            out.append(share.records)
-    return out
-
-
-def _share_long(
-    inst: pd.DataFrame,
-    ends: list[dt.date],
-    records: pd.DataFrame | None,
-    share: spells.InstitutionShare,
-    minimum: Fraction,
-) -> pd.DataFrame:
-    """An institution share per institution and date: institution_id, idx, numerator (0/1), denominator (1).
-
-    ``records`` holds the records series' per-institution counts, index (institution_id, field) with
-    field numerator/denominator, one column per date index; institutions without records have none.
-    Only institutions open at a date are in its population.
-    """
-    ids = inst.index.to_numpy(np.int64)
-    num = np.zeros((len(ids), len(ends)), np.int64)
-    den = np.zeros((len(ids), len(ends)), np.int64)
-    if records is not None and not records.empty:
-        per = records.groupby(level=["institution_id", "field"]).sum()
-        for field, out in (("numerator", num), ("denominator", den)):
-            if field in per.index.get_level_values("field"):
-                part = per.xs(field, level="field")
-                assert isinstance(part, pd.DataFrame)  # a field of a frame selects a frame
-                out[:] = part.reindex(index=ids, columns=range(len(ends)), fill_value=0).to_numpy(np.int64)
-    when = pd.to_datetime(pd.Series(ends)).to_numpy()[None, :]
-    established = inst["established_on"].to_numpy()[:, None]
-    closed = inst["closed_on"].to_numpy()[:, None]
-    fact = inst[share.fact].to_numpy()[:, None]
-    open_ = (established <= when) & (pd.isna(closed) | (closed > when))
-    has_fact = ~pd.isna(fact) & (fact <= when)
+def _share_counts(
+    records: _Counts, inst: _Institutions, days: list[dt.date], share: spells.InstitutionShare, minimum: Fraction
+) -> _Counts:
+    """An institution share per institution and date: 1 in the denominator for each institution open
+    then, 1 in the numerator when its ``fact`` is dated on or before and its records reach the minimum
+    share (an institution with no records meets it)."""
+    size = len(inst.index)
+    num = np.zeros((size, len(days)), np.int64)
+    den = np.zeros((size, len(days)), np.int64)
+    rows = inst.rows(records.institution_id)
+    known = rows >= 0
+    np.add.at(num, rows[known], records.num[known])
+    np.add.at(den, rows[known], records.den[known])
+    when = np.asarray([spell_counts.day_number(d) for d in days], np.int64)[None, :]
+    fact = inst.dates[share.fact][:, None]
+    has_fact = (fact != 0) & (fact <= when)
     # Integer comparison: num / den >= p / q, with no records meeting it.
     deep = num * minimum.denominator >= den * minimum.numerator
-    rows, idx = np.nonzero(open_)
+    open_ = inst.open_at(np.arange(size, dtype=np.int64), days)
+    return _Counts(
+        institution_id=inst.index.to_numpy(np.int64),
+        province63=np.full(size, None, object),
+        num=(open_ & has_fact & deep).astype(np.int64),
+        den=open_.astype(np.int64),
+    )
+
+
+def _counted(
+    conn: Connection,
+    keys: list[str],
+    inst: _Institutions,
+    rules: CountingRules,
+    ends: list[dt.date],
+    days: list[dt.date],
+) -> dict[str, tuple[_Counts, _Counts]]:
+    """Per base series of ``keys``: its counts at every month end of ``ends`` and at each of ``days``.
+
+    Each series' records are read once for both; records of an institution count only on the dates
+    it is open.
+    """
+    base = _base_keys(keys)
+    read = {key: spell_counts.read(conn, key, rules) for key in _queried_keys(base)}
+    raw: dict[str, tuple[_Counts, _Counts]] = {}
+    for key, sp in read.items():
+        monthly = spell_counts.at_month_ends(sp, ends) if ends else (_none(sp.groups), _none(sp.groups))
+        on_days = spell_counts.at_days(sp, days)
+        raw[key] = tuple(  # type: ignore[assignment]  # a pair, built in a loop
+            _Counts(sp.institution_id, sp.province63, num, den) for num, den in (monthly, on_days)
+        )
+    out: dict[str, tuple[_Counts, _Counts]] = {}
+    for key in base:
+        share = spells.INSTITUTION_SHARES.get(key)
+        if share is not None:
+            records = raw[share.records]
+            out[key] = (
+                _share_counts(records[0], inst, ends, share, rules.min_record_share),
+                _share_counts(records[1], inst, days, share, rules.min_record_share),
+            )
+        elif key in spells.WITHIN_OPEN_INSTITUTION:
+            out[key] = tuple(  # type: ignore[assignment]
+                _within_open(c, inst, dates) for c, dates in zip(raw[key], (ends, days), strict=True)
+            )
+        else:
+            out[key] = raw[key]
+    return out
+
+
+def _none(groups: int) -> Ints:
+    return np.zeros((groups, 0), np.int64)
+
+
+def _within_open(counts: _Counts, inst: _Institutions, dates: list[dt.date]) -> _Counts:
+    """Records of an institution count only while it is open (so the big tables are never joined)."""
+    open_ = inst.open_at(inst.rows(counts.institution_id), dates)
+    return _Counts(counts.institution_id, counts.province63, counts.num * open_, counts.den * open_)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """A series' groups and their cells: a record's own province where it has one, else its institution's."""
+
+    codes: npt.NDArray[np.intp]  # per group: its row in ``cells``
+    cells: pd.DataFrame  # CELL_COLUMNS, one row per cell
+    inst_type: npt.NDArray[np.object_]  # per group
+
+    @classmethod
+    def of(cls, counts: _Counts, inst: _Institutions) -> _Cells:
+        rows = inst.rows(counts.institution_id)
+        own = counts.province63
+        province = np.where(pd.notna(own), own, inst.take(inst.province63, rows, None))
+        frame = pd.DataFrame(
+            {
+                "province63": province,
+                "inst_type": inst.take(inst.inst_type, rows, ""),
+                "ownership": inst.take(inst.ownership, rows, ""),
+            },
+            dtype=object,
+        )
+        frame = frame.fillna("").astype(str)
+        codes, uniques = pd.MultiIndex.from_frame(frame).factorize()
+        cells = pd.DataFrame(list(uniques), columns=CELL_COLUMNS, dtype=object)
+        return cls(np.asarray(codes, np.intp), cells, frame["inst_type"].to_numpy(object))
+
+
+def _cells_frame(key: str, counts: _Counts, dates: list[dt.date], cells: _Cells, date_column: str) -> pd.DataFrame:
+    """Per cell and date (the column ``date_column``): the series' numerator and denominator, no all-zero rows."""
+    num = np.zeros((len(cells.cells), len(dates)), np.int64)
+    den = np.zeros((len(cells.cells), len(dates)), np.int64)
+    np.add.at(num, cells.codes, counts.num)
+    np.add.at(den, cells.codes, counts.den)
+    cell, at = np.nonzero((num != 0) | (den != 0))
+    frame = cells.cells.iloc[cell].reset_index(drop=True)
+    frame.insert(0, date_column, np.asarray(dates, object)[at])
+    frame.insert(0, "series", key)
+    frame["numerator"] = num[cell, at]
+    frame["denominator"] = den[cell, at]
+    return frame
+
+
+def _institutions_frame(key: str, counts: _Counts, cells: _Cells, column: int) -> pd.DataFrame:
+    """Each institution's own numerator and denominator at one date (where it has a denominator)."""
+    keep = (counts.institution_id != NO_INSTITUTION) & (counts.den[:, column] != 0)
     return pd.DataFrame(
         {
-            "institution_id": ids[rows],
-            "idx": idx,
-            "numerator": (has_fact & deep)[rows, idx].astype(np.int64),
-            "denominator": np.ones(len(rows), np.int64),
+            "series": key,
+            "institution_id": counts.institution_id[keep],
+            "inst_type": cells.inst_type[keep],
+            "numerator": counts.num[keep, column],
+            "denominator": counts.den[keep, column],
         }
     )
 
 
-def _per_institution_on(
-    conn: Connection, key: str, dates: list[dt.date], inst: pd.DataFrame, rules: CountingRules
-) -> pd.DataFrame:
-    """institution_id, province63, at (index into ``dates``), numerator, denominator; no all-zero rows."""
-    sums = [f"{field}_{i}" for i in range(len(dates)) for field in ("numerator", "denominator")]
-    rows = conn.execute(spells.points_in_time(key, dates, rules)).all()
-    wide = pd.DataFrame(rows, columns=["institution_id", "province63", *sums])
-    wide["institution_id"] = wide["institution_id"].fillna(NO_INSTITUTION).astype("int64")
-    columns = ["institution_id", "province63", "numerator", "denominator"]
-    parts = [
-        wide[["institution_id", "province63", f"numerator_{i}", f"denominator_{i}"]].set_axis(columns, axis=1)
-        for i in range(len(dates))
-    ]
-    long = pd.concat(parts, keys=range(len(dates)), names=["at", None]).reset_index(level="at")
-    long = long[(long["numerator"] != 0) | (long["denominator"] != 0)].reset_index(drop=True)
-    if key in spells.WITHIN_OPEN_INSTITUTION and len(long):
-        when = long["at"].map(dict(enumerate(dates)))
-        long = long[_open_at(inst, long["institution_id"], when)].reset_index(drop=True)
-    return long
+def _frames(parts: list[pd.DataFrame], keys: list[str], columns: list[str]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c in ("numerator", "denominator") else object) for c in columns}
+        )
+    frame = _with_derived(pd.concat(parts, ignore_index=True), keys)
+    frame[["numerator", "denominator"]] = frame[["numerator", "denominator"]].astype("int64")
+    return frame[columns]
 
 
-def _with_cells(df: pd.DataFrame, key: str, inst: pd.DataFrame) -> pd.DataFrame:
-    out = _attach_cells(df, inst)
-    out.insert(0, "series", key)
-    return out
+@dataclass(frozen=True)
+class _Counted:
+    """Everything counted in one read of each series: cells at month ends and at days, institutions."""
+
+    monthly: pd.DataFrame  # CUBE_COLUMNS at every month end
+    days: list[pd.DataFrame]  # CUBE_COLUMNS per day, in the order asked
+    institutions: pd.DataFrame  # at the first day
 
 
-def _share_on(
-    records: pd.DataFrame,
-    inst: pd.DataFrame,
-    dates: list[dt.date],
-    share: spells.InstitutionShare,
-    rules: CountingRules,
-) -> pd.DataFrame:
-    """An institution share at each date from its records series' rows (as ``_per_institution_on``)."""
-    counts = records.melt(
-        id_vars=["institution_id", "at"], value_vars=["numerator", "denominator"], var_name="field", value_name="n"
-    )
-    wide = (
-        counts.pivot_table(index=["institution_id", "field"], columns="at", values="n", aggfunc="sum", fill_value=0)
-        if len(counts)
-        else None
-    )
-    long = _share_long(inst, dates, wide, share, rules.min_record_share)
-    return long.rename(columns={"idx": "at"}).assign(province63=None)
-
-
-def _counts_on(engine: Engine, dates: list[dt.date], keys: list[str], rules: CountingRules) -> list[pd.DataFrame]:
-    """Per date (in ``dates`` order), series, institution and cell: numerator and denominator.
-
-    Every date is counted in the same pass over each series' records, and the cells are attached
-    once for all of them, so comparing the data date with earlier days costs a few more sums per
-    row, not another scan.
-    """
-    base = _base_keys(keys)
+def _count(engine: Engine, keys: list[str], rules: CountingRules, ends: list[dt.date], days: list[dt.date]) -> _Counted:
     with engine.connect() as conn:
         inst = _institution_table(conn)
-        counts = {key: _per_institution_on(conn, key, dates, inst, rules) for key in _queried_keys(base)}
-    for key in base:
-        share = spells.INSTITUTION_SHARES.get(key)
-        if share is not None:
-            counts[key] = _share_on(counts[share.records], inst, dates, share, rules)
-    df = pd.concat([_with_cells(counts[key], key, inst) for key in base], ignore_index=True)
-    df[["numerator", "denominator"]] = df[["numerator", "denominator"]].astype("int64")
-    df = _with_derived(df, keys)
-    at = df.pop("at").to_numpy()
-    return [df[at == i].reset_index(drop=True) for i in range(len(dates))]
-
-
-def _counts_at(engine: Engine, as_of: dt.date, keys: list[str], rules: CountingRules) -> pd.DataFrame:
-    """Per series, institution and cell: numerator and denominator at ``as_of``."""
-    return _counts_on(engine, [as_of], keys, rules)[0]
-
-
-def _cells_of(counts: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    out = counts.groupby(["series", *CELL_COLUMNS], as_index=False)[["numerator", "denominator"]].sum()
-    out.insert(1, "period_end", as_of)
-    return out[(out.numerator != 0) | (out.denominator != 0)].reset_index(drop=True)
-
-
-def _institutions_of(counts: pd.DataFrame) -> pd.DataFrame:
-    out = counts[(counts.institution_id != NO_INSTITUTION) & (counts.denominator != 0)]
-    return out[["series", "institution_id", "numerator", "denominator"]].reset_index(drop=True)
+        counts = _counted(conn, keys, inst, rules, ends, days)
+    monthly, on_days, institutions = [], [], []
+    for key, (at_ends, at_days) in counts.items():
+        cells = _Cells.of(at_days, inst)  # the same groups at the month ends and at the days
+        if ends:
+            monthly.append(_cells_frame(key, at_ends, ends, cells, "period_end"))
+        on_days.append(_cells_frame(key, at_days, days, cells, "period_end"))
+        institutions.append(_institutions_frame(key, at_days, cells, 0))
+    day_frame = _frames(on_days, keys, CUBE_COLUMNS)
+    return _Counted(
+        monthly=_frames(monthly, keys, CUBE_COLUMNS),
+        days=[day_frame[day_frame["period_end"] == d].reset_index(drop=True) for d in days],
+        institutions=_frames(institutions, keys, ["series", "institution_id", "inst_type", "numerator", "denominator"])[
+            ["series", "institution_id", "numerator", "denominator"]
+        ].reset_index(drop=True),
+    )
 
 
 def cells_at(
     engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None, rules: CountingRules | None = None
 ) -> pd.DataFrame:
     """Per series and cell, numerator and denominator at ``as_of``."""
-    return _cells_of(_counts_at(engine, as_of, _series_keys(series_keys), rules or default_rules()), as_of)
+    return cells_on(engine, [as_of], series_keys, rules)[0]
 
 
 def cells_on(
     engine: Engine, dates: list[dt.date], series_keys: Iterable[str] | None = None, rules: CountingRules | None = None
 ) -> list[pd.DataFrame]:
-    """``cells_at`` for several dates (in ``dates`` order), counted in one pass over each series' records."""
-    counts = _counts_on(engine, dates, _series_keys(series_keys), rules or default_rules())
-    return [_cells_of(c, d) for c, d in zip(counts, dates, strict=True)]
+    """``cells_at`` for several dates (in ``dates`` order), counted in one read of each series' records."""
+    return _count(engine, _series_keys(series_keys), rules or default_rules(), [], dates).days
 
 
 def institutions_at(
     engine: Engine, as_of: dt.date, series_keys: Iterable[str] | None = None, rules: CountingRules | None = None
 ) -> pd.DataFrame:
     """Per series and institution, numerator and denominator at ``as_of`` (each institution's own position)."""
-    return _institutions_of(_counts_at(engine, as_of, _series_keys(series_keys), rules or default_rules()))
+    return _count(engine, _series_keys(series_keys), rules or default_rules(), [], [as_of]).institutions
 
 
-def _empty_cube() -> pd.DataFrame:
-    return pd.DataFrame(
-        {c: pd.Series(dtype="int64" if c in ("numerator", "denominator") else object) for c in CUBE_COLUMNS}
-    )
-
-
-def _monthly_wide(conn: Connection, key: str, ends: list[dt.date], rules: CountingRules) -> pd.DataFrame | None:
-    """One series' running sums per (institution, record province, field) and date index, from +n/-n per month."""
-    rows = conn.execute(spells.monthly_deltas(key, rules)).all()
-    if not rows:
-        return None
-    deltas = pd.DataFrame(rows, columns=["institution_id", "province63", "month", "field", "delta"])
-    deltas["institution_id"] = deltas["institution_id"].fillna(NO_INSTITUTION).astype("int64")
-    deltas["province63"] = deltas["province63"].fillna("")
-    # Changes before the baseline month all count from the baseline; later ones are dropped.
-    first = ends[0].strftime("%Y-%m")
-    month_index = {d.strftime("%Y-%m"): i for i, d in enumerate(ends)}
-    deltas["month"] = deltas["month"].where(deltas["month"] >= first, first)
-    deltas["idx"] = deltas["month"].map(month_index)
-    deltas = deltas.dropna(subset=["idx"])
-    if deltas.empty:
-        return None
-    wide = deltas.pivot_table(
-        index=["institution_id", "province63", "field"], columns="idx", values="delta", aggfunc="sum", fill_value=0
-    )
-    return wide.reindex(columns=range(len(ends)), fill_value=0).cumsum(axis=1)
-
-
-def _long_of(wide: pd.DataFrame) -> pd.DataFrame:
-    stacked = wide.stack()
-    assert isinstance(stacked, pd.Series)  # single-level columns stack to a Series
-    long = stacked.rename("value").reset_index()
-    return long[long["value"] != 0]
-
-
-def _share_long_fields(long: pd.DataFrame) -> pd.DataFrame:
-    """An institution share's rows in the shape of ``_long_of``: one row per field."""
-    melted = long.melt(id_vars=["institution_id", "idx"], value_vars=["numerator", "denominator"], var_name="field")
-    return melted.assign(province63="")
-
-
-def _cube_of(long: pd.DataFrame, key: str, ends: list[dt.date], inst: pd.DataFrame) -> pd.DataFrame:
-    long = long.assign(period_end=long["idx"].astype(int).map(dict(enumerate(ends))))
-    if key in spells.WITHIN_OPEN_INSTITUTION:
-        long = long[_open_at(inst, long["institution_id"], long["period_end"])]
-    long = _attach_cells(long.assign(province63=long["province63"].replace("", None)), inst)
-    cube = long.pivot_table(
-        index=[*CELL_COLUMNS, "period_end"], columns="field", values="value", aggfunc="sum", fill_value=0
-    ).reset_index()
-    for col in ("numerator", "denominator"):
-        if col not in cube:
-            cube[col] = 0
-    cube.insert(0, "series", key)
-    return cube[CUBE_COLUMNS]
-
-
-def _monthly_frames(
-    conn: Connection, keys: list[str], ends: list[dt.date], inst: pd.DataFrame, rules: CountingRules
-) -> list[pd.DataFrame]:
-    """Each base series' cube at every month end."""
-    base = _base_keys(keys)
-    wides = {key: _monthly_wide(conn, key, ends, rules) for key in _queried_keys(base)}
-    frames = []
-    for key in base:
-        share = spells.INSTITUTION_SHARES.get(key)
-        if share is not None:
-            records = wides[share.records]
-            by_institution = None if records is None else records.droplevel("province63")
-            long = _share_long_fields(_share_long(inst, ends, by_institution, share, rules.min_record_share))
-        elif (wide := wides[key]) is not None:
-            long = _long_of(wide)
-        else:
-            continue
-        if len(long):
-            frames.append(_cube_of(long, key, ends, inst))
-    return frames
+def _cube(counted: _Counted, data_date: dt.date, ends: list[dt.date]) -> pd.DataFrame:
+    """The month ends, then the data date itself (counted at that day) when it is no month end."""
+    cube = counted.monthly
+    if not ends or ends[-1] != data_date:
+        cube = pd.concat([cube, counted.days[0]], ignore_index=True)
+    return cube.sort_values(["series", "period_end", *CELL_COLUMNS]).reset_index(drop=True)
 
 
 def monthly_cells(
     engine: Engine,
     data_date: dt.date,
     series_keys: Iterable[str] | None = None,
-    last_point: pd.DataFrame | None = None,
     rules: CountingRules | None = None,
 ) -> pd.DataFrame:
     """The cube: per series, period end and cell, numerator and denominator.
 
     Month ends come from +n/-n changes per month and a running sum; the last point, the data
-    date, is counted exactly at that date (a partial month cannot be bucketed) unless the
-    caller already has it (``last_point``, cells at the data date).
+    date, is counted exactly at that date (a partial month cannot be bucketed). Each series'
+    records are read once for both.
     """
-    keys = _series_keys(series_keys)
-    rules = rules or default_rules()
     ends = month_ends(data_date)
-    frames = []
-    if ends:
-        with engine.connect() as conn:
-            frames = _monthly_frames(conn, keys, ends, _institution_table(conn), rules)
-    cube = _with_derived(pd.concat(frames, ignore_index=True), keys) if frames else _empty_cube()
-    cube[["numerator", "denominator"]] = cube[["numerator", "denominator"]].astype("int64")
-    cube = cube[(cube.numerator != 0) | (cube.denominator != 0)]
-    if not ends or ends[-1] != data_date:
-        last = last_point if last_point is not None else cells_at(engine, data_date, keys, rules)
-        cube = pd.concat([cube, last], ignore_index=True)
-    return cube.sort_values(["series", "period_end", *CELL_COLUMNS]).reset_index(drop=True)
+    counted = _count(engine, _series_keys(series_keys), rules or default_rules(), ends, [data_date])
+    return _cube(counted, data_date, ends)
 
 
 def comparison_dates(data_date: dt.date) -> list[dt.date]:
@@ -398,18 +398,16 @@ class SnapshotFrames:
 def snapshot_frames(engine: Engine, data_date: dt.date, rules: CountingRules | None = None) -> SnapshotFrames:
     """The cube of every series, each institution's own figures, and the cells at the comparison dates.
 
-    The data date and the comparison dates are counted in one pass; a comparison date that is a
-    month end is in the cube already and is not counted again.
+    Every series' records are read once: the month ends, the data date and the comparison dates are
+    all counted from that read; a comparison date that is a month end is in the cube already and is
+    not counted again.
     """
-    keys = _series_keys(None)
-    rules = rules or default_rules()
-    ends = set(period_ends(data_date))
-    extra = [d for d in comparison_dates(data_date) if d not in ends]
-    counts = _counts_on(engine, [data_date, *extra], keys, rules)
-    cube = monthly_cells(engine, data_date, keys, last_point=_cells_of(counts[0], data_date), rules=rules)
-    parts = [_cells_of(c, d).rename(columns={"period_end": "as_of"}) for c, d in zip(counts[1:], extra, strict=True)]
+    ends = month_ends(data_date)
+    extra = [d for d in comparison_dates(data_date) if d not in set(period_ends(data_date))]
+    counted = _count(engine, _series_keys(None), rules or default_rules(), ends, [data_date, *extra])
+    parts = [c.rename(columns={"period_end": "as_of"}) for c in counted.days[1:]]
     comparisons = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COMPARISON_COLUMNS)
-    return SnapshotFrames(cube, _institutions_of(counts[0]), comparisons[COMPARISON_COLUMNS])
+    return SnapshotFrames(_cube(counted, data_date, ends), counted.institutions, comparisons[COMPARISON_COLUMNS])
 
 
 def value(numerator: float, denominator: float) -> float | None:
