@@ -62,7 +62,7 @@ def toggle_language(n_clicks: int | None, lang: str | None) -> str:
     return "en" if lang == "vi" else "vi"
 
 
-def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[str, str, str, list, list]:
+def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[str, str, str, list, list, list]:
     lang = normalise_language(lang)
     return (
         t("app.title", lang),
@@ -70,7 +70,19 @@ def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[st
         t("lang.toggle", lang),
         shell_layout.nav_links(nav_items, lang),
         shell_layout.user_block(current_badge(), lang),
+        shell_layout.menu_label(lang),
     )
+
+
+# The phone header's menu: the button opens and closes the folded part; following a link closes it.
+MENU_JS = """function(clicks, path) {
+    var side = document.getElementById('%s'), button = document.getElementById('%s');
+    var trigger = (window.dash_clientside.callback_context.triggered[0] || {}).prop_id || '';
+    var open = trigger.indexOf('n_clicks') !== -1 && side ? !side.classList.contains('is-open') : false;
+    if (side) { side.classList.toggle('is-open', open); }
+    if (button) { button.setAttribute('aria-expanded', open ? 'true' : 'false'); }
+    return window.dash_clientside.no_update;
+}""" % (Shell.HEADER_SIDE, Shell.MENU)
 
 
 # The sign-in page is rendered by the server, which cannot read the browser's storage: the
@@ -106,9 +118,11 @@ def register(app: Dash, services: Services, pages: dict[str, ModuleType], nav_it
         Output(Shell.LANG_TOGGLE, "children"),
         Output(Shell.NAV, "children"),
         Output(Shell.USER, "children"),
+        Output(Shell.MENU, "children"),
         Input(Shell.LANG, "data"),
     )(inputs.checked(inputs.language)(lambda lang: header_texts(lang, nav_items)))
     app.clientside_callback(LANG_COOKIE_JS, Input(Shell.LANG, "data"))
+    app.clientside_callback(MENU_JS, Input(Shell.MENU, "n_clicks"), Input(Shell.URL, "pathname"))
     app.callback(
         Output(Shell.CONTENT, "children"),
         Input(Shell.URL, "pathname"),

@@ -93,6 +93,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.map": ("Bản đồ số", "Digital map"),
     "nav.tasks": ("Nhiệm vụ", "Tasks"),
     "lang.toggle": ("English", "Tiếng Việt"),
+    "nav.menu": ("Trình đơn", "Menu"),
     "network.title": ("Mạng lưới cơ sở GDNN", "VET institution network"),
     "network.institutions": ("Cơ sở GDNN", "VET institutions"),
     "network.staff": ("Nhà giáo và cán bộ quản lý", "Teachers and managers"),

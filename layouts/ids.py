@@ -11,6 +11,8 @@ class Shell(StrEnum):
     LANG_TOGGLE = "shell-lang-toggle"
     CONTENT = "shell-content"
     NAV = "shell-nav"
+    MENU = "shell-menu"  # the phone header's menu button
+    HEADER_SIDE = "shell-header-side"
     TITLE = "shell-title"
     SUBTITLE = "shell-subtitle"
     # {"level": "34"|"63", "province": code|None, "type": t|None, "ownership": o|None}: shared by every page.

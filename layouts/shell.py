@@ -43,8 +43,18 @@ def shell(
                             html.P(t("app.subtitle", default_language), id=Shell.SUBTITLE),
                         ],
                     ),
+                    # On a phone the menu, the user and the language fold behind this button.
+                    html.Button(
+                        menu_label(default_language),
+                        id=Shell.MENU,
+                        className="ioc-menu-button",
+                        n_clicks=0,
+                        type="button",
+                        **{"aria-expanded": "false", "aria-controls": Shell.HEADER_SIDE},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+                    ),
                     # The decision's long name takes the width; menu and freshness stack beside it.
                     html.Div(
+                        id=Shell.HEADER_SIDE,
                         className="ioc-header-side",
                         children=[
                             html.Div(
@@ -74,6 +84,10 @@ def shell(
             html.Main(id=Shell.CONTENT, className="ioc-content"),
         ],
     )
+
+
+def menu_label(lang: str) -> list:
+    return [html.Span("☰", className="ioc-menu-icon", **{"aria-hidden": "true"}), t("nav.menu", lang)]  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
 
 
 def nav_links(nav_items: list[tuple[str, str]], lang: str) -> list[dcc.Link]:
