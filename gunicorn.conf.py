@@ -1,10 +1,21 @@
-"""gunicorn's settings for the IOC, read from the project folder: ``gunicorn -w 4 -b 0.0.0.0:8050 app:server``.
+"""gunicorn's settings for the IOC, read from the project folder: ``gunicorn app:server``.
 
+- Workers: one process per core (``WEB_CONCURRENCY`` overrides), each with many threads (gthread).
+  Heavy requests take one lane per process (ioc_app.request_lanes) while the threads answer the cheap
+  ones (the language toggle, the snapshot poll, /healthz, static files) at once, so 50 people loading
+  heavy pages do not make the toggle wait seconds. ``GUNICORN_THREADS`` overrides the thread count:
+  keep it above the number of clients one process holds connections for.
+- No preload: each worker loads the app itself. Preloading saves little here (Python's reference
+  counts write to most shared pages soon after the fork) and would share the master's database
+  connections with its children.
+- Each worker loads the newest snapshot in the background as it starts and replaces it, in the
+  background and once, when the scheduler stores a newer one (ioc_app.snapshots.serve_from_memory).
 - The Server header: gunicorn names itself in every response; it says ``vet-ioc`` instead.
 - Before any worker starts, the settings are checked as the app checks them (e.g. a secret key in
   production): a refusal is one line on stderr and exit status 2, not a traceback per worker.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +27,16 @@ from ioc_app.security import SERVER_HEADER  # the project folder is on the path 
 
 gunicorn.http.wsgi.SERVER = SERVER_HEADER
 
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8050")
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 32))
+# A gthread worker's heartbeat comes from its main loop, not from requests: a long export does not trip it.
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+preload_app = False
+
 
 def on_starting(server):  # gunicorn's hook, in the master process before it forks workers
     from ioc_app.settings import Settings, SettingsError, secret_key_for
@@ -25,3 +46,9 @@ def on_starting(server):  # gunicorn's hook, in the master process before it for
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+
+
+def post_worker_init(worker):  # in each worker, once the app is loaded and before it serves
+    from ioc_app import snapshots
+
+    snapshots.serve_from_memory(worker.wsgi.config["IOC_SERVICES"].ioc_engine)
