@@ -56,4 +56,3 @@ def post_worker_init(worker):  # in each worker, once the app is loaded and befo
     # millisecond rather than Python's default 5 ms, each time: the toggle answers in a few of them.
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     snapshots.serve_from_memory(worker.wsgi.config["IOC_SERVICES"].ioc_engine)
-
