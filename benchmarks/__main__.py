@@ -211,6 +211,13 @@ def memory_rows(found: dict[str, Any]) -> list[Row]:
             grew <= found["flat_within_mb"],
         ),
         Row(
+            "  of which its own (RssAnon; the rest is shared libraries and files)",
+            max(found["after_warm_up_anon_mb"]),
+            "MB",
+            "after refreshes",
+            max(found["after_refreshes"][-1]["anon_mb"]),
+        ),
+        Row(
             "a worker serving a new snapshot, after it is stored (max)",
             max(s["loaded_within_s"] for s in found["after_refreshes"]),
             "s",

@@ -32,11 +32,13 @@ TARGET_MB = 250.0
 FLAT_MB = 15.0
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """A process's resident memory (VmRSS), or a part of it: RssAnon (its own), RssFile (mapped files, such as
+    shared libraries, which other processes share)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
+    raise RuntimeError(f"no {field} for process {pid}")
 
 
 def empty_app_mb(folder: Path) -> float:
@@ -129,18 +131,27 @@ def run(folder: Path, refreshes: int = 3) -> dict[str, Any]:
         workers = server.workers()
         warm_up(server)
         after_warm = [rss_mb(pid) for pid in workers]
+        anon_warm = [rss_mb(pid, "RssAnon") for pid in workers]
         steps = []
         for _ in range(refreshes):
             run_id = store_new_snapshot(folder)
             waited = wait_served(server, run_id)
             warm_up(server, rounds=1)
-            steps.append({"run_id": run_id, "loaded_within_s": waited, "rss_mb": [rss_mb(pid) for pid in workers]})
+            steps.append(
+                {
+                    "run_id": run_id,
+                    "loaded_within_s": waited,
+                    "rss_mb": [rss_mb(pid) for pid in workers],
+                    "anon_mb": [rss_mb(pid, "RssAnon") for pid in workers],
+                }
+            )
         if [p for p in server.workers() if p not in workers]:
             raise RuntimeError("a worker was restarted during the measurement")
     return {
         "workers": len(workers),
         "empty_app_mb": empty,
         "after_warm_up_mb": after_warm,
+        "after_warm_up_anon_mb": anon_warm,
         "after_refreshes": steps,
         "target_mb": TARGET_MB,
         "flat_within_mb": FLAT_MB,
