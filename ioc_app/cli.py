@@ -496,7 +496,7 @@ def _first_run_in_child(settings: Settings) -> None:
 
     status, _outcome = child_jobs.run(child_jobs.FIRST_RUN, settings)
     if status:
-        raise SystemExit(status)
+        raise SystemExit(status if status > 0 else 1)  # a child killed by a signal has a negative status
 
 
 def _start_embedded_scheduler(app: Dash, settings: Settings) -> None:

@@ -444,7 +444,9 @@ _served = _Served()
 def serve_from_memory(ioc_engine: Engine) -> None:
     """For a web process: load the newest snapshot now in the background, and from then on serve it from
     memory, replacing it (in the background, once) when the store has a newer one."""
-    _served.background = True
+    if not _served.background:
+        _served.background = True
+        _keep_big_arrays_apart()
     run = newest_run(ioc_engine)
     if run is not None:
         _served.load_later(ioc_engine, run)
@@ -547,6 +549,15 @@ def _frame(conn: Connection, statement: Select[*tuple[Any, ...]], shared: dict[o
         done += len(rows)
     # Numbers become int64 (float where a value is missing), names strings, dates stay dates: as read_sql makes them.
     return pd.DataFrame({name: column[:done] for name, column in columns.items()}).infer_objects()
+
+
+def _keep_big_arrays_apart() -> None:
+    """Arrays of 128 kB or more in mappings of their own, given back to the system when freed. glibc raises
+    that limit after each big array freed, so the next snapshot's columns would otherwise come from the heap,
+    between longer-lived objects, and a worker would grow a little with every snapshot it replaces."""
+    m_mmap_threshold = -3  # glibc's malloc.h
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").mallopt(m_mmap_threshold, 128 * 1024)
 
 
 def _return_freed_memory() -> None:
