@@ -5,9 +5,9 @@
   ones (the language toggle, the snapshot poll, /healthz, static files) at once, so 50 people loading
   heavy pages do not make the toggle wait seconds. ``GUNICORN_THREADS`` overrides the thread count:
   keep it above the number of clients one process holds connections for.
-- No preload: each worker loads the app itself. Preloading saves little here (Python's reference
-  counts write to most shared pages soon after the fork) and would share the master's database
-  connections with its children.
+- No preload: each worker loads the app itself. Measured at national scale with 2 workers, preloading
+  saved 12 MB in all (proportional set size of the master and its workers: 407 MB against 419 MB),
+  not worth handing the master's database connections to its children.
 - Each worker loads the newest snapshot in the background as it starts and replaces it, in the
   background and once, when the scheduler stores a newer one (ioc_app.snapshots.serve_from_memory).
 - The Server header: gunicorn names itself in every response; it says ``vet-ioc`` instead.
