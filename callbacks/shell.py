@@ -76,13 +76,12 @@ def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[st
 
 # The phone header's menu: the button opens and closes the folded part; following a link closes it.
 MENU_JS = """function(clicks, path) {
-    var side = document.getElementById('%s'), button = document.getElementById('%s');
+    var side = document.getElementById('SIDE'), button = document.getElementById('BUTTON');
     var trigger = (window.dash_clientside.callback_context.triggered[0] || {}).prop_id || '';
     var open = trigger.indexOf('n_clicks') !== -1 && side ? !side.classList.contains('is-open') : false;
     if (side) { side.classList.toggle('is-open', open); }
     if (button) { button.setAttribute('aria-expanded', open ? 'true' : 'false'); }
-    return window.dash_clientside.no_update;
-}""" % (Shell.HEADER_SIDE, Shell.MENU)
+}""".replace("SIDE", Shell.HEADER_SIDE).replace("BUTTON", Shell.MENU)
 
 
 # The sign-in page is rendered by the server, which cannot read the browser's storage: the

@@ -24,6 +24,7 @@ from ioc_app import (
     import_pages,
     metrics,
     migrations,
+    request_lanes,
     security,
     source_pages,
 )
@@ -38,6 +39,11 @@ log = logging.getLogger(__name__)
 # Dash callback inputs that browsers fire by themselves (the panels' polling): they do not keep a
 # person's session from expiring (ioc_app.auth).
 BACKGROUND_TRIGGERS = frozenset({f"{Shell.INTERVAL}.n_intervals", f"{Shell.SNAPSHOT}.data"})
+# What the shell's cheap callbacks write (the language, the header's texts, the snapshot poll and freshness):
+# they never wait behind heavy requests (ioc_app.request_lanes).
+LIGHT_OUTPUT_IDS = frozenset(
+    {Shell.LANG, Shell.TITLE, Shell.SUBTITLE, Shell.LANG_TOGGLE, Shell.NAV, Shell.USER, Shell.SNAPSHOT, Shell.FRESHNESS}
+)
 
 # Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).
 PAGE_MODULES = [
@@ -131,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     source_pages.register(app.server, services)
     alert_pages.register(app.server, services)
     brief_pages.register(app.server, services)
+    request_lanes.register(app, LIGHT_OUTPUT_IDS)
     # Last: the CSP hashes Dash's inline scripts, which exist once every callback is registered.
     # Its request hooks run in registration order; an authentication hook can come before or after.
     security.register(app, settings)

@@ -480,8 +480,7 @@ def serve(settings: Settings) -> None:
     def run() -> int:
         secret_key_for(settings)  # refuse before a first run spends minutes building the demo
         prepare_store(settings)
-        ensure_demo_data(settings)
-        ensure_snapshot(settings)
+        _first_run_in_child(settings)
         try:
             app = create_app(settings)
         except migrations.StoreNotReady as exc:
@@ -501,8 +500,20 @@ def serve(settings: Settings) -> None:
         raise SystemExit(status)
 
 
+def _first_run_in_child(settings: Settings) -> None:
+    """The demo database and the first snapshot when missing (``ensure_demo_data``, ``ensure_snapshot``), built
+    in a child process: the memory that takes goes back to the system before the app is served. The child
+    prints its own one-line error; its exit status becomes this command's."""
+    from ioc_app import child_jobs
+
+    status, _outcome = child_jobs.run(child_jobs.FIRST_RUN, settings)
+    if status:
+        raise SystemExit(status if status > 0 else 1)  # a child killed by a signal has a negative status
+
+
 def _start_embedded_scheduler(app: Dash, settings: Settings) -> None:
-    """Single-process serving refreshes in the background; not in the reloader's watcher process."""
+    """Single-process serving refreshes in the background (each refresh in a child process); not in the
+    reloader's watcher process."""
     import os
 
     if settings.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
@@ -511,9 +522,10 @@ def _start_embedded_scheduler(app: Dash, settings: Settings) -> None:
     from ioc_app.scheduler import start_background
 
     ioc_engine = app.server.config["IOC_SERVICES"].ioc_engine
-    start_background(settings, on_refreshed=lambda: snapshots.current(ioc_engine))
-    # Load the current snapshot now, before the first visitor asks for it.
-    snapshots.current(ioc_engine)
+    # The current snapshot is loaded now in the background, before the first visitor asks for it, and each
+    # new one as soon as the child process has stored it.
+    snapshots.serve_from_memory(ioc_engine)
+    start_background(settings, on_refreshed=lambda: snapshots.serve_from_memory(ioc_engine))
 
 
 def cmd_scheduler(settings: Settings) -> int:

@@ -1,7 +1,8 @@
 """Scheduled snapshot refresh (APScheduler).
 
 Runs once per deployment, never per web worker: either embedded in the single-process server
-(``python app.py``) or as its own process (``python -m ioc_app scheduler``) beside gunicorn. A lease
+(``python app.py``), which hands each refresh to a child process so the web process never holds a
+refresh's memory, or as its own process (``python -m ioc_app scheduler``) beside gunicorn. A lease
 in the IOC store (``ioc_app.job_lease``) keeps a second scheduler started by mistake, or a
 ``refresh`` command run meanwhile, from refreshing at the same time.
 """
@@ -17,7 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from ioc_app import alert_jobs, job_lease, logs
+from ioc_app import alert_jobs, child_jobs, job_lease, logs
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from ioc_app.snapshots import RefreshResult, abandon_unfinished, latest_run, refresh
@@ -39,8 +40,7 @@ def refresh_job(
     attempt is retried ``refresh_retries`` times, after 1, 2, 4 ... x ``refresh_retry_seconds``;
     every attempt is recorded as a run. None when the job was skipped.
 
-    ``on_refreshed`` runs after a successful refresh: the embedded scheduler uses it to load the
-    new snapshot into the web process's memory, so no user waits for that load.
+    ``on_refreshed`` runs after a successful refresh (in this process).
     """
     services = Services.from_settings(settings)
     try:
@@ -99,13 +99,28 @@ def _recent(services: Services, settings: Settings) -> bool:
     return age < dt.timedelta(minutes=settings.snapshot_refresh_minutes / 2)
 
 
+def refresh_job_in_child(
+    settings: Settings, on_refreshed: Callable[[], object] | None = None
+) -> child_jobs.ChildRefresh:
+    """``refresh_job`` in a child process (the embedded scheduler's job), then ``on_refreshed`` here: the
+    embedded server uses it to load the new snapshot into its memory in the background, so no user waits."""
+    done = child_jobs.refresh(settings)
+    if done.result is not None and done.result.status == "ok" and on_refreshed is not None:
+        on_refreshed()
+    return done
+
+
 def configure(
-    scheduler: BaseScheduler, settings: Settings, on_refreshed: Callable[[], object] | None = None
+    scheduler: BaseScheduler,
+    settings: Settings,
+    on_refreshed: Callable[[], object] | None = None,
+    in_child: bool = False,
 ) -> BaseScheduler:
-    """Add the refresh job: every ``snapshot_refresh_minutes``, at most one at a time, missed runs merged."""
+    """Add the refresh job: every ``snapshot_refresh_minutes``, at most one at a time, missed runs merged;
+    with ``in_child`` each refresh runs in a child process."""
     first_run = _first_run_time(settings)
     scheduler.add_job(
-        refresh_job,
+        refresh_job_in_child if in_child else refresh_job,
         "interval",
         minutes=settings.snapshot_refresh_minutes,
         args=[settings, on_refreshed],
@@ -146,8 +161,9 @@ def _first_run_time(settings: Settings) -> dt.datetime:
 
 
 def start_background(settings: Settings, on_refreshed: Callable[[], object] | None = None) -> BackgroundScheduler:
+    """The scheduler embedded in the web process: its refreshes run in child processes."""
     scheduler = BackgroundScheduler(daemon=True)
-    configure(scheduler, settings, on_refreshed)
+    configure(scheduler, settings, on_refreshed, in_child=True)
     scheduler.start()
     return scheduler
 

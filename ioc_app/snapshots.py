@@ -4,27 +4,32 @@ A refresh computes all series x all cells x all month ends since December 2021 (
 data date, and the day and the week before it) from the VET database and writes them in one
 transaction. A failed refresh rolls back, leaving the previous snapshot in place, and is recorded
 with its error; so is one killed midway (its run stays "running" until the next refresh marks it
-abandoned). Users' clicks read only the newest successful snapshot, cached in memory by its id.
+abandoned). Users' clicks read only the newest successful snapshot, held in memory by its id: one
+per process at a time, replaced (in the background in a web process) when a newer one is stored.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import gc
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, delete, exists, insert, select, update
+from sqlalchemy import Connection, Engine, Select, Table, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_sources.counting import CountingRules, default_rules
 from data_sources.queries import data_date as read_data_date
+from ioc_app import memo
 from ioc_app.indicators import engine as kpi_engine
 from ioc_app.indicators.scopes import Scope
 from ioc_app.store import KpiComparison, KpiInstitution, KpiSnapshot, RefreshRun, SnapshotRule
@@ -346,15 +351,36 @@ class Snapshot:
         return int(num[mask, column].sum()), int(den[mask, column].sum())
 
 
+_NEWEST_OK = (
+    select(RefreshRun.id, RefreshRun.finished_at, RefreshRun.data_date, RefreshRun.seconds)
+    .where(RefreshRun.status == "ok")
+    .order_by(RefreshRun.id.desc())
+    .limit(1)
+)
+
+
+def newest_run(ioc_engine: Engine) -> RunInfo | None:
+    """The newest successful run in the store: one indexed SELECT, no session and no schema work."""
+    with ioc_engine.connect() as conn:
+        row = conn.execute(_NEWEST_OK).first()
+    if row is None:
+        return None
+    assert row.finished_at is not None and row.data_date is not None  # an ok run records both
+    return RunInfo(row.id, row.finished_at, row.data_date, row.seconds)
+
+
 def latest_run(ioc_engine: Engine) -> RunInfo | None:
-    with Session(ioc_engine) as s:
-        run = s.scalars(
-            select(RefreshRun).where(RefreshRun.status == "ok").order_by(RefreshRun.id.desc()).limit(1)
-        ).first()
-        if run is None:
-            return None
-        assert run.finished_at is not None and run.data_date is not None  # an ok run records both
-        return RunInfo(run.id, run.finished_at, run.data_date, run.seconds)
+    """The newest successful snapshot's run.
+
+    In a web process serving from memory (``serve_from_memory``) it is the run of the snapshot the
+    process serves, so the freshness a page shows always matches its figures; the store is asked at
+    most every ``CHECK_SECONDS`` then, and a newer snapshot is loaded in the background.
+    """
+    held = _served.get(ioc_engine)
+    if held is None or not _served.background:
+        return newest_run(ioc_engine)
+    _served.check(ioc_engine, held)
+    return held.run
 
 
 def run_as_of(ioc_engine: Engine, day: dt.date) -> RunInfo | None:
@@ -377,7 +403,12 @@ def run_as_of(ioc_engine: Engine, day: dt.date) -> RunInfo | None:
 def as_of(ioc_engine: Engine, day: dt.date) -> Snapshot | None:
     """The snapshot ``run_as_of`` names, loaded (the newest one is the one ``current`` serves)."""
     run = run_as_of(ioc_engine, day)
-    return None if run is None else _load(ioc_engine, run)
+    if run is None:
+        return None
+    served = current(ioc_engine)
+    if served is not None and served.run.id == run.id:
+        return served
+    return _read(ioc_engine, run)  # an older snapshot, read for this one use (a dated brief)
 
 
 def last_failure(ioc_engine: Engine) -> RefreshRun | None:
@@ -390,10 +421,124 @@ def last_failure(ioc_engine: Engine) -> RefreshRun | None:
         return run if run is not None and run.status == "failed" else None
 
 
-@lru_cache(maxsize=4)
-def _load(ioc_engine: Engine, run: RunInfo) -> Snapshot:
+# How often a web process serving from memory asks the store whether a newer snapshot exists.
+CHECK_SECONDS = 2.0
+READ_CHUNK = 2_000
+
+
+class _Served:
+    """The one snapshot this process serves, and its replacement when a newer one appears.
+
+    One at a time: installing a snapshot drops the previous one and every memo computed from it
+    (``ioc_app.memo``), so a worker's memory stays flat across refreshes. With ``background`` on
+    (web processes) a newer snapshot is loaded by a thread while requests keep the previous one;
+    otherwise (commands, tests) ``current`` loads it before it answers.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # guards the fields below
+        self.load_lock = threading.Lock()  # one load at a time: a second asker waits, then finds it loaded
+        self.held: tuple[Engine, Snapshot] | None = None
+        self.checked = 0.0
+        self.loading: RunInfo | None = None
+        self.background = False
+
+    def get(self, engine: Engine) -> Snapshot | None:
+        held = self.held
+        return held[1] if held is not None and held[0] is engine else None
+
+    def check(self, engine: Engine, served: Snapshot) -> None:
+        """Ask the store for a newer run, at most every CHECK_SECONDS, and load it in the background."""
+        now = time.monotonic()
+        with self.lock:
+            if now - self.checked < CHECK_SECONDS:
+                return
+            self.checked = now
+        newest = newest_run(engine)
+        if newest is not None and newest != served.run:
+            self.load_later(engine, newest)
+
+    def load(self, engine: Engine, run: RunInfo) -> Snapshot:
+        with self.load_lock:
+            held = self.get(engine)
+            if held is not None and held.run == run:
+                return held
+            snapshot = _read(engine, run)
+            with self.lock:
+                self.held, self.checked = (engine, snapshot), time.monotonic()
+        memo.clear_all()  # what was computed from the previous snapshot goes with it
+        del held
+        gc.collect()  # now, not at some later collection: pandas objects keep reference cycles
+        _return_freed_memory()
+        return snapshot
+
+    def load_later(self, engine: Engine, run: RunInfo) -> None:
+        with self.lock:
+            if self.loading == run:
+                return
+            self.loading = run
+        threading.Thread(target=self._load_quietly, args=(engine, run), name="snapshot-load", daemon=True).start()
+
+    def _load_quietly(self, engine: Engine, run: RunInfo) -> None:
+        try:
+            self.load(engine, run)
+            log.info("snapshot %s loaded", run.id)
+        except Exception:
+            log.exception("loading snapshot %s failed; the previous one is still served", run.id)
+        finally:
+            with self.lock:
+                if self.loading == run:
+                    self.loading = None
+
+
+_served = _Served()
+
+
+def serve_from_memory(ioc_engine: Engine) -> None:
+    """For a web process: load the newest snapshot now in the background, and from then on serve it from
+    memory, replacing it (in the background, once) when the store has a newer one."""
+    if not _served.background:
+        _served.background = True
+        _keep_big_arrays_apart()
+    run = newest_run(ioc_engine)
+    if run is not None:
+        _served.load_later(ioc_engine, run)
+
+
+def served() -> Snapshot | None:
+    """The snapshot this process holds in memory, if any (for tests and memory reports)."""
+    held = _served.held
+    return held[1] if held is not None else None
+
+
+def current(ioc_engine: Engine) -> Snapshot | None:
+    """The newest successful snapshot, from memory: loaded once per snapshot id, one per process."""
+    held = _served.get(ioc_engine)
+    if held is not None and _served.background:
+        _served.check(ioc_engine, held)
+        return held
+    run = newest_run(ioc_engine)
+    if run is None:
+        return None
+    if held is not None and held.run == run:
+        return held
+    return _served.load(ioc_engine, run)
+
+
+def read_latest(ioc_engine: Engine) -> Snapshot | None:
+    """The newest successful snapshot read for one job (the alerts after a refresh), without replacing the
+    one ``current`` serves."""
+    run = newest_run(ioc_engine)
+    if run is None:
+        return None
+    return _read(ioc_engine, run)
+
+
+def _read(ioc_engine: Engine, run: RunInfo) -> Snapshot:
+    shared: dict[object, object] = {}
     with ioc_engine.connect() as conn:
-        cube = pd.read_sql(
+        cube = _frame(
+            conn,
             select(
                 KpiSnapshot.series,
                 KpiSnapshot.period_end,
@@ -403,22 +548,24 @@ def _load(ioc_engine: Engine, run: RunInfo) -> Snapshot:
                 KpiSnapshot.numerator,
                 KpiSnapshot.denominator,
             ).where(KpiSnapshot.refresh_id == run.id),
-            conn,
+            shared,
         )
-        institutions = pd.read_sql(
+        institutions = _frame(
+            conn,
             select(
                 KpiInstitution.series,
                 KpiInstitution.institution_id,
                 KpiInstitution.numerator,
                 KpiInstitution.denominator,
             ).where(KpiInstitution.refresh_id == run.id),
-            conn,
+            shared,
         )
         rule_rows = conn.execute(
             select(SnapshotRule.key, SnapshotRule.value).where(SnapshotRule.refresh_id == run.id)
         ).all()
         records = {key: value for key, value in rule_rows}
-        comparisons = pd.read_sql(
+        comparisons = _frame(
+            conn,
             select(
                 KpiComparison.series,
                 KpiComparison.as_of,
@@ -428,26 +575,45 @@ def _load(ioc_engine: Engine, run: RunInfo) -> Snapshot:
                 KpiComparison.numerator,
                 KpiComparison.denominator,
             ).where(KpiComparison.refresh_id == run.id),
-            conn,
+            shared,
         )
-    cube["period_end"] = pd.to_datetime(cube["period_end"]).dt.date
-    comparisons["as_of"] = pd.to_datetime(comparisons["as_of"]).dt.date
+        # Not kept in the pool: on SQLite it holds the snapshot's file pages mapped and cached (up to 1 GB of
+        # mapping and 64 MB of cache, data_sources.engine) for as long as it stays open.
+        conn.invalidate()
     rules = CountingRules.from_records(records) if records else None
     return Snapshot(run, cube, institutions, rules, comparisons)
 
 
-def current(ioc_engine: Engine) -> Snapshot | None:
-    """The newest successful snapshot (loaded once per snapshot id, then served from memory)."""
-    run = latest_run(ioc_engine)
-    if run is None:
-        return None
-    return _load(ioc_engine, run)
+def _frame(conn: Connection, statement: Select[*tuple[Any, ...]], shared: dict[object, object]) -> pd.DataFrame:
+    """The statement's rows as a frame, read a chunk at a time into columns allocated once. Equal values
+    share one object: a national cube repeats a few hundred names and dates over 200,000 rows, and a
+    string per cell would cost four times the memory. Nothing row-sized is left behind on the heap, so
+    loading the next snapshot while this one is served does not leave the process bigger."""
+    total = conn.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
+    result = conn.execute(statement)
+    names = list(result.keys())
+    columns = {name: np.empty(total, object) for name in names}
+    done = 0
+    while rows := result.fetchmany(READ_CHUNK):
+        if done + len(rows) > total:
+            raise RuntimeError("the snapshot's rows changed while it was read")  # a stored snapshot never does
+        for name, values in zip(names, zip(*rows, strict=True), strict=True):
+            columns[name][done : done + len(rows)] = [shared.setdefault(v, v) for v in values]
+        done += len(rows)
+    # Numbers become int64 (float where a value is missing), names strings, dates stay dates: as read_sql makes them.
+    return pd.DataFrame({name: column[:done] for name, column in columns.items()}).infer_objects()
 
 
-def read_latest(ioc_engine: Engine) -> Snapshot | None:
-    """The newest successful snapshot read for one job (the alerts after a refresh), without keeping it in
-    the cache ``current`` serves the web process from."""
-    run = latest_run(ioc_engine)
-    if run is None:
-        return None
-    return _load.__wrapped__(ioc_engine, run)
+def _keep_big_arrays_apart() -> None:
+    """Arrays of 128 kB or more in mappings of their own, given back to the system when freed. glibc raises
+    that limit after each big array freed, so the next snapshot's columns would otherwise come from the heap,
+    between longer-lived objects, and a worker would grow a little with every snapshot it replaces."""
+    m_mmap_threshold = -3  # glibc's malloc.h
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").mallopt(m_mmap_threshold, 128 * 1024)
+
+
+def _return_freed_memory() -> None:
+    """Hand the heap's free pages back to the system after a snapshot is replaced (glibc keeps them otherwise)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
