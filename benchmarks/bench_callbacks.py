@@ -171,7 +171,9 @@ def run(bench_dir: Path, runs: int = 40) -> dict[str, Any]:
         url = served.url + "/_dash-update-component"
         for payloads in cases.values():  # warm-up: every varied scope once
             for body in payloads:
-                session.post(url, data=json.dumps(body)).raise_for_status()
+                answer = session.post(url, data=json.dumps(body))
+                if not answer.ok:
+                    raise SystemExit(f"{answer.status_code} {answer.text[:300]} for {json.dumps(body)[:600]}")
         for i in range(runs):  # in turns, so a slow moment of the machine falls on every callback alike
             for name, payloads in cases.items():
                 data = json.dumps(payloads[i])

@@ -136,6 +136,22 @@ OUTPUTS: dict[str, Output] = {
 }
 
 
+PART_KEYS = frozenset(key for key, out in OUTPUTS.items() if isinstance(out.component_id, dict))
+
+
+def in_page_order(result: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
+    """Each part's values (by panel code) as a list in the order of the components the request names."""
+    out = dict(result)
+    for key in PART_KEYS:
+        try:
+            refs = sent[key]
+            # Dash takes a list for every pattern of components, unchanged ones included.
+            out[key] = [no_update] * len(refs) if out[key] is no_update else [out[key][r["id"]["code"]] for r in refs]
+        except (KeyError, TypeError):
+            raise inputs.InputError(f"the overview's {key} names components the page does not have") from None
+    return out
+
+
 def register(app: Dash, services: Services) -> None:
     """The overview's callbacks and the shared filter bar's (used on the target pages too)."""
     app.callback(
@@ -167,7 +183,9 @@ def register(app: Dash, services: Services) -> None:
     )(
         inputs.checked(inputs.snapshot_state, inputs.selection, inputs.language, inputs.overview_view)(
             guarded("overview", tuple(OUTPUTS))(
-                lambda state, selection, lang, shown: update_overview(services, state, selection, lang, shown)
+                lambda state, selection, lang, shown: in_page_order(
+                    update_overview(services, state, selection, lang, shown), ctx.outputs_grouping
+                )
             )
         )
     )

@@ -269,8 +269,17 @@ _OVERVIEW_VIEW_FIELDS = frozenset({"snapshot", "stale", "drawn", "level", "provi
 
 
 def overview_view(value: Any) -> dict[str, Any] | None:
-    """The overview's record of what it shows (``layouts.home.shown``)."""
-    return _view(value, "overview view", _OVERVIEW_VIEW_FIELDS)
+    """The overview's record of what it shows (``layouts.home.shown``): a snapshot id, two flags, a selection."""
+    data = _view(value, "overview view", _OVERVIEW_VIEW_FIELDS)
+    if data is None:
+        return None
+    if data.get("snapshot") is not None:
+        whole_number(data["snapshot"], "overview view snapshot", 1, MAX_SNAPSHOT_ID)
+    for flag in ("stale", "drawn"):
+        if not isinstance(data.get(flag, False), bool):
+            _fail(f"overview view {flag}", "true or false", data[flag])
+    selection({k: data[k] for k in _SELECTION_FIELDS if k in data})
+    return data
 
 
 # --- dates written as text (API query strings, command-line options) -------------------------------

@@ -282,6 +282,16 @@ def _tile(label: str, value: int, lang: str, tile_id: str, major: bool = False, 
     )
 
 
+STAT_IDS = (
+    "stat-institutions",
+    *(f"stat-type-{k}" for k in INSTITUTION_TYPES),
+    *(f"stat-ownership-{k}" for k in OWNERSHIPS),
+    "stat-staff",
+    "stat-programmes",
+    "stat-learners",
+)
+
+
 def stat_values(counts: NetworkCounts, lang: str) -> list[str]:
     """The tiles' figures, in the tiles' order (``network_strip``)."""
     figures = [counts.institutions, *(counts.by_type.get(k, 0) for k in INSTITUTION_TYPES)]
@@ -543,7 +553,8 @@ def overview_update(
 
     With the panels already drawn only their changing parts are sent, one list per part in the
     panels' order; otherwise (the first snapshot arrived, or none is left) the network and the
-    panels are sent whole and the parts are left alone."""
+    panels are sent whole and the parts are left alone. A part's values are by panel code (tile id
+    for "stats"): the callback sends them in the order of the components the browser names."""
     out: dict[str, Any] = {
         "asof": freshness_text(fresh, lang),
         "situation": situation_text(situation, lang),
@@ -555,9 +566,11 @@ def overview_update(
     if drawn and now_drawn:
         assert counts is not None  # for the type checker: now_drawn says so
         by_code = panel_sources or {}
-        props = [panel_props(p, lang, fresh.stale, by_code.get(p.view.indicator.code)) for p in panels]
-        out.update({key: [p[key] for p in props] for key in PANEL_KEYS})
-        out["stats"] = stat_values(counts, lang)
+        props = {
+            p.view.indicator.code: panel_props(p, lang, fresh.stale, by_code.get(p.view.indicator.code)) for p in panels
+        }
+        out.update({key: {code: p[key] for code, p in props.items()} for key in PANEL_KEYS})
+        out["stats"] = dict(zip(STAT_IDS, stat_values(counts, lang), strict=True))
         out["network"] = out["panels"] = no_update
         return out
     out.update({key: no_update for key in (*PANEL_KEYS, "stats")})

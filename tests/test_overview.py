@@ -21,6 +21,7 @@ from geo import provinces as geo_provinces
 from ioc_app import create_app, overview, snapshots
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, Scope, parse, rollup, standard_scopes
+from ioc_app.inputs import InputError
 from ioc_app.place_names import province_name
 from ioc_app.selection import Selection
 from ioc_app.services import Services
@@ -271,13 +272,21 @@ def test_an_update_sends_what_a_page_drawn_for_that_scope_shows(services: Servic
     sent = update(services, _state(snap), selection, "en")
     page = home.render(PageContext(services=services, lang="en", selection=selection))
     for part in layout.CHILDREN_PARTS:
-        assert [texts(c.children) for c in find_all(page, part)] == [texts(v) for v in sent[part]], part
+        shown = {c.id["code"]: texts(c.children) for c in find_all(page, part)}
+        assert shown == {code: texts(v) for code, v in sent[part].items()}, part
     for part in layout.PATH_PARTS:
-        assert [c.d for c in find_all(page, part)] == sent[part], part
+        assert {c.id["code"]: c.d for c in find_all(page, part)} == sent[part], part
     frames = find_all(page, Part.FRAME)
-    assert [f.className for f in frames] == sent["class"] and [f.style for f in frames] == sent["style"]
-    assert [c.children for c in find_all(page, Part.STAT)] == sent["stats"]
+    assert {f.id["code"]: f.className for f in frames} == sent["class"]
+    assert {f.id["code"]: f.style for f in frames} == sent["style"]
+    assert {c.id["code"]: c.children for c in find_all(page, Part.STAT)} == sent["stats"]
     assert texts(find(page, Home.SCOPE)) == [sent["scope"]]
+    # The request names the components; the answer follows its order, and refuses others.
+    names = [{"id": part_id(Part.VALUE, code), "property": "children"} for code in ("T03", "T01")]
+    ordered = home.in_page_order(sent, {**{k: [] for k in home.PART_KEYS}, Part.VALUE: names})
+    assert ordered[Part.VALUE] == [sent[Part.VALUE]["T03"], sent[Part.VALUE]["T01"]] and ordered[Part.GAP] == []
+    with pytest.raises(InputError):
+        home.in_page_order(sent, {**{k: [] for k in home.PART_KEYS}, Part.VALUE: [{"id": {"code": "T99"}}]})
 
 
 def test_an_update_that_changes_nothing_sends_nothing(services: Services, snap: snapshots.Snapshot) -> None:
@@ -293,9 +302,9 @@ def test_an_update_that_changes_nothing_sends_nothing(services: Services, snap: 
 
 def test_stale_data_is_marked_on_every_panel(services: Services, snap: snapshots.Snapshot) -> None:
     panels = update(services, _state(snap, stale=True), None, "en")[Part.TAGS]
-    assert len(panels) == 12 and all("⚠ Stale data" in texts(p) for p in panels)
+    assert len(panels) == 12 and all("⚠ Stale data" in texts(p) for p in panels.values())
     fresh = update(services, _state(snap), None, "en")[Part.TAGS]
-    assert not any("⚠ Stale data" in texts(p) for p in fresh)
+    assert not any("⚠ Stale data" in texts(p) for p in fresh.values())
 
 
 def test_render_builds_the_whole_page(services: Services) -> None:
@@ -358,7 +367,7 @@ def test_the_overview_rereads_a_new_snapshot(test_settings: Settings) -> None:
         before["numerator"] + 1
         == overview.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0].view.headline_series.last["numerator"]
     )
-    assert layout.fmt_percent((before["numerator"] + 1) / before["denominator"], "vi") == values[0]
+    assert layout.fmt_percent((before["numerator"] + 1) / before["denominator"], "vi") == values["T01"]
     svc.dispose()
     writer.dispose()
 
