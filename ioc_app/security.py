@@ -140,12 +140,11 @@ def _is_all(declared: str) -> bool:
 def _matches(item: Any, want: tuple[str, str], what: str, with_value: bool) -> bool:
     """One declared reference against what was sent: one object, or for an ALL pattern a list of them."""
     want_id, want_prop = want
-    if _is_all(want_id):
-        if not isinstance(item, list) or len(item) > MAX_ALL:
-            raise InputError(f"{what}: a pattern of every component must be a list of at most {MAX_ALL}")
-        return all(_matches(one, (want_id, want_prop), what, with_value) for one in item)
-    got_id, prop = _ref(item, what, with_value)
-    return prop == want_prop and _id_matches(want_id, got_id)
+    items = item if _is_all(want_id) else [item]
+    if _is_all(want_id) and (not isinstance(item, list) or len(item) > MAX_ALL):
+        raise InputError(f"{what}: a pattern of every component must be a list of at most {MAX_ALL}")
+    refs = [_ref(one, what, with_value) for one in items]
+    return all(prop == want_prop and _id_matches(want_id, got_id) for got_id, prop in refs)
 
 
 def _refs(items: Any, what: str, expected: list[tuple[str, str]], with_value: bool) -> None:
