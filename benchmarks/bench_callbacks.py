@@ -126,6 +126,9 @@ def capture(served: Served) -> tuple[dict[str, dict[str, Any]], dict[str, str], 
             driver.get(served.url + path)
             wait(driver, f"return document.querySelector({json.dumps(ready)})", 120)
             keep()
+            if path.startswith("/targets/"):  # a filter on the target page (its first paint came with the page)
+                click("#filters-level input[value='63']")
+                click("#filters-level input[value='34']")
         cookies = driver.get_cookies()
     finally:
         driver.quit()

@@ -40,7 +40,7 @@ new MutationObserver(function () {
   var notFound = document.querySelector('.ioc-not-found');
   var panels = document.querySelectorAll('#home-panels .ov-panel');
   var drawn = panels.length === 12 && Array.from(panels).every(function (p) {
-    return p.querySelector('.ov-sparkline svg');
+    return p.querySelector('.ov-sparkline svg, svg.ov-sparkline path');  // a plotly graph, or SVG paths
   });
   if (notFound || drawn) window.__drawn = performance.now();
 }).observe(document, {subtree: true, childList: true});
@@ -49,13 +49,24 @@ new MutationObserver(function () {
 PAGES = {"blank": "/nowhere", "overview": "/"}
 
 
-def _outputs(requests: list[dict[str, Any]]) -> Counter[str]:
-    """How many callback answers each output had."""
+EMPTY_ANSWERS = ("", '{"multi":true,"response":{}}')  # 204, or no output changed
+
+
+def _answers(driver: Any, requests: list[dict[str, Any]]) -> tuple[Counter[str], int]:
+    """How many answers with something to change each callback output had; and how many had nothing."""
     counts: Counter[str] = Counter()
+    empty = 0
     for r in requests:
-        if "/_dash-update-component" in r["url"] and r.get("body"):
+        if "/_dash-update-component" not in r["url"] or not r.get("body"):
+            continue
+        answer = ""
+        if r.get("status") == 200:
+            answer = driver.execute_cdp_cmd("Network.getResponseBody", {"requestId": r["id"]}).get("body", "")
+        if answer.strip() in EMPTY_ANSWERS:
+            empty += 1
+        else:
             counts[json.loads(r["body"]).get("output", "?")] += 1
-    return counts
+    return counts, empty
 
 
 def load(served: Served, path: str) -> dict[str, Any]:
@@ -67,14 +78,15 @@ def load(served: Served, path: str) -> dict[str, Any]:
         drawn = float(wait(driver, "return window.__drawn", timeout=120))
         requests = quiet(driver, seconds=1.5)
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        outputs, empty = _answers(driver, requests)
     finally:
         driver.quit()
-    outputs = _outputs(requests)
     return {
         "drawn_ms": drawn,
         "bytes": sum(r.get("received", 0) + len((r.get("body") or "").encode()) for r in requests),
         "requests": len(requests),
         "callbacks": sum(outputs.values()),
+        "callbacks_unchanged": empty,
         "callback_outputs": sorted(outputs),
         "repeated_callbacks": sorted(o for o, n in outputs.items() if n > 1),
         "plotly_fetched": any("plotly" in r["url"] for r in requests),
@@ -111,7 +123,8 @@ def main() -> None:
         last = r["runs"][-1]
         print(
             f"  {name:9s} drawn {r['drawn_ms']:7.0f} ms  {r['bytes'] / 1e6:5.2f} MB  "
-            f"{last['requests']} requests, {last['callbacks']} callback answers"
+            f"{last['requests']} requests, {last['callbacks']} callback answers "
+            f"(+{last['callbacks_unchanged']} with nothing to change)"
             f"{' (repeated: ' + ', '.join(last['repeated_callbacks']) + ')' if last['repeated_callbacks'] else ''}"
             f"{'  plotly fetched' if last['plotly_fetched'] else ''}"
             f"{'  console errors: ' + str(last['console_errors']) if last['console_errors'] else ''}"

@@ -168,7 +168,11 @@ def network(driver: Any, entries: list[dict[str, Any]] | None = None) -> list[di
         if method == "Network.requestWillBeSent":
             req = params["request"]
             found.setdefault(params["requestId"], {}).update(
-                url=req["url"], method=req["method"], body=req.get("postData"), headers=req.get("headers", {})
+                id=params["requestId"],
+                url=req["url"],
+                method=req["method"],
+                body=req.get("postData"),
+                headers=req.get("headers", {}),
             )
         elif method == "Network.responseReceived":
             found.setdefault(params["requestId"], {})["status"] = params["response"]["status"]
