@@ -33,7 +33,7 @@ DEFAULT_FOCUS = "T01"
 INSTITUTION_SORTS = ("name", "type", "ownership", "done", "short", "share")
 FLAGS = ("infra", "connected", "digital_school", "high_quality")
 MAX_INSTITUTION_ID = 2**31 - 1
-INSTITUTION_PAGE_SIZE = 40  # rows of a province's institution table per page (Hồ Chí Minh City has hundreds)
+INSTITUTION_PAGE_SIZE = 25  # rows of a province's institution table per page (Hồ Chí Minh City has hundreds)
 MAX_PAGE = 10_000
 
 
