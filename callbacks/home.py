@@ -15,13 +15,10 @@ from callbacks.guard import guarded
 from callbacks.page import PageContext
 from ioc_app import access, alerts, exports, inputs, snapshots, sources
 from ioc_app.i18n import normalise_language, t
-from ioc_app.indicators.scopes import Scope
-from ioc_app.memo import per_snapshot
-from ioc_app.overview import Freshness, all_panels, freshness_of, network_counts
+from ioc_app.overview import all_panels, freshness_of, network_counts
 from ioc_app.selection import Selection
 from ioc_app.services import Services
 from ioc_app.situation import scope_situation
-from ioc_app.snapshots import Snapshot
 from layouts import home as layout
 from layouts.home import CHILDREN_PARTS, PATH_PARTS, Filters, Home, Part
 from layouts.ids import Shell
@@ -43,9 +40,10 @@ def render(pctx: PageContext) -> Any:
     snap = snapshots.current(services.ioc_engine)
     if snap is None:
         return layout.home_page(selection, scope, None, [], fresh, lang, only, alert_count=alert_count)
-    feeds = _frozen(sources.panel_sources(services.ioc_engine))
-    key = (_frozen(selection), access.readable(scope), access.sees_nation(), only, fresh, lang, feeds, alert_count)
-    return _page(snap, *key)
+    counts, panels = network_counts(snap, scope), all_panels(snap, scope)
+    feeds = sources.panel_sources(services.ioc_engine)
+    situation = scope_situation(snap, scope)
+    return layout.home_page(selection, scope, counts, panels, fresh, lang, only, feeds, situation, alert_count)
 
 
 def update_overview(
@@ -69,59 +67,15 @@ def update_overview(
     drawn = bool(shown.get("drawn"))
     if snap is None:
         return layout.overview_update(sel.to_store(), scope, None, [], fresh, lang, drawn)
-    feeds = _frozen(sources.panel_sources(services.ioc_engine))
-    key = (_frozen(sel.to_store()), access.readable(scope), access.sees_nation(), fresh, lang, drawn, feeds)
-    return dict(_update(snap, *key))
-
-
-# The layouts are pure functions of these values: what they build is kept per snapshot and values, so
-# the national overview most users open, or a province seen before, is drawn once per snapshot.
-
-
-def _frozen(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    """A dict of a selection or of panel sources as a memo key."""
-    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items()))
-
-
-@per_snapshot(size=64, name="overview pages drawn")
-def _page(
-    snap: Snapshot,
-    selection: tuple[tuple[str, Any], ...],
-    scope: Scope,
-    _nation: bool,  # part of the key: national-level targets are national for those who may see the nation
-    only: frozenset[str] | None,
-    fresh: Freshness,
-    lang: str,
-    feeds: tuple[tuple[str, Any], ...],
-    alert_count: int | None,
-) -> Any:
-    counts, panels = network_counts(snap, scope), all_panels(snap, scope)
-    by_code = {code: list(ages) for code, ages in feeds}
-    return layout.home_page(
-        dict(selection), scope, counts, panels, fresh, lang, only, by_code, scope_situation(snap, scope), alert_count
-    )
-
-
-@per_snapshot(size=256, name="overview updates")
-def _update(
-    snap: Snapshot,
-    selection: tuple[tuple[str, Any], ...],
-    scope: Scope,
-    _nation: bool,
-    fresh: Freshness,
-    lang: str,
-    drawn: bool,
-    feeds: tuple[tuple[str, Any], ...],
-) -> dict[str, Any]:
     return layout.overview_update(
-        dict(selection),
+        sel.to_store(),
         scope,
         network_counts(snap, scope),
         all_panels(snap, scope),
         fresh,
         lang,
         drawn,
-        {code: list(ages) for code, ages in feeds},
+        sources.panel_sources(services.ioc_engine),
         scope_situation(snap, scope),
     )
 

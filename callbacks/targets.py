@@ -16,15 +16,10 @@ from callbacks.guard import guarded
 from callbacks.page import PageContext
 from ioc_app import access, exports, inputs, planner, snapshots
 from ioc_app.i18n import normalise_language, t
-from ioc_app.indicators import registry
-from ioc_app.indicators.scopes import Scope
-from ioc_app.memo import per_snapshot
-from ioc_app.overview import Freshness, all_panels, freshness_of
+from ioc_app.overview import all_panels, freshness_of
 from ioc_app.selection import Selection
 from ioc_app.services import Services
-from ioc_app.settings import Settings
 from ioc_app.situation import target_situation
-from ioc_app.snapshots import Snapshot
 from ioc_app.target_data import breakdowns, core_view, find_indicator, target_data
 from layouts import planner as planner_layout
 from layouts import targets as layout
@@ -81,29 +76,10 @@ def update_target(
     fresh = freshness_of(services, state)
     if snap is None:
         return [unavailable(lang)]
-    # What a request may see decides what is drawn: it is part of the key the drawing is kept by.
-    seen = (access.readable(sel.scope), access.sees_nation(), access.visible_units(sel.level))
-    return _body(snap, services.settings, indicator.code, sel.scope, sel.level, sel.province, fresh, lang, seen)
-
-
-@per_snapshot(size=256, name="target page bodies drawn")
-def _body(
-    snap: Snapshot,
-    settings: Settings,
-    code: str,
-    scope: Scope,
-    level: str,
-    province: str | None,
-    fresh: Freshness,
-    lang: str,
-    _seen: tuple[Scope, bool, frozenset[str] | None],
-) -> Any:
-    """The target page's body; a pure layout of the snapshot's figures, kept per snapshot and these values."""
-    indicator = registry.get(code)
-    data = target_data(snap, indicator, scope, level, lang, settings)
-    written = target_situation(snap, indicator, scope, level)
-    plan = planner.plan(snap, indicator, scope, level)
-    return layout.target_body(data, scope, fresh, lang, province, written, plan)
+    data = target_data(snap, indicator, sel.scope, sel.level, lang, services.settings)
+    written = target_situation(snap, indicator, sel.scope, sel.level)
+    plan = planner.plan(snap, indicator, sel.scope, sel.level)
+    return layout.target_body(data, sel.scope, fresh, lang, sel.province, written, plan)
 
 
 def what_if(
