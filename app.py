@@ -17,8 +17,10 @@ if __name__ == "__main__":
     # Prepares the embedded store and the first snapshot before the app is built.
     serve(settings)
 else:
-    from ioc_app import create_app
+    from ioc_app import create_app, logs
     from ioc_app.migrations import StoreNotReady
+
+    logs.configure(settings.log_format)
 
     try:
         app = create_app(settings)

@@ -18,6 +18,8 @@
   var TICK_MS = 200;
   var HISTORY_KEPT = 10;
   var PENDING_WAIT_MS = 5000;
+  var RETRY_MS = 2000;
+  var SHOWN_KEPT = 50;
   var W = (window.iocPresent = {
     config: null,
     current: -1,
@@ -32,6 +34,7 @@
     pausedFor: 0,
     seq: 0,
     rotations: 0,
+    shown: [],
     bytes: 0,
     refused: 0,
     digits: "",
@@ -42,6 +45,9 @@
   var originalFetch = window.fetch;
   window.fetch = function (input) {
     var url = typeof input === "string" ? input : (input && input.url) || "";
+    if (url.indexOf("/api/v1/geo/") !== -1) {
+      return patiently(arguments);
+    }
     var request = originalFetch.apply(this, arguments);
     if (url.indexOf("/_dash-update-component") === -1) {
       return request;
@@ -69,6 +75,31 @@
       }
     );
   };
+
+  // The map's shapes are fetched by the map itself, which has no answer to a failed request: it is
+  // asked again every few seconds until the server is back, and the map draws them then.
+  function patiently(args) {
+    return originalFetch.apply(window, args).then(
+      function (response) {
+        if (response.status >= 500) {
+          return retryLater(args);
+        }
+        return response;
+      },
+      function () {
+        return retryLater(args);
+      }
+    );
+  }
+
+  function retryLater(args) {
+    setOnline(false);
+    return new Promise(function (resolve) {
+      window.setTimeout(resolve, RETRY_MS);
+    }).then(function () {
+      return patiently(args);
+    });
+  }
 
   // Bytes of every callback answer (compressed, as they crossed the network), for the benchmark.
   if (window.PerformanceObserver) {
@@ -175,6 +206,10 @@
     el.classList.add("is-current");
     if (W.current !== -1 && W.current !== i) {
       W.rotations += 1;
+    }
+    W.shown.push(i); // the last slides shown, for whoever watches the wall from outside
+    if (W.shown.length > SHOWN_KEPT) {
+      W.shown.shift();
     }
     W.current = i;
     W.pending = -1;

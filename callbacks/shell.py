@@ -74,10 +74,10 @@ def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[st
 
 
 # The sign-in page is rendered by the server, which cannot read the browser's storage: the
-# language chosen here is copied into a cookie it reads.
+# language chosen here is copied into a cookie it reads. The page's own lang attribute follows.
 LANG_COOKIE_JS = (
-    f"function(lang) {{ document.cookie = '{LANG_COOKIE}=' + (lang === 'en' ? 'en' : 'vi') + "
-    "'; path=/; max-age=31536000; samesite=lax'; }"
+    f"function(lang) {{ var code = lang === 'en' ? 'en' : 'vi'; document.cookie = '{LANG_COOKIE}=' + code + "
+    "'; path=/; max-age=31536000; samesite=lax'; document.documentElement.lang = code; }"
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from importlib import import_module
+from typing import Any
 
 from dash import Dash
 from sqlalchemy.exc import OperationalError
@@ -17,9 +18,11 @@ from ioc_app import (
     alert_pages,
     api,
     auth,
+    brief_pages,
     geo_api,
     health,
     import_pages,
+    metrics,
     migrations,
     security,
     source_pages,
@@ -49,6 +52,37 @@ PAGE_MODULES = [
 ]
 
 
+class IocDash(Dash):
+    """Dash whose page names its language (``<html lang>``): screen readers pronounce Vietnamese as
+    Vietnamese. The browser's language toggle updates it in place (callbacks/shell.py)."""
+
+    default_language = "vi"
+
+    def interpolate_index(
+        self,
+        metas: Any = "",
+        title: Any = "",
+        css: Any = "",
+        config: Any = "",
+        scripts: Any = "",
+        app_entry: Any = "",
+        favicon: Any = "",
+        renderer: Any = "",
+    ) -> Any:
+        page: str = super().interpolate_index(  # type: ignore[no-untyped-call]  # Dash leaves it unannotated
+            metas=metas,
+            title=title,
+            css=css,
+            config=config,
+            scripts=scripts,
+            app_entry=app_entry,
+            favicon=favicon,
+            renderer=renderer,
+        )
+        lang = auth.request_language(self.default_language)
+        return page.replace("<html>", f'<html lang="{"en" if lang == "en" else "vi"}">', 1)
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """A new, fully wired app. Reads only the IOC store's revision until a request comes.
 
@@ -60,7 +94,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     secret_key = secret_key_for(settings)
     services = Services.from_settings(settings)
     check_store(services)
-    app = Dash(
+    app = IocDash(
         "ioc_app",
         assets_folder=str(PROJECT_ROOT / "assets"),
         title=t("app.title_short", settings.default_language),  # the tab; the header shows the full name
@@ -69,8 +103,11 @@ def create_app(settings: Settings | None = None) -> Dash:
         serve_locally=True,  # no CDN: the control room may have no internet
         compress=True,  # gzip/brotli: provincial officials are often on slow links
     )
+    app.default_language = settings.default_language
     app.server.config["IOC_SERVICES"] = services
     app.server.secret_key = secret_key
+    # First: its clock then covers the sign-in check too.
+    metrics.install(app.server, services, [page.PATH for page in PAGE_MODULES])
     auth.init_auth(app.server, services, BACKGROUND_TRIGGERS)
     pages = {page.PATH: page for page in PAGE_MODULES}
     nav_items = [("/" + page.PATH, page.NAV_KEY) for page in PAGE_MODULES if page.NAV_KEY]
@@ -93,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     import_pages.register(app.server, services)
     source_pages.register(app.server, services)
     alert_pages.register(app.server, services)
+    brief_pages.register(app.server, services)
     # Last: the CSP hashes Dash's inline scripts, which exist once every callback is registered.
     # Its request hooks run in registration order; an authentication hook can come before or after.
     security.register(app, settings)

@@ -70,8 +70,9 @@ SEEN_KEY: Final = "ioc_seen"  # time of the session's last activity (epoch secon
 SEEN_RESOLUTION_SECONDS: Final = 30
 EXPIRED_KEY: Final = "ioc_expired"
 PUBLIC_PATHS: Final = frozenset({"/login", "/login/token", "/healthz"})
-# Answered without looking anyone up: a health check must work while the IOC store is down.
-ANONYMOUS_PATHS: Final = frozenset({"/healthz"})
+# Answered without looking anyone up: a health check must work while the IOC store is down; /metrics
+# checks its own bearer token (ioc_app.metrics).
+ANONYMOUS_PATHS: Final = frozenset({"/healthz", "/metrics"})
 # Answered whoever asks: signing out of a session that already expired just shows the sign-in page.
 OPEN_PATHS: Final = PUBLIC_PATHS | {"/logout"}
 STATIC_PREFIXES: Final = ("/assets/", "/_dash-component-suites/")

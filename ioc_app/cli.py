@@ -99,9 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     init.add_argument(
         "--scale",
-        choices=("small", "national"),
+        choices=("small", "national", "full"),
         default="national",
-        help="small: ~60 institutions (tests); national: ~1,900 institutions, 2M+ learners",
+        help="small: ~60 institutions (tests); national: ~1,900 institutions, 3M learners (elementary and short "
+        "courses sampled); full: the same network with every learner, 14M+ learner rows (load PostgreSQL)",
     )
     init.add_argument("--seed", type=_non_negative_int, default=None, help="random seed (default from settings)")
     init.add_argument("--database-url", default=None, help="VET database URL (default: VET_DATABASE_URL)")
@@ -222,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ioc_app import cli_alerts  # imported here: it builds on this module
 
     cli_alerts.add_parser(sub)
+    from ioc_app import cli_brief  # imported here: it builds on this module
+
+    cli_brief.add_parser(sub)
     imp = sub.add_parser(
         "import",
         help="import a provincial submission (.xlsx or .csv) into the VET database",
@@ -259,6 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "playlists": lambda s: _cmd_playlists(s, args),
         "import": lambda s: cmd_import(s, args),
         "alerts": lambda s: _cmd_alerts(s, args),
+        "brief": lambda s: _cmd_brief(s, args),
     }
     if args.command not in commands:
         parser.error(f"unknown command {args.command}")
@@ -277,6 +282,12 @@ def _cmd_alerts(settings: Settings, args: argparse.Namespace) -> int:
     from ioc_app import cli_alerts
 
     return cli_alerts.cmd_alerts(settings, args)
+
+
+def _cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
+    from ioc_app import cli_brief
+
+    return cli_brief.cmd_brief(settings, args)
 
 
 def one_line_errors(run: Callable[[], int]) -> int:
@@ -462,7 +473,7 @@ def serve(settings: Settings) -> None:
 
     A failure to start is one line on stderr and ``SystemExit`` with status 2 (1 if unexpected).
     """
-    from ioc_app import migrations
+    from ioc_app import logs, migrations
     from ioc_app.app_factory import create_app
     from ioc_app.security import QuietRequestHandler
 
@@ -475,6 +486,7 @@ def serve(settings: Settings) -> None:
             app = create_app(settings)
         except migrations.StoreNotReady as exc:
             raise CliError(str(exc)) from None
+        logs.configure(settings.log_format)
         _start_embedded_scheduler(app, settings)
         print(f"VET IOC dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
         try:
@@ -505,12 +517,11 @@ def _start_embedded_scheduler(app: Dash, settings: Settings) -> None:
 
 
 def cmd_scheduler(settings: Settings) -> int:
-    import logging
-
+    from ioc_app import logs
     from ioc_app.scheduler import run_blocking
 
     require_store(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_format)
     run_blocking(settings)
     return 0
 

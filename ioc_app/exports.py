@@ -63,21 +63,22 @@ def file_response(df: pd.DataFrame, fmt: str, stem: str, sheet: str = "IOC", det
 
     Recorded in the audit log like ``download`` (``detail``, else the row count).
     """
+    xlsx = fmt == "xlsx"
+    data = xlsx_bytes(df, sheet=sheet) if xlsx else csv_bytes(df)
+    name = f"{stem}.{'xlsx' if xlsx else 'csv'}"
+    return bytes_response(
+        data, name, XLSX_MIMETYPE if xlsx else "text/csv", detail if detail is not None else f"{len(df)} rows"
+    )
+
+
+def bytes_response(data: bytes, name: str, mimetype: str, detail: str) -> Response:
+    """A file made on the server (a table, the meeting brief) as an attachment, recorded in the audit log."""
     from flask import send_file
 
     from ioc_app import audit
 
-    xlsx = fmt == "xlsx"
-    name = f"{stem}.{'xlsx' if xlsx else 'csv'}"
-    data = xlsx_bytes(df, sheet=sheet) if xlsx else csv_bytes(df)
-    audit.record("export", name, detail if detail is not None else f"{len(df)} rows")
-    return send_file(
-        io.BytesIO(data),
-        as_attachment=True,
-        download_name=name,
-        mimetype=XLSX_MIMETYPE if xlsx else "text/csv",
-        max_age=0,
-    )
+    audit.record("export", name, detail)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name, mimetype=mimetype, max_age=0)
 
 
 def xlsx_bytes(df: pd.DataFrame, headers: dict[str, str] | None = None, sheet: str = "IOC") -> bytes:

@@ -17,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from ioc_app import alert_jobs, job_lease
+from ioc_app import alert_jobs, job_lease, logs
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from ioc_app.snapshots import RefreshResult, abandon_unfinished, latest_run, refresh
@@ -127,6 +127,7 @@ def configure(
         coalesce=True,
         replace_existing=True,
     )
+    logs.watch_jobs(scheduler)
     return scheduler
 
 

@@ -92,8 +92,14 @@ class Settings:
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_from: str = "ioc@localhost"
+    # Operations: /metrics answers only a request bearing this token (off without one); logs are one JSON
+    # line per record ("json"), readable lines ("text"), or JSON unless a person watches a terminal ("auto").
+    metrics_token: str | None = None
+    log_format: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.log_format not in ("auto", "json", "text"):
+            raise SettingsError(f"IOC_LOG_FORMAT must be auto, json or text, got {self.log_format!r}")
         if self.max_request_bytes < 1024:
             raise SettingsError(f"IOC_MAX_REQUEST_BYTES must be at least 1024, got {self.max_request_bytes}")
         if self.import_max_bytes < 1024:

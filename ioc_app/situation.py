@@ -4,7 +4,7 @@ A target's paragraph states its value at the data date, the change since the mon
 twelve months before, its verdict or projection at each deadline, and the provinces lowest on it
 and those that moved most over the quarter. The paragraph of the overview and of a province states
 how many targets stand in each status, the targets furthest from their target and those that rose
-most over the quarter. The wording is the layout's (``layouts.situation``); nothing here is worded.
+most over the quarter. The wording is ``ioc_app.situation_words``'s; nothing here is worded.
 
 Values come from ``kpis.indicator_view`` (the panels' own figures); per-province figures from the
 province ranking (``target_data.province_ranking``, over ``ioc_app.provincial``) and, for the

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_sources.counting import CountingRules, default_rules
@@ -329,6 +329,29 @@ def latest_run(ioc_engine: Engine) -> RunInfo | None:
             return None
         assert run.finished_at is not None and run.data_date is not None  # an ok run records both
         return RunInfo(run.id, run.finished_at, run.data_date, run.seconds)
+
+
+def run_as_of(ioc_engine: Engine, day: dt.date) -> RunInfo | None:
+    """The newest kept snapshot whose data date is on or before ``day`` (an older run's figures are
+    pruned, so only runs that still hold their figures count)."""
+    kept = exists().where(KpiSnapshot.refresh_id == RefreshRun.id)
+    with Session(ioc_engine) as s:
+        run = s.scalars(
+            select(RefreshRun)
+            .where(RefreshRun.status == "ok", RefreshRun.data_date <= day, kept)
+            .order_by(RefreshRun.data_date.desc(), RefreshRun.id.desc())
+            .limit(1)
+        ).first()
+        if run is None:
+            return None
+        assert run.finished_at is not None and run.data_date is not None  # an ok run records both
+        return RunInfo(run.id, run.finished_at, run.data_date, run.seconds)
+
+
+def as_of(ioc_engine: Engine, day: dt.date) -> Snapshot | None:
+    """The snapshot ``run_as_of`` names, loaded (the newest one is the one ``current`` serves)."""
+    run = run_as_of(ioc_engine, day)
+    return None if run is None else _load(ioc_engine, run)
 
 
 def last_failure(ioc_engine: Engine) -> RefreshRun | None:

@@ -1211,4 +1211,31 @@ TEXTS: dict[str, tuple[str, str]] = {
         "trường chất lượng cao là trường học số",
         "high-quality digital school|high-quality digital schools",
     ),
+    # The meeting brief (ioc_app.brief: the PDF, its tables as Excel, the download links)
+    "brief.title": ("Bản tin họp", "Meeting brief"),
+    "brief.download_pdf": ("Tải bản tin họp (PDF)", "Meeting brief (PDF)"),
+    "brief.download_xlsx": ("Bản tin họp (Excel)", "Meeting brief (Excel)"),
+    "brief.made_at": ("Lập lúc {at}, từ lần cập nhật số liệu số {run}", "Produced {at}, from data refresh no. {run}"),
+    "brief.situation": ("Tình hình chung", "The situation"),
+    "brief.deadlines": ("Các thời hạn", "Deadlines"),
+    "brief.provinces": ("Các chỉ tiêu theo tỉnh, thành phố", "The targets by province"),
+    "brief.province_own": ("Các chỉ tiêu của {name}", "The targets of {name}"),
+    "brief.key": ("Ký hiệu", "Key"),
+    "brief.map": ("Bản đồ chỉ tiêu {code}: {name}", "Map of target {code}: {name}"),
+    "brief.map_reference": (
+        "Tô màu theo giá trị (số liệu tham khảo, không đánh giá theo mục tiêu).",
+        "Coloured by value (a reference figure, not judged against the targets).",
+    ),
+    "brief.map_own": (
+        "Bản tin của một tỉnh, thành phố chỉ tô màu đơn vị đó.",
+        "A province's brief colours that province only.",
+    ),
+    "brief.archipelagos": (
+        "Bản đồ thể hiện {first} (thuộc {first_unit}) và {second} (thuộc {second_unit}).",
+        "The map shows {first} (part of {first_unit}) and {second} (part of {second_unit}).",
+    ),
+    "brief.at_risk": ("Các chỉ tiêu cần chú ý: {states}", "Targets needing attention: {states}"),
+    "brief.none_at_risk": ("Không có chỉ tiêu nào cần chú ý.", "No target needs attention."),
+    "brief.page": ("Trang {n}", "Page {n}"),
+    "brief.sheet_at_risk": ("Chỉ tiêu cần chú ý", "Targets needing attention"),
 }

@@ -6,21 +6,10 @@ from typing import Any
 
 from dash import html
 
-from ioc_app.i18n import fmt_number, fmt_percent, t
-
-# Colour AND icon AND word, never colour alone. Colours from the Okabe-Ito palette (colour-blind safe).
-STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "achieved": ("✔", "#009E73"),
-    "on_track": ("↗", "#0072B2"),
-    "at_risk": ("⚠", "#E69F00"),
-    "off_track": ("↘", "#D55E00"),
-    "missed": ("✖", "#A4343A"),
-    # Neutral greys (white text at >= 4.5:1): neither says how the target is going; icon and word tell them apart.
-    "no_projection": ("…", "#647287"),
-    "not_measured": ("?", "#5B616B"),
-    "no_data": ("–", "#8A8F98"),
-}
-
+from ioc_app.i18n import t
+from ioc_app.wording import STATUS_STYLE as STATUS_STYLE  # shared with the printed brief
+from ioc_app.wording import status_word as status_word
+from ioc_app.wording import value_text as value_text
 
 # Export columns several tables share are named by the common texts; the others by export.<column>.
 EXPORT_COMMON = {
@@ -37,11 +26,6 @@ EXPORT_COMMON = {
 
 def export_header(column: str, lang: str) -> str:
     return t(EXPORT_COMMON.get(column, f"export.{column}"), lang)
-
-
-def status_word(status: str | None, lang: str) -> str:
-    # "No data" reads the same as a status as it does anywhere else.
-    return t("common.no_data" if not status or status == "no_data" else f"status.{status}", lang)
 
 
 def status_badge(status: str | None, lang: str, compact: bool = False, **kwargs: Any) -> html.Span:
@@ -61,14 +45,14 @@ def status_badge(status: str | None, lang: str, compact: bool = False, **kwargs:
     )
 
 
-def value_text(
-    value: float | None, kind: str, lang: str, numerator: int | None = None, denominator: int | None = None
-) -> str:
-    """A figure as people read it: 57,3% for shares; '1/2 mốc' or 'Đã hoàn thành' for milestones."""
-    if value is None:
-        return t("common.no_data", lang)
-    if kind == "milestone":
-        if denominator and denominator > 1:
-            return f"{fmt_number(numerator, lang)}/{fmt_number(denominator, lang)} {t('milestone.of', lang)}"
-        return t("milestone.done", lang) if value >= 1 else t("milestone.not_done", lang)
-    return fmt_percent(value, lang)
+def brief_links(code: str | None, lang: str) -> html.Div:
+    """The meeting brief's downloads (``ioc_app.brief_pages``): the reader's own scope (``code`` None:
+    the nation, or a province user's province) or one province. Plain links: the server decides the scope."""
+    where = "/brief" if code is None else f"/brief/{code}"
+    return html.Div(
+        className="ioc-brief-links",
+        children=[
+            html.A(f"⬇ {t('brief.download_pdf', lang)}", href=f"{where}.pdf?lang={lang}", className="ov-button"),
+            html.A(f"⬇ {t('brief.download_xlsx', lang)}", href=f"{where}.xlsx?lang={lang}", className="ov-button"),
+        ],
+    )

@@ -20,10 +20,12 @@ from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS, Scope
 from ioc_app.indicators.status import Assessment
 from ioc_app.kpis import IndicatorView
 from ioc_app.overview import Freshness, NetworkCounts, PanelData
-from ioc_app.place_names import place_name, province_name
+from ioc_app.place_names import place_name
 from ioc_app.situation import ScopeSituation
 from ioc_app.sources import VET, SourceAge
-from layouts.components import STATUS_STYLE, export_header, status_badge, status_word, value_text
+from ioc_app.wording import headline_value as headline_value  # shared with the printed brief
+from ioc_app.wording import scope_label as scope_label
+from layouts.components import STATUS_STYLE, brief_links, export_header, status_badge, status_word
 from layouts.situation import paragraph, scope_paragraph, scope_words
 from layouts.sparkline import SparkPaths, spark_paths, sparkline
 
@@ -85,20 +87,6 @@ def part_id(part: Part, code: str) -> dict[str, str]:
 # --- small helpers --------------------------------------------------------------------------------
 
 
-def scope_label(scope: Scope, lang: str) -> str:
-    """'Toàn quốc' or 'Thành phố Hà Nội · Trường cao đẳng · Công lập' (the unit named in full)."""
-    parts = []
-    if scope.province34:
-        parts.append(province_name(scope.province34, lang))
-    if scope.province63:
-        parts.append(province_name(scope.province63, lang, level="63"))
-    if scope.inst_type:
-        parts.append(t(f"type.{scope.inst_type}", lang))
-    if scope.ownership:
-        parts.append(t(f"ownership.{scope.ownership}", lang))
-    return " · ".join(parts) or t("common.national", lang)
-
-
 def stale_tags(stale: bool, lang: str) -> list:
     return [stale_marker(lang)] if stale else []
 
@@ -114,31 +102,6 @@ def stale_marker(lang: str) -> html.Span:
 def points_text(value: float | None, lang: str) -> str:
     """A difference of shares in percentage points: '12,3 điểm %'."""
     return f"{fmt_number((value or 0) * 100, lang, 1)} {t('common.pp', lang)}"
-
-
-def milestone_counts(view: IndicatorView) -> tuple[int, int]:
-    """Milestones achieved and milestones in all, over the judged series (T10: map formed + map linked)."""
-    lasts = [view.series[s.key].last for s in view.indicator.series if s.key in view.series]
-    return sum(int(x["numerator"]) for x in lasts), sum(int(x["denominator"]) for x in lasts)
-
-
-def headline_value(view: IndicatorView, lang: str) -> tuple[str, str]:
-    """The figure a panel leads with, and its numerator/denominator detail.
-
-    Shares read '57,3%' ('1.234 / 2.154'); milestones count over every judged series, so T10 (map
-    formed by 2025, linked by 2030) reads '1/2 mốc' rather than only its 2030 milestone.
-    """
-    ind = view.indicator
-    if ind.kind == "milestone":
-        done, total = milestone_counts(view)
-        return value_text(done / total if total else None, ind.kind, lang, done, total), ""
-    last = view.headline_series.last
-    detail = (
-        f"{fmt_number(last['numerator'], lang)} / {fmt_number(last['denominator'], lang)}"
-        if last["denominator"]
-        else ""
-    )
-    return value_text(last["value"], ind.kind, lang, last["numerator"], last["denominator"]), detail
 
 
 def targets_text(indicator: Indicator, lang: str, view: IndicatorView | None = None) -> str:
@@ -607,6 +570,7 @@ def home_page(
                     html.Span(freshness_text(fresh, lang), className="ov-asof", id=Home.ASOF),
                     *alerts_badge(alert_count, lang),
                     export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
+                    brief_links(None, lang),
                 ],
             ),
             paragraph(situation_text(situation, lang), Home.SITUATION),

@@ -16,7 +16,7 @@ from ioc_app.i18n import fmt_number, fmt_percent, t, vi_sort_key
 from ioc_app.indicators import registry
 from ioc_app.province_view import FLAGS, InstitutionRow, TargetRow
 from ioc_app.scorecard import Cell, Unit
-from layouts.components import status_word, value_text
+from layouts.components import brief_links, status_word, value_text
 from layouts.scorecard import (
     badge_html,
     cell_html,
@@ -91,6 +91,8 @@ def province_page(unit: Unit, subtitle: str, lang: str, focus_options: list[str]
                     html.H2(unit.full_name(lang), id="prov-name"),
                     html.Span(subtitle, className="ioc-prov-sub"),
                     dcc.Link(t("common.back_scorecard", lang), href="/scorecard", className="ioc-back"),
+                    # A brief is of a current province (a legacy unit's page has none).
+                    brief_links(unit.code, lang) if unit.level == "34" else None,
                 ],
             ),
             paragraph("", ProvIds.SITUATION),  # filled with the targets, by the same callback

@@ -20,6 +20,10 @@ from ioc_app.focus_tasks import (
     TaskState,
 )
 from ioc_app.i18n import fmt_date, fmt_number, t
+from ioc_app.wording import percent_text as _percent
+from ioc_app.wording import report_summary as report_summary
+from ioc_app.wording import reported_label as reported_label  # shared with the printed brief
+from ioc_app.wording import schedule_label as schedule_label
 from layouts.scorecard import esc, html_block, tag
 
 SCHEDULE_STYLE: dict[str, tuple[str, str, str]] = {
@@ -37,31 +41,6 @@ REPORTED_STYLE: dict[str, tuple[str, str]] = {
 }
 TIMELINE_START = dt.date(2022, 1, 1)
 TIMELINE_END = dt.date(2030, 12, 31)
-
-
-def schedule_label(status: str, lang: str) -> str:
-    return t(f"tasks.schedule.{status}", lang)
-
-
-def reported_label(state: str, lang: str) -> str:
-    return t(f"tasks.reported.{state}", lang)
-
-
-def _percent(report: ProgressReport, lang: str) -> str:
-    return "" if report.percent is None else f"{fmt_number(report.percent, lang)}%"
-
-
-def report_summary(report: ProgressReport | None, lang: str) -> str:
-    """One line of plain text: the reported state, percent, date and source (or that there is none)."""
-    if report is None:
-        return t("tasks.no_report", lang)
-    state = reported_label(report.state, lang)
-    if report.percent is not None:
-        state += f" ({_percent(report, lang)})"
-    return (
-        f"{t('tasks.reported_title', lang)}: {state}; {t('tasks.reported_on', lang)} "
-        f"{fmt_date(report.reported_on, lang)}; {t('tasks.source', lang)}: {report.source}"
-    )
 
 
 def schedule_html(state: TaskState, lang: str) -> str:

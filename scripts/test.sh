@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian machine, then the test suite.
 # Debian packages: PostgreSQL (a real server is started by the tests), Chromium + ChromeDriver
-# (headless browser tests). Runs ruff, mypy and the import contracts, then pytest; extra arguments go to pytest.
+# (headless browser tests), Node.js's npm when missing (axe-core). Runs ruff, mypy and the import contracts, then pytest; extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,8 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+[ -x /usr/bin/pdftotext ] || need+=(poppler-utils)  # the meeting brief's tests read its PDF
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
@@ -16,6 +18,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 source scripts/_venv.sh
+
+# axe-core (accessibility checks in the browser tests), pinned in tests/axe/package-lock.json.
+[ -f tests/axe/node_modules/axe-core/axe.min.js ] || npm ci --prefix tests/axe --no-audit --no-fund --silent
 
 # The house rules first (seconds): lint and format, types, who may import whom (pyproject.toml).
 echo "== ruff check"; ruff check .

@@ -200,3 +200,15 @@ def test_settings_from_environment() -> None:
 
     with pytest.raises(SettingsError):
         Settings.from_env({"IOC_PORT": "eighty"})
+
+
+def test_the_page_names_its_language(test_settings: Settings) -> None:
+    """Screen readers read the page in its language: <html lang> is the request's (cookie, ?lang=, default)."""
+    from tests.conftest import signed_in_client
+
+    app, _ = _tiny_app(test_settings)
+    client = signed_in_client(app, "central")
+    assert '<html lang="vi">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/?lang=en").get_data(as_text=True)
+    client.set_cookie("ioc_lang", "en")
+    assert '<html lang="en">' in client.get("/map").get_data(as_text=True)

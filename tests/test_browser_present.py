@@ -72,22 +72,34 @@ def _open(server: WallServer, secret: str, width: int, height: int, slide: int =
     return driver
 
 
-def _watch_rotation(driver, turns: int, timeout: float) -> dict[int, list[str]]:
-    """Follow the rotation until every slide has shown (at least ``turns`` changes); each slide is checked
-    as it shows. Problems per slide index."""
-    problems: dict[int, list[str]] = {}
-    state = wait_for(driver, lambda s: s.get("current", -1) >= 0, 30, "the first slide")
-    seen_rotations = -1
+def _press(driver, *keys: str) -> None:
+    """Keys as a presenter's keyboard sends them to the page."""
+    for key in keys:
+        driver.execute_script("document.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0]}));", key)
+
+
+def _watch_rotation(driver, timeout: float) -> dict[int, list[str]]:
+    """Let the wall go round on its own until it has shown every slide (the controller's own record of
+    what it showed, so a slow observer misses nothing), then pause it and check each slide in turn,
+    reached as a presenter would, by number. Problems per slide index."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        state = wall_state(driver)
-        if state["rotations"] != seen_rotations:
-            seen_rotations = state["rotations"]
-            time.sleep(0.7)  # the slide's fade-in is over
-            problems.setdefault(state["current"], []).extend(driver.execute_script(LAYOUT_PROBLEMS_JS))
-            if seen_rotations >= turns and len(problems) == SLIDES:
-                break
-        time.sleep(0.1)
+        shown = driver.execute_script("return window.iocPresent ? window.iocPresent.shown : []")
+        if set(shown) == set(range(SLIDES)) and wall_state(driver)["rotations"] >= SLIDES:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError(f"the rotation did not show every slide in {timeout} s: {shown}")
+    _press(driver, " ")
+    wait_for(driver, lambda s: s["paused"], 10, "pause")
+    problems: dict[int, list[str]] = {}
+    for i in range(SLIDES):
+        _press(driver, *str(i + 1), "Enter")
+        wait_for(driver, lambda s, i=i: s["current"] == i, 20, f"slide {i + 1}")
+        time.sleep(0.7)  # the slide's fade-in is over
+        problems[i] = driver.execute_script(LAYOUT_PROBLEMS_JS)
+    _press(driver, " ")
+    wait_for(driver, lambda s: not s["paused"], 10, "resume")
     return problems
 
 
@@ -95,8 +107,7 @@ def _watch_rotation(driver, turns: int, timeout: float) -> dict[int, list[str]]:
 def test_a_full_rotation_fits_the_wall_and_reads_from_afar(server, wall_data, width, height) -> None:
     driver = _open(server, _token(wall_data, f"wall-{width}"), width, height)
     try:
-        problems = _watch_rotation(driver, SLIDES, timeout=180)
-        assert sorted(problems) == list(range(SLIDES)), f"slides shown: {sorted(problems)}"
+        problems = _watch_rotation(driver, timeout=180)
         assert {i: p for i, p in problems.items() if p} == {}
         # The token left the address bar; the current slide is in it.
         state = wall_state(driver)
@@ -140,7 +151,7 @@ def test_the_wall_rides_out_a_server_restart(wall_data) -> None:
     srv.start()
     driver = _open(srv, _token(wall_data, "wall-restart"), 1920, 1080)
     try:
-        wait_for(driver, lambda s: s["rotations"] >= SLIDES, SLIDES * 2 + 40, "a first full rotation")
+        wait_for(driver, lambda s: s["rotations"] >= SLIDES, 120, "a first full rotation")
         srv.stop()
         before = wall_state(driver)["rotations"]
         state = wait_for(driver, lambda s: not s["online"], 15, "the reconnecting mark")
@@ -151,10 +162,10 @@ def test_the_wall_rides_out_a_server_restart(wall_data) -> None:
             time.sleep(0.5)
         assert wall_state(driver)["rotations"] > before
         srv.start()
-        state = wait_for(driver, lambda s: s["online"] and s["mark"] == "", 30, "reconnected")
+        state = wait_for(driver, lambda s: s["online"] and s["mark"] == "", 60, "reconnected")
         # New data arrives again: the next slides load from the restarted server.
         loaded = driver.execute_script("return window.iocPresent.seq")
-        wait_for(driver, lambda s: driver.execute_script("return window.iocPresent.seq") > loaded + 2, 20, "requests")
+        wait_for(driver, lambda s: driver.execute_script("return window.iocPresent.seq") > loaded + 2, 60, "requests")
         assert driver.execute_script(LAYOUT_PROBLEMS_JS) == []
         # Only the browser's own lines about the refused connections; no script error, no reload.
         assert javascript_errors(driver) == []

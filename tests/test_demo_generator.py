@@ -74,7 +74,7 @@ def table_digests(engine: Engine) -> dict[str, str]:
 
 def test_report_describes_the_build(built: tuple[Engine, DemoReport]) -> None:
     engine, report = built
-    assert SCALES == ("small", "national")
+    assert SCALES == ("small", "national", "full")
     assert (report.scale, report.seed, report.data_date) == ("small", SEED, DATA_DATE)
     assert report.seconds > 0
     for table in VetBase.metadata.sorted_tables:
@@ -314,3 +314,17 @@ def test_postgres_build_equals_sqlite_build(built: tuple[Engine, DemoReport], pg
         assert {ix["name"] for ix in insp.get_indexes("learner")} == {"ix_learner_institution_id"}
     finally:
         engine.dispose()
+
+
+def test_the_full_scale_is_the_national_network_with_every_learner() -> None:
+    """Only the yearly learners differ: elementary and short courses at their real ~2 million a year."""
+    import dataclasses
+
+    from data_sources.demo.calibration import SCALE_PLANS
+
+    national, full = SCALE_PLANS["national"], SCALE_PLANS["full"]
+    differ = {f.name for f in dataclasses.fields(full) if getattr(full, f.name) != getattr(national, f.name)}
+    assert differ == {"name", "annual_learners"}
+    assert full.annual_learners[:2] == national.annual_learners[:2]
+    assert sum(full.annual_learners[2:]) == 2_000_000
+    assert sum(national.annual_learners[2:]) == 85_000

@@ -275,9 +275,12 @@ def test_an_input_a_page_never_sends_is_400_with_one_line(app, caplog) -> None:
         "error": "language: expected vi, en, got 'fr\\nFAKE LOG LINE'",
         "status": 400,
     }
-    (record,) = caplog.records
+    # One warning, besides the request's own log line (ioc_app.metrics).
+    (record,) = [r for r in caplog.records if r.name != "ioc.request"]
     assert record.levelno == logging.WARNING and not record.exc_info
     assert "\n" not in record.getMessage() and "'shell-lang.data'" in record.getMessage()
+    (line,) = [r for r in caplog.records if r.name == "ioc.request"]
+    assert line.getMessage() == "POST /_dash-update-component 400"
 
 
 # --- the secret key ----------------------------------------------------------------------------------

@@ -8,13 +8,13 @@ a 16-province sample for tests. The S-curve parameters are tuned so that the nat
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .timeline import day
 
-SCALES = ("small", "national")
+SCALES = ("small", "national", "full")
 
 TYPES = ("college", "intermediate", "centre")
 OWNERSHIPS = ("public", "private", "foreign")
@@ -22,6 +22,13 @@ LEVELS = ("college", "intermediate", "elementary", "short_course")
 COLLEGE, INTERMEDIATE, CENTRE = 0, 1, 2
 PUBLIC, PRIVATE, FOREIGN = 0, 1, 2
 EARLIEST_DATA_DATE = dt.date(2021, 1, 1)
+
+
+# College and intermediate as published (~430,000 a year); elementary and short courses, about 2
+# million a year in reality, sampled at ~85,000 (the national demo stays quick to build) ...
+SAMPLED_ANNUAL_LEARNERS = (200_000.0, 230_000.0, 55_000.0, 30_000.0)
+# ... or at their real volume (the full scale: production-sized learner tables).
+REAL_ANNUAL_LEARNERS = (200_000.0, 230_000.0, 1_150_000.0, 850_000.0)
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,8 @@ class Scale:
     inspections_per_year: float
     hq_per_year: tuple[int, ...]  # high-quality colleges recognised per year 2019..2030
     hq_intermediate: int
+    # Learners enrolled per year nationally, per level (college, intermediate, elementary, short course).
+    annual_learners: tuple[float, float, float, float] = SAMPLED_ANNUAL_LEARNERS
 
 
 SCALE_PLANS: dict[str, Scale] = {
@@ -97,6 +106,9 @@ SCALE_PLANS: dict[str, Scale] = {
         hq_intermediate=1,
     ),
 }
+# The full scale: the national network with every learner a year brings (over 10 million learner rows),
+# to load PostgreSQL at production volume. Everything else is drawn exactly as at national scale.
+SCALE_PLANS["full"] = replace(SCALE_PLANS["national"], name="full", annual_learners=REAL_ANNUAL_LEARNERS)
 
 # Calibration of the adoption S-curves: midpoints in years after the decision (30/12/2021),
 # scales in years. Institution effect = readiness * prov_gamma (earlier) + type + ownership +

@@ -124,7 +124,7 @@ def generate(
     points_in_province = _default_points_in_province()
 
     counts: dict[str, int] = {}
-    estimate = 3_250_000 if scale == "national" else 25_000
+    estimate = {"national": 3_250_000, "full": 14_500_000}.get(scale, 25_000)  # rows, for the progress bar
     bar = tqdm(
         total=estimate,
         unit="row",

@@ -12,9 +12,6 @@ from .people import birth_provinces, person_ids
 from .programmes import Programmes
 from .timeline import YEAR, day, logistic_days, month_day_sampler, slowed_after, to_datetime64, uniform_days
 
-# Rows per year at national scale. College and intermediate as published (~430,000 a year);
-# elementary and short courses (about 2 million a year in reality) are sampled.
-_ANNUAL = np.array([200_000.0, 230_000.0, 55_000.0, 30_000.0])
 _LEVEL_TYPE_SHARE = np.array(  # level x institution type
     [[1.0, 0.0, 0.0], [0.42, 0.58, 0.0], [0.22, 0.20, 0.58], [0.12, 0.13, 0.75]]
 )
@@ -33,6 +30,7 @@ def build_learners(ctx: Context, inst: Institutions, prog: Programmes) -> dict[s
     size = inst.size.astype(np.float64)
     open_from = inst.est + 60
     open_to = np.fmin(np.where(np.isnan(inst.close), np.inf, inst.close - 1), ctx.horizon)
+    annual = np.array(ctx.scale.annual_learners)  # rows per year nationally, per level
     parts_inst, parts_lvl, parts_day, parts_year = [], [], [], []
     for year in range(2021, ctx.data_date.year + 1):
         y0, y1 = day(f"{year}-01-01"), day(f"{year}-12-31")
@@ -50,7 +48,7 @@ def build_learners(ctx: Context, inst: Institutions, prog: Programmes) -> dict[s
                     continue
                 # A national-average institution of the type gets annual * share / (number of
                 # such institutions nationally); bigger ones proportionally more.
-                per_inst = _ANNUAL[lv] * share / SCALE_PLANS["national"].open_2024[t]
+                per_inst = annual[lv] * share / SCALE_PLANS["national"].open_2024[t]
                 expected[sel] = per_inst * size[sel] / size[inst.type == t].mean()
             counts = rng.poisson(expected * frac * factor)
             if counts.sum() == 0:
