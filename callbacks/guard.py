@@ -47,8 +47,8 @@ def _notice(failed: bool) -> None:
         set_props(Shell.NOTICE, {"hidden": True})
 
 
-def guarded(name: str, outputs: int = 1) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Wrap a callback body with ``outputs`` outputs (see the module's docstring)."""
+def guarded(name: str, outputs: int | tuple[str, ...] = 1) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap a callback body with ``outputs`` outputs, or with outputs by these names (see the module's docstring)."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(fn)
@@ -60,6 +60,8 @@ def guarded(name: str, outputs: int = 1) -> Callable[[Callable[..., Any]], Calla
             except Exception:  # the one place update callbacks fail: logged, content kept
                 log.exception("callback %s failed", name)
                 _notice(True)
+                if isinstance(outputs, tuple):
+                    return {key: no_update for key in outputs}
                 return no_update if outputs == 1 else tuple(no_update for _ in range(outputs))
             _notice(False)
             return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dash import Dash, Input, Output, State, ctx
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
@@ -20,7 +20,7 @@ from ioc_app.selection import Selection
 from ioc_app.services import Services
 from ioc_app.situation import scope_situation
 from layouts import home as layout
-from layouts.home import Filters, Home
+from layouts.home import CHILDREN_PARTS, PATH_PARTS, Filters, Home, Part
 from layouts.ids import Shell
 
 PATH = ""
@@ -47,21 +47,36 @@ def render(pctx: PageContext) -> Any:
 
 
 def update_overview(
-    services: Services, state: dict[str, Any] | None, selection: dict[str, Any] | None, lang: str | None
-) -> tuple[Any, Any, Any, Any]:
-    """'Data as of', network, panels and the written situation for the newest snapshot and the
-    selection (filters are kept)."""
+    services: Services,
+    state: dict[str, Any] | None,
+    selection: dict[str, Any] | None,
+    lang: str | None,
+    shown: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """'Data as of', the network's and the panels' changing parts and the written situation for the
+    newest snapshot and the selection (filters are kept); nothing when the page already shows them
+    (``shown``: what the page was drawn with)."""
     lang = normalise_language(lang)
-    scope = Selection.from_store(selection).scope
-    snap = snapshots.current(services.ioc_engine)
+    sel = Selection.from_store(selection)
+    scope = sel.scope
     fresh = freshness_of(services, state)
+    shown = shown or {}
+    if layout.shown(fresh, sel.to_store(), bool(shown.get("drawn"))) == shown:
+        return {key: no_update for key in OUTPUTS}
+    snap = snapshots.current(services.ioc_engine)
+    drawn = bool(shown.get("drawn"))
     if snap is None:
-        return layout.freshness_text(fresh, lang), layout.network_body(None, scope, fresh, lang), [], ""
-    return (
-        layout.freshness_text(fresh, lang),
-        layout.network_body(network_counts(snap, scope), scope, fresh, lang),
-        layout.panels_grid(all_panels(snap, scope), lang, fresh.stale, sources.panel_sources(services.ioc_engine)),
-        layout.situation_text(scope_situation(snap, scope), lang),
+        return layout.overview_update(sel.to_store(), scope, None, [], fresh, lang, drawn)
+    return layout.overview_update(
+        sel.to_store(),
+        scope,
+        network_counts(snap, scope),
+        all_panels(snap, scope),
+        fresh,
+        lang,
+        drawn,
+        sources.panel_sources(services.ioc_engine),
+        scope_situation(snap, scope),
     )
 
 
@@ -78,11 +93,17 @@ def level_changed(level: str | None, province: str | None, lang: str | None) -> 
 
 
 def selection_from_filters(
-    level: str | None, province: str | None, inst_type: str | None, ownership: str | None
-) -> dict[str, Any]:
-    """The shared selection the filter bar writes (every page reads it)."""
+    level: str | None,
+    province: str | None,
+    inst_type: str | None,
+    ownership: str | None,
+    current: dict[str, Any] | None = None,
+) -> Any:
+    """The shared selection the filter bar writes (every page reads it); nothing when it is the one
+    already there (the bar's first appearance, which would otherwise redraw the page it came with)."""
     sel = Selection.from_store({"level": level}).with_province(province or None).with_filters(inst_type, ownership)
-    return sel.to_store()
+    new = sel.to_store()
+    return no_update if current is not None and Selection.from_store(current).to_store() == new else new
 
 
 def overview_export(services: Services, fmt: str, selection: dict[str, Any] | None, lang: str | None) -> dict | None:
@@ -95,6 +116,40 @@ def overview_export(services: Services, fmt: str, selection: dict[str, Any] | No
     frame, headers = layout.panel_table(all_panels(snap, scope), scope, lang)
     stem = f"chi-tieu-2222_{scope.key.replace('|', '_').replace(':', '-')}_{snap.run.data_date.isoformat()}"
     return exports.download(frame, headers, fmt, stem, t("common.target", lang))
+
+
+# What a new snapshot or selection changes on the overview, by name (``layout.overview_update``).
+OUTPUTS: dict[str, Output] = {
+    "asof": Output(Home.ASOF, "children"),
+    "situation": Output(Home.SITUATION, "children"),
+    "scope": Output(Home.SCOPE, "children"),
+    "network_stale": Output(Home.NETWORK_STALE, "children"),
+    "network": Output(Home.NETWORK, "children"),
+    "panels": Output(Home.PANELS, "children"),
+    "shown": Output(Home.SHOWN, "data"),
+    "stats": Output({"type": Part.STAT, "code": ALL}, "children"),
+    "class": Output({"type": Part.FRAME, "code": ALL}, "className"),
+    "style": Output({"type": Part.FRAME, "code": ALL}, "style"),
+    "sources_title": Output({"type": Part.SOURCES, "code": ALL}, "title"),
+    **{part: Output({"type": part, "code": ALL}, "children") for part in CHILDREN_PARTS},
+    **{part: Output({"type": part, "code": ALL}, "d") for part in PATH_PARTS},
+}
+
+
+PART_KEYS = frozenset(key for key, out in OUTPUTS.items() if isinstance(out.component_id, dict))
+
+
+def in_page_order(result: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
+    """Each part's values (by panel code) as a list in the order of the components the request names."""
+    out = dict(result)
+    for key in PART_KEYS:
+        try:
+            refs = sent[key]
+            # Dash takes a list for every pattern of components, unchanged ones included.
+            out[key] = [no_update] * len(refs) if out[key] is no_update else [out[key][r["id"]["code"]] for r in refs]
+        except (KeyError, TypeError):
+            raise inputs.InputError(f"the overview's {key} names components the page does not have") from None
+    return out
 
 
 def register(app: Dash, services: Services) -> None:
@@ -113,20 +168,25 @@ def register(app: Dash, services: Services) -> None:
         Input(Filters.PROVINCE, "value"),
         Input(Filters.TYPE, "value"),
         Input(Filters.OWNERSHIP, "value"),
+        State(Shell.SELECTION, "data"),
         prevent_initial_call=True,
-    )(inputs.checked(inputs.level, inputs.province, inputs.institution_type, inputs.ownership)(selection_from_filters))
+    )(
+        inputs.checked(inputs.level, inputs.province, inputs.institution_type, inputs.ownership, inputs.selection)(
+            selection_from_filters
+        )
+    )
     app.callback(
-        Output(Home.ASOF, "children"),
-        Output(Home.NETWORK, "children"),
-        Output(Home.PANELS, "children"),
-        Output(Home.SITUATION, "children"),
-        Input(Shell.SNAPSHOT, "data"),
-        Input(Shell.SELECTION, "data"),
-        State(Shell.LANG, "data"),
+        output=OUTPUTS,
+        inputs=[Input(Shell.SNAPSHOT, "data"), Input(Shell.SELECTION, "data")],
+        state=[State(Shell.LANG, "data"), State(Home.SHOWN, "data")],
         prevent_initial_call=True,  # the first paint comes with the page
     )(
-        inputs.checked(inputs.snapshot_state, inputs.selection, inputs.language)(
-            guarded("overview", 4)(lambda state, selection, lang: update_overview(services, state, selection, lang))
+        inputs.checked(inputs.snapshot_state, inputs.selection, inputs.language, inputs.overview_view)(
+            guarded("overview", tuple(OUTPUTS))(
+                lambda state, selection, lang, shown: in_page_order(
+                    update_overview(services, state, selection, lang, shown), ctx.outputs_grouping
+                )
+            )
         )
     )
     app.callback(

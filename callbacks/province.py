@@ -25,14 +25,16 @@ from ioc_app.exports import download
 from ioc_app.i18n import normalise_language, t
 from ioc_app.place_names import province_name
 from ioc_app.province_view import (
+    INSTITUTION_PAGE_SIZE,
     Unit,
     clean_focus,
     institution_codes,
-    institution_rows,
+    page_of,
+    parse_inst_page,
     parse_inst_sort,
     parse_unit,
     province_targets,
-    sort_institutions,
+    sorted_institution_rows,
     unit_from_store,
 )
 from ioc_app.selection import Selection
@@ -116,14 +118,27 @@ def update_institutions(
     card, _rows = province_targets(snap, unit, inst_type, ownership)
     codes = institution_codes(snap)
     focus = clean_focus(focus, codes)
-    rows, closed = institution_rows(services, snap, unit, inst_type, ownership)
     col, desc = parse_inst_sort(search, codes)
-    ordered = sort_institutions(rows, focus, col, desc)
+    ordered, closed = sorted_institution_rows(services, snap, unit, inst_type, ownership, focus, col, desc)
+    shown, page, pages = page_of(ordered, parse_inst_page(search))
     stale = bool(state and state.get("stale"))
     table = view.institutions_table(
-        ordered, codes, focus, card.cells[unit.code], unit.path, lang, col, desc, closed, stale
+        shown,
+        codes,
+        focus,
+        card.cells[unit.code],
+        unit.path,
+        lang,
+        col,
+        desc,
+        closed,
+        stale,
+        total=len(ordered),
+        page=page,
+        pages=pages,
+        page_size=INSTITUTION_PAGE_SIZE,
     )
-    return table, view.drag_list(rows, focus, card.cells[unit.code][focus], lang)
+    return table, view.drag_list(ordered, focus, card.cells[unit.code][focus], lang)
 
 
 def select_on_visit(pathname: str | None, selection: dict | None) -> Any:
@@ -165,11 +180,11 @@ def export(
         stem = f"{'chi-tieu-tinh' if lang == 'vi' else 'province-targets'}-{slug}-{stamp}"
     else:
         codes = institution_codes(snap)
-        inst_rows, _closed = institution_rows(services, snap, unit, inst_type, ownership)
         col, desc = parse_inst_sort(search, codes)
-        frame, headers = view.institutions_export(
-            sort_institutions(inst_rows, clean_focus(focus, codes), col, desc), codes, lang
+        inst_rows, _closed = sorted_institution_rows(
+            services, snap, unit, inst_type, ownership, clean_focus(focus, codes), col, desc
         )
+        frame, headers = view.institutions_export(inst_rows, codes, lang)
         stem = f"{'co-so-gdnn' if lang == 'vi' else 'institutions'}-{slug}-{stamp}"
     return download(frame, headers, fmt, stem, sheet=unit.short_name(lang))
 

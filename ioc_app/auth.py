@@ -356,7 +356,10 @@ def _background_only(triggers: frozenset[str]) -> bool:
     """Whether this is a Dash callback fired only by the browser's own polling."""
     if not triggers or request.path != DASH_CALLBACK_PATH:
         return False
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # a body nested too deep: the callback envelope check answers it with 400
+        return False
     changed = body.get("changedPropIds") if isinstance(body, dict) else None
     return bool(changed) and isinstance(changed, list) and all(c in triggers for c in changed)
 

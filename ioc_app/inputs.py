@@ -244,11 +244,11 @@ _MAP_VIEW_FIELDS = frozenset(
 )
 
 
-def map_view(value: Any) -> dict[str, Any] | None:
-    """The map page's record of what it shows (compared, never read for data): flat and small."""
+def _view(value: Any, what: str, allowed: frozenset[str]) -> dict[str, Any] | None:
+    """A page's record of what it shows (compared, never read for data): flat and small."""
     if value is None:
         return None
-    data = _fields(value, "map view", _MAP_VIEW_FIELDS)
+    data = _fields(value, what, allowed)
     for key, item in data.items():
         if item is None or isinstance(item, bool):
             continue
@@ -256,7 +256,29 @@ def map_view(value: Any) -> dict[str, Any] | None:
             continue
         if isinstance(item, str) and len(item) <= 16:
             continue
-        _fail(f"map view {key}", "a short code, number or flag", item)
+        _fail(f"{what} {key}", "a short code, number or flag", item)
+    return data
+
+
+def map_view(value: Any) -> dict[str, Any] | None:
+    """The map page's record of what it shows."""
+    return _view(value, "map view", _MAP_VIEW_FIELDS)
+
+
+_OVERVIEW_VIEW_FIELDS = frozenset({"snapshot", "stale", "drawn", "level", "province", "type", "ownership"})
+
+
+def overview_view(value: Any) -> dict[str, Any] | None:
+    """The overview's record of what it shows (``layouts.home.shown``): a snapshot id, two flags, a selection."""
+    data = _view(value, "overview view", _OVERVIEW_VIEW_FIELDS)
+    if data is None:
+        return None
+    if data.get("snapshot") is not None:
+        whole_number(data["snapshot"], "overview view snapshot", 1, MAX_SNAPSHOT_ID)
+    for flag in ("stale", "drawn"):
+        if not isinstance(data.get(flag, False), bool):
+            _fail(f"overview view {flag}", "true or false", data[flag])
+    selection({k: data[k] for k in _SELECTION_FIELDS if k in data})
     return data
 
 

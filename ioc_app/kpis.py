@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -28,7 +29,7 @@ class SeriesView:
     key: str
     trajectory: pd.DataFrame  # period_end, numerator, denominator, value (up to as_of)
 
-    @property
+    @cached_property  # a view is kept per snapshot and scope, and each page reads its last row often
     def last(self) -> dict[str, Any]:
         if self.trajectory.empty:
             return {"numerator": 0, "denominator": 0, "value": None}

@@ -110,7 +110,10 @@ def request_name(path: str, pages: frozenset[str]) -> tuple[str, str]:
     if path == DASH_CALLBACK_PATH:
         try:
             body = request.get_json(silent=True) if request.is_json else None
-        except HTTPException:  # a body over the size limit is not read
+        except (
+            HTTPException,
+            RecursionError,
+        ):  # a body over the size limit is not read, one nested too deep not parsed
             body = None
         output = body.get("output") if isinstance(body, dict) else None
         return "callback", _callback_label(output)

@@ -33,6 +33,8 @@ DEFAULT_FOCUS = "T01"
 INSTITUTION_SORTS = ("name", "type", "ownership", "done", "short", "share")
 FLAGS = ("infra", "connected", "digital_school", "high_quality")
 MAX_INSTITUTION_ID = 2**31 - 1
+INSTITUTION_PAGE_SIZE = 25  # rows of a province's institution table per page (Hồ Chí Minh City has hundreds)
+MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,18 @@ def institution_rows(
     services: Services, snapshot: Snapshot, unit: Unit, inst_type: str | None, ownership: str | None
 ) -> tuple[list[InstitutionRow], int]:
     """Open institutions of the scope with their own figures; and how many closed ones were left out."""
-    frame = _institutions(snapshot, services.vet_engine, access.readable(unit_scope(unit, inst_type, ownership)))
+    rows, closed = _institution_rows(
+        snapshot, services.vet_engine, access.readable(unit_scope(unit, inst_type, ownership))
+    )
+    return list(rows), closed
+
+
+@per_snapshot(size=128)
+def _institution_rows(snapshot: Snapshot, vet_engine: Engine, scope: Scope) -> tuple[tuple[InstitutionRow, ...], int]:
+    """The rows of ``institution_rows`` (kept per snapshot and scope: a sort or a page costs no rebuild)."""
+    frame = _institutions(snapshot, vet_engine, scope)
     if frame.empty:
-        return [], 0
+        return (), 0
     open_ = frame[frame["is_open"]]
     as_of = snapshot.run.data_date
     codes = institution_codes(snapshot)
@@ -164,7 +175,7 @@ def institution_rows(
     def on(d: Any) -> bool:
         return d is not None and not pd.isna(d) and d <= as_of
 
-    rows = [
+    rows = tuple(
         InstitutionRow(
             id=int(r["id"]),
             code=str(r["code"]),
@@ -180,8 +191,42 @@ def institution_rows(
             cells=cells.get(int(r["id"]), {}),
         )
         for r in open_.to_dict("records")
-    ]
+    )
     return rows, int(len(frame) - len(open_))
+
+
+def sorted_institution_rows(
+    services: Services,
+    snapshot: Snapshot,
+    unit: Unit,
+    inst_type: str | None,
+    ownership: str | None,
+    focus: str,
+    col: str,
+    desc: bool,
+) -> tuple[list[InstitutionRow], int]:
+    """``institution_rows`` in the table's order (``sort_institutions``), kept per snapshot, scope and order."""
+    rows, closed = _sorted_rows(
+        snapshot, services.vet_engine, access.readable(unit_scope(unit, inst_type, ownership)), focus, col, desc
+    )
+    return list(rows), closed
+
+
+@per_snapshot(size=256)
+def _sorted_rows(
+    snapshot: Snapshot, vet_engine: Engine, scope: Scope, focus: str, col: str, desc: bool
+) -> tuple[tuple[InstitutionRow, ...], int]:
+    rows, closed = _institution_rows(snapshot, vet_engine, scope)
+    return tuple(sort_institutions(list(rows), focus, col, desc)), closed
+
+
+def page_of(
+    rows: list[InstitutionRow], page: int, size: int = INSTITUTION_PAGE_SIZE
+) -> tuple[list[InstitutionRow], int, int]:
+    """The rows of page ``page`` (from 1, clamped to the pages there are), that page and the number of pages."""
+    pages = max(1, -(-len(rows) // size))
+    page = min(max(page, 1), pages)
+    return rows[(page - 1) * size : page * size], page, pages
 
 
 def sort_institutions(rows: list[InstitutionRow], focus: str, col: str, desc: bool) -> list[InstitutionRow]:
@@ -218,6 +263,12 @@ def parse_inst_sort(search: str | None, codes: list[str]) -> tuple[str, bool]:
     if col is not None and (col in INSTITUTION_SORTS or col in codes):
         return col, query.get("desc", "1") in ("1", "true")
     return "short", True
+
+
+def parse_inst_page(search: str | None) -> int:
+    """``?page=3`` -> 3; anything else -> 1 (a page past the last shows the last)."""
+    raw = dict(parse_qsl((search or "").lstrip("?"))).get("page", "1")
+    return min(int(raw), MAX_PAGE) if raw.isdigit() and int(raw) > 0 else 1
 
 
 # --- an institution ------------------------------------------------------------------------------

@@ -97,7 +97,9 @@ def _outputs_of(key: str) -> tuple[list[tuple[str, str]], bool]:
     return [(i, p) for i, _, p in (part.rpartition(".") for part in parts)], multi
 
 
-WILDCARD = ["MATCH"]  # pattern-matching ids (the wall display's slots); ALL and ALLSMALLER are not used
+WILDCARD = ["MATCH"]  # pattern-matching ids (the wall display's slots)
+ALL = ["ALL"]  # every component of a pattern (the overview's panel parts); ALLSMALLER is not used
+MAX_ALL = 256  # components one ALL pattern may name in a request (the overview has 12 panels)
 
 
 def _id_matches(declared: str, got: Any) -> bool:
@@ -110,7 +112,7 @@ def _id_matches(declared: str, got: Any) -> bool:
     if set(pattern) != set(got):
         return False
     for key, value in pattern.items():
-        if value == WILDCARD:
+        if value in (WILDCARD, ALL):
             if isinstance(got[key], bool) or not isinstance(got[key], int | str):
                 return False
         elif got[key] != value:
@@ -131,13 +133,25 @@ def _ref(item: Any, what: str, with_value: bool) -> tuple[Any, str]:
     return item["id"], item["property"]
 
 
+def _is_all(declared: str) -> bool:
+    return declared.startswith("{") and ALL in json.loads(declared).values()
+
+
+def _matches(item: Any, want: tuple[str, str], what: str, with_value: bool) -> bool:
+    """One declared reference against what was sent: one object, or for an ALL pattern a list of them."""
+    want_id, want_prop = want
+    items = item if _is_all(want_id) else [item]
+    if _is_all(want_id) and (not isinstance(item, list) or len(item) > MAX_ALL):
+        raise InputError(f"{what}: a pattern of every component must be a list of at most {MAX_ALL}")
+    refs = [_ref(one, what, with_value) for one in items]
+    return all(prop == want_prop and _id_matches(want_id, got_id) for got_id, prop in refs)
+
+
 def _refs(items: Any, what: str, expected: list[tuple[str, str]], with_value: bool) -> None:
     if not isinstance(items, list):
         raise InputError(f"{what} must be a list")
-    got = [_ref(item, what, with_value) for item in items]
-    if len(got) != len(expected) or not all(
-        prop == want_prop and _id_matches(want_id, got_id)
-        for (got_id, prop), (want_id, want_prop) in zip(got, expected, strict=False)
+    if len(items) != len(expected) or not all(
+        _matches(item, want, what, with_value) for item, want in zip(items, expected, strict=True)
     ):
         raise InputError(f"{what} do not match the callback's {len(expected)} declared {what}")
 

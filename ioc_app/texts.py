@@ -386,6 +386,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "prov.col_rank": ("Xếp hạng", "Rank"),
     "prov.institutions": ("Cơ sở GDNN trên địa bàn", "VET institutions in the province"),
     "prov.institutions_count": ("{open} cơ sở đang hoạt động", "{open} institutions in operation"),
+    "prov.page_of": (
+        "Trang {page}/{pages} · cơ sở {first}–{last}",
+        "Page {page} of {pages} · institutions {first}–{last}",
+    ),
+    "common.page_previous": ("‹ Trang trước", "‹ Previous page"),
+    "common.page_next": ("Trang sau ›", "Next page ›"),
     "prov.closed_count": ("(và {closed} đã ngừng hoạt động)", "(and {closed} closed)"),
     "prov.no_institutions": ("Không có cơ sở GDNN nào trong phạm vi này.", "No VET institution in this scope."),
     "prov.focus": ("Phân tích theo chỉ tiêu", "Analyse by target"),

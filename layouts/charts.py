@@ -1,8 +1,9 @@
-"""Plotly figure builders shared by the overview and the target pages: pure functions of data.
+"""Plotly figure builders of the target pages: pure functions of data (the overview's sparklines are
+SVG, ``layouts.sparkline``: no plotly bundle there).
 
 Figures are plain plotly JSON dicts ({"data": [...], "layout": {...}}): dcc.Graph takes them as
 they are, and building a dict costs microseconds where a validated ``go.Figure`` costs tens of
-milliseconds (the overview draws twelve). ``plotly.graph_objects.Figure(fig)`` validates one.
+milliseconds. ``plotly.graph_objects.Figure(fig)`` validates one.
 Shares are 0..1 and drawn as percentages; separators follow the language (1.234,5 in Vietnamese).
 No geo traces: they would fetch from a CDN.
 """
@@ -30,7 +31,6 @@ TARGET_COLOUR = "#b3261e"
 GRID = "#e3e7ed"
 TEXT = "#1b2430"
 FONT = '"Segoe UI", "Noto Sans", "Roboto", "Helvetica Neue", Arial, sans-serif'
-SPARKLINE_HEIGHT = 66
 X_START, X_END = dt.date(2021, 10, 1), dt.date(2031, 3, 1)
 
 
@@ -39,10 +39,8 @@ def separators(lang: str) -> str:
     return ".," if lang == "en" else ",."
 
 
-def graph_config(filename: str, static: bool = False) -> dict[str, Any]:
+def graph_config(filename: str) -> dict[str, Any]:
     """dcc.Graph config: PNG download from the modebar (drawn in the browser, works offline)."""
-    if static:
-        return {"staticPlot": True, "displayModeBar": False, "responsive": True}
     return {
         "displaylogo": False,
         "responsive": True,
@@ -123,49 +121,6 @@ def _vline(x: float, colour: str, dash: str = "dot", width: float = 1.5) -> dict
         "x0": x,
         "x1": x,
         "line": {"color": colour, "width": width, "dash": dash},
-    }
-
-
-def sparkline(
-    dates: list[dt.date], values: list[float | None], lang: str, target: float | None = None, colour: str = PRIMARY
-) -> Figure:
-    """The trajectory since December 2021 in a panel: a line on a fixed 0-100% scale, the next target dotted."""
-    known = [(d, v) for d, v in zip(dates, values, strict=True) if v is not None]
-    data: list[dict[str, Any]] = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "x": [_iso(d) for d in dates],
-            "y": values,
-            "line": {"color": colour, "width": 3},
-            "fill": "tozeroy",
-            "fillcolor": "rgba(11,79,138,0.12)",
-            "hoverinfo": "skip",
-            "connectgaps": False,
-        }
-    ]
-    if known:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "x": [_iso(known[-1][0])],
-                "y": [known[-1][1]],
-                "marker": {"color": colour, "size": 8},
-                "hoverinfo": "skip",
-            }
-        )
-    return {
-        "data": data,
-        "layout": _layout(
-            lang,
-            SPARKLINE_HEIGHT,
-            margin={"l": 0, "r": 0, "t": 3, "b": 0},
-            showlegend=False,
-            xaxis={"visible": False, "fixedrange": True},
-            yaxis={"visible": False, "range": [-0.02, 1.06], "fixedrange": True},
-            shapes=[_hline(target, TARGET_COLOUR)] if target is not None else [],
-        ),
     }
 
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 import pandas as pd
-from dash import dcc, html
+from dash import dcc, html, no_update
 
 from geo import provinces as geo_provinces
 from ioc_app.i18n import fmt_date, fmt_datetime, fmt_number, fmt_percent, t
@@ -25,9 +25,9 @@ from ioc_app.situation import ScopeSituation
 from ioc_app.sources import VET, SourceAge
 from ioc_app.wording import headline_value as headline_value  # shared with the printed brief
 from ioc_app.wording import scope_label as scope_label
-from layouts import charts
 from layouts.components import STATUS_STYLE, brief_links, export_header, status_badge, status_word
 from layouts.situation import paragraph, scope_paragraph, scope_words
+from layouts.sparkline import SparkPaths, spark_paths, sparkline
 
 VIETNAM_UTC_OFFSET = dt.timedelta(hours=7)
 
@@ -52,13 +52,43 @@ class Home(StrEnum):
     DOWNLOAD = "home-download"
     SITUATION = "home-situation"
     ALERTS = "home-alerts"
+    SCOPE = "home-scope-label"
+    NETWORK_STALE = "home-network-stale"
+    SHOWN = "home-shown"  # what the page shows: the snapshot, its staleness and the selection
+
+
+class Part(StrEnum):
+    """The parts of the panels and tiles a new scope or snapshot changes, one id per panel (``part_id``):
+    a filter sends these properties, not the panels."""
+
+    FRAME = "ov-frame"
+    VALUE = "ov-value"
+    DETAIL = "ov-detail"
+    TAGS = "ov-tags"
+    TARGETS = "ov-targets"
+    GAP = "ov-gap"
+    VERDICTS = "ov-verdicts"
+    SOURCES = "ov-sources"
+    SPARK_LINE = "ov-spark-line"
+    SPARK_AREA = "ov-spark-area"
+    SPARK_LAST = "ov-spark-last"
+    SPARK_TARGET = "ov-spark-target"
+    STAT = "ov-stat"
 
 
 def panel_id(code: str) -> str:
     return f"home-panel-{code}"
 
 
+def part_id(part: Part, code: str) -> dict[str, str]:
+    return {"type": part, "code": code}
+
+
 # --- small helpers --------------------------------------------------------------------------------
+
+
+def stale_tags(stale: bool, lang: str) -> list:
+    return [stale_marker(lang)] if stale else []
 
 
 def stale_marker(lang: str) -> html.Span:
@@ -209,10 +239,28 @@ def _tile(label: str, value: int, lang: str, tile_id: str, major: bool = False, 
         className="ov-tile" + (" ov-tile-major" if major else ""),
         title=full or label,
         children=[
-            html.Div(fmt_number(value, lang), className="ov-tile-value"),
+            html.Div(fmt_number(value, lang), className="ov-tile-value", id=part_id(Part.STAT, tile_id)),
             html.Div(label, className="ov-tile-label"),
         ],
     )
+
+
+STAT_IDS = (
+    "stat-institutions",
+    *(f"stat-type-{k}" for k in INSTITUTION_TYPES),
+    *(f"stat-ownership-{k}" for k in OWNERSHIPS),
+    "stat-staff",
+    "stat-programmes",
+    "stat-learners",
+)
+
+
+def stat_values(counts: NetworkCounts, lang: str) -> list[str]:
+    """The tiles' figures, in the tiles' order (``network_strip``)."""
+    figures = [counts.institutions, *(counts.by_type.get(k, 0) for k in INSTITUTION_TYPES)]
+    figures += [counts.by_ownership.get(k, 0) for k in OWNERSHIPS]
+    figures += [counts.staff, counts.programmes, counts.learner_records]
+    return [fmt_number(v, lang) for v in figures]
 
 
 def network_strip(counts: NetworkCounts, scope: Scope, fresh: Freshness, lang: str) -> list:
@@ -253,8 +301,8 @@ def network_strip(counts: NetworkCounts, scope: Scope, fresh: Freshness, lang: s
         className="ov-network-head",
         children=[
             html.H2(t("network.title", lang)),
-            html.Span(scope_label(scope, lang), className="ov-scope-chip", id="home-scope-label"),
-            *([stale_marker(lang)] if fresh.stale else []),
+            html.Span(scope_label(scope, lang), className="ov-scope-chip", id=Home.SCOPE),
+            html.Span(stale_tags(fresh.stale, lang), id=Home.NETWORK_STALE),
         ],
     )
     return [head, html.Div(className="ov-tiles", children=tiles)]
@@ -337,8 +385,11 @@ def sources_text(panel_sources: list[SourceAge], lang: str) -> str:
     return f"{t('tasks.source', lang)}: " + ", ".join(parts)
 
 
-def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[SourceAge] | None = None) -> dcc.Link:
-    """A target's panel; the whole panel links to its page."""
+def panel_props(
+    data: PanelData, lang: str, stale: bool = False, panel_sources: list[SourceAge] | None = None
+) -> dict[Part | str, Any]:
+    """What a panel shows in its scope, by the part that shows it (``Part``); "class" and "style" are the
+    frame's status colour, "sources_title" the sources line's tooltip."""
     view = data.view
     ind = view.indicator
     last = view.headline_series.last
@@ -358,15 +409,46 @@ def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[S
         tags.append(html.Span(t("panel.national_only", lang), className="ov-panel-tag"))
     if stale:
         tags.append(stale_marker(lang))
-    return dcc.Link(
-        id=panel_id(ind.code),
-        href=f"/targets/{ind.code}",
-        className=f"ov-panel ov-panel-{status}",
-        style={"--status-colour": STATUS_STYLE.get(status, STATUS_STYLE["no_data"])[1]},
-        title=t("panel.open", lang).format(code=ind.code),
+    sources = sources_text(panel_sources, lang) if panel_sources else ""
+    paths = spark_paths(data.spark_dates, data.spark_values, target_line)
+    return {
+        "class": f"ov-panel-frame ov-panel-{status}",
+        "style": {"--status-colour": STATUS_STYLE.get(status, STATUS_STYLE["no_data"])[1]},
+        Part.VALUE: value,
+        Part.DETAIL: detail,
+        Part.TAGS: tags,
+        Part.TARGETS: f"{t('panel.targets', lang)}: {targets_text(ind, lang, view)}",
+        Part.GAP: line or "\u00a0",
+        Part.VERDICTS: [verdict(a, ind, lang) for a in (judged, nxt) if a is not None],
+        Part.SOURCES: sources,
+        "sources_title": sources,
+        Part.SPARK_LINE: paths.line,
+        Part.SPARK_AREA: paths.area,
+        Part.SPARK_LAST: paths.last,
+        Part.SPARK_TARGET: paths.target,
+    }
+
+
+def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[SourceAge] | None = None) -> html.Div:
+    """A target's panel; the whole panel links to its page. Its frame carries the status colour."""
+    ind = data.view.indicator
+    code = ind.code
+    props = panel_props(data, lang, stale, panel_sources)
+    paths = SparkPaths(props[Part.SPARK_LINE], props[Part.SPARK_AREA], props[Part.SPARK_LAST], props[Part.SPARK_TARGET])
+    spark_ids = {
+        "line": part_id(Part.SPARK_LINE, code),
+        "area": part_id(Part.SPARK_AREA, code),
+        "last": part_id(Part.SPARK_LAST, code),
+        "target": part_id(Part.SPARK_TARGET, code),
+    }
+    link = dcc.Link(
+        id=panel_id(code),
+        href=f"/targets/{code}",
+        className="ov-panel",
+        title=t("panel.open", lang).format(code=code),
         children=[
             html.Div(
-                [html.Span(ind.code, className="ov-panel-code"), " ", ind.name(lang)],
+                [html.Span(code, className="ov-panel-code"), " ", ind.name(lang)],
                 className="ov-panel-name",
                 title=ind.name(lang),
             ),
@@ -374,31 +456,27 @@ def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[S
                 className="ov-panel-value-row",
                 children=[
                     html.Span(
-                        value, className="ov-panel-value" + (" ov-panel-value-text" if ind.kind == "milestone" else "")
+                        props[Part.VALUE],
+                        id=part_id(Part.VALUE, code),
+                        className="ov-panel-value" + (" ov-panel-value-text" if ind.kind == "milestone" else ""),
                     ),
-                    html.Span(detail, className="ov-panel-detail"),
-                    html.Span(tags, className="ov-panel-tags") if tags else None,
+                    html.Span(props[Part.DETAIL], id=part_id(Part.DETAIL, code), className="ov-panel-detail"),
+                    html.Span(props[Part.TAGS], id=part_id(Part.TAGS, code), className="ov-panel-tags"),
                 ],
             ),
-            html.Div(f"{t('panel.targets', lang)}: {targets_text(ind, lang, view)}", className="ov-panel-targets"),
-            html.Div(line or "\u00a0", className="ov-panel-gap"),
-            html.Div(className="ov-verdicts", children=[verdict(a, ind, lang) for a in (judged, nxt) if a is not None]),
+            html.Div(props[Part.TARGETS], id=part_id(Part.TARGETS, code), className="ov-panel-targets"),
+            html.Div(props[Part.GAP], id=part_id(Part.GAP, code), className="ov-panel-gap"),
+            html.Div(props[Part.VERDICTS], id=part_id(Part.VERDICTS, code), className="ov-verdicts"),
             html.Div(
-                sources_text(panel_sources, lang),
-                title=sources_text(panel_sources, lang),
+                props[Part.SOURCES],
+                title=props["sources_title"],
                 className="ov-panel-sources",
-                id=f"{panel_id(ind.code)}-sources",
-            )
-            if panel_sources
-            else None,
-            dcc.Graph(
-                figure=charts.sparkline(data.spark_dates, data.spark_values, lang, target=target_line),
-                config=charts.graph_config(f"{ind.code}-sparkline", static=True),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
-                className="ov-sparkline",
-                style={"height": f"{charts.SPARKLINE_HEIGHT}px"},  # the box never follows the window's height
+                id=part_id(Part.SOURCES, code),
             ),
+            sparkline(paths, spark_ids),
         ],
     )
+    return html.Div(link, id=part_id(Part.FRAME, code), className=props["class"], style=props["style"])
 
 
 def panels_grid(
@@ -409,6 +487,59 @@ def panels_grid(
 ) -> list:
     by_code = panel_sources or {}
     return [panel(p, lang, stale, by_code.get(p.view.indicator.code)) for p in panels]
+
+
+# The panel parts whose children a new scope or snapshot changes, and the sparkline paths ("d").
+CHILDREN_PARTS = (Part.VALUE, Part.DETAIL, Part.TAGS, Part.TARGETS, Part.GAP, Part.VERDICTS, Part.SOURCES)
+PATH_PARTS = (Part.SPARK_LINE, Part.SPARK_AREA, Part.SPARK_LAST, Part.SPARK_TARGET)
+PANEL_KEYS = ("class", "style", "sources_title", *CHILDREN_PARTS, *PATH_PARTS)
+
+
+def shown(fresh: Freshness, selection: dict[str, Any], drawn: bool) -> dict[str, Any]:
+    """What the page shows (``Home.SHOWN``): an update that would show the same sends nothing.
+    ``drawn``: the panels and tiles are on the page (not before the first snapshot)."""
+    return {"snapshot": fresh.snapshot_id, "stale": fresh.stale, "drawn": drawn, **selection}
+
+
+def overview_update(
+    selection: dict[str, Any],
+    scope: Scope,
+    counts: NetworkCounts | None,
+    panels: list[PanelData],
+    fresh: Freshness,
+    lang: str,
+    drawn: bool,
+    panel_sources: dict[str, list[SourceAge]] | None = None,
+    situation: ScopeSituation | None = None,
+) -> dict[str, Any]:
+    """The overview's new properties by output name (see ``callbacks.home``).
+
+    With the panels already drawn only their changing parts are sent, one list per part in the
+    panels' order; otherwise (the first snapshot arrived, or none is left) the network and the
+    panels are sent whole and the parts are left alone. A part's values are by panel code (tile id
+    for "stats"): the callback sends them in the order of the components the browser names."""
+    out: dict[str, Any] = {
+        "asof": freshness_text(fresh, lang),
+        "situation": situation_text(situation, lang),
+        "scope": scope_label(scope, lang),
+        "network_stale": stale_tags(fresh.stale, lang),
+    }
+    now_drawn = counts is not None
+    out["shown"] = shown(fresh, selection, now_drawn)
+    if drawn and now_drawn:
+        assert counts is not None  # for the type checker: now_drawn says so
+        by_code = panel_sources or {}
+        props = {
+            p.view.indicator.code: panel_props(p, lang, fresh.stale, by_code.get(p.view.indicator.code)) for p in panels
+        }
+        out.update({key: {code: p[key] for code, p in props.items()} for key in PANEL_KEYS})
+        out["stats"] = dict(zip(STAT_IDS, stat_values(counts, lang), strict=True))
+        out["network"] = out["panels"] = no_update
+        return out
+    out.update({key: no_update for key in (*PANEL_KEYS, "stats")})
+    out["network"] = network_body(counts, scope, fresh, lang)
+    out["panels"] = panels_grid(panels, lang, fresh.stale, panel_sources)
+    return out
 
 
 def home_page(
@@ -424,13 +555,14 @@ def home_page(
     alert_count: int | None = None,
 ) -> html.Div:
     """The whole overview for the first paint; the callbacks then refresh the situation, the network
-    and the panels.
+    and the panels' parts.
 
     ``alert_count``: the open alerts the reader may see, as a badge linking to /alerts (None: no badge)."""
     return html.Div(
         id=Home.PAGE,
         className="ioc-page ov-home",
         children=[
+            dcc.Store(id=Home.SHOWN, data=shown(fresh, selection, counts is not None)),
             html.Div(
                 className="ov-toolbar",
                 children=[
@@ -477,8 +609,17 @@ def alerts_badge(count: int | None, lang: str) -> list:
 
 
 def network_body(counts: NetworkCounts | None, scope: Scope, fresh: Freshness, lang: str) -> list:
-    if counts is None:
-        return [html.Div(t("fresh.none", lang), className="ioc-unavailable")]
+    if counts is None:  # the scope chip and the stale marker stay, for the callback that fills them
+        return [
+            html.Div(
+                className="ov-network-head",
+                children=[
+                    html.Span(scope_label(scope, lang), id=Home.SCOPE, hidden=True),
+                    html.Span(id=Home.NETWORK_STALE, hidden=True),
+                ],
+            ),
+            html.Div(t("fresh.none", lang), className="ioc-unavailable"),
+        ]
     return network_strip(counts, scope, fresh, lang)
 
 

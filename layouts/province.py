@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 from dash import dcc, html
@@ -290,10 +291,16 @@ def institutions_table(
     desc: bool,
     closed: int,
     stale: bool,
+    total: int | None = None,
+    page: int = 1,
+    pages: int = 1,
+    page_size: int = 0,
 ) -> html.Div | html.P:
-    """Every institution in the scope: readiness flags, the focus target's gap, its value on each target."""
+    """A page of the institutions in the scope (``rows``, of ``total`` in all): readiness flags, the focus
+    target's gap, its value on each target; links to the other pages below it."""
     if not rows:
         return html.P(t("prov.no_institutions", lang), className="ioc-note")
+    total = len(rows) if total is None else total
     total_gap = province_gap(province_cells[focus])
     hint = t("sc.sort_hint", lang)
 
@@ -357,7 +364,7 @@ def institutions_table(
                 data_id=r.id,
             )
         )
-    caption: list[Any] = [html.Span(t("prov.institutions_count", lang).format(open=fmt_number(len(rows), lang)))]
+    caption: list[Any] = [html.Span(t("prov.institutions_count", lang).format(open=fmt_number(total, lang)))]
     if closed:
         caption.append(html.Span(t("prov.closed_count", lang).format(closed=fmt_number(closed, lang))))
     caption.append(html.Span(t("prov.below_hint", lang), className="ioc-below ioc-chip"))
@@ -368,7 +375,29 @@ def institutions_table(
         class_="ioc-table ioc-inst-table",
         id="prov-inst-table",
     )
-    return html.Div([_caption(caption), html_block(tag("div", table, class_="ioc-inst-scroll"), "ioc-sc-block")])
+    first = (page - 1) * page_size + 1
+    pager = pager_html(path, sort_col, desc, page, pages, first, first + len(rows) - 1, lang) if pages > 1 else ""
+    return html.Div(
+        [_caption(caption), html_block(tag("div", table, class_="ioc-inst-scroll") + pager, "ioc-sc-block")]
+    )
+
+
+def pager_html(path: str, sort_col: str, desc: bool, page: int, pages: int, first: int, last: int, lang: str) -> str:
+    """'‹ Trang trước · Trang 2/7 · cơ sở 41–80 · Trang sau ›': links that keep the table's order."""
+
+    def href(n: int) -> str:
+        return f"{path}?{urlencode({'sort': sort_col, 'desc': int(desc), 'page': n})}"
+
+    where = t("prov.page_of", lang).format(
+        page=fmt_number(page, lang),
+        pages=fmt_number(pages, lang),
+        first=fmt_number(first, lang),
+        last=fmt_number(last, lang),
+    )
+    parts = [link(href(page - 1), esc(t("common.page_previous", lang))) if page > 1 else ""]
+    parts.append(tag("span", esc(where), class_="ioc-pager-where"))
+    parts.append(link(href(page + 1), esc(t("common.page_next", lang))) if page < pages else "")
+    return tag("nav", "".join(parts), class_="ioc-pager", id="prov-inst-pager", aria_label=where)
 
 
 # ---------------------------------------------------------------------------------------------

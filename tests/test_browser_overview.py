@@ -29,8 +29,11 @@ def pick_province(dash_duo, name: str) -> None:
 
 def test_overview_filter_language_and_target_page(dash_duo, dash_signed_in, small_demo) -> None:
     dash_signed_in(create_app(small_demo))
-    dash_duo.wait_for_element("#home-panel-T12 .main-svg", timeout=30)
+    dash_duo.wait_for_element("#home-panel-T12 svg.ov-sparkline path", timeout=30)
     assert len(dash_duo.find_elements(".ov-panel")) == 12
+    # The sparklines are SVG: the overview fetches no plotly bundle (a target page's charts do).
+    fetched = dash_duo.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert fetched and not [u for u in fetched if "plotly" in u]
     dash_duo.wait_for_text_to_equal("#home-scope-label", "Toàn quốc", timeout=10)
     national = dash_duo.find_element(VALUE).text
     assert re.fullmatch(r"\d{1,3},\d%", national), national  # Vietnamese: decimal comma

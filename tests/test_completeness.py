@@ -269,13 +269,11 @@ def test_the_overview_callback_puts_the_sources_on_each_panel(site: Any) -> None
     from callbacks import home as home_callbacks
 
     services = site["app"].server.config["IOC_SERVICES"]
-    _asof, _network, panels, _situation = home_callbacks.update_overview(services, None, None, "vi")
-    lines = {
-        child.id: child.children
-        for p in panels
-        for child in p.children
-        if getattr(child, "id", None) and str(child.id).endswith("-sources")
-    }
+    from layouts.home import Part
+
+    # A page with its panels drawn: the update sends each panel's sources line, by panel code.
+    shown = {"drawn": True, "snapshot": None}
+    lines = home_callbacks.update_overview(services, None, None, "vi", shown)[Part.SOURCES]
     assert len(lines) == 12
-    assert lines["home-panel-T11-sources"].endswith("báo cáo của tỉnh (01/10/2026)")
-    assert lines["home-panel-T03-sources"].startswith("Nguồn: CSDL GDNN (cập nhật ")
+    assert lines["T11"].endswith("báo cáo của tỉnh (01/10/2026)")
+    assert lines["T03"].startswith("Nguồn: CSDL GDNN (cập nhật ")

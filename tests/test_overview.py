@@ -4,14 +4,15 @@ the page re-reads a new snapshot, exports carry translated headers. Small demo a
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import random
 from typing import Any
 
 import openpyxl
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
+from dash import no_update
 
 from callbacks import home
 from callbacks.page import PageContext
@@ -20,13 +21,14 @@ from geo import provinces as geo_provinces
 from ioc_app import create_app, overview, snapshots
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, Scope, parse, rollup, standard_scopes
+from ioc_app.inputs import InputError
 from ioc_app.place_names import province_name
 from ioc_app.selection import Selection
 from ioc_app.services import Services
 from ioc_app.settings import Settings
-from layouts import charts
 from layouts import home as layout
-from layouts.home import Home, panel_id
+from layouts.home import Home, Part, panel_id, part_id
+from layouts.sparkline import HEIGHT, WIDTH, spark_paths
 from tests import tiny_vet_db
 from tests.conftest import signed_in_client
 from tests.independent_sql import network_summary
@@ -59,6 +61,25 @@ def find(component: Any, component_id: str) -> Any:
     elif children is not None and not isinstance(children, str):
         return find(children, component_id)
     return None
+
+
+def find_all(component: Any, part: Part) -> list[Any]:
+    """The components whose pattern id is of this part, in the page's order."""
+    out = []
+    if isinstance(getattr(component, "id", None), dict) and component.id.get("type") == part:
+        out.append(component)
+    children = component if isinstance(component, (list, tuple)) else getattr(component, "children", None)
+    if isinstance(children, (list, tuple)):
+        for c in children:
+            out += find_all(c, part)
+    elif children is not None and not isinstance(children, str):
+        out += find_all(children, part)
+    return out
+
+
+def update(services: Services, state: Any, selection: Any, lang: str, drawn: bool = True) -> dict[str, Any]:
+    """The overview's update on a page that shows panels (``drawn``) for another selection than ``selection``."""
+    return home.update_overview(services, state, selection, lang, {"drawn": drawn, "snapshot": None})
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +126,9 @@ def test_panel_shows_the_api_value_formatted(snap: snapshots.Snapshot, api) -> N
     words = texts(component)
     assert layout.fmt_percent(item["value"], "vi") in words
     assert f"{layout.fmt_number(item['numerator'], 'vi')} / {layout.fmt_number(item['denominator'], 'vi')}" in words
-    assert component.href == "/targets/T01" and component.id == panel_id("T01")
+    link = component.children  # the frame carries the status colour, the link the panel
+    assert link.href == "/targets/T01" and link.id == panel_id("T01")
+    assert component.id == part_id(Part.FRAME, "T01")
     english = texts(layout.panel(overview.panel_data(snap, registry.get("T01"), NATIONAL), "en"))
     assert layout.fmt_percent(item["value"], "en") in english
     assert any(w.startswith("Targets:") for w in english)
@@ -214,37 +237,74 @@ def test_filters_write_the_selection() -> None:
         "type": None,
         "ownership": None,
     }
+    # The bar's first appearance writes the selection it was drawn with: nothing is sent.
+    same = {"level": "63", "province": "26", "type": "college", "ownership": None}
+    assert home.selection_from_filters("63", "26", "college", None, same) is no_update
+    assert home.selection_from_filters("63", "26", None, None, same)["type"] is None
+
+
+def _state(snap: snapshots.Snapshot, stale: bool = False) -> dict[str, Any]:
+    return {
+        "id": snap.run.id,
+        "refreshed_at": snap.run.finished_at.isoformat(),
+        "data_date": snap.run.data_date.isoformat(),
+        "stale": stale,
+    }
 
 
 def test_a_filter_changes_the_panels(services: Services, snap: snapshots.Snapshot) -> None:
-    state = {
-        "id": snap.run.id,
-        "refreshed_at": snap.run.finished_at.isoformat(),
-        "data_date": snap.run.data_date.isoformat(),
-        "stale": False,
-    }
-    _, _, national, _ = home.update_overview(services, state, None, "vi")
+    state = _state(snap)
+    national = update(services, state, None, "vi")
     province = max(
         geo_provinces.provinces(), key=lambda p: overview.network_counts(snap, Scope(province34=p.code)).staff
     )
-    asof, network, scoped, _ = home.update_overview(services, state, {"level": "34", "province": province.code}, "vi")
-    assert province_name(province.code, "vi") in texts(network)  # the scope label names the unit in full
-    assert texts(national) != texts(scoped)
-    assert "Dữ liệu tính đến" in " ".join(texts(asof))
-    assert len(scoped) == 12
+    scoped = update(services, state, {"level": "34", "province": province.code}, "vi")
+    assert scoped["scope"] == province_name(province.code, "vi")  # the scope label names the unit in full
+    assert national[Part.VALUE] != scoped[Part.VALUE] and national["stats"] != scoped["stats"]
+    assert "Dữ liệu tính đến" in " ".join(texts(scoped["asof"]))
+    assert len(scoped[Part.VALUE]) == len(scoped[Part.SPARK_LINE]) == 12
+    assert scoped["panels"] is no_update and scoped["network"] is no_update  # parts, not whole panels
+
+
+def test_an_update_sends_what_a_page_drawn_for_that_scope_shows(services: Services, snap: snapshots.Snapshot) -> None:
+    """The parts a filter sends equal, part by part and panel by panel, the page drawn for the new scope."""
+    selection = {"level": "63", "province": "79", "type": "college", "ownership": None}
+    sent = update(services, _state(snap), selection, "en")
+    page = home.render(PageContext(services=services, lang="en", selection=selection))
+    for part in layout.CHILDREN_PARTS:
+        shown = {c.id["code"]: texts(c.children) for c in find_all(page, part)}
+        assert shown == {code: texts(v) for code, v in sent[part].items()}, part
+    for part in layout.PATH_PARTS:
+        assert {c.id["code"]: c.d for c in find_all(page, part)} == sent[part], part
+    frames = find_all(page, Part.FRAME)
+    assert {f.id["code"]: f.className for f in frames} == sent["class"]
+    assert {f.id["code"]: f.style for f in frames} == sent["style"]
+    assert {c.id["code"]: c.children for c in find_all(page, Part.STAT)} == sent["stats"]
+    assert texts(find(page, Home.SCOPE)) == [sent["scope"]]
+    # The request names the components; the answer follows its order, and refuses others.
+    names = [{"id": part_id(Part.VALUE, code), "property": "children"} for code in ("T03", "T01")]
+    ordered = home.in_page_order(sent, {**{k: [] for k in home.PART_KEYS}, Part.VALUE: names})
+    assert ordered[Part.VALUE] == [sent[Part.VALUE]["T03"], sent[Part.VALUE]["T01"]] and ordered[Part.GAP] == []
+    with pytest.raises(InputError):
+        home.in_page_order(sent, {**{k: [] for k in home.PART_KEYS}, Part.VALUE: [{"id": {"code": "T99"}}]})
+
+
+def test_an_update_that_changes_nothing_sends_nothing(services: Services, snap: snapshots.Snapshot) -> None:
+    """The page is drawn with the newest snapshot; the shell's first poll finds the same one."""
+    page = home.render(PageContext(services=services, lang="vi"))
+    shown = find(page, Home.SHOWN).data
+    assert shown["drawn"] and shown["snapshot"] == snap.run.id
+    same = home.update_overview(services, _state(snap), None, "vi", shown)
+    assert set(same) == set(home.OUTPUTS) and all(v is no_update for v in same.values())
+    other = home.update_overview(services, _state(snap), {"level": "34", "province": "01"}, "vi", shown)
+    assert other["shown"]["province"] == "01" and other[Part.VALUE] is not no_update
 
 
 def test_stale_data_is_marked_on_every_panel(services: Services, snap: snapshots.Snapshot) -> None:
-    state = {
-        "id": snap.run.id,
-        "refreshed_at": snap.run.finished_at.isoformat(),
-        "data_date": snap.run.data_date.isoformat(),
-        "stale": True,
-    }
-    _, _, panels, _ = home.update_overview(services, state, None, "en")
-    assert all("⚠ Stale data" in texts(p) for p in panels)
-    _, _, fresh, _ = home.update_overview(services, {**state, "stale": False}, None, "en")
-    assert not any("⚠ Stale data" in texts(p) for p in fresh)
+    panels = update(services, _state(snap, stale=True), None, "en")[Part.TAGS]
+    assert len(panels) == 12 and all("⚠ Stale data" in texts(p) for p in panels.values())
+    fresh = update(services, _state(snap), None, "en")[Part.TAGS]
+    assert not any("⚠ Stale data" in texts(p) for p in fresh.values())
 
 
 def test_render_builds_the_whole_page(services: Services) -> None:
@@ -255,13 +315,27 @@ def test_render_builds_the_whole_page(services: Services) -> None:
     assert "63 legacy provinces" in " ".join(texts(find(english, "filters-level").options[1]["label"]))
 
 
-def test_sparklines_and_figures_are_valid_plotly(snap: snapshots.Snapshot) -> None:
+def _points(d: str) -> list[tuple[float, float]]:
+    return [tuple(map(float, p.split())) for seg in d.split("M")[1:] for p in seg.rstrip("Z").split("L")]  # type: ignore[misc]
+
+
+def test_sparklines_draw_every_known_value_on_a_fixed_scale(snap: snapshots.Snapshot) -> None:
     for p in overview.all_panels(snap, NATIONAL):
-        fig = charts.sparkline(p.spark_dates, p.spark_values, "vi", target=0.5)
-        go.Figure(fig)  # validates every property
-        assert fig["layout"]["separators"] == ",."
-        assert len(fig["data"][0]["x"]) == len(snap.period_ends)
-    assert charts.sparkline([], [], "en")["layout"]["separators"] == ".,"
+        paths = spark_paths(p.spark_dates, p.spark_values, 0.5)
+        known = [v for v in p.spark_values if v is not None]
+        points = _points(paths.line)
+        assert len(points) == len(known)
+        assert [round(y, 1) for _, y in points] == [round(3 + (HEIGHT - 3) * (1.06 - v) / 1.08, 1) for v in known]
+        assert all(0 <= x <= WIDTH for x, _ in points)
+        if known:
+            assert paths.last == f"M{paths.line.rsplit('L', 1)[-1]}h0" or paths.last.endswith("h0")
+            assert paths.area.endswith("Z")
+        assert paths.target == f"M0 {3 + (HEIGHT - 3) * 0.56 / 1.08:.1f}H300"
+    # A month without a value leaves a gap: two runs of the line; no target, no target line.
+    d = [dt.date(2026, m, 28) for m in range(1, 6)]
+    gap = spark_paths(d, [0.1, 0.2, None, 0.4, 0.5])
+    assert gap.line.count("M") == 2 and gap.area.count("Z") == 2 and gap.target == ""
+    assert spark_paths([], []) == spark_paths(d, [None] * 5) == type(gap)("", "", "", "")
 
 
 # --- a new snapshot reaches the open page ---------------------------------------------------------
@@ -288,12 +362,12 @@ def test_the_overview_rereads_a_new_snapshot(test_settings: Settings) -> None:
         "data_date": tiny_vet_db.DATA_DATE.isoformat(),
         "stale": False,
     }
-    _, _, panels, _ = home.update_overview(svc, state, None, "vi")
+    values = update(svc, state, None, "vi")[Part.VALUE]
     assert (
         before["numerator"] + 1
         == overview.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0].view.headline_series.last["numerator"]
     )
-    assert layout.fmt_percent((before["numerator"] + 1) / before["denominator"], "vi") in texts(panels[0])
+    assert layout.fmt_percent((before["numerator"] + 1) / before["denominator"], "vi") == values["T01"]
     svc.dispose()
     writer.dispose()
 
@@ -305,8 +379,9 @@ def test_no_snapshot_yet_is_a_calm_message(test_settings: Settings) -> None:
     svc = Services.from_settings(test_settings)
     page = home.render(PageContext(services=svc, lang="vi"))
     assert "Chưa có số liệu tổng hợp" in texts(page)
-    _, network, panels, _ = home.update_overview(svc, None, None, "en")
-    assert "No snapshot yet" in texts(network) and panels == []
+    sent = update(svc, None, None, "en", drawn=False)
+    assert "No snapshot yet" in texts(sent["network"]) and sent["panels"] == []
+    assert sent[Part.VALUE] is no_update  # no panels on the page: none of their parts are sent
     svc.dispose()
 
 

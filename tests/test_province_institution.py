@@ -147,6 +147,35 @@ def test_institution_table_sorts_by_gap_and_flags_laggards(
     assert names == sorted(names, key=vi_sort_key)
 
 
+def test_institution_table_is_paged_in_its_order(services: Services, snap: snapshots.Snapshot, busiest: str) -> None:
+    """A page of the sorted rows at a time; the pager's links keep the order and name the rows shown."""
+    unit = sd.unit_of("34", busiest)
+    ordered, closed = province_view.sorted_institution_rows(services, snap, unit, None, None, "T01", "name", False)
+    everyone, _ = province_view.institution_rows(services, snap, unit, None, None)
+    assert [r.id for r in ordered] == [r.id for r in province_view.sort_institutions(everyone, "T01", "name", False)]
+    size = 3
+    assert len(ordered) > 2 * size  # the demo's busiest province fills three pages of three
+    shown, page, pages = province_view.page_of(ordered, 2, size)
+    assert (shown, page, pages) == (ordered[size : 2 * size], 2, -(-len(ordered) // size))
+    assert province_view.page_of(ordered, 10_000, size)[1] == pages  # past the last page: the last
+    assert province_view.page_of([], 3, size) == ([], 1, 1)
+    card = sd.scorecard(snap, "34")
+    codes = province_view.institution_codes(snap)
+    table = prov_layout.institutions_table(
+        shown, codes, "T01", card.cells[busiest], unit.path, "vi", "name", False, closed, False,
+        total=len(ordered), page=2, pages=pages, page_size=size,
+    )  # fmt: skip
+    names = [x["cells"][0] for x in table_rows(table) if x["attrs"].get("data-id")]
+    assert names == [r.name for r in ordered[size : 2 * size]]
+    markup = markdown_html(table)
+    assert f"Trang 2/{pages} · cơ sở 4–6" in markup
+    assert f'href="{unit.path}?sort=name&amp;desc=0&amp;page=1"' in markup
+    assert f'href="{unit.path}?sort=name&amp;desc=0&amp;page=3"' in markup
+    assert province_view.parse_inst_page("?sort=name&page=3") == 3
+    for bad in ("", "?page=0", "?page=-2", "?page=x", "?page=1e9"):
+        assert province_view.parse_inst_page(bad) == 1, bad
+
+
 def test_drag_shares_are_of_the_province_gap() -> None:
     cell = sd.Cell(0.5, 5, 10, "off_track", sd.STATUS_MODE, "percent")
     rows = [

@@ -330,7 +330,7 @@ def test_wording_by_hand() -> None:
 def test_pages_carry_the_paragraph(services: Services, snap: snapshots.Snapshot, lang: str) -> None:
     home = home_cb.render(PageContext(services=services, lang=lang))
     assert find(home, Home.SITUATION).children
-    *_, text = home_cb.update_overview(services, state(snap), None, lang)
+    text = home_cb.update_overview(services, state(snap), None, lang)["situation"]
     assert text == find(home, Home.SITUATION).children
     for code in ("T01", "T05", "T07", "T10"):
         page = targets_cb.render(PageContext(services=services, lang=lang, args=[code]))
