@@ -20,12 +20,11 @@ else:
     from ioc_app import create_app, logs
     from ioc_app.migrations import StoreNotReady
 
-    logs.configure(settings.log_format)
-
     try:
         app = create_app(settings)
     except (StoreNotReady, SettingsError) as exc:
         # One line rather than a traceback per worker; gunicorn stops on status 3 ("worker failed to boot").
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(3) from None
+    logs.configure(settings.log_format)  # once the app stands: a refusal above stays one line
     server = app.server

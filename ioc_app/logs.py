@@ -53,6 +53,7 @@ def configure(log_format: str = "auto", stream: TextIO | None = None, level: int
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its per-check chatter is not an event
 
 
 def _is_terminal(stream: TextIO) -> bool:

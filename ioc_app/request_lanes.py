@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from dash import Dash
 from flask import Flask, g, request
+from werkzeug.exceptions import HTTPException
 
 # Heavy requests computed at once per process: one keeps the CPU busy; more only contend for the GIL.
 HEAVY_AT_ONCE = 1
@@ -40,8 +41,12 @@ def register(app: Dash, light_ids: Iterable[str]) -> None:
 
     def heavy() -> bool:
         if request.path == CALLBACK_PATH:
-            body = request.get_json(silent=True)  # parsed once: Dash reads the same parsed body
-            return not (isinstance(body, dict) and body.get("output") in light_keys)
+            try:
+                body = request.get_json(silent=True)  # parsed once: Dash reads the same parsed body
+            except (HTTPException, RecursionError):  # too large, or nested too deep: refused later, 4xx
+                return False
+            output = body.get("output") if isinstance(body, dict) else None
+            return not (isinstance(output, str) and output in light_keys)
         return request.path.startswith(HEAVY_PREFIXES)
 
     @server.before_request

@@ -1,4 +1,5 @@
-"""Accessibility (WCAG 2.1 AA) of every page, in both languages, checked by axe-core in headless Chromium.
+"""Every page in headless Chromium: accessibility (WCAG 2.1 AA, axe-core) in both languages, and the layout
+from a 360 px phone to a 3840 px monitor (no sideways scroll; the phone header's menu).
 
 axe-core comes from the npm registry (tests/axe/package.json, installed by scripts/test.sh). Each page is
 opened signed in as an administrator (who sees every page) on a real server process; the check fails
@@ -128,3 +129,89 @@ def test_every_server_page_passes_axe(site: dict[str, Any], lang: str) -> None:
         if found:
             problems[path] = found
     assert problems == {}
+
+
+WIDTHS = (360, 390, 768, 1280, 1920, 3840)  # phones, a tablet, desks, a 4K monitor
+TOO_WIDE_JS = "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# What sticks out: the outermost elements past the right edge that no scroll box holds.
+STICKING_OUT_JS = """
+const w = document.documentElement.clientWidth, out = [];
+function held(e) { for (let p = e.parentElement; p; p = p.parentElement) if (getComputedStyle(p).overflowX !== 'visible') return true; return false; }
+for (const el of document.querySelectorAll('body *')) {
+  const r = el.getBoundingClientRect();
+  if (r.right > w + 1 && r.width > 0 && !held(el) && !(el.parentElement && el.parentElement.getBoundingClientRect().right > w + 1)) {
+    out.push((el.id ? '#' + el.id : el.tagName.toLowerCase()) + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/ +/).join('.') : '') + ' to ' + Math.round(r.right));
+  }
+}
+return out.slice(0, 3);
+"""
+
+
+def _too_wide(site: dict[str, Any], path: str, ready: str) -> list[str]:
+    """The widths at which ``path`` scrolls sideways (the page opened once, the screen then resized)."""
+    driver = site["driver"]
+    driver.get(site["url"] + path)
+    _wait(lambda: driver.execute_script(f"return !!document.querySelector({ready!r})"), 30, f"{path} drawn")
+    time.sleep(1.0)
+    found = []
+    try:
+        for width in WIDTHS:
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+            )
+            # The layout settles (a late callback may still be drawing): too wide for 3 s is too wide.
+            deadline = time.monotonic() + 3
+            while (extra := driver.execute_script(TOO_WIDE_JS)) > 0 and time.monotonic() < deadline:
+                time.sleep(0.3)
+            if extra > 0:
+                found.append(f"{width} px: {extra} px too wide: {driver.execute_script(STICKING_OUT_JS)}")
+    finally:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
+    return found
+
+
+def test_no_page_scrolls_sideways_from_a_phone_to_a_4k_screen(site: dict[str, Any]) -> None:
+    problems: dict[str, list[str]] = {}
+    for page in DASH_PAGES:
+        path = page.format(inst=site["inst"])
+        found = _too_wide(site, path, "#shell-content > *")
+        if found:
+            problems[path] = found
+    for path in SERVER_PAGES:
+        found = _too_wide(site, path, "main, h1")
+        if found:
+            problems[path] = found
+    assert problems == {}
+
+
+def test_the_phone_menu_opens_and_closes(site: dict[str, Any]) -> None:
+    driver = site["driver"]
+    driver.get(site["url"] + "/")
+    _wait(lambda: driver.find_elements("id", "shell-menu"), 30, "the header")
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": False}
+    )
+    try:
+        time.sleep(0.4)
+        nav = driver.find_element("id", "shell-nav")
+        button = driver.find_element("id", "shell-menu")
+        assert button.is_displayed() and not nav.is_displayed()
+        assert button.get_attribute("aria-expanded") == "false"
+        button.click()
+        _wait(lambda: nav.is_displayed(), 10, "the menu open")
+        assert button.get_attribute("aria-expanded") == "true"
+        driver.find_element("css selector", "#shell-nav a[href='/scorecard']").click()
+        _wait(lambda: "/scorecard" in driver.current_url and not nav.is_displayed(), 15, "the menu closed")
+        assert button.get_attribute("aria-expanded") == "false"
+    finally:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
+    # On a desk the menu is always there and the button is not.
+    _wait(lambda: driver.find_element("id", "shell-nav").is_displayed(), 10, "the desk menu")
+    assert not driver.find_element("id", "shell-menu").is_displayed()
