@@ -236,7 +236,7 @@ def demo_rows(found: dict[str, Any]) -> list[Row]:
 def prepare(bench_dir: Path, work: Path) -> None:
     """The demo (built once if missing) copied into ``work``, consistently (SQLite's backup API)."""
     if not ((bench_dir / "vet.sqlite3").exists() and (bench_dir / "ioc.sqlite3").exists()):
-        from benchmarks.bench_callbacks import ensure_national
+        from benchmarks.served import ensure_national
 
         ensure_national(bench_dir)
     for name in ("vet.sqlite3", "ioc.sqlite3"):

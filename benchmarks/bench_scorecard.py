@@ -26,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import ioc_app  # noqa: F401  - the app package first
-from benchmarks.bench_callbacks import ensure_national
+from benchmarks.served import ensure_national
 from callbacks import institution, province, scorecard, tasks
 from callbacks.page import PageContext
 from data_sources.institutions import institutions_in

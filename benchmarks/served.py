@@ -38,6 +38,26 @@ def check_national(bench_dir: Path) -> None:
         )
 
 
+def ensure_national(folder: Path) -> None:
+    """Build the national demo and its snapshot once (another process may be doing it: wait on the lock)."""
+    if (folder / "ioc.sqlite3").exists() and (folder / "vet.sqlite3").exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "VET_DATABASE_URL": f"sqlite:///{folder / 'vet.sqlite3'}",
+        "IOC_DATABASE_URL": f"sqlite:///{folder / 'ioc.sqlite3'}",
+    }
+    script = (
+        f"[ -s {folder}/ioc.sqlite3 ] || (python -m ioc_app init-demo --scale national --quiet --force && "
+        "python -m ioc_app db upgrade && python -m ioc_app refresh)"
+    )
+    print("building the national demo database and its snapshot (a few minutes) ...", flush=True)
+    subprocess.run(
+        ["flock", f"{folder}.lock", "sh", "-c", script], check=True, env=env, cwd=Path(__file__).resolve().parent.parent
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
