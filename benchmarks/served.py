@@ -48,9 +48,10 @@ def ensure_national(folder: Path) -> None:
         "VET_DATABASE_URL": f"sqlite:///{folder / 'vet.sqlite3'}",
         "IOC_DATABASE_URL": f"sqlite:///{folder / 'ioc.sqlite3'}",
     }
+    py = sys.executable  # this environment's Python, whatever ``python`` is on the PATH
     script = (
-        f"[ -s {folder}/ioc.sqlite3 ] || (python -m ioc_app init-demo --scale national --quiet --force && "
-        "python -m ioc_app db upgrade && python -m ioc_app refresh)"
+        f"[ -s {folder}/ioc.sqlite3 ] || ({py} -m ioc_app init-demo --scale national --quiet --force && "
+        f"{py} -m ioc_app db upgrade && {py} -m ioc_app refresh)"
     )
     print("building the national demo database and its snapshot (a few minutes) ...", flush=True)
     subprocess.run(
