@@ -75,9 +75,8 @@ def callbacks(
 ) -> dict[str, Any]:
     """Each main callback's p95 (ms) over HTTP with one client and with ``clients`` at once, and the
     language toggle's, measured the same way."""
-    own = _script_run("bench_callbacks")
-    if own is not None:
-        return dict(own(bench_dir))
+    # benchmarks/bench_callbacks.py measures on its own terms (one client, its own server): the table's
+    # figures (1 and 50 clients against the toggle, on the table's server) are measured here.
     toggle = serving.cheap_requests(server)[0]
     requests = [toggle]
     for name, path, component in MAIN_CALLBACKS:
@@ -100,9 +99,8 @@ def first_load(bench_dir: Path, server: serving.Server) -> dict[str, Any]:
     """The overview's first load against a blank page of the app (the shell around a page that does not
     exist), cold, in headless Chromium: milliseconds until the last response of the load and bytes on the
     wire (requests and answers, with headers)."""
-    own = _script_run("bench_first_load")
-    if own is not None:
-        return dict(own(bench_dir))
+    # benchmarks/bench_first_load.py measures on its own terms (one client, its own server): the table's
+    # figures (1 and 50 clients against the toggle, on the table's server) are measured here.
     from benchmarks import bench_map
 
     out = {}
