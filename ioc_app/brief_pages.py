@@ -14,7 +14,7 @@ from typing import Final
 from flask import Blueprint, Flask, abort, request
 from flask.typing import ResponseReturnValue
 
-from ioc_app import brief, brief_pdf, brief_xlsx, exports
+from ioc_app import brief, exports
 from ioc_app.auth import request_language, require_person
 from ioc_app.inputs import InputError, iso_date
 from ioc_app.provincial import Unit
@@ -44,8 +44,13 @@ def build_blueprint(services: Services) -> Blueprint:
             abort(404)
         detail = f"{made.scope_name}, {made.data_date.isoformat()}"
         if fmt == "xlsx":
+            from ioc_app import brief_xlsx
+
             data = brief_xlsx.xlsx_bytes(made, authority)
             return exports.bytes_response(data, f"{made.stem}.xlsx", exports.XLSX_MIMETYPE, detail)
+        # The PDF and chart libraries (~30 MB) load on the first brief, not in every web worker.
+        from ioc_app import brief_pdf
+
         data = brief_pdf.pdf_bytes(made, authority, settings.boundaries_34_path)
         return exports.bytes_response(data, f"{made.stem}.pdf", PDF_MIMETYPE, detail)
 
