@@ -57,6 +57,7 @@ from geo import provinces as geo
 from ioc_app import accounts, audit
 from ioc_app.i18n import LANGUAGES, role_label, t
 from ioc_app.identity import ADMIN, API, DISPLAY, ROLES, Identity, current_identity, set_identity
+from ioc_app.security import callback_body
 from ioc_app.services import Services
 from ioc_app.settings import SettingsError, secret_key_for
 
@@ -356,11 +357,8 @@ def _background_only(triggers: frozenset[str]) -> bool:
     """Whether this is a Dash callback fired only by the browser's own polling."""
     if not triggers or request.path != DASH_CALLBACK_PATH:
         return False
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:  # a body nested too deep: the callback envelope check answers it with 400
-        return False
-    changed = body.get("changedPropIds") if isinstance(body, dict) else None
+    body = callback_body()
+    changed = body.get("changedPropIds") if body is not None else None
     return bool(changed) and isinstance(changed, list) and all(c in triggers for c in changed)
 
 

@@ -32,10 +32,10 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
 
 from ioc_app.identity import current_identity
 from ioc_app.logs import REQUEST_LOGGER
+from ioc_app.security import callback_body
 from ioc_app.services import Services
 from ioc_app.store import RefreshRun, SubmissionImport
 
@@ -108,13 +108,7 @@ def request_name(path: str, pages: frozenset[str]) -> tuple[str, str]:
     first path segment for dashboard pages (``/province/79`` -> ``/province``), the path itself for the
     server's own routes, ``/other`` for anything else (so a scanner cannot grow the label set)."""
     if path == DASH_CALLBACK_PATH:
-        try:
-            body = request.get_json(silent=True) if request.is_json else None
-        except (
-            HTTPException,
-            RecursionError,
-        ):  # a body over the size limit is not read, one nested too deep not parsed
-            body = None
+        body = callback_body()
         output = body.get("output") if isinstance(body, dict) else None
         return "callback", _callback_label(output)
     rule = request.url_rule.rule if request.url_rule is not None else None

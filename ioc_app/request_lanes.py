@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 from dash import Dash
 from flask import Flask, g, request
-from werkzeug.exceptions import HTTPException
+
+from ioc_app.security import callback_body
 
 # Heavy requests computed at once per process: one keeps the CPU busy; more only contend for the GIL.
 HEAVY_AT_ONCE = 1
@@ -41,11 +42,10 @@ def register(app: Dash, light_ids: Iterable[str]) -> None:
 
     def heavy() -> bool:
         if request.path == CALLBACK_PATH:
-            try:
-                body = request.get_json(silent=True)  # parsed once: Dash reads the same parsed body
-            except (HTTPException, RecursionError):  # too large, or nested too deep: refused later, 4xx
+            body = callback_body()  # parsed once: Dash reads the same parsed body
+            if body is None:  # too large, nested too deep, not an object: refused later, 4xx
                 return False
-            output = body.get("output") if isinstance(body, dict) else None
+            output = body.get("output")
             return not (isinstance(output, str) and output in light_keys)
         return request.path.startswith(HEAVY_PREFIXES)
 

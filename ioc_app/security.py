@@ -90,6 +90,17 @@ def parse_json(raw: bytes) -> Any:
         raise InputError(f"the body is not valid JSON ({str(exc).splitlines()[0]})") from None
 
 
+def callback_body() -> dict[str, Any] | None:
+    """The Dash callback request's JSON object, for the request hooks that look at it before Dash does
+    (Flask parses it once and keeps it). None for a body that is not one: too large, nested too deep,
+    not JSON or not an object; the envelope check answers those with a 4xx."""
+    try:
+        body = request.get_json(silent=True)
+    except (HTTPException, RecursionError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
 def _outputs_of(key: str) -> tuple[list[tuple[str, str]], bool]:
     """The (id, property) outputs a callback key names, as the renderer sends them, and whether several."""
     multi = key.startswith("..") and key.endswith("..")
