@@ -69,4 +69,6 @@ def post_worker_init(worker):  # in each worker, once the app is loaded and befo
     # A thread waiting for the GIL (a cheap request back from the database) gets it within half a
     # millisecond rather than Python's default 5 ms, each time: the toggle answers in a few of them.
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-    snapshots.serve_from_memory(worker.wsgi.config["IOC_SERVICES"].ioc_engine)
+    services = worker.wsgi.config["IOC_SERVICES"]
+    settings = services.settings
+    snapshots.serve_from_memory(services.ioc_engine, settings.redis_url, settings.snapshot_check_seconds)

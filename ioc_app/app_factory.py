@@ -22,10 +22,12 @@ from ioc_app import (
     geo_api,
     health,
     import_pages,
+    memo,
     metrics,
     migrations,
     request_lanes,
     security,
+    shared_redis,
     source_pages,
 )
 from ioc_app.i18n import t
@@ -112,6 +114,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.default_language = settings.default_language
     app.server.config["IOC_SERVICES"] = services
     app.server.secret_key = secret_key
+    # With Redis the workers share their per-snapshot results, signed with the key they share.
+    memo.share_through(shared_redis.link(settings.redis_url) if settings.redis_url else None, secret_key)
     # First: its clock then covers the sign-in check too.
     metrics.install(app.server, services, [page.PATH for page in PAGE_MODULES])
     auth.init_auth(app.server, services, BACKGROUND_TRIGGERS)

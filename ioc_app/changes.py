@@ -116,7 +116,7 @@ def _change(snapshot: Snapshot, indicator: registry.Indicator, scope: Scope, nat
     )
 
 
-@per_snapshot(size=256)
+@per_snapshot(size=256, shared=True)
 def _changes(snapshot: Snapshot, scope: Scope, nation: bool) -> tuple[Change, ...]:
     return tuple(_change(snapshot, ind, scope, nation) for ind in registry.INDICATORS)
 
@@ -127,7 +127,7 @@ def changes(snapshot: Snapshot, scope: Scope) -> list[Change]:
     return list(_changes(snapshot, access.readable(scope), access.sees_nation()))
 
 
-@per_snapshot(size=128)
+@per_snapshot(size=128, shared=True)
 def _movers(snapshot: Snapshot, indicator_code: str, level: str) -> Movers:
     """Every unit with a figure on both days, ranked (see ``movers``)."""
     table = provincial_table(snapshot, indicator_code, level)

@@ -524,7 +524,7 @@ def _start_embedded_scheduler(app: Dash, settings: Settings) -> None:
     ioc_engine = app.server.config["IOC_SERVICES"].ioc_engine
     # The current snapshot is loaded now in the background, before the first visitor asks for it, and each
     # new one as soon as the child process has stored it.
-    snapshots.serve_from_memory(ioc_engine)
+    snapshots.serve_from_memory(ioc_engine, settings.redis_url, settings.snapshot_check_seconds)
     start_background(settings, on_refreshed=lambda: snapshots.serve_from_memory(ioc_engine))
 
 
@@ -583,8 +583,9 @@ def run_refresh(settings: Settings, trigger: str, data_date: dt.date | None = No
         services.dispose()
     if result.status != "ok":
         raise CliError(f"refresh failed after {result.seconds:.1f} s ({result.error}); the previous snapshot is kept")
-    from ioc_app import alert_jobs
+    from ioc_app import alert_jobs, shared_redis
 
+    shared_redis.announce(settings.redis_url, result.run_id)
     alert_jobs.after_refresh(settings)
     return result
 

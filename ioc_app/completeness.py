@@ -137,7 +137,7 @@ def compute(vet_engine: Engine, ioc_engine: Engine, kind: str, today: dt.date) -
     )
 
 
-@per_snapshot(size=64)
+@per_snapshot(size=64, shared=True)
 def _memoised(
     _snapshot: object, vet_engine: Engine, ioc_engine: Engine, kind: str, today: dt.date, _log: int
 ) -> KindCompleteness:

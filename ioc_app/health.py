@@ -4,6 +4,10 @@ Always JSON: 200 ``ok``, or 503 ``degraded`` with the reasons (a database that c
 with its error; the last refresh failed). Each database is checked with a real query on its own
 tables (``ioc_app.database_checks``). While degraded the dashboard keeps serving the last good
 snapshot, which the body names with ``stale_since``.
+
+With ``REDIS_URL`` set the body also says whether Redis answers, without degrading the status: without
+Redis the app serves on (results computed per worker, new snapshots found by the poll), so a node must
+not be taken out of the load balancer for it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any, NotRequired, TypedDict
 from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 
-from ioc_app import snapshots
+from ioc_app import shared_redis, snapshots
 from ioc_app.database_checks import check_ioc, check_vet
 from ioc_app.services import Services
 
@@ -34,6 +38,13 @@ class HealthReport(TypedDict):
     ioc_database: DatabaseHealth
     snapshot: dict[str, Any] | None
     last_refresh: dict[str, Any] | None
+    redis: NotRequired[RedisHealth]
+
+
+class RedisHealth(TypedDict):
+    reachable: bool
+    error: str | None
+    listening: bool
 
 
 def health_report(services: Services) -> tuple[HealthReport, int]:
@@ -75,6 +86,10 @@ def health_report(services: Services) -> tuple[HealthReport, int]:
     }
     if vet.ok:
         body["vet_database"]["data_date"] = vet.data_date
+    if services.settings.redis_url:
+        link = shared_redis.link(services.settings.redis_url)
+        error = link.ping()
+        body["redis"] = {"reachable": error is None, "error": error, "listening": link.subscribed}
     return body, 503 if degraded else 200
 
 

@@ -72,7 +72,7 @@ class LiveCountBusy(RuntimeError):
     """Every slot for live counts stayed taken: the caller answers 503 and the client retries."""
 
 
-@per_snapshot(size=128, name="live counts between month ends")
+@per_snapshot(size=128, name="live counts between month ends", shared=True)
 def live_cells(snapshot: Snapshot, vet_engine: Engine, series: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
     """Every cell's counts of ``series`` at ``as_of``, counted in the VET database once per snapshot and date
     (any scope is then a sum over them)."""

@@ -154,7 +154,7 @@ def archipelagos() -> tuple[dict[str, Any], ...]:
     )
 
 
-@per_snapshot(size=4, name="institution points")
+@per_snapshot(size=4, name="institution points", shared=True)
 def institution_points(snapshot: Snapshot, vet_engine: Engine) -> InstitutionPoints:
     """The institutions open at the snapshot's data date, read once per snapshot: a refresh brings
     renamed, opened and closed institutions with it, and an outage of the VET database leaves the

@@ -137,7 +137,7 @@ def panel_data(snapshot: Snapshot, indicator: Indicator, scope: Scope, nation: b
     )
 
 
-@per_snapshot(size=256)
+@per_snapshot(size=256, shared=True)
 def _all_panels(snapshot: Snapshot, scope: Scope, nation: bool) -> tuple[PanelData, ...]:
     return tuple(panel_data(snapshot, ind, scope, nation) for ind in registry.INDICATORS)
 

@@ -177,7 +177,7 @@ def _province_gaps(
     return tuple(sorted(rows, key=lambda r: (-r.gap, r.code)))
 
 
-@per_snapshot(size=256)
+@per_snapshot(size=256, shared=True)
 def _plan(snapshot: Snapshot, code: str, scope: Scope, level: str, nation: bool) -> Plan:
     indicator = registry.get(code)
     target = planned_target(indicator)

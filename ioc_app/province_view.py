@@ -139,7 +139,7 @@ def institution_codes(snapshot: Snapshot) -> list[str]:
     return [ind.code for ind in registry.INDICATORS if ind.provincial is not None and ind.provincial.key in present]
 
 
-@per_snapshot(size=128)
+@per_snapshot(size=128, shared=True)
 def _institutions(snapshot: Snapshot, vet_engine: Engine, scope: Scope) -> pd.DataFrame:
     """The institutions of a scope as the VET database lists them (read once per snapshot)."""
     return institutions_in(vet_engine, scope)

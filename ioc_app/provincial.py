@@ -416,7 +416,7 @@ def provincial_table(
     return _table(snapshot, indicator_code, clean_level(level), as_of, inst_type, ownership)
 
 
-@per_snapshot(size=512)
+@per_snapshot(size=512, shared=True)
 def _table(
     snapshot: Snapshot, indicator_code: str, level: str, as_of: dt.date, inst_type: str | None, ownership: str | None
 ) -> ProvincialTable:

@@ -18,7 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from ioc_app import alert_jobs, child_jobs, job_lease, logs
+from ioc_app import alert_jobs, child_jobs, job_lease, logs, shared_redis
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from ioc_app.snapshots import RefreshResult, abandon_unfinished, latest_run, refresh
@@ -62,6 +62,7 @@ def refresh_job(
         services.dispose()
     if result.status == "ok":
         log.info("scheduled refresh: snapshot %s, %s figures, %.1f s", result.run_id, result.rows, result.seconds)
+        shared_redis.announce(settings.redis_url, result.run_id)  # the web workers load it at once
         if on_refreshed is not None:
             on_refreshed()
         alert_jobs.after_refresh(settings)

@@ -127,7 +127,7 @@ def build_scorecard(
     )
 
 
-@per_snapshot(size=48)
+@per_snapshot(size=48, shared=True)
 def _scorecard(snapshot: Snapshot, level: str, inst_type: str | None, ownership: str | None) -> Scorecard:
     return build_scorecard(snapshot, level, inst_type, ownership)
 

@@ -66,7 +66,11 @@ class Settings:
     boundaries_63_path: str | None = None
     tile_url: str | None = None
     tile_attribution: str | None = None
+    # Redis (optional; ioc_app.shared_redis): workers hear of a new snapshot at once and share per-snapshot
+    # results, and sign-in limits count across workers. Without it each web process asks the store for a
+    # newer snapshot at most every snapshot_check_seconds as requests come (with it too, as a fallback).
     redis_url: str | None = None
+    snapshot_check_seconds: int = 2
     # Sign-in: a session ends after this long without the user doing anything (background refreshes
     # of the panels do not count); the session cookie is marked Secure when this is on or the request
     # came over HTTPS; X-Forwarded-For/-Proto are believed only behind a trusted reverse proxy.
@@ -104,6 +108,8 @@ class Settings:
             raise SettingsError(f"IOC_MAX_REQUEST_BYTES must be at least 1024, got {self.max_request_bytes}")
         if self.import_max_bytes < 1024:
             raise SettingsError(f"IOC_IMPORT_MAX_BYTES must be at least 1024, got {self.import_max_bytes}")
+        if self.snapshot_check_seconds < 1:
+            raise SettingsError(f"IOC_SNAPSHOT_CHECK_SECONDS must be at least 1, got {self.snapshot_check_seconds}")
         if self.alert_check_minutes < 1:
             raise SettingsError(f"IOC_ALERT_CHECK_MINUTES must be at least 1, got {self.alert_check_minutes}")
 

@@ -240,7 +240,7 @@ def _target(snapshot: Snapshot, indicator: Indicator, scope: Scope, nation: bool
     )
 
 
-@per_snapshot(size=256)
+@per_snapshot(size=256, shared=True)
 def _target_situation(snapshot: Snapshot, code: str, scope: Scope, level: str, nation: bool) -> TargetSituation:
     return _target(snapshot, registry.get(code), scope, nation, level)
 
@@ -260,7 +260,7 @@ def target_situation(snapshot: Snapshot, indicator: Indicator, scope: Scope, lev
     return _visible(_target_situation(snapshot, indicator.code, readable, level, access.sees_nation()))
 
 
-@per_snapshot(size=256)
+@per_snapshot(size=256, shared=True)
 def _scope_situation(snapshot: Snapshot, scope: Scope, nation: bool) -> ScopeSituation:
     targets = tuple(_target(snapshot, ind, scope, nation, None) for ind in registry.INDICATORS)
     return ScopeSituation(snapshot.run.data_date, scope, tuple(s for s in targets if s.denominator))

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from data_sources.counting import CountingRules, default_rules
 from data_sources.queries import data_date as read_data_date
-from ioc_app import memo
+from ioc_app import memo, shared_redis
 from ioc_app.indicators import engine as kpi_engine
 from ioc_app.indicators.scopes import Scope
 from ioc_app.store import KpiComparison, KpiInstitution, KpiSnapshot, RefreshRun, SnapshotRule
@@ -458,6 +458,14 @@ class _Served:
         if newest is not None and newest != served.run:
             self.load_later(engine, newest)
 
+    def check_now(self, engine: Engine) -> None:
+        """A snapshot was announced (``ioc_app.shared_redis``): ask the store now and load a newer one at once.
+        The store, not the message, says which run is newest: an announcement is only a wake-up call."""
+        newest = newest_run(engine)
+        held = self.get(engine)
+        if newest is not None and (held is None or newest != held.run):
+            self.load_later(engine, newest)
+
     def load(self, engine: Engine, run: RunInfo) -> Snapshot:
         with self.load_lock:
             held = self.get(engine)
@@ -494,12 +502,21 @@ class _Served:
 _served = _Served()
 
 
-def serve_from_memory(ioc_engine: Engine) -> None:
+def serve_from_memory(ioc_engine: Engine, redis_url: str | None = None, check_seconds: float | None = None) -> None:
     """For a web process: load the newest snapshot now in the background, and from then on serve it from
-    memory, replacing it (in the background, once) when the store has a newer one."""
+    memory, replacing it (in the background, once) when the store has a newer one.
+
+    A newer one is found by asking the store at most every ``check_seconds`` (``CHECK_SECONDS``) as requests
+    come; with ``redis_url`` also at once when a refresh announces it, by a thread listening on Redis (the
+    poll goes on beside it, so a Redis that is away only delays the news until the next check)."""
+    global CHECK_SECONDS
+    if check_seconds is not None:
+        CHECK_SECONDS = check_seconds
     if not _served.background:
         _served.background = True
         _keep_big_arrays_apart()
+    if redis_url:
+        shared_redis.link(redis_url).listen(lambda: _served.check_now(ioc_engine))
     run = newest_run(ioc_engine)
     if run is not None:
         _served.load_later(ioc_engine, run)

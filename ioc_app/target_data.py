@@ -249,7 +249,7 @@ def trajectory_chart(view: kpis.IndicatorView, lang: str) -> TrajectoryChart:
 # --- page data ------------------------------------------------------------------------------------
 
 
-@per_snapshot(size=256)
+@per_snapshot(size=256, shared=True)
 def core_view(
     snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str, nation: bool = True
 ) -> tuple[kpis.IndicatorView, Ranking]:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian machine, then the test suite.
-# Debian packages: PostgreSQL (a real server is started by the tests), Chromium + ChromeDriver
+# Debian packages: PostgreSQL and Redis (real servers are started by the tests), Chromium + ChromeDriver
 # (headless browser tests), Node.js's npm when missing (axe-core). Runs ruff, mypy and the import contracts, then pytest; extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 [ -x /usr/bin/pdftotext ] || need+=(poppler-utils)  # the meeting brief's tests read its PDF
+[ -x /usr/bin/redis-server ] || need+=(redis-server)  # a real Redis for the tests of workers sharing through it
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q

@@ -230,3 +230,12 @@ def pytest_configure(config: pytest.Config) -> None:
         from dash.testing.application_runners import BaseDashRunner
 
         BaseDashRunner._next_port = 58050 + 1000 * int(worker[2:])
+
+
+@pytest.fixture(scope="session")
+def redis_srv() -> Iterator[Any]:
+    """A real redis-server for the session (tests/redis_server.py); tests may stop and restart it."""
+    from tests.redis_server import redis_server
+
+    with redis_server() as server:
+        yield server
