@@ -5,11 +5,21 @@
   ones (the language toggle, the snapshot poll, /healthz, static files) at once, so 50 people loading
   heavy pages do not make the toggle wait seconds. ``GUNICORN_THREADS`` overrides the thread count:
   keep it above the number of clients one process holds connections for.
+- Timeouts: ``timeout`` (60 s) only restarts a worker whose main loop hangs (a gthread worker's heartbeat
+  does not wait for requests, so a long export does not trip it); ``graceful_timeout`` (30 s) lets the
+  requests in flight finish on a restart (the longest, a national export, takes a few seconds);
+  ``keepalive`` (5 s) keeps the reverse proxy's and the wall displays' connections between polls.
+- No ``max_requests``: a worker's memory stays flat across refreshes (one snapshot at a time, the previous
+  one freed), so recycling workers would only cost each a snapshot load.
 - No preload: each worker loads the app itself. Measured at national scale with 2 workers, preloading
   saved 12 MB in all (proportional set size of the master and its workers: 407 MB against 419 MB),
-  not worth handing the master's database connections to its children.
+  not worth handing the master's database connections to its children. What does save memory and
+  time across workers is done at run time instead: with ``REDIS_URL`` they share the per-snapshot
+  results the first of them computes (ioc_app.memo), not a copy of the master's pages.
 - Each worker loads the newest snapshot in the background as it starts and replaces it, in the
-  background and once, when the scheduler stores a newer one (ioc_app.snapshots.serve_from_memory).
+  background and once, when a newer one is stored: at once when Redis announces it (``REDIS_URL``: a
+  listening thread per worker, started here after the fork, as threads do not survive one), else when
+  its requests find it (every ``IOC_SNAPSHOT_CHECK_SECONDS``; ioc_app.snapshots.serve_from_memory).
 - The Server header: gunicorn names itself in every response; it says ``vet-ioc`` instead.
 - /metrics counts the requests of every worker (a shared PROMETHEUS_MULTIPROC_DIR, see below).
 - Before any worker starts, the settings are checked as the app checks them (e.g. a secret key in
