@@ -161,6 +161,22 @@ def test_two_workers_load_an_announced_snapshot_well_within_one_poll(
     print(f"both workers served snapshot {new_id} {took:.2f} s after the refresh command ended")
 
 
+def test_the_scheduled_refresh_announces_its_snapshot(demo_copy: Settings, redis_url: str) -> None:
+    from ioc_app import scheduler
+
+    listener = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+    listener.subscribe(shared_redis.CHANNEL)
+    # A period of 0 minutes: the demo's snapshot, made moments ago, does not make this run a duplicate.
+    settings = replace(demo_copy, redis_url=redis_url, refresh_retries=0, snapshot_refresh_minutes=0)
+    result = scheduler.refresh_job(settings)
+    assert result is not None and result.status == "ok", result
+    deadline, message = time.monotonic() + 10, None
+    while message is None and time.monotonic() < deadline:  # None also for the subscription's own reply
+        message = listener.get_message(timeout=1)
+    listener.close()
+    assert message is not None and message["data"] == str(result.run_id).encode(), message
+
+
 def test_without_redis_the_workers_answer_and_the_poll_finds_new_snapshots(
     demo_copy: Settings, redis_url: str, redis_srv: RedisServer, tmp_path: Path
 ) -> None:
@@ -207,6 +223,31 @@ def test_sign_in_limits_count_across_workers(demo_copy: Settings, redis_url: str
         codes = [_sign_in_attempt(*browsers[i % 2], username=f"nobody.{i}") for i in range(limit + 2)]
     # Each worker alone saw at most `limit` attempts; together they saw more, and refused them.
     assert codes[:limit] == [401] * limit and codes[limit:] == [429, 429], codes
+
+
+def test_an_app_whose_redis_is_down_at_start_serves(small_demo: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    from ioc_app import create_app
+    from tests.conftest import sign_in
+
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    app = create_app(replace(small_demo, redis_url=nowhere))
+    try:
+        client = app.server.test_client()
+        started = time.monotonic()
+        for _ in range(3):
+            resp = client.get("/healthz")
+            assert resp.status_code == 200, resp.get_json()
+            assert resp.get_json()["redis"]["reachable"] is False
+        assert sign_in(client, "nobody", "wrong password!").status_code == 401  # limits counted in memory
+        snap = snapshots.current(app.server.config["IOC_SERVICES"].ioc_engine)
+        assert snap is not None and scorecard.scorecard(snap).units  # computed here
+        assert time.monotonic() - started < 10
+        warnings = [r for r in caplog.records if r.name == shared_redis.__name__ and r.levelname == "WARNING"]
+        assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    finally:
+        memo.share_through(None)
+        memo.clear_all()
+        shared_redis._links.pop(nowhere, None)
 
 
 # --- shared per-snapshot results ---------------------------------------------------------------------------
