@@ -72,7 +72,7 @@ class Worker:
     log: Path
 
     def health(self) -> dict[str, Any]:
-        return requests.get(self.base + "/healthz", timeout=30).json()  # type: ignore[no-any-return]
+        return requests.get(self.base + "/healthz", timeout=60).json()  # type: ignore[no-any-return]
 
     def snapshot_id(self) -> int | None:
         found = self.health()["snapshot"]
@@ -114,7 +114,7 @@ def _two_workers(settings: Settings, redis_url: str, folder: Path, **extra: str)
             def serving(worker: Worker = worker) -> bool:
                 try:
                     return bool(worker.health()["redis"]["listening"])
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
                     return False
 
             _wait(serving, 120, f"{worker.base} to serve and listen on Redis")
