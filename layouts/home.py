@@ -19,7 +19,7 @@ from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS, Scope
 from ioc_app.indicators.status import Assessment
 from ioc_app.kpis import IndicatorView
-from ioc_app.overview import Freshness, NetworkCounts, PanelData
+from ioc_app.overview import Freshness, NetworkCounts, OverviewPage, PanelData
 from ioc_app.place_names import place_name
 from ioc_app.situation import ScopeSituation
 from ioc_app.sources import VET, SourceAge
@@ -542,44 +542,34 @@ def overview_update(
     return out
 
 
-def home_page(
-    selection: dict[str, Any],
-    scope: Scope,
-    counts: NetworkCounts | None,
-    panels: list[PanelData],
-    fresh: Freshness,
-    lang: str,
-    only: frozenset[str] | None = None,
-    panel_sources: dict[str, list[SourceAge]] | None = None,
-    situation: ScopeSituation | None = None,
-    alert_count: int | None = None,
-) -> html.Div:
+def home_page(page: OverviewPage) -> html.Div:
     """The whole overview for the first paint; the callbacks then refresh the situation, the network
-    and the panels' parts.
-
-    ``alert_count``: the open alerts the reader may see, as a badge linking to /alerts (None: no badge)."""
+    and the panels' parts. The open alerts the reader may see show as a badge linking to /alerts."""
+    selection, fresh, lang = page.selection.to_store(), page.fresh, page.lang
     return html.Div(
         id=Home.PAGE,
         className="ioc-page ov-home",
         children=[
-            dcc.Store(id=Home.SHOWN, data=shown(fresh, selection, counts is not None)),
+            dcc.Store(id=Home.SHOWN, data=shown(fresh, selection, page.counts is not None)),
             html.Div(
                 className="ov-toolbar",
                 children=[
-                    filter_bar(selection, lang, only=only),
+                    filter_bar(selection, lang, only=page.only),
                     html.Span(freshness_text(fresh, lang), className="ov-asof", id=Home.ASOF),
-                    *alerts_badge(alert_count, lang),
+                    *alerts_badge(page.alert_count, lang),
                     export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
                     brief_links(None, lang),
                 ],
             ),
-            paragraph(situation_text(situation, lang), Home.SITUATION),
-            html.Section(id=Home.NETWORK, className="ov-network", children=network_body(counts, scope, fresh, lang)),
+            paragraph(situation_text(page.situation, lang), Home.SITUATION),
+            html.Section(
+                id=Home.NETWORK, className="ov-network", children=network_body(page.counts, page.scope, fresh, lang)
+            ),
             html.Section(
                 id=Home.PANELS,
                 className="ov-panels",
                 **{"aria-label": t("home.title", lang)},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
-                children=panels_grid(panels, lang, fresh.stale, panel_sources),
+                children=panels_grid(page.panels, lang, fresh.stale, page.panel_sources),
             ),
         ],
     )
