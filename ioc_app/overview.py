@@ -159,8 +159,8 @@ def all_panels(snapshot: Snapshot, scope: Scope) -> list[PanelData]:
 class OverviewPage:
     """Everything the overview's first paint shows to one reader: what a page builder is given."""
 
-    selection: Selection  # as this reader may read it (a province user's nation is their province)
-    scope: Scope  # the scope this reader may read
+    selection: Selection  # the first paint: as this reader may read it (a province user's nation is their province)
+    scope: Scope  # the selection's scope (the figures are read in the part of it the reader may read)
     fresh: Freshness
     lang: str
     only: frozenset[str] | None = None  # the units whose figures the reader may see (None: all of them)
@@ -173,8 +173,14 @@ class OverviewPage:
 
 T = TypeVar("T")
 
-# The pages built, per snapshot: one entry is ~0.4 MB of components, so a few dozen readers' views.
+# The pages built, per snapshot: one entry is ~0.4 MB of components, so a few dozen readers' views;
+# a filter's answer is about half that.
 _first_paints = SnapshotMemo("overview first paints", size=32)
+_filter_answers = SnapshotMemo("overview filter answers", size=64)
+
+
+def _frozen(feeds: dict[str, list[SourceAge]]) -> tuple[tuple[str, tuple[SourceAge, ...]], ...]:
+    return tuple((code, tuple(ages)) for code, ages in feeds.items())
 
 
 def first_paint(services: Services, selection: Selection, lang: str, build: Callable[[OverviewPage], T]) -> T:
@@ -197,10 +203,37 @@ def first_paint(services: Services, selection: Selection, lang: str, build: Call
         return build(OverviewPage(sel, scope, fresh, lang, only, alert_count))
     feeds = sources.panel_sources(services.ioc_engine)
     nation = access.sees_nation()
-    key = (build, sel, scope, nation, only, fresh, lang, alert_count, tuple((c, tuple(a)) for c, a in feeds.items()))
+    key = (build, sel, scope, nation, only, fresh, lang, alert_count, _frozen(feeds))
 
     def draw() -> T:
         counts, panels, situation = network_counts(snap, scope), all_panels(snap, scope), scope_situation(snap, scope)
         return build(OverviewPage(sel, scope, fresh, lang, only, alert_count, counts, panels, feeds, situation))
 
     return _first_paints.get(snap, key, draw)
+
+
+def filter_update(
+    services: Services,
+    state: dict[str, Any] | None,
+    selection: Selection,
+    lang: str,
+    drawn: bool,
+    build: Callable[[OverviewPage, bool], T],
+) -> T:
+    """What a new selection or snapshot changes on the overview, drawn by ``build(page, drawn)`` once per
+    snapshot and kept like :func:`first_paint` (keyed by the part of the selection the reader may read,
+    from the server-side identity). ``drawn``: the page shows panels; ``state``: the shell's snapshot store."""
+    scope = selection.scope
+    readable = access.readable(scope)
+    fresh = freshness_of(services, state)
+    snap = snapshots.current(services.ioc_engine)
+    if snap is None:
+        return build(OverviewPage(selection, scope, fresh, lang), drawn)
+    feeds = sources.panel_sources(services.ioc_engine)
+    key = (build, selection, readable, access.sees_nation(), fresh, lang, drawn, _frozen(feeds))
+
+    def draw() -> T:
+        counts, panels, situation = network_counts(snap, scope), all_panels(snap, scope), scope_situation(snap, scope)
+        return build(OverviewPage(selection, scope, fresh, lang, None, None, counts, panels, feeds, situation), drawn)
+
+    return _filter_answers.get(snap, key, draw)

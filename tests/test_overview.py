@@ -354,6 +354,24 @@ def test_the_first_paint_is_kept_per_reader_and_never_served_to_another_scope(
     assert _page_as(services, province_a, {"level": "34", "province": None}) is a_page
 
 
+def test_a_filter_s_answer_is_kept_per_reader_and_never_served_to_another_scope(
+    services: Services, snap: snapshots.Snapshot
+) -> None:
+    a, b = (p.code for p in geo_provinces.provinces()[:2])
+    shown = {"snapshot": snap.run.id, "stale": False, "drawn": True, "level": "34", "province": b}
+
+    def answer(identity: Identity) -> dict[str, Any]:
+        with Flask(__name__).test_request_context("/"):
+            set_identity(identity)
+            return home.update_overview(services, _state(snap), None, "vi", shown)
+
+    nation, province = answer(Identity("tw", CENTRAL)), answer(Identity("a", PROVINCE, province=a))
+    assert answer(Identity("tw", CENTRAL)) is nation and answer(Identity("a", PROVINCE, province=a)) is province
+    for sent, code in ((nation, None), (province, a)):
+        institutions = network_summary(services.vet_engine, code).institutions
+        assert sent["stats"]["stat-institutions"] == layout.fmt_number(institutions, "vi")
+
+
 def test_a_new_snapshot_draws_a_new_first_paint(test_settings: Settings) -> None:
     from sqlalchemy.orm import Session
 
