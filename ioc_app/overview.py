@@ -173,10 +173,10 @@ class OverviewPage:
 
 T = TypeVar("T")
 
-# The pages built, per snapshot: one entry is ~0.4 MB of components, so a few dozen readers' views;
-# a filter's answer is about half that.
-_first_paints = SnapshotMemo("overview first paints", size=32)
-_filter_answers = SnapshotMemo("overview filter answers", size=64)
+# Drawn per snapshot. A page is ~0.4 MB of components and a filter's answer ~0.16 MB; the sources' ages
+# are part of the key, so over an hour the memos fill up: these sizes bound them to ~12 MB a worker.
+_first_paints = SnapshotMemo("overview first paints", size=16)
+_filter_answers = SnapshotMemo("overview filter answers", size=32)
 
 
 def _frozen(feeds: dict[str, list[SourceAge]]) -> tuple[tuple[str, tuple[SourceAge, ...]], ...]:
