@@ -53,6 +53,7 @@ class Server:
     log: Path
     callbacks: dict[str, dict[str, Any]] = field(default_factory=dict)
     snapshot_state: dict[str, Any] | None = None
+    patterns: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)  # ``page_patterns``
 
     @property
     def target(self) -> Target:
@@ -192,6 +193,13 @@ def values(path: str, state: dict[str, Any] | None, lang: str = "vi") -> dict[tu
         ("map-date", "value"): 3,
         ("map-date", "max"): 10,
         ("map-state", "data"): {"snapshot": (state or {}).get("id"), "stale": False, "indicator": "T01", "date": 3},
+        # The overview shows a province's panels: the nation's selection is a filter changing them.
+        ("home-shown", "data"): {
+            "snapshot": (state or {}).get("id"),
+            "stale": bool((state or {}).get("stale")),
+            "drawn": True,
+            **{**selection, "province": PROVINCE},
+        },
     }
 
 
@@ -200,7 +208,15 @@ def envelope(server: Server, key: str, held: dict[tuple[str, str], Any]) -> byte
     cb = server.callbacks[key]
     multi = key.startswith("..")
     parts = key[2:-2].split("...") if multi else [key]
-    outputs = [{"id": i, "property": p.split("@")[0]} for i, _, p in (part.rpartition(".") for part in parts)]
+    outputs: list[Any] = []
+    for i, _, p in (part.rpartition(".") for part in parts):
+        prop = p.split("@")[0]
+        if i.startswith("{"):  # a pattern (ALL): the browser names each component of the page it matches
+            path = held.get(("shell-url", "pathname")) or "/"
+            found = page_patterns(server, path).get(json.loads(i)["type"], [])
+            outputs.append([{"id": c, "property": prop} for c in found])
+        else:
+            outputs.append({"id": i, "property": prop})
 
     def items(refs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [{"id": r["id"], "property": r["property"], "value": held.get((r["id"], r["property"]))} for r in refs]
@@ -214,6 +230,34 @@ def envelope(server: Server, key: str, held: dict[tuple[str, str], Any]) -> byte
         "state": items(cb["state"]),
     }
     return json.dumps(body).encode()
+
+
+def page_patterns(server: Server, path: str) -> dict[str, list[dict[str, Any]]]:
+    """The components of ``path``'s first paint whose id is a pattern (a dict), by its ``type``, in the
+    page's order: what an ALL output of a browser's request names (read once per path)."""
+    if path not in server.patterns:
+        body = envelope(server, key_writing(server, "shell-content"), values(path, server.snapshot_state))
+        conn = _connection(server.target)
+        headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
+        conn.request("POST", CALLBACK_PATH, body=body, headers=headers)
+        page = json.loads(conn.getresponse().read() or b"{}")
+        conn.close()
+        found: dict[str, list[dict[str, Any]]] = {}
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                ident = node.get("props", {}).get("id") if "props" in node and "type" in node else None
+                if isinstance(ident, dict) and "type" in ident:
+                    found.setdefault(str(ident["type"]), []).append(ident)
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(page.get("response", {}))
+        server.patterns[path] = found
+    return server.patterns[path]
 
 
 def key_writing(server: Server, component: str) -> str:

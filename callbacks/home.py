@@ -13,12 +13,11 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
-from ioc_app import access, alerts, exports, inputs, snapshots, sources
+from ioc_app import access, exports, inputs, snapshots
 from ioc_app.i18n import normalise_language, t
-from ioc_app.overview import all_panels, freshness_of, network_counts
+from ioc_app.overview import all_panels, filter_update, first_paint, freshness_of
 from ioc_app.selection import Selection
 from ioc_app.services import Services
-from ioc_app.situation import scope_situation
 from layouts import home as layout
 from layouts.home import CHILDREN_PARTS, PATH_PARTS, Filters, Home, Part
 from layouts.ids import Shell
@@ -32,18 +31,8 @@ log = logging.getLogger(__name__)
 
 
 def render(pctx: PageContext) -> Any:
-    services, lang = pctx.services, pctx.lang
-    sel = access.readable_selection(Selection.from_store(pctx.selection))
-    selection, scope, only = sel.to_store(), sel.scope, access.visible_units(sel.level)
-    fresh = freshness_of(services)
-    alert_count = alerts.readers_open_count(services.ioc_engine)
-    snap = snapshots.current(services.ioc_engine)
-    if snap is None:
-        return layout.home_page(selection, scope, None, [], fresh, lang, only, alert_count=alert_count)
-    counts, panels = network_counts(snap, scope), all_panels(snap, scope)
-    feeds = sources.panel_sources(services.ioc_engine)
-    situation = scope_situation(snap, scope)
-    return layout.home_page(selection, scope, counts, panels, fresh, lang, only, feeds, situation, alert_count)
+    """The first paint, drawn once per snapshot for each reader's view (``overview.first_paint``)."""
+    return first_paint(pctx.services, Selection.from_store(pctx.selection), pctx.lang, layout.home_page)
 
 
 def update_overview(
@@ -58,26 +47,11 @@ def update_overview(
     (``shown``: what the page was drawn with)."""
     lang = normalise_language(lang)
     sel = Selection.from_store(selection)
-    scope = sel.scope
     fresh = freshness_of(services, state)
     shown = shown or {}
     if layout.shown(fresh, sel.to_store(), bool(shown.get("drawn"))) == shown:
         return {key: no_update for key in OUTPUTS}
-    snap = snapshots.current(services.ioc_engine)
-    drawn = bool(shown.get("drawn"))
-    if snap is None:
-        return layout.overview_update(sel.to_store(), scope, None, [], fresh, lang, drawn)
-    return layout.overview_update(
-        sel.to_store(),
-        scope,
-        network_counts(snap, scope),
-        all_panels(snap, scope),
-        fresh,
-        lang,
-        drawn,
-        sources.panel_sources(services.ioc_engine),
-        scope_situation(snap, scope),
-    )
+    return filter_update(services, state, sel, lang, bool(shown.get("drawn")), layout.overview_update)
 
 
 def level_changed(level: str | None, province: str | None, lang: str | None) -> tuple[list, str | None]:

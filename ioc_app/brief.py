@@ -32,7 +32,7 @@ from ioc_app.services import Services
 from ioc_app.situation import province_situation, scope_situation, target_situation
 from ioc_app.situation_words import scope_paragraph, scope_words, target_paragraph
 from ioc_app.snapshots import Snapshot
-from ioc_app.wording import headline_value, scope_label, status_word, value_text
+from ioc_app.wording import headline_value, report_summary, schedule_label, scope_label, status_word, value_text
 
 # The statuses a brief calls out with their paragraphs: the panels' headline status.
 AT_RISK_STATES = (rules.AT_RISK, rules.OFF_TRACK, rules.MISSED)
@@ -51,6 +51,11 @@ class DeadlineLine:
     figure: str  # the value judged, or the projection ('' when none)
     status: str
     word: str
+
+    @property
+    def label(self) -> str:
+        """ "2025 · đã chốt · 50% · 48,2%": the deadline, its target and its figure (the status is apart)."""
+        return " · ".join(x for x in (self.head, self.target, self.figure) if x)
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,11 @@ class Brief:
     at_risk: tuple[AtRisk, ...]
     map: MapView | None
     tasks: tuple[TaskState, ...]
+
+    @property
+    def table_rows(self) -> tuple[ProvinceRow, ...]:
+        """The province table's rows: every unit shown, then the nation's when the reader may see it."""
+        return (*self.provinces, *((self.national,) if self.national is not None else ()))
 
     @property
     def stem(self) -> str:
@@ -309,3 +319,67 @@ def cell_text(cell: Cell, lang: str) -> str:
     if cell.mode == "national" and cell.value is None:
         return t("sc.national_only", lang)
     return value_text(cell.value, cell.kind, lang, cell.numerator, cell.denominator)
+
+
+# --- the tables, worded once for the PDF and the workbook --------------------------------------------
+
+# The headings of the tables both print (i18n keys), in their order.
+TARGET_COLUMNS = ("common.code", "common.target", "common.value", "common.status", "brief.deadlines")
+TASK_COLUMNS = (
+    "tasks.col_no",
+    "tasks.col_task",
+    "tasks.col_lead",
+    "tasks.col_period",
+    "tasks.col_schedule",
+    "tasks.reported_title",
+)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A focus task as the brief's schedule table lists it."""
+
+    number: str
+    title: str
+    lead: str
+    now_led_by: str  # "Nay do: <the current VET authority>" when it leads the task, else ''
+    period: str
+    schedule: str
+    report: str
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The brief's tables as rows, worded once: the PDF lays them out, the workbook writes them."""
+
+    targets: tuple[TargetLine, ...]
+    provinces: tuple[ProvinceRow, ...]  # ``Brief.table_rows``
+    at_risk: tuple[AtRisk, ...]
+    tasks: tuple[TaskRow, ...]
+
+
+def tables(made: Brief, authority: str) -> Tables:
+    """The rows of every table of the brief. ``authority``: the current VET authority's name (the focus
+    tasks it leads now say so)."""
+    lang = made.lang
+    led_now = f"{t('tasks.now_led_by', lang)}: {authority}"
+    tasks = tuple(
+        TaskRow(
+            number=state.task.number,
+            title=state.task.title(lang),
+            lead=state.task.lead(lang),
+            now_led_by=led_now if state.task.led_by_vet_authority else "",
+            period=state.task.period,
+            schedule=schedule_label(state.schedule, lang),
+            report=report_summary(state.report, lang),
+        )
+        for state in made.tasks
+    )
+    return Tables(made.targets, made.table_rows, made.at_risk, tasks)
+
+
+def cell_status_text(cell: Cell, lang: str) -> str:
+    """A province table's status: its word, or why there is none."""
+    if cell.mode == "national" and cell.value is None:
+        return t("sc.national_only", lang)
+    return t("sc.info", lang) if cell.status is None else status_word(cell.status, lang)

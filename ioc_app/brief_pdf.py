@@ -3,7 +3,8 @@
 The text is set in DejaVu Sans, which carries every Vietnamese letter; the TTF files are the ones
 matplotlib ships in its package data (so no system font is needed), and reportlab embeds the glyphs
 used. A status is always its word (and its icon), never a colour alone. Everything printed comes
-from :class:`ioc_app.brief.Brief`; nothing is computed here.
+from :class:`ioc_app.brief.Brief` and its tables' rows (``ioc_app.brief.tables``, which the workbook
+writes too); nothing is computed here.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, Simple
 
 from geo.provinces import province_by_code
 from ioc_app.audit import VIETNAM_UTC_OFFSET
-from ioc_app.brief import AT_RISK_STATES, Brief, ProvinceRow, cell_text
+from ioc_app.brief import AT_RISK_STATES, TARGET_COLUMNS, TASK_COLUMNS, Brief, Tables, cell_text, tables
 from ioc_app.brief_map import map_png
 from ioc_app.i18n import fmt_date, fmt_datetime, fmt_number, t
 from ioc_app.indicators import registry
@@ -35,7 +36,7 @@ from ioc_app.map_data import archipelagos
 from ioc_app.place_names import place_name
 from ioc_app.scorecard import Cell
 from ioc_app.situation_words import join_items, lower_first
-from ioc_app.wording import STATUS_STYLE, report_summary, schedule_label, status_word
+from ioc_app.wording import STATUS_STYLE, status_word
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 PAGE = landscape(A4)
@@ -118,19 +119,14 @@ def cover(brief: Brief, made_at: dt.datetime, s: dict[str, ParagraphStyle]) -> l
     ]
 
 
-def targets_table(brief: Brief, s: dict[str, ParagraphStyle]) -> list[Any]:
+def targets_table(brief: Brief, tab: Tables, s: dict[str, ParagraphStyle]) -> list[Any]:
     lang = brief.lang
-    head = [
-        _p(t(k, lang), s["head"])
-        for k in ("common.code", "common.target", "common.value", "common.status", "brief.deadlines")
-    ]
-    rows: list[list[Any]] = [head]
-    for line in brief.targets:
+    rows: list[list[Any]] = [[_p(t(k, lang), s["head"]) for k in TARGET_COLUMNS]]
+    for line in tab.targets:
         name = line.name + (f" ({t('panel.national_only', lang)})" if line.national_only else "")
         value = line.value + (f"\n{line.detail}" if line.detail else "")
         deadlines = "<br/>".join(
-            escape(" · ".join(x for x in (d.head, d.target, d.figure) if x))
-            + f': <font color="{STATUS_STYLE.get(d.status, STATUS_STYLE["no_data"])[1]}">'
+            escape(d.label) + f': <font color="{STATUS_STYLE.get(d.status, STATUS_STYLE["no_data"])[1]}">'
             f"{escape(STATUS_STYLE.get(d.status, STATUS_STYLE['no_data'])[0])}</font> {escape(d.word)}"
             for d in line.deadlines
         )
@@ -168,7 +164,7 @@ def _key(lang: str, s: dict[str, ParagraphStyle]) -> Paragraph:
     return Paragraph(f"{escape(t('brief.key', lang))}: " + " · ".join(parts), s["small"])
 
 
-def provinces_table(brief: Brief, s: dict[str, ParagraphStyle]) -> list[Any]:
+def provinces_table(brief: Brief, tab: Tables, s: dict[str, ParagraphStyle]) -> list[Any]:
     """Every unit x the twelve targets (value and status icon, the key below); a province: its own
     targets beside the nation's, with its rank."""
     lang = brief.lang
@@ -179,8 +175,7 @@ def provinces_table(brief: Brief, s: dict[str, ParagraphStyle]) -> list[Any]:
     head = [_p(t("common.code", lang), s["head"]), _p(t("common.province", lang), s["head"])]
     head += [_p(code, s["head"]) for code in codes]
     rows: list[list[Any]] = [head]
-    shown: list[ProvinceRow] = [*brief.provinces, *([brief.national] if brief.national is not None else [])]
-    for row in shown:
+    for row in tab.provinces:
         rows.append(
             [_p(row.code, s["tiny"]), _p(row.name, s["tiny"]), *(_cell(row.cells[c], lang, s["tiny"]) for c in codes)]
         )
@@ -276,12 +271,12 @@ def at_risk_states(lang: str) -> str:
     return join_items([lower_first(status_word(x, lang)) for x in AT_RISK_STATES], lang)
 
 
-def at_risk_part(brief: Brief, s: dict[str, ParagraphStyle]) -> list[Any]:
+def at_risk_part(brief: Brief, tab: Tables, s: dict[str, ParagraphStyle]) -> list[Any]:
     lang = brief.lang
     out: list[Any] = [_p(t("brief.at_risk", lang).format(states=at_risk_states(lang)), s["h1"])]
-    if not brief.at_risk:
+    if not tab.at_risk:
         out.append(_p(t("brief.none_at_risk", lang), s["body"]))
-    for item in brief.at_risk:
+    for item in tab.at_risk:
         icon, colour = STATUS_STYLE.get(item.status, STATUS_STYLE["no_data"])
         head = Paragraph(
             f"{escape(item.code)} · {escape(item.name)} · "
@@ -292,30 +287,19 @@ def at_risk_part(brief: Brief, s: dict[str, ParagraphStyle]) -> list[Any]:
     return out
 
 
-def tasks_part(brief: Brief, s: dict[str, ParagraphStyle], authority: str) -> list[Any]:
+def tasks_part(brief: Brief, tab: Tables, s: dict[str, ParagraphStyle]) -> list[Any]:
     lang = brief.lang
-    keys = (
-        "tasks.col_no",
-        "tasks.col_task",
-        "tasks.col_lead",
-        "tasks.col_period",
-        "tasks.col_schedule",
-        "tasks.reported_title",
-    )
-    rows: list[list[Any]] = [[_p(t(k, lang), s["head"]) for k in keys]]
-    for state in brief.tasks:
-        task = state.task
-        lead = escape(task.lead(lang))
-        if task.led_by_vet_authority:
-            lead += f"<br/>{escape(t('tasks.now_led_by', lang))}: {escape(authority)}"
+    rows: list[list[Any]] = [[_p(t(k, lang), s["head"]) for k in TASK_COLUMNS]]
+    for r in tab.tasks:
+        lead = escape(r.lead) + (f"<br/>{escape(r.now_led_by)}" if r.now_led_by else "")
         rows.append(
             [
-                _p(task.number, s["tiny"]),
-                _p(task.title(lang), s["tiny"]),
+                _p(r.number, s["tiny"]),
+                _p(r.title, s["tiny"]),
                 Paragraph(lead, s["tiny"]),
-                _p(task.period, s["tiny"]),
-                _p(schedule_label(state.schedule, lang), s["tiny"]),
-                _p(report_summary(state.report, lang), s["tiny"]),
+                _p(r.period, s["tiny"]),
+                _p(r.schedule, s["tiny"]),
+                _p(r.report, s["tiny"]),
             ]
         )
     width = PAGE[0] - 2 * MARGIN
@@ -331,7 +315,7 @@ def pdf_bytes(
     ``made_at``: when it was produced, printed on the cover (default: now, Vietnam's time)."""
     register_fonts()
     s = _styles()
-    lang = brief.lang
+    lang, tab = brief.lang, tables(brief, authority)
     made = made_at or dt.datetime.now(dt.UTC).replace(tzinfo=None) + VIETNAM_UTC_OFFSET
     footer = f"{t('brief.title', lang)} · {brief.scope_name} · {t('common.data_date', lang)} {fmt_date(brief.data_date, lang)}"
 
@@ -357,15 +341,15 @@ def pdf_bytes(
     story: list[Any] = [
         *cover(brief, made, s),
         PageBreak(),
-        *targets_table(brief, s),
+        *targets_table(brief, tab, s),
         PageBreak(),
-        *provinces_table(brief, s),
+        *provinces_table(brief, tab, s),
         PageBreak(),
         *map_part(brief, s, boundaries_path),
         PageBreak(),
-        *at_risk_part(brief, s),
+        *at_risk_part(brief, tab, s),
         PageBreak(),
-        *tasks_part(brief, s, authority),
+        *tasks_part(brief, tab, s),
     ]
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()

@@ -1,7 +1,7 @@
 """The meeting brief's tables as one Excel workbook: the cover, the twelve targets, the province table,
 the targets at risk with their paragraphs and the focus tasks, each on its own sheet.
 
-The figures are the PDF's (one :class:`ioc_app.brief.Brief`); shares in % to one decimal as the
+The rows are the PDF's (``ioc_app.brief.tables``); shares in % to one decimal as the
 scorecard's export gives them, numerators and denominators whole. Text cells are neutralised as in
 every export (``exports.prepare``).
 """
@@ -13,12 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from ioc_app.brief import Brief, ProvinceRow
+from ioc_app.brief import TASK_COLUMNS, Brief, Tables, cell_status_text, tables
 from ioc_app.exports import prepare
 from ioc_app.i18n import fmt_date, t
 from ioc_app.indicators import registry
-from ioc_app.scorecard import Cell
-from ioc_app.wording import report_summary, schedule_label, status_word
 
 SHEET_MAX = 31  # Excel's limit on a sheet's name
 
@@ -38,9 +36,8 @@ def cover_frame(brief: Brief) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["", " "])
 
 
-def targets_frame(brief: Brief) -> pd.DataFrame:
-    lang = brief.lang
-    rows = [
+def targets_frame(rows: Tables, lang: str) -> pd.DataFrame:
+    lines = [
         {
             t("common.code", lang): line.code,
             t("common.target", lang): line.name,
@@ -49,39 +46,29 @@ def targets_frame(brief: Brief) -> pd.DataFrame:
             t("common.numerator", lang): line.numerator,
             t("common.denominator", lang): line.denominator,
             t("common.status", lang): line.word,
-            t("brief.deadlines", lang): "; ".join(
-                " · ".join(x for x in (d.head, d.target, d.figure, d.word) if x) for d in line.deadlines
-            ),
+            t("brief.deadlines", lang): "; ".join(f"{d.label} · {d.word}" for d in line.deadlines),
         }
-        for line in brief.targets
+        for line in rows.targets
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(lines)
 
 
-def _status_text(cell: Cell, lang: str) -> str:
-    if cell.mode == "national" and cell.value is None:
-        return t("sc.national_only", lang)
-    return t("sc.info", lang) if cell.status is None else status_word(cell.status, lang)
-
-
-def provinces_frame(brief: Brief) -> pd.DataFrame:
+def provinces_frame(rows: Tables, lang: str) -> pd.DataFrame:
     """One row per unit (and the nation's when the reader may see it): per target its value in %, status,
     numerator and denominator, as the scorecard's export."""
-    lang = brief.lang
-    shown: list[ProvinceRow] = [*brief.provinces, *([brief.national] if brief.national is not None else [])]
-    rows = []
-    for row in shown:
+    lines = []
+    for row in rows.provinces:
         out: dict[str, Any] = {t("common.code", lang): row.code, t("common.province", lang): row.name}
         for ind in registry.INDICATORS:
             c = row.cells[ind.code]
             out[f"{ind.code} – {t('export.part.value', lang)}"] = _share(c.value)
-            out[f"{ind.code} – {t('export.part.status', lang)}"] = _status_text(c, lang)
+            out[f"{ind.code} – {t('export.part.status', lang)}"] = cell_status_text(c, lang)
             out[f"{ind.code} – {t('export.part.numerator', lang)}"] = c.numerator if c.denominator else None
             out[f"{ind.code} – {t('export.part.denominator', lang)}"] = c.denominator if c.denominator else None
             if row.rank is not None:
                 out[f"{ind.code} – {t('export.rank', lang)}"] = row.rank.get(ind.code)
-        rows.append(out)
-    frame = pd.DataFrame(rows)
+        lines.append(out)
+    frame = pd.DataFrame(lines)
     whole = tuple(t(k, lang) for k in ("export.part.numerator", "export.part.denominator", "export.rank"))
     for col in frame.columns:
         if str(col).endswith(whole):
@@ -89,50 +76,28 @@ def provinces_frame(brief: Brief) -> pd.DataFrame:
     return frame
 
 
-def at_risk_frame(brief: Brief) -> pd.DataFrame:
-    lang = brief.lang
+def at_risk_frame(rows: Tables, lang: str) -> pd.DataFrame:
     columns = [t(k, lang) for k in ("common.code", "common.target", "common.status", "situation.title")]
-    return pd.DataFrame([(a.code, a.name, a.word, a.paragraph) for a in brief.at_risk], columns=columns)
+    return pd.DataFrame([(a.code, a.name, a.word, a.paragraph) for a in rows.at_risk], columns=columns)
 
 
-def tasks_frame(brief: Brief, authority: str) -> pd.DataFrame:
-    lang = brief.lang
-    keys = (
-        "tasks.col_no",
-        "tasks.col_task",
-        "tasks.col_lead",
-        "tasks.col_period",
-        "tasks.col_schedule",
-        "tasks.reported_title",
-    )
-    rows = []
-    for state in brief.tasks:
-        task = state.task
-        lead = task.lead(lang)
-        if task.led_by_vet_authority:
-            lead += f" ({t('tasks.now_led_by', lang)}: {authority})"
-        rows.append(
-            (
-                task.number,
-                task.title(lang),
-                lead,
-                task.period,
-                schedule_label(state.schedule, lang),
-                report_summary(state.report, lang),
-            )
-        )
-    return pd.DataFrame(rows, columns=[t(k, lang) for k in keys])
+def tasks_frame(rows: Tables, lang: str) -> pd.DataFrame:
+    lines = [
+        (r.number, r.title, f"{r.lead} ({r.now_led_by})" if r.now_led_by else r.lead, r.period, r.schedule, r.report)
+        for r in rows.tasks
+    ]
+    return pd.DataFrame(lines, columns=[t(k, lang) for k in TASK_COLUMNS])
 
 
 def sheets(brief: Brief, authority: str) -> dict[str, pd.DataFrame]:
     """The workbook's sheets by name, in order."""
-    lang = brief.lang
+    lang, rows = brief.lang, tables(brief, authority)
     return {
         t("brief.title", lang): cover_frame(brief),
-        t("common.target", lang): targets_frame(brief),
-        t("nav.scorecard", lang): provinces_frame(brief),
-        t("brief.sheet_at_risk", lang): at_risk_frame(brief),
-        t("nav.tasks", lang): tasks_frame(brief, authority),
+        t("common.target", lang): targets_frame(rows, lang),
+        t("nav.scorecard", lang): provinces_frame(rows, lang),
+        t("brief.sheet_at_risk", lang): at_risk_frame(rows, lang),
+        t("nav.tasks", lang): tasks_frame(rows, lang),
     }
 
 

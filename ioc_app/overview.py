@@ -7,21 +7,25 @@ milliseconds and never touches the VET database's big tables.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ioc_app import access, kpis
+from ioc_app import access, alerts, kpis, snapshots, sources
 from ioc_app.freshness import current_state
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import INSTITUTION_TYPES, NATIONAL, OWNERSHIPS, Scope
-from ioc_app.memo import per_snapshot
+from ioc_app.memo import SnapshotMemo, per_snapshot
+from ioc_app.selection import Selection
 from ioc_app.services import Services
+from ioc_app.situation import ScopeSituation, scope_situation
 from ioc_app.snapshots import Snapshot
+from ioc_app.sources import SourceAge
 
 # The snapshot series whose denominators count the network (at the data date, per cell).
 INSTITUTIONS_SERIES = "map_completeness"  # every institution in operation (T10's supporting series)
@@ -146,3 +150,90 @@ def all_panels(snapshot: Snapshot, scope: Scope) -> list[PanelData]:
     """The twelve panels in the scope this request may read (kept per snapshot, scope and access)."""
     readable = access.readable(scope)
     return list(_all_panels(snapshot, readable, access.sees_nation()))
+
+
+# --- the first paint ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    """Everything the overview's first paint shows to one reader: what a page builder is given."""
+
+    selection: Selection  # the first paint: as this reader may read it (a province user's nation is their province)
+    scope: Scope  # the selection's scope (the figures are read in the part of it the reader may read)
+    fresh: Freshness
+    lang: str
+    only: frozenset[str] | None = None  # the units whose figures the reader may see (None: all of them)
+    alert_count: int | None = None  # the open alerts the reader may see (None: no badge)
+    counts: NetworkCounts | None = None  # None: no snapshot yet
+    panels: list[PanelData] = field(default_factory=list)
+    panel_sources: dict[str, list[SourceAge]] = field(default_factory=dict)
+    situation: ScopeSituation | None = None
+
+
+T = TypeVar("T")
+
+# Drawn per snapshot. A page is ~0.4 MB of components and a filter's answer ~0.16 MB; the sources' ages
+# are part of the key, so over an hour the memos fill up: these sizes bound them to ~12 MB a worker.
+_first_paints = SnapshotMemo("overview first paints", size=16)
+_filter_answers = SnapshotMemo("overview filter answers", size=32)
+
+
+def _frozen(feeds: dict[str, list[SourceAge]]) -> tuple[tuple[str, tuple[SourceAge, ...]], ...]:
+    return tuple((code, tuple(ages)) for code, ages in feeds.items())
+
+
+def first_paint(services: Services, selection: Selection, lang: str, build: Callable[[OverviewPage], T]) -> T:
+    """The overview for this reader, drawn by ``build`` (a pure function of what it is given) once per
+    snapshot and then served from the per-snapshot memo.
+
+    The memo's key is every value ``build`` is given that is not read from the snapshot: the reader's
+    scope, visible units and national view (from the server-side identity, checked on every call, so a
+    refusal is refused again and one reader never gets another's page), the selection, the language,
+    the freshness, the sources' ages (to the minute) and the alert count. ``build`` is part of the key
+    too: pass one module-level function, not a new lambda per call.
+    """
+    sel = access.readable_selection(selection)
+    scope = access.readable(sel.scope)
+    only = access.visible_units(sel.level)
+    fresh = freshness_of(services)
+    alert_count = alerts.readers_open_count(services.ioc_engine)
+    snap = snapshots.current(services.ioc_engine)
+    if snap is None:
+        return build(OverviewPage(sel, scope, fresh, lang, only, alert_count))
+    feeds = sources.panel_sources(services.ioc_engine)
+    nation = access.sees_nation()
+    key = (build, sel, scope, nation, only, fresh, lang, alert_count, _frozen(feeds))
+
+    def draw() -> T:
+        counts, panels, situation = network_counts(snap, scope), all_panels(snap, scope), scope_situation(snap, scope)
+        return build(OverviewPage(sel, scope, fresh, lang, only, alert_count, counts, panels, feeds, situation))
+
+    return _first_paints.get(snap, key, draw)
+
+
+def filter_update(
+    services: Services,
+    state: dict[str, Any] | None,
+    selection: Selection,
+    lang: str,
+    drawn: bool,
+    build: Callable[[OverviewPage, bool], T],
+) -> T:
+    """What a new selection or snapshot changes on the overview, drawn by ``build(page, drawn)`` once per
+    snapshot and kept like :func:`first_paint` (keyed by the part of the selection the reader may read,
+    from the server-side identity). ``drawn``: the page shows panels; ``state``: the shell's snapshot store."""
+    scope = selection.scope
+    readable = access.readable(scope)
+    fresh = freshness_of(services, state)
+    snap = snapshots.current(services.ioc_engine)
+    if snap is None:
+        return build(OverviewPage(selection, scope, fresh, lang), drawn)
+    feeds = sources.panel_sources(services.ioc_engine)
+    key = (build, selection, readable, access.sees_nation(), fresh, lang, drawn, _frozen(feeds))
+
+    def draw() -> T:
+        counts, panels, situation = network_counts(snap, scope), all_panels(snap, scope), scope_situation(snap, scope)
+        return build(OverviewPage(selection, scope, fresh, lang, None, None, counts, panels, feeds, situation), drawn)
+
+    return _filter_answers.get(snap, key, draw)

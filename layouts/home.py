@@ -19,7 +19,7 @@ from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS, Scope
 from ioc_app.indicators.status import Assessment
 from ioc_app.kpis import IndicatorView
-from ioc_app.overview import Freshness, NetworkCounts, PanelData
+from ioc_app.overview import Freshness, NetworkCounts, OverviewPage, PanelData
 from ioc_app.place_names import place_name
 from ioc_app.situation import ScopeSituation
 from ioc_app.sources import VET, SourceAge
@@ -501,26 +501,17 @@ def shown(fresh: Freshness, selection: dict[str, Any], drawn: bool) -> dict[str,
     return {"snapshot": fresh.snapshot_id, "stale": fresh.stale, "drawn": drawn, **selection}
 
 
-def overview_update(
-    selection: dict[str, Any],
-    scope: Scope,
-    counts: NetworkCounts | None,
-    panels: list[PanelData],
-    fresh: Freshness,
-    lang: str,
-    drawn: bool,
-    panel_sources: dict[str, list[SourceAge]] | None = None,
-    situation: ScopeSituation | None = None,
-) -> dict[str, Any]:
+def overview_update(page: OverviewPage, drawn: bool) -> dict[str, Any]:
     """The overview's new properties by output name (see ``callbacks.home``).
 
     With the panels already drawn only their changing parts are sent, one list per part in the
     panels' order; otherwise (the first snapshot arrived, or none is left) the network and the
     panels are sent whole and the parts are left alone. A part's values are by panel code (tile id
     for "stats"): the callback sends them in the order of the components the browser names."""
+    selection, scope, counts, fresh, lang = page.selection.to_store(), page.scope, page.counts, page.fresh, page.lang
     out: dict[str, Any] = {
         "asof": freshness_text(fresh, lang),
-        "situation": situation_text(situation, lang),
+        "situation": situation_text(page.situation, lang),
         "scope": scope_label(scope, lang),
         "network_stale": stale_tags(fresh.stale, lang),
     }
@@ -528,9 +519,10 @@ def overview_update(
     out["shown"] = shown(fresh, selection, now_drawn)
     if drawn and now_drawn:
         assert counts is not None  # for the type checker: now_drawn says so
-        by_code = panel_sources or {}
+        by_code = page.panel_sources
         props = {
-            p.view.indicator.code: panel_props(p, lang, fresh.stale, by_code.get(p.view.indicator.code)) for p in panels
+            p.view.indicator.code: panel_props(p, lang, fresh.stale, by_code.get(p.view.indicator.code))
+            for p in page.panels
         }
         out.update({key: {code: p[key] for code, p in props.items()} for key in PANEL_KEYS})
         out["stats"] = dict(zip(STAT_IDS, stat_values(counts, lang), strict=True))
@@ -538,48 +530,38 @@ def overview_update(
         return out
     out.update({key: no_update for key in (*PANEL_KEYS, "stats")})
     out["network"] = network_body(counts, scope, fresh, lang)
-    out["panels"] = panels_grid(panels, lang, fresh.stale, panel_sources)
+    out["panels"] = panels_grid(page.panels, lang, fresh.stale, page.panel_sources)
     return out
 
 
-def home_page(
-    selection: dict[str, Any],
-    scope: Scope,
-    counts: NetworkCounts | None,
-    panels: list[PanelData],
-    fresh: Freshness,
-    lang: str,
-    only: frozenset[str] | None = None,
-    panel_sources: dict[str, list[SourceAge]] | None = None,
-    situation: ScopeSituation | None = None,
-    alert_count: int | None = None,
-) -> html.Div:
+def home_page(page: OverviewPage) -> html.Div:
     """The whole overview for the first paint; the callbacks then refresh the situation, the network
-    and the panels' parts.
-
-    ``alert_count``: the open alerts the reader may see, as a badge linking to /alerts (None: no badge)."""
+    and the panels' parts. The open alerts the reader may see show as a badge linking to /alerts."""
+    selection, fresh, lang = page.selection.to_store(), page.fresh, page.lang
     return html.Div(
         id=Home.PAGE,
         className="ioc-page ov-home",
         children=[
-            dcc.Store(id=Home.SHOWN, data=shown(fresh, selection, counts is not None)),
+            dcc.Store(id=Home.SHOWN, data=shown(fresh, selection, page.counts is not None)),
             html.Div(
                 className="ov-toolbar",
                 children=[
-                    filter_bar(selection, lang, only=only),
+                    filter_bar(selection, lang, only=page.only),
                     html.Span(freshness_text(fresh, lang), className="ov-asof", id=Home.ASOF),
-                    *alerts_badge(alert_count, lang),
+                    *alerts_badge(page.alert_count, lang),
                     export_buttons(Home.EXPORT_CSV, Home.EXPORT_XLSX, Home.DOWNLOAD, lang),
                     brief_links(None, lang),
                 ],
             ),
-            paragraph(situation_text(situation, lang), Home.SITUATION),
-            html.Section(id=Home.NETWORK, className="ov-network", children=network_body(counts, scope, fresh, lang)),
+            paragraph(situation_text(page.situation, lang), Home.SITUATION),
+            html.Section(
+                id=Home.NETWORK, className="ov-network", children=network_body(page.counts, page.scope, fresh, lang)
+            ),
             html.Section(
                 id=Home.PANELS,
                 className="ov-panels",
                 **{"aria-label": t("home.title", lang)},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
-                children=panels_grid(panels, lang, fresh.stale, panel_sources),
+                children=panels_grid(page.panels, lang, fresh.stale, page.panel_sources),
             ),
         ],
     )

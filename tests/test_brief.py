@@ -205,6 +205,21 @@ def test_the_province_table_and_the_xlsx_hold_the_scorecard_s_figures(national, 
         assert shown[line.code][2] == line.value and shown[line.code][6] == line.word
 
 
+def test_the_workbook_writes_the_rows_the_pdf_prints(national) -> None:
+    """One set of rows (``brief.tables``) feeds both: the workbook's targets and tasks are those rows."""
+    rows = brief.tables(national["brief"], AUTHORITY)
+    book = openpyxl.load_workbook(io.BytesIO(national["xlsx"]))
+    targets = list(book[t("common.target", "vi")].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[6]) for r in targets] == [(x.code, x.value, x.word) for x in rows.targets]
+    tasks = list(book[t("nav.tasks", "vi")].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[4], r[5]) for r in tasks] == [(x.number, x.title, x.schedule, x.report) for x in rows.tasks]
+    led = [x for x in rows.tasks if x.now_led_by]
+    assert led and all(AUTHORITY in x.now_led_by for x in led)
+    assert [r.code for r in rows.provinces][-1] == "VN"  # the nation's row closes the province table
+    text = flat(national["text"])
+    assert all(x.number in text for x in rows.tasks) and flat(AUTHORITY) in text
+
+
 def test_english_on_request(services, snap) -> None:
     with as_(Identity("trung-uong", CENTRAL)):
         made = brief.build(services, snap, None, "en")

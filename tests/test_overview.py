@@ -13,12 +13,14 @@ import openpyxl
 import pandas as pd
 import pytest
 from dash import no_update
+from flask import Flask
 
 from callbacks import home
 from callbacks.page import PageContext
 from data_sources.engine import make_engine
 from geo import provinces as geo_provinces
-from ioc_app import create_app, overview, snapshots
+from ioc_app import access, create_app, overview, snapshots
+from ioc_app.identity import CENTRAL, PROVINCE, Identity, set_identity
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import NATIONAL, Scope, parse, rollup, standard_scopes
 from ioc_app.inputs import InputError
@@ -27,7 +29,7 @@ from ioc_app.selection import Selection
 from ioc_app.services import Services
 from ioc_app.settings import Settings
 from layouts import home as layout
-from layouts.home import Home, Part, panel_id, part_id
+from layouts.home import Filters, Home, Part, panel_id, part_id
 from layouts.sparkline import HEIGHT, WIDTH, spark_paths
 from tests import tiny_vet_db
 from tests.conftest import signed_in_client
@@ -313,6 +315,85 @@ def test_render_builds_the_whole_page(services: Services) -> None:
     assert find(page, "stat-institutions") is not None
     english = home.render(PageContext(services=services, lang="en", selection={"level": "63"}))
     assert "63 legacy provinces" in " ".join(texts(find(english, "filters-level").options[1]["label"]))
+
+
+# --- the first paint, kept per snapshot and reader -------------------------------------------------
+
+
+def _page_as(services: Services, identity: Identity, selection: dict[str, Any] | None = None) -> Any:
+    """The overview's first paint for ``identity``, signed in on a request of its own."""
+    with Flask(__name__).test_request_context("/"):
+        set_identity(identity)
+        return home.render(PageContext(services=services, lang="vi", selection=selection))
+
+
+def _institutions_shown(page: Any) -> str:
+    return texts(find(page, part_id(Part.STAT, "stat-institutions")))[0]
+
+
+def test_the_first_paint_is_kept_per_reader_and_never_served_to_another_scope(
+    services: Services, snap: snapshots.Snapshot
+) -> None:
+    central = Identity("tw", CENTRAL)
+    a, b = (p.code for p in geo_provinces.provinces()[:2])
+    province_a, province_b = Identity("a", PROVINCE, province=a), Identity("b", PROVINCE, province=b)
+    nation_page = _page_as(services, central)
+    a_page, b_page = _page_as(services, province_a), _page_as(services, province_b)
+    assert _page_as(services, central) is nation_page and _page_as(services, province_a) is a_page  # from the memo
+    assert len({id(nation_page), id(a_page), id(b_page)}) == 3
+    # Each shows its reader's own figures, counted independently in the VET database.
+    for page, code in ((nation_page, None), (a_page, a), (b_page, b)):
+        assert _institutions_shown(page) == layout.fmt_number(
+            network_summary(services.vet_engine, code).institutions, "vi"
+        )
+    assert find(a_page, Filters.PROVINCE).value == a and find(b_page, Filters.PROVINCE).value == b
+    # A province user asking for another province's page is refused, though that page is in the memo.
+    with pytest.raises(access.Forbidden):
+        _page_as(services, province_a, {"level": "34", "province": b})
+    # The same selection as the central user's (the nation) is the reader's province, not the nation's page.
+    assert _page_as(services, province_a, {"level": "34", "province": None}) is a_page
+
+
+def test_a_filter_s_answer_is_kept_per_reader_and_never_served_to_another_scope(
+    services: Services, snap: snapshots.Snapshot
+) -> None:
+    a, b = (p.code for p in geo_provinces.provinces()[:2])
+    shown = {"snapshot": snap.run.id, "stale": False, "drawn": True, "level": "34", "province": b}
+
+    def answer(identity: Identity) -> dict[str, Any]:
+        with Flask(__name__).test_request_context("/"):
+            set_identity(identity)
+            return home.update_overview(services, _state(snap), None, "vi", shown)
+
+    nation, province = answer(Identity("tw", CENTRAL)), answer(Identity("a", PROVINCE, province=a))
+    assert answer(Identity("tw", CENTRAL)) is nation and answer(Identity("a", PROVINCE, province=a)) is province
+    for sent, code in ((nation, None), (province, a)):
+        institutions = network_summary(services.vet_engine, code).institutions
+        assert sent["stats"]["stat-institutions"] == layout.fmt_number(institutions, "vi")
+
+
+def test_a_new_snapshot_draws_a_new_first_paint(test_settings: Settings) -> None:
+    from sqlalchemy.orm import Session
+
+    from data_sources.schema import StaffTraining, TrainingKind
+
+    writer = make_engine(test_settings.vet_database_url)
+    tiny_vet_db.build(writer)
+    svc = Services.from_settings(test_settings)
+    snapshots.refresh(svc.vet_engine, svc.ioc_engine)
+    first = home.render(PageContext(services=svc, lang="vi"))
+    assert home.render(PageContext(services=svc, lang="vi")) is first
+    with Session(writer) as s:  # the never-trained teacher S4 completes a course
+        s.add(StaffTraining(staff_id=4, kind=TrainingKind.DIGITAL_CAPACITY, completed_on=tiny_vet_db.D(2026, 1, 5)))
+        s.commit()
+    snapshots.refresh(svc.vet_engine, svc.ioc_engine)
+    second = home.render(PageContext(services=svc, lang="vi"))
+    newest = overview.all_panels(snapshots.current(svc.ioc_engine), NATIONAL)[0].view.headline_series.last
+    shown = [c.children for c in find_all(second, Part.VALUE) if c.id["code"] == "T01"]
+    assert shown == [layout.fmt_percent(newest["numerator"] / newest["denominator"], "vi")]
+    assert second is not first and shown != [c.children for c in find_all(first, Part.VALUE) if c.id["code"] == "T01"]
+    svc.dispose()
+    writer.dispose()
 
 
 def _points(d: str) -> list[tuple[float, float]]:
