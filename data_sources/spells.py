@@ -22,7 +22,8 @@ index with no sort. From that one read come both computations:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -326,6 +327,11 @@ def spells(series_key: str, rules: CountingRules | None = None) -> SpellQuery:
     return SERIES_QUERIES[series_key](rules or default_rules())
 
 
+def institution_ids() -> Query:
+    """Every institution's id, ascending."""
+    return select(Institution.id).order_by(Institution.id)
+
+
 def institutions() -> Query:
     """Every institution's cell and open interval (a small table: the engine joins in memory)."""
     return select(
@@ -362,14 +368,15 @@ def _always_null(column: Any) -> bool:
     return isinstance(inner, Null)
 
 
-def spell_dates(series_key: str, rules: CountingRules | None = None, slices: int = 1) -> list[SpellDates]:
+def spell_dates(series_key: str, rules: CountingRules | None = None, splits: Sequence[int] = ()) -> list[SpellDates]:
     """The series' spells, one query per SELECT of its definition, grouped by the cell columns it has.
 
     Grouping by the institution alone (a table's own records) lets SQLite read the table in the
     order of its institution index with no sort, at about the cost of one count per institution.
-    With ``slices`` > 1, such a SELECT comes as that many queries, each over the institutions of one
-    remainder of their id, so that a server can read the slices at once on several connections
-    (PostgreSQL runs one query's aggregate in one process).
+    With ``splits`` (institution ids, ascending, at which a new slice starts), such a SELECT comes as
+    one query per slice of institution ids, so that a server can read the slices at once on several
+    connections (PostgreSQL runs one query's aggregate in one process), each reading its part of the
+    table's institution index.
     """
     query = spells(series_key, rules)
     out: list[SpellDates] = []
@@ -390,8 +397,12 @@ def spell_dates(series_key: str, rules: CountingRules | None = None, slices: int
         ).group_by(*keys)
         # A table's own records (never NULL institution): each institution in exactly one slice.
         own_records = present["institution_id"] and not present["province63"]
-        if slices > 1 and own_records:
-            out.extend(SpellDates(grouped.where(sp.c.institution_id % slices == k), dates) for k in range(slices))
+        if splits and own_records:
+            bounds = [None, *splits, None]
+            for low, high in itertools.pairwise(bounds):
+                since = [] if low is None else [sp.c.institution_id >= low]
+                until = [] if high is None else [sp.c.institution_id < high]
+                out.append(SpellDates(grouped.where(*since, *until), dates))
         else:
             out.append(SpellDates(grouped, dates))
     return out

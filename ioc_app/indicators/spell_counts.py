@@ -137,10 +137,16 @@ def _server_processes(conn: Connection) -> int:
     return max(1, int(workers) + 1)
 
 
+def _splits(conn: Connection, slices: int) -> list[int]:
+    """Institution ids that cut them into ``slices`` runs of about as many institutions."""
+    ids = list(conn.execute(spells.institution_ids()).scalars())
+    return sorted({ids[len(ids) * k // slices] for k in range(1, slices)}) if len(ids) >= slices else []
+
+
 def read_series(conn: Connection, keys: list[str], rules: CountingRules) -> dict[str, SpellArrays]:
     """Several series' spells. SQLite: one query after the other on ``conn``.
 
-    PostgreSQL: a table's own records in slices of its institutions (``spells.spell_dates``), the
+    PostgreSQL: a table's own records in slices of institution ids (``spells.spell_dates``), the
     queries read at once on as many connections as the server gives one parallel query processes
     (PostgreSQL 15 runs ``string_agg`` in one process); each statement sees the data as committed
     when it starts, as one after the other on one connection would.
@@ -148,8 +154,9 @@ def read_series(conn: Connection, keys: list[str], rules: CountingRules) -> dict
     if conn.dialect.name != "postgresql":
         return {key: read(conn, key, rules) for key in keys}
     slices = _server_processes(conn)
-    queries = {key: spells.spell_dates(key, rules, slices) for key in keys}
-    if slices == 1:
+    splits = _splits(conn, slices) if slices > 1 else []
+    queries = {key: spells.spell_dates(key, rules, splits) for key in keys}
+    if not splits:
         return {key: _assemble([_read_one(conn, q) for q in qs]) for key, qs in queries.items()}
 
     def on_own_connection(query: spells.SpellDates) -> _Read:
