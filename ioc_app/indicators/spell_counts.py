@@ -131,10 +131,13 @@ def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
     return _assemble([_read_one(conn, q) for q in spells.spell_dates(key, rules)])
 
 
+MAX_SLICES = 8  # connections read at once, besides the refresh's own: well within a default pool (5 + 10)
+
+
 def _server_processes(conn: Connection) -> int:
     """How many processes PostgreSQL gives one parallel query (its leader and workers): as many slices."""
     workers = conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar_one()
-    return max(1, int(workers) + 1)
+    return min(max(1, int(workers) + 1), MAX_SLICES)
 
 
 def _splits(conn: Connection, slices: int) -> list[int]:
