@@ -12,7 +12,7 @@ Records of an institution (staff, programmes, learners) count only while the ins
 open; the engine applies that per institution and date, so the big tables are never joined.
 
 The engine reads each SELECT of a series once (``spell_dates``): per institution (and record
-province), every record's dates in one text, a pass over the table in the order of its institution
+province), every record's dates packed in one value (``packed_dates``), a pass over the table in the order of its institution
 index with no sort. From that one read come both computations:
 - the value at any date d: the records with from <= d < to;
 - the value at every month end: +1 in the month of each ``from``, -1 in the month of each ``to``,
@@ -22,7 +22,8 @@ index with no sort. From that one read come both computations:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -47,6 +48,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import Cast, ColumnElement, Label, Null, TypeCoerce
 
 from data_sources.counting import CountingRules, default_rules
+from data_sources.packed_dates import packed_agg, packed_date
 from data_sources.schema import (
     Inspection,
     Institution,
@@ -65,10 +67,8 @@ from data_sources.schema import (
 )
 from data_sources.sql_functions import (
     add_months,
-    concat_agg,
     date_value,
     earlier_end,
-    fixed_date,
     later_of,
     starts_before_end,
 )
@@ -327,6 +327,11 @@ def spells(series_key: str, rules: CountingRules | None = None) -> SpellQuery:
     return SERIES_QUERIES[series_key](rules or default_rules())
 
 
+def institution_ids() -> Query:
+    """Every institution's id, ascending."""
+    return select(Institution.id).order_by(Institution.id)
+
+
 def institutions() -> Query:
     """Every institution's cell and open interval (a small table: the engine joins in memory)."""
     return select(
@@ -342,10 +347,10 @@ def institutions() -> Query:
 
 @dataclass(frozen=True)
 class SpellDates:
-    """One SELECT of a series' spells, per institution (and record province): its records' dates as text.
+    """One SELECT of a series' spells, per institution (and record province): its records' dates packed.
 
-    Rows: ``institution_id``, ``province63``, ``n`` (records), then one text per column of ``columns``:
-    the group's records' dates as fixed-width ISO dates (blank for NULL), the records in the same
+    Rows: ``institution_id``, ``province63``, ``n`` (records), then one value per column of ``columns``:
+    the group's records' dates packed at a fixed width (``packed_dates``, NULL included), the records in the same
     order in every column (the aggregates of one GROUP BY see each row once, in turn).
     """
 
@@ -363,14 +368,18 @@ def _always_null(column: Any) -> bool:
     return isinstance(inner, Null)
 
 
-def spell_dates(series_key: str, rules: CountingRules | None = None) -> list[SpellDates]:
+def spell_dates(series_key: str, rules: CountingRules | None = None, splits: Sequence[int] = ()) -> list[SpellDates]:
     """The series' spells, one query per SELECT of its definition, grouped by the cell columns it has.
 
     Grouping by the institution alone (a table's own records) lets SQLite read the table in the
     order of its institution index with no sort, at about the cost of one count per institution.
+    With ``splits`` (institution ids, ascending, at which a new slice starts), such a SELECT comes as
+    one query per slice of institution ids, so that a server can read the slices at once on several
+    connections (PostgreSQL runs one query's aggregate in one process), each reading its part of the
+    table's institution index.
     """
     query = spells(series_key, rules)
-    out = []
+    out: list[SpellDates] = []
     for part in query.selects if isinstance(query, CompoundSelect) else [query]:
         sp = part.subquery()
         present = {c: not _always_null(part.selected_columns[c]) for c in SPELL_COLUMNS}
@@ -380,15 +389,20 @@ def spell_dates(series_key: str, rules: CountingRules | None = None) -> list[Spe
             sp.c.province63 if present["province63"] else type_coerce(null(), String).label("province63"),
         ]
         keys = [sp.c[c] for c in ("institution_id", "province63") if present[c]]
-        out.append(
-            SpellDates(
-                select(
-                    *cell,
-                    func.count().label("n"),
-                    # One aggregate per column: cheaper per row than joining the columns' texts first.
-                    *(concat_agg(fixed_date(sp.c[c])).label(c) for c in dates),
-                ).group_by(*keys),
-                dates,
-            )
-        )
+        grouped = select(
+            *cell,
+            func.count().label("n"),
+            # One aggregate per column: cheaper per row than joining the columns' values first.
+            *(packed_agg(packed_date(sp.c[c])).label(c) for c in dates),
+        ).group_by(*keys)
+        # A table's own records (never NULL institution): each institution in exactly one slice.
+        own_records = present["institution_id"] and not present["province63"]
+        if splits and own_records:
+            bounds = [None, *splits, None]
+            for low, high in itertools.pairwise(bounds):
+                since = [] if low is None else [sp.c.institution_id >= low]
+                until = [] if high is None else [sp.c.institution_id < high]
+                out.append(SpellDates(grouped.where(*since, *until), dates))
+        else:
+            out.append(SpellDates(grouped, dates))
     return out

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, select, text
 
 from data_sources.engine import make_engine
 from ioc_app import accounts, create_app, snapshots
@@ -23,6 +23,24 @@ from tests.conftest import TEST_SECRET_KEY, new_store
 from tests.postgres_server import fresh_database
 
 SNAPSHOT_TABLES = ("kpi_snapshot", "kpi_comparison", "kpi_institution", "snapshot_rule")
+# A trigger that refuses every row written to kpi_comparison, and the statement that removes it.
+FAIL_ON_COMPARISONS = {
+    "sqlite": (
+        [
+            "CREATE TRIGGER fail_comparisons BEFORE INSERT ON kpi_comparison "
+            "BEGIN SELECT RAISE(ABORT, 'no space left on device'); END"
+        ],
+        "DROP TRIGGER fail_comparisons",
+    ),
+    "postgresql": (
+        [
+            "CREATE FUNCTION fail_write() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RAISE EXCEPTION 'no space left on device'; END $$",
+            "CREATE TRIGGER fail_comparisons BEFORE INSERT ON kpi_comparison FOR EACH ROW EXECUTE FUNCTION fail_write()",
+        ],
+        "DROP TRIGGER fail_comparisons ON kpi_comparison",
+    ),
+}
 
 
 @pytest.fixture
@@ -77,16 +95,17 @@ def test_a_failure_inside_the_write_leaves_the_previous_snapshot_current(tiny_en
     first = snapshots.refresh(tiny_engine, store, trigger="test")
     assert first.status == "ok"
 
-    # The disk fills (say) while the day-before figures are written, after the main figures went in.
-    def fail_on_comparisons(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO KPI_COMPARISON"):
-            raise RuntimeError("no space left on device")
-
-    event.listen(store, "before_cursor_execute", fail_on_comparisons)
+    # The disk fills (say) while the day-before figures are written, after the main figures went in:
+    # the database itself refuses the rows, whichever way they are sent (INSERT or COPY).
+    fail, drop = FAIL_ON_COMPARISONS[store.dialect.name]
+    with store.begin() as conn:
+        for statement in fail:
+            conn.exec_driver_sql(statement)
     try:
         failed = snapshots.refresh(tiny_engine, store, trigger="test")
     finally:
-        event.remove(store, "before_cursor_execute", fail_on_comparisons)
+        with store.begin() as conn:
+            conn.exec_driver_sql(drop)
     assert failed.status == "failed" and "no space left on device" in (failed.error or "")
     assert snapshots.latest_run(store).id == first.run_id
     for table in SNAPSHOT_TABLES:

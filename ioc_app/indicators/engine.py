@@ -202,7 +202,7 @@ def _counted(
     it is open.
     """
     base = _base_keys(keys)
-    read = {key: spell_counts.read(conn, key, rules) for key in _queried_keys(base)}
+    read = spell_counts.read_series(conn, _queried_keys(base), rules)
     raw: dict[str, tuple[_Counts, _Counts]] = {}
     for key, sp in read.items():
         monthly = spell_counts.at_month_ends(sp, ends) if ends else (_none(sp.groups), _none(sp.groups))

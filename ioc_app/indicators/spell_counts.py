@@ -1,9 +1,9 @@
 """A series' spells read once into arrays, then counted at any dates: month ends and single days.
 
-The database sends each group's (institution's, or record province's) spell dates as one text of
-fixed-width ISO dates (``spells.spell_dates``): a big table is read once, in the order of its
-institution index, with no sort and a few thousand rows sent. Here the dates become integers
-yyyymmdd (0 for NULL) and every count is a ``bincount`` over the records:
+The database sends each group's (institution's, or record province's) spell dates packed in one
+value per column (``spells.spell_dates``, ``packed_dates``): a big table is read once, a few thousand
+rows sent. Here the dates become integers yyyymmdd (0 for NULL) and every count is a ``bincount``
+over the records:
 
 - at a day d: the records with ``from <= d < to`` (``to`` NULL: open-ended), as in SQL;
 - at every month end: +1 in the month of each ``from``, -1 in the month of each ``to`` of a record
@@ -14,24 +14,20 @@ yyyymmdd (0 for NULL) and every count is a ``bincount`` over the records:
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection
 
-from data_sources import spells
+from data_sources import packed_dates, spells
 from data_sources.counting import CountingRules
-from data_sources.sql_functions import DATE_TEXT_WIDTH
 
 NO_INSTITUTION = -1  # national records and a province's own inspections and reports
 Ints = npt.NDArray[np.int64]
-Days = npt.NDArray[np.int32]  # dates as yyyymmdd, 0 for NULL
-# Where each digit of 'YYYY-MM-DD' goes in yyyymmdd.
-_DIGITS = ((0, 10_000_000), (1, 1_000_000), (2, 100_000), (3, 10_000), (5, 1_000), (6, 100), (8, 10), (9, 1))
-_BLANK = ord(" ")
-_ZERO_DAY = ord("0") * sum(weight for _, weight in _DIGITS)  # what '0000-00-00' would add up to
-_CHUNK = 1 << 23  # characters parsed at once: the text of a big table is never held whole
+Days = packed_dates.Days  # dates as yyyymmdd, 0 for NULL
+_CHUNK = 1 << 23  # characters (or bytes) unpacked at once: a big table's dates are never held packed whole
 
 
 def day_number(d: dt.date | None) -> int:
@@ -53,75 +49,74 @@ class SpellArrays:
         return len(self.institution_id)
 
 
-def _parse(text: bytes) -> Days:
-    """Fixed-width ISO dates ('YYYY-MM-DD' or blanks) as yyyymmdd, 0 for a blank."""
-    raw = np.frombuffer(text, np.uint8)
-    if raw.size % DATE_TEXT_WIDTH:
-        raise ValueError(f"spell dates: {raw.size} characters are not a whole number of ISO dates")
-    raw = raw.reshape(-1, DATE_TEXT_WIDTH)
-    out = np.zeros(len(raw), np.int32)
-    for position, weight in _DIGITS:
-        out += raw[:, position].astype(np.int32) * weight
-    out -= _ZERO_DAY
-    out[raw[:, 0] == _BLANK] = 0
-    return out
+class _Packed:
+    """One SELECT's packed dates as they arrive, unpacked every ``_CHUNK`` characters (a column at a time)."""
 
-
-class _Texts:
-    """One SELECT's date texts as they arrive, parsed every ``_CHUNK`` characters (a column at a time)."""
-
-    def __init__(self, columns: int) -> None:
-        self.pending: list[list[str]] = [[] for _ in range(columns)]
-        self.parsed: list[list[Days]] = [[] for _ in range(columns)]
+    def __init__(self, columns: int, dialect: str) -> None:
+        self.dialect = dialect
+        self.width = packed_dates.width(dialect)
+        self.pending: list[list[str | bytes]] = [[] for _ in range(columns)]
+        self.unpacked: list[list[Days]] = [[] for _ in range(columns)]
         self.size = 0
 
-    def add(self, texts: list[str], n: int) -> None:
-        for pending, text in zip(self.pending, texts, strict=True):
-            pending.append(text)
-        self.size += n * DATE_TEXT_WIDTH
+    def add(self, values: list[str | bytes], n: int) -> None:
+        for pending, value in zip(self.pending, values, strict=True):
+            pending.append(value)
+        self.size += n * self.width
         if self.size >= _CHUNK:
             self.flush()
 
     def flush(self) -> None:
-        for pending, parsed in zip(self.pending, self.parsed, strict=True):
+        for pending, unpacked in zip(self.pending, self.unpacked, strict=True):
             if pending:
-                parsed.append(_parse("".join(pending).encode("ascii")))
+                unpacked.append(packed_dates.unpack(self.dialect, pending))
                 pending.clear()
         self.size = 0
 
     def columns(self, records: int) -> list[Days]:
         self.flush()
-        out = [np.concatenate(p) if p else np.zeros(0, np.int32) for p in self.parsed]
+        out = [np.concatenate(p) if p else np.zeros(0, np.int32) for p in self.unpacked]
         for days in out:
             if len(days) != records:
                 raise ValueError(f"spell dates: {len(days)} dates read where the database counted {records} records")
         return out
 
 
-def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
-    """Read a series' spells: one query per SELECT of its definition, each one pass over its table."""
+@dataclass(frozen=True)
+class _Read:
+    """One query's groups, in the order they came, their record counts, and their records' dates."""
+
+    cells: list[tuple[int, str | None]]
+    counts: list[int]
+    dates: dict[str, Days]
+
+
+def _read_one(conn: Connection, query: spells.SpellDates) -> _Read:
+    cells: list[tuple[int, str | None]] = []
+    counts: list[int] = []
+    packed = _Packed(len(query.columns), conn.dialect.name)
+    for institution_id, province63, n, *row_dates in conn.execute(query.query):
+        if not n:
+            continue  # a national SELECT with no records still gives one row
+        cells.append((NO_INSTITUTION if institution_id is None else int(institution_id), province63))
+        counts.append(int(n))
+        packed.add(row_dates, int(n))
+    return _Read(cells, counts, dict(zip(query.columns, packed.columns(sum(counts)), strict=True)))
+
+
+def _assemble(reads: list[_Read]) -> SpellArrays:
+    """One series' queries' reads, in order, as its arrays."""
     group_of: dict[tuple[int, str | None], int] = {}
     groups: list[Days] = []
-    dates: dict[str, list[Days]] = {c: [] for c in spells.DATE_COLUMNS}
-    queries = spells.spell_dates(key, rules)
     # The columns some SELECT sends: one that no SELECT has (NULL in every record) is left out.
-    sent = [c for c in spells.DATE_COLUMNS if any(c in q.columns for q in queries)]
-    for query in queries:
-        ids: list[int] = []
-        counts: list[int] = []
-        texts = _Texts(len(query.columns))
-        for institution_id, province63, n, *row_texts in conn.execute(query.query):
-            if not n:
-                continue  # a national SELECT with no records still gives one row
-            cell = (NO_INSTITUTION if institution_id is None else int(institution_id), province63)
-            ids.append(group_of.setdefault(cell, len(group_of)))
-            counts.append(int(n))
-            texts.add(row_texts, int(n))
-        records = sum(counts)
-        groups.append(np.repeat(np.asarray(ids, np.int32), counts))
-        read_days = dict(zip(query.columns, texts.columns(records), strict=True))
+    sent = [c for c in spells.DATE_COLUMNS if any(c in r.dates for r in reads)]
+    dates: dict[str, list[Days]] = {c: [] for c in sent}
+    for r in reads:
+        ids = [group_of.setdefault(cell, len(group_of)) for cell in r.cells]
+        records = sum(r.counts)
+        groups.append(np.repeat(np.asarray(ids, np.int32), r.counts))
         for name in sent:
-            dates[name].append(read_days.get(name, np.zeros(records, np.int32)))
+            dates[name].append(r.dates.get(name, np.zeros(records, np.int32)))
     cells = list(group_of)
     return SpellArrays(
         institution_id=np.asarray([c[0] for c in cells], np.int64),
@@ -129,6 +124,51 @@ def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
         group=np.concatenate(groups) if groups else np.zeros(0, np.int32),
         dates={name: np.concatenate(dates[name]) for name in sent},
     )
+
+
+def read(conn: Connection, key: str, rules: CountingRules) -> SpellArrays:
+    """Read a series' spells: one query per SELECT of its definition, each one pass over its table."""
+    return _assemble([_read_one(conn, q) for q in spells.spell_dates(key, rules)])
+
+
+MAX_SLICES = 8  # connections read at once, besides the refresh's own: well within a default pool (5 + 10)
+
+
+def _server_processes(conn: Connection) -> int:
+    """How many processes PostgreSQL gives one parallel query (its leader and workers): as many slices."""
+    workers = conn.exec_driver_sql("SHOW max_parallel_workers_per_gather").scalar_one()
+    return min(max(1, int(workers) + 1), MAX_SLICES)
+
+
+def _splits(conn: Connection, slices: int) -> list[int]:
+    """Institution ids that cut them into ``slices`` runs of about as many institutions."""
+    ids = list(conn.execute(spells.institution_ids()).scalars())
+    return sorted({ids[len(ids) * k // slices] for k in range(1, slices)}) if len(ids) >= slices else []
+
+
+def read_series(conn: Connection, keys: list[str], rules: CountingRules) -> dict[str, SpellArrays]:
+    """Several series' spells. SQLite: one query after the other on ``conn``.
+
+    PostgreSQL: a table's own records in slices of institution ids (``spells.spell_dates``), the
+    queries read at once on as many connections as the server gives one parallel query processes
+    (PostgreSQL 15 runs ``string_agg`` in one process); each statement sees the data as committed
+    when it starts, as one after the other on one connection would.
+    """
+    if conn.dialect.name != "postgresql":
+        return {key: read(conn, key, rules) for key in keys}
+    slices = _server_processes(conn)
+    splits = _splits(conn, slices) if slices > 1 else []
+    queries = {key: spells.spell_dates(key, rules, splits) for key in keys}
+    if not splits:
+        return {key: _assemble([_read_one(conn, q) for q in qs]) for key, qs in queries.items()}
+
+    def on_own_connection(query: spells.SpellDates) -> _Read:
+        with conn.engine.connect() as own:
+            return _read_one(own, query)
+
+    with ThreadPoolExecutor(max_workers=slices) as pool:
+        futures = {key: [pool.submit(on_own_connection, q) for q in qs] for key, qs in queries.items()}
+        return {key: _assemble([f.result() for f in fs]) for key, fs in futures.items()}
 
 
 def _in_interval(start: Days, end: Days | None, day: int) -> npt.NDArray[np.bool_]:
