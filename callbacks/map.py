@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
@@ -49,7 +49,8 @@ def update_map(
     lang: str | None,
     page_state: dict | None,
 ) -> tuple:
-    """New hideout, geometry URL, title, selection card and date label after any choice or a new snapshot.
+    """New hideout, geometry URL, title, selection card, date label and the units' table after any choice or
+    a new snapshot.
 
     Only the hideout (a few kB) changes for a new indicator, date, filter or selection; the
     geometry URL changes only with the 34/63 level, and the browser keeps what it fetched.
@@ -71,6 +72,7 @@ def update_map(
         map_layout.info_panel(model, lang),
         fmt_date(model.as_of, lang),
         new_state,
+        map_layout.province_list(model, lang),
     )
 
 
@@ -101,6 +103,18 @@ def select_filters(inst_type: str | None, ownership: str | None, selection: dict
     return no_update if new == sel else new.to_store()
 
 
+def select_from_list(clicks: Any, selection: dict | None) -> Any:
+    """The shared selection after a unit's "select on the map" button: selected, or cleared when it
+    already was (as a click on the map does)."""
+    trigger = ctx.triggered_id
+    pressed = bool(ctx.triggered and ctx.triggered[0].get("value"))
+    if not pressed or not isinstance(trigger, dict) or not isinstance(trigger.get("code"), str):
+        return no_update  # the table was drawn again: its buttons report n_clicks=0
+    sel = Selection.from_store(selection)
+    code = trigger["code"]
+    return sel.with_province(None if sel.province == code else code).to_store()
+
+
 def clear_province(n_clicks: int | None, selection: dict | None) -> Any:
     if not n_clicks:
         return no_update
@@ -115,6 +129,7 @@ def register(app: Dash, services: Services) -> None:
         Output(MapIds.INFO, "children"),
         Output(MapIds.DATE_LABEL, "children"),
         Output(MapIds.STATE, "data"),
+        Output(MapIds.LIST, "children"),
         Input(MapIds.INDICATOR, "value"),
         Input(MapIds.DATE, "value"),
         Input(Shell.SELECTION, "data"),
@@ -131,7 +146,7 @@ def register(app: Dash, services: Services) -> None:
             inputs.language,
             inputs.map_view,
         )(
-            guarded("map", 6)(
+            guarded("map", 7)(
                 lambda code, index, sel, snap, lang, page: update_map(services, code, index, sel, snap, lang, page)
             )
         )
@@ -169,6 +184,12 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.SELECTION, "data"),
         prevent_initial_call=True,
     )(inputs.checked(inputs.count, inputs.selection)(clear_province))
+    app.callback(
+        Output(Shell.SELECTION, "data", allow_duplicate=True),
+        Input({"type": MapIds.LIST_SELECT, "code": ALL}, "n_clicks"),
+        State(Shell.SELECTION, "data"),
+        prevent_initial_call=True,
+    )(inputs.checked(inputs.counts, inputs.selection)(select_from_list))
     # In the browser: the clicked feature carries its geometry, which the server does not need.
     app.clientside_callback(
         ClientsideFunction("iocMap", "selectProvince"),

@@ -1,0 +1,92 @@
+"""Text alternatives of the charts (WCAG 1.1.1): a summary line (what a chart shows, its latest value,
+its trend) and the data table behind it, folded in a ``<details>`` ("Xem bảng số liệu").
+
+Pure functions of the same values the charts are drawn from; numbers and dates are formatted in the
+page's language (1.234,5 and 31/12/2025 in Vietnamese).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from dash import html
+
+from ioc_app.i18n import fmt_date, fmt_number, fmt_percent, t
+
+TREND_MONTHS = 12  # the trend is the change over the last year (or since the first value, if later)
+FLAT = 0.0005  # under 0.05 percentage points: unchanged
+
+
+def points(diff: float, lang: str) -> str:
+    """A difference of shares in percentage points, without its sign: '3,1 điểm %'."""
+    return f"{fmt_number(abs(diff) * 100, lang, 1)} {t('common.pp', lang)}"
+
+
+def trend_summary(what: str, dates: Sequence[dt.date], values: Sequence[float | None], lang: str) -> str:
+    """'T01 · ...: 45,2% tại 30/11/2026, tăng 3,1 điểm % so với 30/11/2025' from a series of shares."""
+    known = [(d, v) for d, v in zip(dates, values, strict=True) if v is not None]
+    if not known:
+        return t("chart.summary_no_data", lang).format(what=what)
+    last_date, last = known[-1]
+    year_before = (
+        last_date.replace(year=last_date.year - 1) if not (last_date.month == 2 and last_date.day == 29) else None
+    )
+    earlier = [(d, v) for d, v in known if year_before is None or d <= year_before] or known[:1]
+    since_date, since = earlier[-1]
+    line = t("chart.summary_latest", lang).format(
+        what=what, value=fmt_percent(last, lang), date=fmt_date(last_date, lang)
+    )
+    if since_date == last_date:
+        return line
+    diff = last - since
+    key = "chart.trend_flat" if abs(diff) < FLAT else "chart.trend_up" if diff > 0 else "chart.trend_down"
+    return f"{line}, {t(key, lang).format(diff=points(diff, lang), date=fmt_date(since_date, lang))}"
+
+
+def data_table(
+    caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], lang: str, numeric_from: int = 1
+) -> html.Details:
+    """The chart's figures as a real table, folded: headers are column headings, the first cell of each
+    row its row heading; cells from ``numeric_from`` on are right-aligned figures."""
+    head = html.Tr([html.Th(h, scope="col") for h in headers])
+    body = [
+        html.Tr(
+            [
+                html.Th(row[0], scope="row")
+                if i == 0
+                else html.Td(cell, className="ioc-num" if i >= numeric_from else None)
+                for i, cell in enumerate(row)
+            ]
+        )
+        for row in rows
+    ]
+    return html.Details(
+        className="ioc-chart-data",
+        children=[
+            html.Summary(t("chart.show_table", lang)),
+            html.Div(
+                className="ioc-chart-data-scroll",
+                children=html.Table(
+                    className="ioc-chart-table",
+                    children=[html.Caption(caption), html.Thead(head), html.Tbody(body)],
+                ),
+            ),
+        ],
+    )
+
+
+def series_rows(dates: Sequence[dt.date], columns: Sequence[Sequence[float | None]], lang: str) -> list[list[str]]:
+    """One row per date: the date and each series' share at it ('—' where a series has no value)."""
+    return [[fmt_date(d, lang), *[fmt_percent(col[i], lang) for col in columns]] for i, d in enumerate(dates)]
+
+
+def figure(chart: Any, summary: str, table: html.Details, summary_id: str | None = None) -> html.Figure:
+    """A chart with its summary line as the caption and its data table under it."""
+    caption = (
+        html.Figcaption(summary, className="ioc-chart-summary", id=summary_id)
+        if summary_id
+        else html.Figcaption(summary, className="ioc-chart-summary")
+    )
+    return html.Figure(className="ioc-chart", children=[chart, caption, table])
