@@ -49,8 +49,7 @@ def update_map(
     lang: str | None,
     page_state: dict | None,
 ) -> tuple:
-    """New hideout, geometry URL, title, selection card, date label and the units' table after any choice or
-    a new snapshot.
+    """New hideout, geometry URL, title, selection card and date label after any choice or a new snapshot.
 
     Only the hideout (a few kB) changes for a new indicator, date, filter or selection; the
     geometry URL changes only with the 34/63 level, and the browser keeps what it fetched.
@@ -72,7 +71,6 @@ def update_map(
         map_layout.info_panel(model, lang),
         fmt_date(model.as_of, lang),
         new_state,
-        map_layout.province_list(model, lang),
     )
 
 
@@ -103,6 +101,17 @@ def select_filters(inst_type: str | None, ownership: str | None, selection: dict
     return no_update if new == sel else new.to_store()
 
 
+def units_table(services: Services, view: dict | None) -> Any:
+    """The map's table of units for what the map shows (``MapIds.STATE``): drawn after the map, so the
+    page's first layout stays small, and again whenever the map changes."""
+    snapshot = snapshots.current(services.ioc_engine)
+    if not view or snapshot is None or not snapshot.period_ends:
+        raise PreventUpdate
+    lang = normalise_language(view.get("lang"))
+    model = build_model(services, snapshot, view.get("indicator"), view.get("date"), view, bool(view.get("stale")))
+    return map_layout.province_list(model, lang)
+
+
 def select_from_list(clicks: Any, selection: dict | None) -> Any:
     """The shared selection after a unit's "select on the map" button: selected, or cleared when it
     already was (as a click on the map does)."""
@@ -129,7 +138,6 @@ def register(app: Dash, services: Services) -> None:
         Output(MapIds.INFO, "children"),
         Output(MapIds.DATE_LABEL, "children"),
         Output(MapIds.STATE, "data"),
-        Output(MapIds.LIST, "children"),
         Input(MapIds.INDICATOR, "value"),
         Input(MapIds.DATE, "value"),
         Input(Shell.SELECTION, "data"),
@@ -146,7 +154,7 @@ def register(app: Dash, services: Services) -> None:
             inputs.language,
             inputs.map_view,
         )(
-            guarded("map", 7)(
+            guarded("map", 6)(
                 lambda code, index, sel, snap, lang, page: update_map(services, code, index, sel, snap, lang, page)
             )
         )
@@ -184,6 +192,9 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.SELECTION, "data"),
         prevent_initial_call=True,
     )(inputs.checked(inputs.count, inputs.selection)(clear_province))
+    app.callback(Output(MapIds.LIST, "children"), Input(MapIds.STATE, "data"))(
+        inputs.checked(inputs.map_view)(guarded("map table")(lambda view: units_table(services, view)))
+    )
     app.callback(
         Output(Shell.SELECTION, "data", allow_duplicate=True),
         Input({"type": MapIds.LIST_SELECT, "code": ALL}, "n_clicks"),

@@ -144,6 +144,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{what}: cao nhất {top} ({top_value}), thấp nhất {bottom} ({bottom_value})",
         "{what}: highest {top} ({top_value}), lowest {bottom} ({bottom_value})",
     ),
+    "tasks.timeline_summary": (
+        "Thời gian thực hiện và tiến độ báo cáo của {n} nhiệm vụ; bảng dưới đây ghi đủ số liệu của biểu đồ.",
+        "The periods and reported progress of {n} tasks; the table below holds the chart's figures.",
+    ),
     "chart.spark_what": ("Diễn biến {code}", "{code} over time"),
     # Labels shared by several pages: one text wherever the same thing is named
     "common.national": ("Toàn quốc", "National"),

@@ -82,11 +82,11 @@ def series_rows(dates: Sequence[dt.date], columns: Sequence[Sequence[float | Non
     return [[fmt_date(d, lang), *[fmt_percent(col[i], lang) for col in columns]] for i, d in enumerate(dates)]
 
 
-def figure(chart: Any, summary: str, table: html.Details, summary_id: str | None = None) -> html.Figure:
-    """A chart with its summary line as the caption and its data table under it."""
+def figure(chart: Any, summary: str, table: html.Details | None, summary_id: str | None = None) -> html.Figure:
+    """A chart with its summary line as the caption and its data table (if not already on the page) under it."""
     caption = (
         html.Figcaption(summary, className="ioc-chart-summary", id=summary_id)
         if summary_id
         else html.Figcaption(summary, className="ioc-chart-summary")
     )
-    return html.Figure(className="ioc-chart", children=[chart, caption, table])
+    return html.Figure(className="ioc-chart", children=[chart, caption, *([table] if table is not None else [])])

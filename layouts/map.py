@@ -569,7 +569,10 @@ def province_list(model: MapModel, lang: str) -> list:
                 className="is-selected" if fig.code == selected else None,
                 children=[
                     html.Th(dcc.Link(name, href=f"/province/{fig.code}"), scope="row"),
-                    html.Td(fmt_percent(fig.value, lang) + ratio, className="ioc-num"),
+                    html.Td(
+                        fmt_percent(fig.value, lang) + ratio if fig.value is not None else t("common.no_data", lang),
+                        className="ioc-num",
+                    ),
                     html.Td(_status_words(fig, labels, lang)),
                     html.Td(
                         html.Button(
@@ -593,16 +596,7 @@ def province_list(model: MapModel, lang: str) -> list:
             html.Th(html.Span(t("map.list_select", lang), className="ioc-visually-hidden"), scope="col"),
         ]
     )
-    return [
-        html.H2(t("map.list_title", lang), id="map-list-title"),
-        html.P(t("map.list_hint", lang), className="ioc-map-note"),
-        html.Div(
-            className="ioc-map-list-scroll",
-            children=html.Table(
-                className="ioc-table ioc-map-list-table", children=[html.Thead(head), html.Tbody(rows)]
-            ),
-        ),
-    ]
+    return [html.Table(className="ioc-table ioc-map-list-table", children=[html.Thead(head), html.Tbody(rows)])]
 
 
 def map_page(model: MapModel, lang: str) -> html.Div:
@@ -637,8 +631,12 @@ def map_page(model: MapModel, lang: str) -> html.Div:
                 ],
             ),
             html.Section(
-                province_list(model, lang),
-                id=MapIds.LIST,
+                [
+                    html.H2(t("map.list_title", lang), id="map-list-title"),
+                    html.P(t("map.list_hint", lang), className="ioc-map-note"),
+                    # Filled by a callback once the map is drawn (``province_list``).
+                    html.Div(id=MapIds.LIST, className="ioc-map-list-scroll"),
+                ],
                 className="ioc-map-card ioc-map-list",
                 **{"aria-labelledby": "map-list-title"},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
             ),
