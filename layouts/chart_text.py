@@ -14,6 +14,7 @@ from typing import Any
 from dash import html
 
 from ioc_app.i18n import fmt_date, fmt_number, fmt_percent, t
+from layouts.scorecard import esc, html_block, tag
 
 TREND_MONTHS = 12  # the trend is the change over the last year (or since the first value, if later)
 FLAT = 0.0005  # under 0.05 percentage points: unchanged
@@ -49,31 +50,30 @@ def data_table(
     caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], lang: str, numeric_from: int = 1
 ) -> html.Details:
     """The chart's figures as a real table, folded: headers are column headings, the first cell of each
-    row its row heading; cells from ``numeric_from`` on are right-aligned figures."""
-    head = html.Tr([html.Th(h, scope="col") for h in headers])
-    body = [
-        html.Tr(
-            [
-                html.Th(row[0], scope="row")
+    row its row heading; cells from ``numeric_from`` on are right-aligned figures.
+
+    The table is one block of escaped HTML, not a component per cell: the overview sends twelve of
+    them (sixty rows each) on every filter change, and a tree of components would cost far more to build
+    and to send."""
+    head = tag("tr", "".join(tag("th", esc(h), scope="col") for h in headers))
+    body = "".join(
+        tag(
+            "tr",
+            "".join(
+                tag("th", esc(cell), scope="row")
                 if i == 0
-                else html.Td(cell, className="ioc-num" if i >= numeric_from else None)
+                else tag("td", esc(cell), class_="ioc-num" if i >= numeric_from else None)
                 for i, cell in enumerate(row)
-            ]
+            ),
         )
         for row in rows
-    ]
+    )
+    table = tag(
+        "table", tag("caption", esc(caption)) + tag("thead", head) + tag("tbody", body), class_="ioc-chart-table"
+    )
     return html.Details(
         className="ioc-chart-data",
-        children=[
-            html.Summary(t("chart.show_table", lang)),
-            html.Div(
-                className="ioc-chart-data-scroll",
-                children=html.Table(
-                    className="ioc-chart-table",
-                    children=[html.Caption(caption), html.Thead(head), html.Tbody(body)],
-                ),
-            ),
-        ],
+        children=[html.Summary(t("chart.show_table", lang)), html_block(table, "ioc-chart-data-scroll")],
     )
 
 

@@ -32,6 +32,7 @@ from layouts.sparkline import HEIGHT, WIDTH, spark_paths
 from tests import tiny_vet_db
 from tests.conftest import signed_in_client
 from tests.independent_sql import network_summary
+from tests.test_chart_text import table_rows
 
 
 def texts(component: Any) -> list[str]:
@@ -152,10 +153,8 @@ def test_the_sparkline_in_words_and_in_a_table(snap: snapshots.Snapshot, api) ->
     assert f", {word} " in summary and summary.endswith(f"so với {dates[year_before]:%d/%m/%Y}")
     if word != "không đổi":
         assert f"{layout.fmt_number(abs(change), 'vi', 1)} điểm %" in summary
-    table = props[Part.SPARK_TABLE]
-    assert texts(table)[0] == "Xem bảng số liệu"
-    body = table.children[1].children.children[2]  # details > scroll box > table > tbody
-    rows = [texts(row) for row in body.children]
+    header, *rows = table_rows(props[Part.SPARK_TABLE])
+    assert header == ["Thời điểm", "Giá trị"]
     assert rows == [[f"{d:%d/%m/%Y}", layout.fmt_percent(v, "vi")] for d, v in zip(dates, values, strict=True)]
     assert all("," in cell or cell in ("—", "0%", "100%") for _d, cell in rows)  # 45,2%: a decimal comma
     english = layout.panel_props(data, "en")

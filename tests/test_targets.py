@@ -27,6 +27,7 @@ from layouts import charts
 from layouts import targets as layout
 from layouts.targets import TargetIds
 from tests.conftest import signed_in_client
+from tests.test_chart_text import table_rows
 from tests.test_overview import find, texts
 
 
@@ -183,12 +184,7 @@ def _walk(component):
 
 def _tables(component) -> list:
     """Every data table folded under a chart: its rows' texts (header row first)."""
-    out = []
-    for c in _walk(component):
-        if type(c).__name__ == "Table" and "ioc-chart-table" in (getattr(c, "className", "") or ""):
-            _caption, head, body = c.children
-            out.append([texts(head), *[texts(row) for row in body.children]])
-    return out
+    return [table_rows(c) for c in _walk(component) if getattr(c, "className", None) == "ioc-chart-data"]
 
 
 def test_ranking_in_words_and_in_a_table(snap: snapshots.Snapshot) -> None:
