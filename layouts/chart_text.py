@@ -16,7 +16,6 @@ from dash import html
 from ioc_app.i18n import fmt_date, fmt_number, fmt_percent, t
 from layouts.scorecard import esc, html_block, tag
 
-TREND_MONTHS = 12  # the trend is the change over the last year (or since the first value, if later)
 FLAT = 0.0005  # under 0.05 percentage points: unchanged
 
 
@@ -25,16 +24,22 @@ def points(diff: float, lang: str) -> str:
     return f"{fmt_number(abs(diff) * 100, lang, 1)} {t('common.pp', lang)}"
 
 
+def year_before(d: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for a 29th)."""
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return d.replace(year=d.year - 1, day=28)
+
+
 def trend_summary(what: str, dates: Sequence[dt.date], values: Sequence[float | None], lang: str) -> str:
-    """'T01 · ...: 45,2% tại 30/11/2026, tăng 3,1 điểm % so với 30/11/2025' from a series of shares."""
+    """'T01 · ...: 45,2% tại 30/11/2026, tăng 3,1 điểm % so với 31/10/2025' from a series of shares: the
+    latest value and its change since the last value a year or more before (or since the first value)."""
     known = [(d, v) for d, v in zip(dates, values, strict=True) if v is not None]
     if not known:
         return t("chart.summary_no_data", lang).format(what=what)
     last_date, last = known[-1]
-    year_before = (
-        last_date.replace(year=last_date.year - 1) if not (last_date.month == 2 and last_date.day == 29) else None
-    )
-    earlier = [(d, v) for d, v in known if year_before is None or d <= year_before] or known[:1]
+    earlier = [(d, v) for d, v in known if d <= year_before(last_date)] or known[:1]
     since_date, since = earlier[-1]
     line = t("chart.summary_latest", lang).format(
         what=what, value=fmt_percent(last, lang), date=fmt_date(last_date, lang)
