@@ -26,7 +26,7 @@ from ioc_app.sources import VET, SourceAge
 from ioc_app.wording import headline_value as headline_value  # shared with the printed brief
 from ioc_app.wording import scope_label as scope_label
 from layouts import chart_text
-from layouts.components import STATUS_STYLE, brief_links, export_header, status_badge, status_word
+from layouts.components import STATUS_STYLE, brief_links, export_header, field, status_badge, status_word
 from layouts.situation import paragraph, scope_paragraph, scope_words
 from layouts.sparkline import SparkPaths, spark_paths, sparkline
 
@@ -150,18 +150,6 @@ def _sort_key(name: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d")).encode("ascii", "ignore").decode()
-
-
-def field(label: str, control: Any, control_id: str, group: bool = False) -> html.Div:
-    """A filter with its visible label: a ``<label for>`` for a single control, and for a group of radio
-    buttons (not labelable) a text assets/a11y.js names the group by (``aria-labelledby``)."""
-    if group:
-        name: html.Span | html.Label = html.Span(
-            label, id=f"{control_id}-label", className="ov-field-label ioc-a11y-label"
-        )
-    else:
-        name = html.Label(label, htmlFor=control_id, className="ov-field-label")
-    return html.Div(className="ov-field ioc-field", children=[name, control])
 
 
 def filter_bar(
