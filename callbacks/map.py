@@ -107,8 +107,12 @@ def units_table(services: Services, view: dict | None) -> Any:
     snapshot = snapshots.current(services.ioc_engine)
     if not view or snapshot is None or not snapshot.period_ends:
         raise PreventUpdate
-    lang = normalise_language(view.get("lang"))
-    model = build_model(services, snapshot, view.get("indicator"), view.get("date"), view, bool(view.get("stale")))
+    # The record's fields, checked one by one as the inputs they came from are.
+    lang = normalise_language(inputs.language(view.get("lang")))
+    code = inputs.indicator(view.get("indicator"))
+    date_index = inputs.date_index(view.get("date"))
+    selection = inputs.selection({k: view.get(k) for k in ("level", "province", "type", "ownership")})
+    model = build_model(services, snapshot, code, date_index, selection, view.get("stale") is True)
     return map_layout.province_list(model, lang)
 
 

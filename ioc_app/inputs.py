@@ -271,7 +271,8 @@ def _view(value: Any, what: str, allowed: frozenset[str]) -> dict[str, Any] | No
 
 
 def map_view(value: Any) -> dict[str, Any] | None:
-    """The map page's record of what it shows."""
+    """The map page's record of what it shows (the map's table is drawn from it: each field is checked
+    again there as the input it came from)."""
     return _view(value, "map view", _MAP_VIEW_FIELDS)
 
 
