@@ -83,6 +83,31 @@
       });
     }
   }
+  // The skip link moves the keyboard focus to the page itself (not only its scroll position), without
+  // a hash in the address (the router reads the address).
+  // The phone's filter button opens and closes the filters it controls.
+  document.addEventListener("click", function (event) {
+    var skip = event.target.closest && event.target.closest(".ioc-skip-link");
+    if (skip) {
+      var main = document.getElementById(skip.getAttribute("href").slice(1));
+      if (main) {
+        event.preventDefault();
+        main.focus();
+        main.scrollIntoView();
+      }
+      return;
+    }
+    var toggle = event.target.closest && event.target.closest(".ov-filters-toggle");
+    if (toggle) {
+      var fields = document.getElementById(toggle.getAttribute("aria-controls"));
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (fields) {
+        fields.classList.toggle("is-open", open);
+      }
+    }
+  });
+
   new MutationObserver(later).observe(document.documentElement, {
     childList: true,
     subtree: true,

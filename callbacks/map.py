@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.guard import guarded
@@ -101,6 +101,33 @@ def select_filters(inst_type: str | None, ownership: str | None, selection: dict
     return no_update if new == sel else new.to_store()
 
 
+def units_table(services: Services, view: dict | None) -> Any:
+    """The map's table of units for what the map shows (``MapIds.STATE``): drawn after the map, so the
+    page's first layout stays small, and again whenever the map changes."""
+    snapshot = snapshots.current(services.ioc_engine)
+    if not view or snapshot is None or not snapshot.period_ends:
+        raise PreventUpdate
+    # The record's fields, checked one by one as the inputs they came from are.
+    lang = normalise_language(inputs.language(view.get("lang")))
+    code = inputs.indicator(view.get("indicator"))
+    date_index = inputs.date_index(view.get("date"))
+    selection = inputs.selection({k: view.get(k) for k in ("level", "province", "type", "ownership")})
+    model = build_model(services, snapshot, code, date_index, selection, view.get("stale") is True)
+    return map_layout.province_list(model, lang)
+
+
+def select_from_list(clicks: Any, selection: dict | None) -> Any:
+    """The shared selection after a unit's "select on the map" button: selected, or cleared when it
+    already was (as a click on the map does)."""
+    trigger = ctx.triggered_id
+    pressed = bool(ctx.triggered and ctx.triggered[0].get("value"))
+    if not pressed or not isinstance(trigger, dict) or not isinstance(trigger.get("code"), str):
+        return no_update  # the table was drawn again: its buttons report n_clicks=0
+    sel = Selection.from_store(selection)
+    code = trigger["code"]
+    return sel.with_province(None if sel.province == code else code).to_store()
+
+
 def clear_province(n_clicks: int | None, selection: dict | None) -> Any:
     if not n_clicks:
         return no_update
@@ -169,6 +196,15 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.SELECTION, "data"),
         prevent_initial_call=True,
     )(inputs.checked(inputs.count, inputs.selection)(clear_province))
+    app.callback(Output(MapIds.LIST, "children"), Input(MapIds.STATE, "data"))(
+        inputs.checked(inputs.map_view)(guarded("map table")(lambda view: units_table(services, view)))
+    )
+    app.callback(
+        Output(Shell.SELECTION, "data", allow_duplicate=True),
+        Input({"type": MapIds.LIST_SELECT, "code": ALL}, "n_clicks"),
+        State(Shell.SELECTION, "data"),
+        prevent_initial_call=True,
+    )(inputs.checked(inputs.counts, inputs.selection)(select_from_list))
     # In the browser: the clicked feature carries its geometry, which the server does not need.
     app.clientside_callback(
         ClientsideFunction("iocMap", "selectProvince"),

@@ -62,9 +62,10 @@ def toggle_language(n_clicks: int | None, lang: str | None) -> str:
     return "en" if lang == "vi" else "vi"
 
 
-def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[str, str, str, list, list, list]:
+def header_texts(lang: str | None, nav_items: list[tuple[str, str]]) -> tuple[str, str, str, str, list, list, list]:
     lang = normalise_language(lang)
     return (
+        t("a11y.skip", lang),
         t("app.title", lang),
         t("app.subtitle", lang),
         t("lang.toggle", lang),
@@ -112,6 +113,7 @@ def register(app: Dash, services: Services, pages: dict[str, ModuleType], nav_it
         prevent_initial_call=True,
     )(inputs.checked(inputs.count, inputs.language)(toggle_language))
     app.callback(
+        Output(Shell.SKIP, "children"),
         Output(Shell.TITLE, "children"),
         Output(Shell.SUBTITLE, "children"),
         Output(Shell.LANG_TOGGLE, "children"),

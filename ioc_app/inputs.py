@@ -111,6 +111,16 @@ def count(value: Any) -> int | None:
     return None if value is None else whole_number(value, "count", 0, MAX_COUNT)
 
 
+MAX_BUTTONS = 200  # one per unit of a table (63 legacy provinces), with room to spare
+
+
+def counts(value: Any) -> list[int | None]:
+    """The n_clicks of a pattern of buttons (one per row of a table)."""
+    if not isinstance(value, list) or len(value) > MAX_BUTTONS:
+        _fail("counts", f"a list of at most {MAX_BUTTONS} counts", value)
+    return [count(v) for v in value]
+
+
 MAX_EFFORT = 10_000_000  # units a month: more than any population the decision counts
 
 
@@ -261,7 +271,8 @@ def _view(value: Any, what: str, allowed: frozenset[str]) -> dict[str, Any] | No
 
 
 def map_view(value: Any) -> dict[str, Any] | None:
-    """The map page's record of what it shows."""
+    """The map page's record of what it shows (the map's table is drawn from it: each field is checked
+    again there as the input it came from)."""
     return _view(value, "map view", _MAP_VIEW_FIELDS)
 
 

@@ -126,6 +126,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Lần cập nhật số liệu gần nhất không thành công; đang hiển thị bản tổng hợp gần nhất, hệ thống sẽ tự thử lại.",
         "The latest refresh of the figures failed; showing the latest snapshot while it is retried.",
     ),
+    # Text alternatives of the charts (layouts.chart_text): a summary line and the data table behind each
+    "a11y.skip": ("Chuyển đến nội dung chính", "Skip to main content"),
+    "chart.show_table": ("Xem bảng số liệu", "Show data table"),
+    "chart.col_date": ("Thời điểm", "Date"),
+    "chart.col_rank": ("Hạng", "Rank"),
+    "chart.summary_latest": ("{what}: {value} tại {date}", "{what}: {value} at {date}"),
+    "chart.summary_no_data": ("{what}: chưa có số liệu", "{what}: no figures yet"),
+    "chart.trend_up": ("tăng {diff} so với {date}", "up {diff} since {date}"),
+    "chart.trend_down": ("giảm {diff} so với {date}", "down {diff} since {date}"),
+    "chart.trend_flat": ("không đổi so với {date}", "unchanged since {date}"),
+    "chart.ranking_summary": (
+        "{n} đơn vị có số liệu; cao nhất: {top} ({top_value}); thấp nhất: {bottom} ({bottom_value}); toàn quốc: {national}",
+        "{n} units with figures; highest: {top} ({top_value}); lowest: {bottom} ({bottom_value}); national: {national}",
+    ),
+    "chart.breakdown_summary": (
+        "{what}: cao nhất {top} ({top_value}), thấp nhất {bottom} ({bottom_value})",
+        "{what}: highest {top} ({top_value}), lowest {bottom} ({bottom_value})",
+    ),
+    "tasks.timeline_summary": (
+        "Thời gian thực hiện và tiến độ báo cáo của {n} nhiệm vụ; bảng dưới đây ghi đủ số liệu của biểu đồ.",
+        "The periods and reported progress of {n} tasks; the table below holds the chart's figures.",
+    ),
+    "chart.spark_what": ("Diễn biến {code}", "{code} over time"),
     # Labels shared by several pages: one text wherever the same thing is named
     "common.national": ("Toàn quốc", "National"),
     "common.no_data": ("Chưa có dữ liệu", "No data"),
@@ -194,6 +217,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.projection": ("Dự báo theo xu hướng 12 tháng", "Projection from the 12-month trend"),
     "chart.band": ("Khoảng dự báo 95%", "95% projection interval"),
     # Overview page (layouts/home.py): filters, tiles, target panels, export columns
+    "filter.toggle": ("Bộ lọc", "Filters"),
     "filter.level34": ("34 tỉnh, thành phố", "34 provinces"),
     "filter.level63": ("63 tỉnh, thành phố (trước 7/2025)", "63 legacy provinces"),
     "home.title": ("Tiến độ 12 chỉ tiêu của Chương trình", "Progress on the programme's 12 targets"),
@@ -332,6 +356,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sc.short.T11": ("Báo cáo trên môi trường số", "Digital reports"),
     "sc.short.T12": ("Trường CLC là trường học số", "Digital high-quality schools"),
     # Digital map (layouts/map.py)
+    "map.list_title": ("Các đơn vị trên bản đồ", "The units on the map"),
+    "map.list_hint": (
+        "Bảng thay cho bản đồ: mở trang của một tỉnh, thành phố hoặc chọn đơn vị đó trên bản đồ.",
+        "The map as a table: open a province's page or select it on the map.",
+    ),
+    "map.list_select": ("Chọn trên bản đồ", "Select on the map"),
     "map.title": ("Bản đồ số mạng lưới cơ sở GDNN", "Digital map of the VET institution network"),
     "map.filter_ready": ("Kết nối nền tảng số GDNN quốc gia", "Connected to the national VET platform"),
     "map.all": ("Tất cả", "All"),

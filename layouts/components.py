@@ -56,3 +56,15 @@ def brief_links(code: str | None, lang: str) -> html.Div:
             html.A(f"⬇ {t('brief.download_xlsx', lang)}", href=f"{where}.xlsx?lang={lang}", className="ov-button"),
         ],
     )
+
+
+def field(label: str, control: Any, control_id: str, group: bool = False) -> html.Div:
+    """A filter with its visible label: a ``<label for>`` for a single control, and for a group of radio
+    buttons (not labelable) a text assets/a11y.js names the group by (``aria-labelledby``)."""
+    if group:
+        name: html.Span | html.Label = html.Span(
+            label, id=f"{control_id}-label", className="ov-field-label ioc-a11y-label"
+        )
+    else:
+        name = html.Label(label, htmlFor=control_id, className="ov-field-label")
+    return html.Div(className="ov-field ioc-field", children=[name, control])

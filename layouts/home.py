@@ -25,7 +25,8 @@ from ioc_app.situation import ScopeSituation
 from ioc_app.sources import VET, SourceAge
 from ioc_app.wording import headline_value as headline_value  # shared with the printed brief
 from ioc_app.wording import scope_label as scope_label
-from layouts.components import STATUS_STYLE, brief_links, export_header, status_badge, status_word
+from layouts import chart_text
+from layouts.components import STATUS_STYLE, brief_links, export_header, field, status_badge, status_word
 from layouts.situation import paragraph, scope_paragraph, scope_words
 from layouts.sparkline import SparkPaths, spark_paths, sparkline
 
@@ -40,6 +41,8 @@ class Filters(StrEnum):
     PROVINCE = "filters-province"
     TYPE = "filters-type"
     OWNERSHIP = "filters-ownership"
+    TOGGLE = "filters-toggle"  # phones: shows and hides the fields
+    FIELDS = "filters-fields"
 
 
 class Home(StrEnum):
@@ -73,6 +76,8 @@ class Part(StrEnum):
     SPARK_AREA = "ov-spark-area"
     SPARK_LAST = "ov-spark-last"
     SPARK_TARGET = "ov-spark-target"
+    SPARK_TEXT = "ov-spark-text"  # the sparkline in words (read with the panel's link)
+    SPARK_TABLE = "ov-spark-table"  # the sparkline's figures (a table folded under the panel)
     STAT = "ov-stat"
 
 
@@ -150,13 +155,12 @@ def _sort_key(name: str) -> str:
 def filter_bar(
     selection: dict[str, Any], lang: str, extra: list | None = None, only: frozenset[str] | None = None
 ) -> html.Div:
-    """Level (34/63), province, type and ownership: they write the shared selection."""
+    """Level (34/63), province, type and ownership: they write the shared selection. Each has a visible
+    label; on a phone the fields fold behind a button (assets/a11y.js opens and closes them)."""
     level = selection.get("level") or "34"
-    return html.Div(
-        id=Filters.BAR,
-        className="ov-filters",
-        role="search",
-        children=[
+    fields = [
+        field(
+            t("common.level", lang),
             dcc.RadioItems(
                 id=Filters.LEVEL,
                 className="ov-level-toggle",
@@ -169,6 +173,11 @@ def filter_bar(
                 inputClassName="ov-level-input",
                 labelClassName="ov-level-label",
             ),
+            Filters.LEVEL,
+            group=True,
+        ),
+        field(
+            t("common.province", lang),
             dcc.Dropdown(
                 id=Filters.PROVINCE,
                 className="ov-filter ov-filter-province",
@@ -178,6 +187,10 @@ def filter_bar(
                 clearable=True,
                 searchable=True,
             ),
+            Filters.PROVINCE,
+        ),
+        field(
+            t("common.type", lang),
             dcc.Dropdown(
                 id=Filters.TYPE,
                 className="ov-filter",
@@ -187,6 +200,10 @@ def filter_bar(
                 clearable=True,
                 searchable=False,
             ),
+            Filters.TYPE,
+        ),
+        field(
+            t("common.ownership", lang),
             dcc.Dropdown(
                 id=Filters.OWNERSHIP,
                 className="ov-filter",
@@ -196,7 +213,23 @@ def filter_bar(
                 clearable=True,
                 searchable=False,
             ),
-            *(extra or []),
+            Filters.OWNERSHIP,
+        ),
+        *(extra or []),
+    ]
+    return html.Div(
+        id=Filters.BAR,
+        className="ov-filters",
+        role="search",
+        children=[
+            html.Button(
+                t("filter.toggle", lang),
+                id=Filters.TOGGLE,
+                className="ov-filters-toggle",
+                type="button",
+                **{"aria-expanded": "false", "aria-controls": Filters.FIELDS},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+            ),
+            html.Div(id=Filters.FIELDS, className="ov-filter-fields", children=fields),
         ],
     )
 
@@ -422,11 +455,27 @@ def panel_props(
         Part.VERDICTS: [verdict(a, ind, lang) for a in (judged, nxt) if a is not None],
         Part.SOURCES: sources,
         "sources_title": sources,
+        Part.SPARK_TEXT: spark_summary(data, lang),
+        Part.SPARK_TABLE: spark_table(data, lang),
         Part.SPARK_LINE: paths.line,
         Part.SPARK_AREA: paths.area,
         Part.SPARK_LAST: paths.last,
         Part.SPARK_TARGET: paths.target,
     }
+
+
+def spark_summary(data: PanelData, lang: str) -> str:
+    """The sparkline in words: the latest value and its change over a year."""
+    what = t("chart.spark_what", lang).format(code=data.view.indicator.code)
+    return chart_text.trend_summary(what, data.spark_dates, data.spark_values, lang)
+
+
+def spark_table(data: PanelData, lang: str) -> html.Details:
+    """The sparkline's figures: one row per period end."""
+    code = data.view.indicator.code
+    headers = [t("chart.col_date", lang), t("common.value", lang)]
+    rows = chart_text.series_rows(data.spark_dates, [data.spark_values], lang)
+    return chart_text.data_table(t("chart.spark_what", lang).format(code=code), headers, rows, lang)
 
 
 def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[SourceAge] | None = None) -> html.Div:
@@ -474,9 +523,12 @@ def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[S
                 id=part_id(Part.SOURCES, code),
             ),
             sparkline(paths, spark_ids),
+            html.Span(props[Part.SPARK_TEXT], id=part_id(Part.SPARK_TEXT, code), className="ioc-visually-hidden"),
         ],
     )
-    return html.Div(link, id=part_id(Part.FRAME, code), className=props["class"], style=props["style"])
+    # The table sits outside the link: a control inside a link is neither a link nor a control.
+    table = html.Div(props[Part.SPARK_TABLE], id=part_id(Part.SPARK_TABLE, code), className="ov-spark-data")
+    return html.Div([link, table], id=part_id(Part.FRAME, code), className=props["class"], style=props["style"])
 
 
 def panels_grid(
@@ -490,7 +542,17 @@ def panels_grid(
 
 
 # The panel parts whose children a new scope or snapshot changes, and the sparkline paths ("d").
-CHILDREN_PARTS = (Part.VALUE, Part.DETAIL, Part.TAGS, Part.TARGETS, Part.GAP, Part.VERDICTS, Part.SOURCES)
+CHILDREN_PARTS = (
+    Part.VALUE,
+    Part.DETAIL,
+    Part.TAGS,
+    Part.TARGETS,
+    Part.GAP,
+    Part.VERDICTS,
+    Part.SOURCES,
+    Part.SPARK_TEXT,
+    Part.SPARK_TABLE,
+)
 PATH_PARTS = (Part.SPARK_LINE, Part.SPARK_AREA, Part.SPARK_LAST, Part.SPARK_TARGET)
 PANEL_KEYS = ("class", "style", "sources_title", *CHILDREN_PARTS, *PATH_PARTS)
 

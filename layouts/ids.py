@@ -10,6 +10,7 @@ class Shell(StrEnum):
     LANG = "shell-lang"
     LANG_TOGGLE = "shell-lang-toggle"
     CONTENT = "shell-content"
+    SKIP = "shell-skip"  # "skip to main content"
     NAV = "shell-nav"
     MENU = "shell-menu"  # the phone header's menu button
     HEADER_SIDE = "shell-header-side"

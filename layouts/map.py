@@ -20,7 +20,7 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from geo import provinces as geo_provinces
-from ioc_app.i18n import fmt_date, fmt_number, fmt_percent, t
+from ioc_app.i18n import fmt_date, fmt_number, fmt_percent, t, vi_sort_key
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
 from ioc_app.indicators.scopes import INSTITUTION_TYPES, OWNERSHIPS
@@ -71,6 +71,8 @@ class MapIds(StrEnum):
     CLEAR = "map-clear"
     STATE = "map-state"  # store: {"snapshot": id} of what the page shows
     POINTS_BASE = "map-points-base"  # store: the institutions URL without a query
+    LIST = "map-list"  # the map as a table: every unit, its figure and status, a link and a select button
+    LIST_SELECT = "map-list-select"  # pattern id type of a unit's "select on the map" button
 
 
 def indicator_options(lang: str) -> list[dict[str, Any]]:
@@ -546,6 +548,57 @@ def view_state(model: MapModel, lang: str) -> dict[str, Any]:
     }
 
 
+def _status_words(fig: ProvinceFigure, labels: list[str], lang: str) -> str:
+    """'2025: Đạt; 2030: Đúng tiến độ' (words, not colours); '—' for a series not judged."""
+    words = [f"{label}: {status_word(st, lang)}" for label, st in zip(labels, fig.statuses, strict=False)]
+    return "; ".join(words) or "—"
+
+
+def province_list(model: MapModel, lang: str) -> list:
+    """The map without a pointer: every unit by name (a link to its page), its figure and status, and a
+    button selecting it on the map as a click does."""
+    labels = target_labels(model.indicator, lang) if model.judged else []
+    selected = model.selection.province
+    figures = sorted(model.figures.values(), key=lambda f: vi_sort_key(f.name))
+    rows = []
+    for fig in figures:
+        name = fig.full_name(lang)
+        ratio = f" ({fmt_number(fig.numerator, lang)}/{fmt_number(fig.denominator, lang)})" if fig.denominator else ""
+        rows.append(
+            html.Tr(
+                className="is-selected" if fig.code == selected else None,
+                children=[
+                    html.Th(dcc.Link(name, href=f"/province/{fig.code}"), scope="row"),
+                    html.Td(
+                        fmt_percent(fig.value, lang) + ratio if fig.value is not None else t("common.no_data", lang),
+                        className="ioc-num",
+                    ),
+                    html.Td(_status_words(fig, labels, lang)),
+                    html.Td(
+                        html.Button(
+                            t("map.list_select", lang),
+                            id={"type": MapIds.LIST_SELECT, "code": fig.code},
+                            className="ioc-linklike ioc-map-list-select",
+                            type="button",
+                            n_clicks=0,
+                            title=f"{t('map.list_select', lang)}: {name}",
+                            **{"aria-pressed": "true" if fig.code == selected else "false"},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+                        )
+                    ),
+                ],
+            )
+        )
+    head = html.Tr(
+        [
+            html.Th(t("common.province", lang), scope="col"),
+            html.Th(f"{model.indicator.code} ({fmt_date(model.as_of, lang)})", scope="col", className="ioc-num"),
+            html.Th(t("common.status", lang), scope="col"),
+            html.Th(html.Span(t("map.list_select", lang), className="ioc-visually-hidden"), scope="col"),
+        ]
+    )
+    return [html.Table(className="ioc-table ioc-map-list-table", children=[html.Thead(head), html.Tbody(rows)])]
+
+
 def map_page(model: MapModel, lang: str) -> html.Div:
     """The map page: a left column (what is shown, controls, selection) and the map with its legend."""
     return html.Div(
@@ -576,6 +629,16 @@ def map_page(model: MapModel, lang: str) -> html.Div:
                         className="ioc-map-overlay ioc-map-legend",
                     ),
                 ],
+            ),
+            html.Section(
+                [
+                    html.H2(t("map.list_title", lang), id="map-list-title"),
+                    html.P(t("map.list_hint", lang), className="ioc-map-note"),
+                    # Filled by a callback once the map is drawn (``province_list``).
+                    html.Div(id=MapIds.LIST, className="ioc-map-list-scroll"),
+                ],
+                className="ioc-map-card ioc-map-list",
+                **{"aria-labelledby": "map-list-title"},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
             ),
         ],
     )

@@ -30,6 +30,7 @@ from ioc_app.presentation import (
     TargetsSlide,
 )
 from ioc_app.target_data import TrajectoryChart
+from layouts import chart_text
 from layouts.components import STATUS_STYLE, status_word, value_text
 from layouts.home import headline_value, judged_and_next, scope_label, targets_text
 from layouts.ids import Present
@@ -315,8 +316,14 @@ def trajectory_svg(chart: TrajectoryChart, lang: str) -> svg.Svg:
         preserveAspectRatio="xMidYMid meet",
         className="present-chart",
         role="img",
-        **{"aria-label": t("present.chart_label", lang)},
+        # The chart in words: its latest value and its change over a year (layouts.chart_text).
+        **{"aria-label": chart_text.trend_summary(t("present.chart_label", lang), *_headline(chart), lang)},
     )
+
+
+def _headline(chart: TrajectoryChart) -> tuple[list[dt.date], list[float | None]]:
+    """The dates and values of the chart's first (headline) line; none without a line."""
+    return (chart.lines[0].dates, chart.lines[0].values) if chart.lines else ([], [])
 
 
 def verdict_line(a: Any, lang: str) -> html.Div:

@@ -16,7 +16,7 @@ from dash import dcc, html
 from ioc_app.i18n import fmt_date, fmt_number, t, vi_sort_key  # noqa: F401 - pages sort with it
 from ioc_app.indicators import registry
 from ioc_app.scorecard import Cell, Unit
-from layouts.components import STATUS_STYLE, status_badge, status_word, value_text
+from layouts.components import STATUS_STYLE, field, status_badge, status_word, value_text
 
 
 class ScoreIds(StrEnum):
@@ -112,31 +112,44 @@ def scorecard_page(lang: str, selection: dict) -> html.Div:
             html.Div(
                 className="ioc-sc-controls",
                 children=[
-                    dcc.RadioItems(
-                        id=ScoreIds.LEVEL,
-                        options=[
-                            {"label": t("common.level34", lang), "value": "34"},
-                            {"label": t("common.level63", lang), "value": "63"},
-                        ],
-                        value=selection.get("level") or "34",
-                        className="ioc-segmented",
-                        inline=True,
+                    field(
+                        t("common.level", lang),
+                        dcc.RadioItems(
+                            id=ScoreIds.LEVEL,
+                            options=[
+                                {"label": t("common.level34", lang), "value": "34"},
+                                {"label": t("common.level63", lang), "value": "63"},
+                            ],
+                            value=selection.get("level") or "34",
+                            className="ioc-segmented",
+                            inline=True,
+                        ),
+                        ScoreIds.LEVEL,
+                        group=True,
                     ),
-                    dcc.Dropdown(
-                        id=ScoreIds.TYPE,
-                        options=type_options,
-                        value=selection.get("type") or "",
-                        clearable=False,
-                        searchable=False,
-                        className="ioc-sc-dropdown",
+                    field(
+                        t("common.type", lang),
+                        dcc.Dropdown(
+                            id=ScoreIds.TYPE,
+                            options=type_options,
+                            value=selection.get("type") or "",
+                            clearable=False,
+                            searchable=False,
+                            className="ioc-sc-dropdown",
+                        ),
+                        ScoreIds.TYPE,
                     ),
-                    dcc.Dropdown(
-                        id=ScoreIds.OWNERSHIP,
-                        options=own_options,
-                        value=selection.get("ownership") or "",
-                        clearable=False,
-                        searchable=False,
-                        className="ioc-sc-dropdown",
+                    field(
+                        t("common.ownership", lang),
+                        dcc.Dropdown(
+                            id=ScoreIds.OWNERSHIP,
+                            options=own_options,
+                            value=selection.get("ownership") or "",
+                            clearable=False,
+                            searchable=False,
+                            className="ioc-sc-dropdown",
+                        ),
+                        ScoreIds.OWNERSHIP,
                     ),
                     status_legend(lang),
                 ],

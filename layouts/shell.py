@@ -33,6 +33,10 @@ def shell(
             dcc.Store(id=Shell.SELECTION, storage_type="session", data=dict(DEFAULT_SELECTION)),
             dcc.Store(id=Shell.SNAPSHOT, data=None),
             dcc.Interval(id=Shell.INTERVAL, interval=refresh_interval_seconds * 1000, n_intervals=0),
+            # The first stop of the keyboard: past the header to the page (assets/a11y.js moves the focus).
+            html.A(
+                t("a11y.skip", default_language), href=f"#{Shell.CONTENT}", id=Shell.SKIP, className="ioc-skip-link"
+            ),
             html.Header(
                 className="ioc-header",
                 children=[
@@ -81,7 +85,7 @@ def shell(
                 ],
             ),
             html.Div(id=Shell.NOTICE, className="ioc-unavailable ioc-notice", role="status", hidden=True),
-            html.Main(id=Shell.CONTENT, className="ioc-content"),
+            html.Main(id=Shell.CONTENT, className="ioc-content", tabIndex="-1"),
         ],
     )
 

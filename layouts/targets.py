@@ -23,7 +23,7 @@ from ioc_app.place_names import place_name
 from ioc_app.planner import Plan
 from ioc_app.situation import TargetSituation
 from ioc_app.target_data import Breakdown, Ranking, TargetData
-from layouts import charts
+from layouts import chart_text, charts
 from layouts.components import STATUS_STYLE, export_header, status_badge, status_word
 from layouts.home import (
     export_buttons,
@@ -215,7 +215,52 @@ def ranking_section(
                 ],
             )
         )
+    children.append(ranking_alternative(ranking, _names(table, lang, full=True), lang))
     return html.Section(className="ov-card ov-ranking", id="target-ranking", children=children)
+
+
+def ranking_alternative(ranking: Ranking, names: list[str], lang: str) -> html.Div:
+    """The ranking charts in words (how many, the top and the bottom, the nation) and every ranked unit
+    in a table."""
+    table = ranking.table
+    if not len(table):
+        return html.Div(className="ioc-chart-alt")
+    summary = t("chart.ranking_summary", lang).format(
+        n=fmt_number(len(table), lang),
+        top=names[0],
+        top_value=fmt_percent(float(table["value"].iloc[0]), lang),
+        bottom=names[-1],
+        bottom_value=fmt_percent(float(table["value"].iloc[-1]), lang),
+        national=fmt_percent(ranking.national, lang),
+    )
+    rows = [
+        [
+            fmt_number(i + 1, lang),
+            name,
+            fmt_percent(float(value), lang),
+            fmt_number(int(num), lang),
+            fmt_number(int(den), lang),
+            status_word(status, lang) if status else "—",
+        ]
+        for i, (name, value, num, den, status) in enumerate(
+            zip(names, table["value"], table["numerator"], table["denominator"], table["status"], strict=True)
+        )
+    ]
+    headers = [
+        t("chart.col_rank", lang),
+        t("common.province", lang),
+        t("common.value", lang),
+        t("common.numerator", lang),
+        t("common.denominator", lang),
+        t("common.status", lang),
+    ]
+    return html.Div(
+        className="ioc-chart-alt",
+        children=[
+            html.P(summary, className="ioc-chart-summary", id="target-ranking-summary"),
+            chart_text.data_table(t("targets.ranking", lang), headers, rows, lang, numeric_from=2),
+        ],
+    )
 
 
 def breakdown_section(
@@ -252,18 +297,56 @@ def breakdown_section(
             config=charts.graph_config(f"{indicator.code}-{b.dimension}"),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
             style=charts.graph_style(figure),
         )
+        title = t(f"targets.breakdown_{b.dimension}", lang)
         cols.append(
-            html.Div(
-                className="ov-rank-col",
-                children=[
-                    html.H4(t(f"targets.breakdown_{b.dimension}", lang)),
-                    graph,
-                ],
-            )
+            html.Div(className="ov-rank-col", children=[html.H4(title), breakdown_figure(graph, b, title, lang)])
         )
     return html.Section(
         className="ov-card", id="target-breakdowns", children=[head, html.Div(className="ov-two-cols", children=cols)]
     )
+
+
+def breakdown_figure(graph: dcc.Graph, breakdown: Breakdown, title: str, lang: str) -> html.Figure:
+    """A breakdown chart with its summary (the highest and lowest group) and its table."""
+    tb = breakdown.table
+    known = tb[tb["value"].notna()].sort_values("value", ascending=False)
+    if len(known):
+        summary = t("chart.breakdown_summary", lang).format(
+            what=title,
+            top=known["label"].iloc[0],
+            top_value=fmt_percent(float(known["value"].iloc[0]), lang),
+            bottom=known["label"].iloc[-1],
+            bottom_value=fmt_percent(float(known["value"].iloc[-1]), lang),
+        )
+    else:
+        summary = t("chart.summary_no_data", lang).format(what=title)
+    rows = [
+        [
+            label,
+            fmt_percent(None if pd.isna(value) else float(value), lang),
+            fmt_number(int(num), lang),
+            fmt_number(int(den), lang),
+        ]
+        for label, value, num, den in zip(tb["label"], tb["value"], tb["numerator"], tb["denominator"], strict=True)
+    ]
+    headers = [title, t("common.value", lang), t("common.numerator", lang), t("common.denominator", lang)]
+    return chart_text.figure(graph, summary, chart_text.data_table(title, headers, rows, lang))
+
+
+def trajectory_alternative(data: TargetData, lang: str) -> tuple[str, html.Details]:
+    """The trajectory chart's summary (the headline series' latest value and its trend over a year) and
+    its table: one row per period end, one column per series."""
+    ind = data.view.indicator
+    lines = data.chart.lines
+    what = f"{ind.code} · {ind.name(lang)}"
+    if not lines:
+        return t("chart.summary_no_data", lang).format(what=what), chart_text.data_table(what, [], [], lang)
+    summary = chart_text.trend_summary(what, lines[0].dates, lines[0].values, lang)
+    dates = sorted({d for line in lines for d in line.dates})
+    by_date = [dict(zip(line.dates, line.values, strict=True)) for line in lines]
+    rows = chart_text.series_rows(dates, [[values.get(d) for d in dates] for values in by_date], lang)
+    headers = [t("chart.col_date", lang), *[line.name for line in lines]]
+    return summary, chart_text.data_table(t("targets.trajectory", lang), headers, rows, lang)
 
 
 def _interpretation_rows(facts: Facts, lang: str) -> list:
@@ -386,11 +469,15 @@ def target_body(
         className="ov-card ov-trajectory",
         children=[
             html.Div(className="ov-card-head", children=[html.H3(t("targets.trajectory", lang)), *stale_mark]),
-            dcc.Graph(
-                id="target-trajectory",
-                figure=trajectory,
-                config=charts.graph_config(f"{ind.code}-trajectory"),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
-                style=charts.graph_style(trajectory),
+            chart_text.figure(
+                dcc.Graph(
+                    id="target-trajectory",
+                    figure=trajectory,
+                    config=charts.graph_config(f"{ind.code}-trajectory"),  # type: ignore[arg-type]  # the config dict is Plotly's own, which Dash's stub types narrowly
+                    style=charts.graph_style(trajectory),
+                ),
+                *trajectory_alternative(data, lang),
+                summary_id="target-trajectory-summary",
             ),
         ],
     )

@@ -24,6 +24,7 @@ from ioc_app.wording import percent_text as _percent
 from ioc_app.wording import report_summary as report_summary
 from ioc_app.wording import reported_label as reported_label  # shared with the printed brief
 from ioc_app.wording import schedule_label as schedule_label
+from layouts import chart_text
 from layouts.scorecard import esc, html_block, tag
 
 SCHEDULE_STYLE: dict[str, tuple[str, str, str]] = {
@@ -340,10 +341,15 @@ def tasks_page(states: list[TaskState], as_of: dt.date, lang: str, authority: st
                 className="ioc-panel",
                 children=[
                     html.Div(html.H3(t("tasks.timeline", lang)), className="ioc-panel-head"),
-                    dcc.Graph(
-                        id="tasks-timeline",
-                        figure=timeline_figure(states, as_of, lang),
-                        config={"displayModeBar": False, "responsive": True},
+                    # The table below lists every task's period and progress: the chart's data.
+                    chart_text.figure(
+                        dcc.Graph(
+                            id="tasks-timeline",
+                            figure=timeline_figure(states, as_of, lang),
+                            config={"displayModeBar": False, "responsive": True},
+                        ),
+                        t("tasks.timeline_summary", lang).format(n=fmt_number(len(states), lang)),
+                        None,
                     ),
                 ],
             ),

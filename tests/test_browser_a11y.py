@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from ioc_app.i18n import t
+from ioc_app.indicators.scopes import INSTITUTION_TYPES
 from tests.conftest import TEST_SECRET_KEY, ensure_user
 from tests.wall import WallServer, wall_browser
 
@@ -24,12 +26,24 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 # The dashboard's pages (Dash) and the server's own pages.
-DASH_PAGES = ["/", "/targets", "/targets/T06", "/scorecard", "/map", "/province/79", "/institution/{inst}", "/tasks"]
+DASH_PAGES = [
+    "/",
+    "/targets",
+    "/targets/T06",
+    "/scorecard",
+    "/map",
+    "/province/79",
+    "/province/{legacy}",
+    "/institution/{inst}",
+    "/tasks",
+    "/present",
+]
 SERVER_PAGES = [
     "/admin/users",
     "/admin/tokens",
     "/admin/audit",
     "/admin/playlists",
+    "/admin/playlists/dieu-hanh",
     "/admin/imports",
     "/import",
     "/sources",
@@ -56,6 +70,11 @@ def site(small_demo, tmp_path_factory) -> Iterator[dict[str, Any]]:
     vet, ioc = f"sqlite:///{folder / 'vet.sqlite3'}", f"sqlite:///{folder / 'ioc.sqlite3'}"
     with sqlite3.connect(folder / "vet.sqlite3") as conn:
         inst = conn.execute("SELECT id FROM institution WHERE province_code = '79' ORDER BY id LIMIT 1").fetchone()[0]
+        # A legacy province (before 1 July 2025) merged into another: its page says so.
+        legacy = conn.execute(
+            "SELECT legacy_province_code FROM institution WHERE legacy_province_code != province_code "
+            "ORDER BY legacy_province_code LIMIT 1"
+        ).fetchone()[0]
     user, password = ensure_user(ioc, "admin")
     server = WallServer(vet, ioc, TEST_SECRET_KEY)
     server.start()
@@ -67,7 +86,7 @@ def site(small_demo, tmp_path_factory) -> Iterator[dict[str, Any]]:
         driver.find_element("id", "password").send_keys(password)
         driver.find_element("id", "login-submit").click()
         _wait(lambda: driver.find_elements("id", "shell-content"), 30, "the dashboard after signing in")
-        yield {"driver": driver, "url": server.url, "inst": inst}
+        yield {"driver": driver, "url": server.url, "inst": inst, "legacy": legacy, "user": user, "password": password}
     finally:
         driver.quit()
         server.stop()
@@ -108,7 +127,7 @@ def test_every_dashboard_page_passes_axe(site: dict[str, Any], lang: str) -> Non
     _use_language(site, lang)
     problems: dict[str, list[str]] = {}
     for page in DASH_PAGES:
-        path = page.format(inst=site["inst"])
+        path = page.format(inst=site["inst"], legacy=site["legacy"])
         found = _violations(site, path, "#shell-content > *")
         document_lang = site["driver"].execute_script("return document.documentElement.lang")
         if document_lang != lang:
@@ -129,6 +148,26 @@ def test_every_server_page_passes_axe(site: dict[str, Any], lang: str) -> None:
         if found:
             problems[path] = found
     assert problems == {}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_sign_in_pages_pass_axe(site: dict[str, Any], lang: str) -> None:
+    """The pages a signed-out user sees: a browser of its own, with no session."""
+    driver = wall_browser(1280, 900)
+    try:
+        driver.set_script_timeout(90)
+        signed_out = {**site, "driver": driver}
+        problems = {}
+        for path in ("/login", "/login/token"):
+            found = _violations(signed_out, f"{path}?lang={lang}", "main, h1")
+            document_lang = driver.execute_script("return document.documentElement.lang")
+            if document_lang != lang:
+                found.append(f"document lang {document_lang!r}")
+            if found:
+                problems[path] = found
+        assert problems == {}
+    finally:
+        driver.quit()
 
 
 WIDTHS = (360, 390, 768, 1280, 1920, 3840)  # phones, a tablet, desks, a 4K monitor
@@ -177,7 +216,7 @@ def _too_wide(site: dict[str, Any], path: str, ready: str) -> list[str]:
 def test_no_page_scrolls_sideways_from_a_phone_to_a_4k_screen(site: dict[str, Any]) -> None:
     problems: dict[str, list[str]] = {}
     for page in DASH_PAGES:
-        path = page.format(inst=site["inst"])
+        path = page.format(inst=site["inst"], legacy=site["legacy"])
         found = _too_wide(site, path, "#shell-content > *")
         if found:
             problems[path] = found
@@ -215,3 +254,115 @@ def test_the_phone_menu_opens_and_closes(site: dict[str, Any]) -> None:
     # On a desk the menu is always there and the button is not.
     _wait(lambda: driver.find_element("id", "shell-nav").is_displayed(), 10, "the desk menu")
     assert not driver.find_element("id", "shell-menu").is_displayed()
+
+
+# What the keyboard is on, and whether it shows: a ring (outline) or a shadow drawn around it.
+FOCUSED_JS = """
+const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+return {tag: e.tagName.toLowerCase(), id: e.id, cls: typeof e.className === 'string' ? e.className : '',
+        text: (e.textContent || '').trim().slice(0, 60), href: e.getAttribute('href') || '',
+        pressed: e.getAttribute('aria-pressed'),
+        ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none',
+        onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth};
+"""
+
+
+class Keyboard:
+    """A user with a keyboard only: Tab, Enter, Space and the arrows, never a click."""
+
+    def __init__(self, driver: Any) -> None:
+        self.driver = driver
+        self.visited: list[str] = []  # what the focus went through, for a failure's message
+
+    def press(self, key: str) -> dict[str, Any]:
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(self.driver).send_keys(key).perform()
+        return self.focused()
+
+    def focused(self) -> dict[str, Any]:
+        found: dict[str, Any] = self.driver.execute_script(FOCUSED_JS)
+        return found
+
+    def tab_to(self, predicate: Any, what: str, limit: int = 120) -> dict[str, Any]:
+        """Tab until the focus is on what ``predicate`` accepts; every stop on the way must show its focus."""
+        from selenium.webdriver.common.keys import Keys
+
+        self.visited = []
+        for _ in range(limit):
+            now = self.press(Keys.TAB)
+            self.visited.append(f"{now['tag']}#{now['id']}.{now['cls'][:30]} {now['text'][:30]!r}")
+            if now["tag"] != "body":
+                assert now["ring"], f"no visible focus on {self.visited[-1]}"
+                assert now["onScreen"], f"the focus is off the screen: {self.visited[-1]}"
+            if predicate(now):
+                return now
+        raise AssertionError(f"{what} not reached by Tab; the focus went through {self.visited[-15:]}")
+
+
+def test_a_keyboard_alone_signs_in_filters_the_overview_and_opens_a_province(site: dict[str, Any]) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    driver = wall_browser(1280, 900)
+    keys = Keyboard(driver)
+    url = site["url"]
+    try:
+        driver.get(url + "/login?lang=vi")
+        _wait(lambda: driver.find_elements("id", "username"), 30, "the sign-in page")
+        # The sign-in page starts in the user name box.
+        _wait(lambda: keys.focused()["id"] == "username", 10, "the focus in the user name box")
+        keys.press(site["user"])
+        keys.tab_to(lambda f: f["id"] == "password", "the password box")
+        keys.press(site["password"])
+        keys.press(Keys.ENTER)
+        _wait(lambda: driver.find_elements("css selector", "#home-panels .ov-panel"), 30, "the overview")
+        _wait(lambda: driver.execute_script("return document.documentElement.lang") == "vi", 15, "lang=vi")
+
+        # The first Tab stop skips the header: the next one lands in the page, on the filters.
+        skip = keys.press(Keys.TAB)
+        assert "ioc-skip-link" in skip["cls"] and skip["onScreen"] and skip["ring"], skip
+        assert skip["text"] == "Chuyển đến nội dung chính"
+        assert keys.press(Keys.ENTER)["id"] == "shell-content"
+        level = keys.press(Keys.TAB)
+        assert level["tag"] == "input" and "ov-level" in level["cls"], keys.visited
+
+        # A filter, changed by the keyboard: the panels follow it.
+        def panel_values() -> list[str]:
+            found: list[str] = driver.execute_script(
+                "return Array.from(document.querySelectorAll('#home-panels .ov-panel-value')).map(e => e.textContent)"
+            )
+            return found
+
+        before = panel_values()
+        keys.tab_to(lambda f: f["id"] == "filters-type", "the institution type filter")
+        keys.press(Keys.ENTER)
+        _wait(lambda: driver.find_elements("css selector", ".dash-dropdown-content [role='option']"), 10, "the options")
+        keys.press(Keys.ARROW_DOWN)
+        keys.press(Keys.ENTER)
+        _wait(lambda: driver.find_element("id", "filters-type").text != "Mọi loại cơ sở", 10, "a type chosen")
+        chosen = driver.find_element("id", "filters-type").text
+        assert chosen in {t(f"type.{k}", "vi") for k in INSTITUTION_TYPES}, chosen
+        _wait(lambda: panel_values() != before, 30, f"the panels of {chosen} only")
+
+        # To the map, then a province from its table: selected on the map, then opened.
+        keys.tab_to(lambda f: "ioc-skip-link" in f["cls"], "the skip link again", limit=200)
+        keys.tab_to(lambda f: f["href"] == "/map", "the map in the menu")
+        keys.press(Keys.ENTER)
+        _wait(lambda: driver.find_elements("css selector", "#map-list a[href^='/province/']"), 30, "the map's table")
+        keys.tab_to(lambda f: "ioc-skip-link" in f["cls"], "the map page's skip link", limit=200)
+        keys.press(Keys.ENTER)
+        link = keys.tab_to(lambda f: f["href"].startswith("/province/"), "a province in the map's table", limit=200)
+        button = keys.press(Keys.TAB)
+        assert button["pressed"] == "false" and button["text"] == "Chọn trên bản đồ", button
+        keys.press(Keys.SPACE)
+        _wait(lambda: driver.find_elements("id", "map-info-name"), 15, "the province selected on the map")
+        assert driver.find_element("id", "map-info-name").text == driver.execute_script(
+            "return document.querySelector('#map-list tr.is-selected th').textContent"
+        )
+        again = keys.tab_to(lambda f: f["href"] == link["href"], "the selected province's link", limit=200)
+        keys.press(Keys.ENTER)
+        code = again["href"].rsplit("/", 1)[1]
+        _wait(lambda: driver.current_url.endswith(f"/province/{code}"), 15, "the province's page")
+        _wait(lambda: link["text"] in driver.find_element("id", "shell-content").text, 30, "the province's name")
+    finally:
+        driver.quit()

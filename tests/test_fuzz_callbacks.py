@@ -129,10 +129,10 @@ def _value(benign: dict[tuple[str, str], Any], ref: tuple[str, str]) -> Any:
 
 
 def _concrete(component_id: str) -> Any:
-    """The id a browser sends: a pattern-matching id with its MATCH filled in (slot 0), else the id."""
+    """The id a browser sends: a pattern-matching id with its MATCH (or ALL) filled in (slot 0), else the id."""
     if not component_id.startswith("{"):
         return component_id
-    return {k: 0 if v == ["MATCH"] else v for k, v in json.loads(component_id).items()}
+    return {k: 0 if v in (["MATCH"], ["ALL"]) else v for k, v in json.loads(component_id).items()}
 
 
 def _changed(component_id: str, prop: str) -> str:
@@ -151,7 +151,13 @@ def _envelope(key: str, cb: dict[str, Any], values: list[Any]) -> dict[str, Any]
         for i, _, p in (part.rpartition(".") for part in parts)
     ]
     refs = _refs(cb)
-    items = [{"id": _concrete(i), "property": p, "value": v} for (i, p), v in zip(refs, values, strict=True)]
+    # An input of every component of a pattern (a table's buttons) is a list of them: here, one.
+    items = [
+        [{"id": _concrete(i), "property": p, "value": v}]
+        if '["ALL"]' in i
+        else {"id": _concrete(i), "property": p, "value": v}
+        for (i, p), v in zip(refs, values, strict=True)
+    ]
     n = len(cb["inputs"])
     body: dict[str, Any] = {
         "output": key,
@@ -212,6 +218,8 @@ def _broken_envelopes(app, benign) -> list[tuple[str, str]]:
     out += [(f"clientside {k}", json.dumps({"output": k, "outputs": {}, "inputs": []})) for k in clientside]
     for key, cb in _callbacks(app).items():
         body = _envelope(key, cb, [_value(benign, r) for r in _refs(cb)])
+        first = body["inputs"][0]
+        first = first[0] if isinstance(first, list) else first  # one of a pattern's components
         mutations: dict[str, dict[str, Any]] = {
             "no outputs": {k: v for k, v in body.items() if k != "outputs"},
             "no inputs": {k: v for k, v in body.items() if k != "inputs"},
@@ -221,8 +229,8 @@ def _broken_envelopes(app, benign) -> list[tuple[str, str]]:
             "one input fewer": {**body, "inputs": body["inputs"][:-1]},
             "one input more": {**body, "inputs": [*body["inputs"], body["inputs"][0]]},
             "input without id": {**body, "inputs": [{"property": "x", "value": 1}, *body["inputs"][1:]]},
-            "input id a number": {**body, "inputs": [{**body["inputs"][0], "id": 5}, *body["inputs"][1:]]},
-            "input of another component": {**body, "inputs": [{**body["inputs"][0], "id": "x"}, *body["inputs"][1:]]},
+            "input id a number": {**body, "inputs": [{**first, "id": 5}, *body["inputs"][1:]]},
+            "input of another component": {**body, "inputs": [{**first, "id": "x"}, *body["inputs"][1:]]},
             "inputs of null": {**body, "inputs": [None] * len(body["inputs"])},
             "changedPropIds a string": {**body, "changedPropIds": "x"},
             "changedPropIds unknown": {**body, "changedPropIds": ["shell-title.children"]},

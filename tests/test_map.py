@@ -17,6 +17,7 @@ from data_sources.institution_points import PointFilter, PointFilterError
 from data_sources.schema import Institution
 from geo.boundaries import BUILTIN_FILES, expected_codes
 from ioc_app import create_app, kpis, map_data, snapshots
+from ioc_app.i18n import vi_sort_key
 from ioc_app.indicators import registry
 from ioc_app.indicators.scopes import Scope
 from ioc_app.memo import SnapshotMemo
@@ -367,6 +368,51 @@ def test_update_map_restyles_without_geometry(small_demo: Settings, snapshot) ->
     assert "coordinates" not in json.dumps(hideout)
     hideout63, url63, *_ = map_callbacks.update_map(services, "T01", None, {**sel, "level": "63"}, None, "en", state)
     assert url63 == "/api/v1/geo/provinces?set=63" and len(hideout63["v"]) == 63
+
+
+def _cells(row) -> list:
+    """A table row's cells: the header cell's link text, then each cell's own children."""
+    out = []
+    for cell in row.children:
+        child = cell.children
+        out.append(child.children if hasattr(child, "children") and not isinstance(child, str) else child)
+    return out
+
+
+def test_the_map_as_a_table_of_units(small_demo: Settings, snapshot) -> None:
+    """The keyboard's and screen reader's map: every unit the map colours, by name, with a link to its page,
+    the figure the map shows and its status in words, and a button selecting it on the map."""
+    services = _services(small_demo)
+    sel = {"level": "34", "province": "01", "type": None, "ownership": None}
+    *_, state = map_callbacks.update_map(services, "T06", 10, sel, {"id": snapshot.run.id, "stale": False}, "vi", None)
+    (table,) = map_callbacks.units_table(services, state)
+    rows = table.children[1].children
+    as_of = snapshot.period_ends[10]
+    figures = map_data.province_figures(snapshot, "T06", "34", as_of)
+    assert len(rows) == len(figures) == 34
+    hideout = map_layout.provinces_hideout(figures, registry.get("T06"), "vi", selected="01")
+    seen = set()
+    for row in rows:
+        link = row.children[0].children
+        code = link.href.removeprefix("/province/")
+        seen.add(code)
+        fig = figures[code]
+        name, value, status, _button = _cells(row)
+        assert name == fig.full_name("vi")
+        # The figure the map's tooltip shows, with its numerator and denominator.
+        assert value.startswith(hideout["v"][code][1])
+        if fig.denominator:
+            assert value.endswith(f"({fig.numerator:,}/{fig.denominator:,})".replace(",", "."))
+        words = [f"{label}: {hideout['st'][st][1]}" for label, st in zip(hideout["tg"], fig.statuses, strict=False)]
+        assert status == "; ".join(words) and "Mục tiêu 2030" in status
+        pressed = row.children[3].children
+        assert pressed.id == {"type": map_layout.MapIds.LIST_SELECT, "code": code}
+        assert getattr(pressed, "aria-pressed") == ("true" if code == "01" else "false")
+    assert seen == set(figures)
+    names = [figures[row.children[0].children.href.removeprefix("/province/")].name for row in rows]
+    assert names == sorted(names, key=vi_sort_key)  # by name in Vietnamese order, not by code
+    english = map_callbacks.units_table(services, {**state, "lang": "en"})[0]
+    assert "Select on the map" in json.dumps(english.to_plotly_json(), default=lambda o: o.to_plotly_json())
 
 
 def test_inputs_that_change_nothing_cost_no_restyle(small_demo: Settings, snapshot) -> None:

@@ -34,6 +34,7 @@ from layouts.sparkline import HEIGHT, WIDTH, spark_paths
 from tests import tiny_vet_db
 from tests.conftest import signed_in_client
 from tests.independent_sql import network_summary
+from tests.test_chart_text import table_rows
 
 
 def texts(component: Any) -> list[str]:
@@ -128,12 +129,38 @@ def test_panel_shows_the_api_value_formatted(snap: snapshots.Snapshot, api) -> N
     words = texts(component)
     assert layout.fmt_percent(item["value"], "vi") in words
     assert f"{layout.fmt_number(item['numerator'], 'vi')} / {layout.fmt_number(item['denominator'], 'vi')}" in words
-    link = component.children  # the frame carries the status colour, the link the panel
+    # The frame carries the status colour, the link the panel, the sparkline's table (outside the link) its figures.
+    link, figures = component.children
     assert link.href == "/targets/T01" and link.id == panel_id("T01")
+    assert figures.id == part_id(Part.SPARK_TABLE, "T01")
     assert component.id == part_id(Part.FRAME, "T01")
     english = texts(layout.panel(overview.panel_data(snap, registry.get("T01"), NATIONAL), "en"))
     assert layout.fmt_percent(item["value"], "en") in english
     assert any(w.startswith("Targets:") for w in english)
+
+
+def test_the_sparkline_in_words_and_in_a_table(snap: snapshots.Snapshot, api) -> None:
+    """What a screen reader hears for a panel's sparkline (its latest value, the change over a year) and the
+    table behind it: the figures the line is drawn from, formatted the Vietnamese way."""
+    item = api.get("/api/v1/indicators/T01").get_json()
+    data = overview.panel_data(snap, registry.get("T01"), NATIONAL)
+    props = layout.panel_props(data, "vi")
+    dates, values = data.spark_dates, data.spark_values
+    assert values[-1] == pytest.approx(item["value"])
+    year_before = max(i for i, d in enumerate(dates) if d <= dates[-1] - dt.timedelta(days=365))
+    change = (values[-1] - values[year_before]) * 100
+    word = "tăng" if change > 0.05 else "giảm" if change < -0.05 else "không đổi"
+    summary = props[Part.SPARK_TEXT]
+    assert summary.startswith(f"Diễn biến T01: {layout.fmt_percent(item['value'], 'vi')} tại {dates[-1]:%d/%m/%Y}")
+    assert f", {word} " in summary and summary.endswith(f"so với {dates[year_before]:%d/%m/%Y}")
+    if word != "không đổi":
+        assert f"{layout.fmt_number(abs(change), 'vi', 1)} điểm %" in summary
+    header, *rows = table_rows(props[Part.SPARK_TABLE])
+    assert header == ["Thời điểm", "Giá trị"]
+    assert rows == [[f"{d:%d/%m/%Y}", layout.fmt_percent(v, "vi")] for d, v in zip(dates, values, strict=True)]
+    assert all("," in cell or cell in ("—", "0%", "100%") for _d, cell in rows)  # 45,2%: a decimal comma
+    english = layout.panel_props(data, "en")
+    assert english[Part.SPARK_TEXT].startswith(f"T01 over time: {layout.fmt_percent(item['value'], 'en')} at ")
 
 
 def test_province_panel_equals_the_api_in_that_scope(snap: snapshots.Snapshot, api) -> None:

@@ -27,6 +27,7 @@ from layouts import charts
 from layouts import targets as layout
 from layouts.targets import TargetIds
 from tests.conftest import signed_in_client
+from tests.test_chart_text import table_rows
 from tests.test_overview import find, texts
 
 
@@ -179,6 +180,63 @@ def _walk(component):
             yield from _walk(c)
     elif children is not None and not isinstance(children, str):
         yield from _walk(children)
+
+
+def _tables(component) -> list:
+    """Every data table folded under a chart: its rows' texts (header row first)."""
+    return [table_rows(c) for c in _walk(component) if getattr(c, "className", None) == "ioc-chart-data"]
+
+
+def test_ranking_in_words_and_in_a_table(snap: snapshots.Snapshot) -> None:
+    """Under the ranking charts: the count, the top and bottom unit and the nation in a line, then every
+    ranked unit with its figures (the ones the bars are drawn from), formatted the Vietnamese way."""
+    ind = registry.get("T01")
+    ranking = target_data.province_ranking(snap, ind, NATIONAL, "63")
+    section = layout.ranking_section(ranking, ind, "vi", highlight=None, target=1.0)
+    table = ranking.table
+    summary = find(section, "target-ranking-summary").children
+    top = place_name(table["name"].iloc[0], bool(table["is_city"].iloc[0]), "vi", full=True)
+    assert summary.startswith(
+        f"{len(table)} đơn vị có số liệu; cao nhất: {top} ({layout.fmt_percent(table['value'].iloc[0], 'vi')})"
+    )
+    assert summary.endswith(f"toàn quốc: {layout.fmt_percent(ranking.national, 'vi')}")
+    (rows,) = _tables(section)
+    assert rows[0] == ["Hạng", "Tỉnh, thành phố", "Giá trị", "Tử số", "Mẫu số", "Trạng thái"]
+    assert len(rows) == len(table) + 1
+    for i, (row, (_, unit)) in enumerate(zip(rows[1:], table.iterrows(), strict=True)):
+        assert row[0] == str(i + 1)
+        assert row[2] == layout.fmt_percent(unit["value"], "vi") and "," in row[2]
+        assert row[3:5] == [
+            layout.fmt_number(int(unit["numerator"]), "vi"),
+            layout.fmt_number(int(unit["denominator"]), "vi"),
+        ]
+        assert row[5] == layout.status_word(unit["status"], "vi")
+
+
+def test_trajectory_and_breakdowns_in_words_and_in_tables(services: Services, snap: snapshots.Snapshot) -> None:
+    """The trajectory's caption says the latest value and the change over a year; its table has one row per
+    period end and one column per line, the values the lines are drawn from."""
+    page = targets.render(PageContext(services=services, lang="vi", args=["t08"]))
+    chart = target_data.trajectory_chart(kpis.indicator_view(snap, registry.get("T08"), NATIONAL), "vi")
+    caption = find(page, "target-trajectory-summary").children
+    first = chart.lines[0]
+    last = max(i for i, v in enumerate(first.values) if v is not None)
+    assert (
+        caption.startswith("T08 · ")
+        and f": {layout.fmt_percent(first.values[last], 'vi')} tại {first.dates[last]:%d/%m/%Y}" in caption
+    )
+    trajectory, _ranking, *breakdowns = _tables(page)
+    assert trajectory[0] == ["Thời điểm", *[line.name for line in chart.lines]]
+    dates = sorted({d for line in chart.lines for d in line.dates})
+    assert [row[0] for row in trajectory[1:]] == [f"{d:%d/%m/%Y}" for d in dates]
+    for j, line in enumerate(chart.lines, start=1):
+        by_date = dict(zip(line.dates, line.values, strict=True))
+        assert [row[j] for row in trajectory[1:]] == [layout.fmt_percent(by_date.get(d), "vi") for d in dates]
+    # One table per breakdown, its groups' figures as the bars show them.
+    by_type, by_owner = target_data.breakdowns(snap, registry.get("T08"), NATIONAL, "vi")
+    for rows, b in zip(breakdowns, (by_type, by_owner), strict=True):
+        assert [row[0] for row in rows[1:]] == list(b.table["label"])
+        assert [row[3] for row in rows[1:]] == [layout.fmt_number(int(d), "vi") for d in b.table["denominator"]]
 
 
 # --- breakdowns -----------------------------------------------------------------------------------
