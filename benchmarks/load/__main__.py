@@ -39,7 +39,6 @@ from benchmarks.load import stack as load_stack
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 WEIGHTS = {"province": 5, "central": 2, "walls": 1, "api": 2}  # as the locustfile's user classes
-CLIENT_NICENESS = 10  # in use the clients are other machines: here they yield the cores to the server
 SAMPLE_SECONDS = 2.0
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -92,8 +91,10 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.st = st
         self.stop = threading.Event()
-        # time, RSS of all, CPU ticks of all, machine busy and total ticks, workers, largest worker's RSS
-        self.samples: list[tuple[float, int, int, int, int, int, int]] = []
+        self.client = 0  # locust's process id, once it runs
+        # time, RSS of all, CPU ticks of all, machine busy and total ticks, workers, largest worker's RSS,
+        # locust's CPU ticks
+        self.samples: list[tuple[float, int, int, int, int, int, int, int]] = []
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -109,6 +110,7 @@ class Sampler(threading.Thread):
                     total,
                     len(pids) - 1,
                     max((r for r, _ in readings[1:]), default=0),
+                    _proc(self.client)[1] if self.client else 0,
                 )
             )
             self.stop.wait(SAMPLE_SECONDS)
@@ -123,6 +125,7 @@ class Sampler(threading.Thread):
             "rss_mb_max": round(max(s[1] for s in inside) / 2**20),
             "rss_mb_mean": round(sum(s[1] for s in inside) / len(inside) / 2**20),
             "gunicorn_cpu_cores": round((last[2] - first[2]) / TICKS / seconds, 2),
+            "locust_cpu_cores": round((last[7] - first[7]) / TICKS / seconds, 2),
             "machine_busy_pct": round(100 * (last[3] - first[3]) / max(1, last[4] - first[4]), 1),
             "worker_rss_mb_max": round(max(s[6] for s in inside) / 2**20),
             "workers": last[5],
@@ -139,7 +142,12 @@ def run_locust(
     """``users`` people for their ramp-up then ``seconds``: locust's own summary and the resources sampled."""
     ramp = math.ceil(users / spawn_rate)
     summary = folder / f"summary-{users}.json"
-    env = {**os.environ, "IOC_LOAD_PLAN": str(plan_path), "IOC_LOAD_SUMMARY": str(summary)}
+    env = {
+        **os.environ,
+        "IOC_LOAD_PLAN": str(plan_path),
+        "IOC_LOAD_SUMMARY": str(summary),
+        "IOC_LOAD_SECONDS": str(seconds),  # measured once every user runs: the locustfile stops the run
+    }
     cmd = [
         str(locust),
         "-f",
@@ -151,8 +159,8 @@ def run_locust(
         str(users),
         "--spawn-rate",
         str(spawn_rate),
-        "--run-time",
-        f"{ramp + seconds}s",
+        "--run-time",  # only a bound, should the ramp-up never end
+        f"{3 * ramp + seconds + 300}s",
         "--stop-timeout",
         "60",
         "--csv",
@@ -168,13 +176,13 @@ def run_locust(
     started = time.monotonic()
     sampler.start()
     with (folder / f"locust-{users}.log").open("wb") as out:
-        done = subprocess.run(
-            cmd, env=env, cwd=HERE, stdout=out, stderr=subprocess.STDOUT, preexec_fn=lambda: os.nice(CLIENT_NICENESS)
-        )
+        proc = subprocess.Popen(cmd, env=env, cwd=HERE, stdout=out, stderr=subprocess.STDOUT)
+        sampler.client = proc.pid
+        returncode = proc.wait()
     sampler.stop.set()
     sampler.join()
-    if done.returncode != 0 or not summary.exists():
-        raise RuntimeError(f"locust failed ({done.returncode}): see {folder / f'locust-{users}.log'}")
+    if returncode != 0 or not summary.exists():
+        raise RuntimeError(f"locust failed ({returncode}): see {folder / f'locust-{users}.log'}")
     result = json.loads(summary.read_text(encoding="utf-8"))
     measured_from = started + result["measured_after_s"]
     result["server"] = sampler.window(measured_from, measured_from + result["measured_s"])
@@ -202,9 +210,63 @@ def print_run(result: dict[str, Any]) -> None:
         f"{total['p99_ms']:>9.0f}{total['failures']:>8}"
     )
     print(f"failures over the whole run, ramp-up included: {result['failures_total']}")
+    print(
+        f"requests resent on a new connection (a kept-alive one closed by the server before answering): "
+        f"{result['resent_total']} ({result['resent_measured']} while measured)"
+    )
     for failure in result["failure_samples"][:10]:
         print(f"  {failure}")
     print(f"server: {json.dumps(result['server'])}")
+
+
+def _ms(value: float) -> str:
+    return "—" if value != value else f"{value:,.0f}"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The README's table: per request kind, each run's requests a second and p50 / p95 / p99 (ms)."""
+    runs = report["runs"]
+    head = "| request kind | " + " | ".join(f"{r['users']} users: req/s, p50 / p95 / p99 ms" for r in runs) + " |"
+    lines = [head, "|---|" + "---|" * len(runs)]
+    kinds = sorted({k for r in runs for k in r["kinds"]})
+    for kind in [*kinds, None]:
+        cells = []
+        for r in runs:
+            row = r["total"] if kind is None else r["kinds"].get(kind)
+            cells.append(
+                "—"
+                if row is None
+                else f"{row['rps']:.2f}, {_ms(row['p50_ms'])} / {_ms(row['p95_ms'])} / {_ms(row['p99_ms'])}"
+                + (f" ({row['failures']} failed)" if row["failures"] else "")
+            )
+        lines.append(f"| {'**all**' if kind is None else kind} | " + " | ".join(cells) + " |")
+    for label, key in (
+        ("failed checks, whole run", "failures_total"),
+        ("resent on a new connection", "resent_total"),
+    ):
+        lines.append(f"| {label} | " + " | ".join(str(r[key]) for r in runs) + " |")
+    for label, key in (
+        ("gunicorn RSS, master + workers: max (mean)", "rss"),
+        ("largest worker's RSS, max", "worker_rss_mb_max"),
+        ("CPU (cores): gunicorn / locust; machine busy", "cpu"),
+        ("load average before → after", "load"),
+    ):
+        cells = []
+        for r in runs:
+            srv = r.get("server") or {}
+            if key == "rss":
+                cells.append(f"{srv.get('rss_mb_max', '—')} MB ({srv.get('rss_mb_mean', '—')} MB)")
+            elif key == "cpu":
+                cells.append(
+                    f"{srv.get('gunicorn_cpu_cores', '—')} / {srv.get('locust_cpu_cores', '—')}; "
+                    f"{srv.get('machine_busy_pct', '—')} %"
+                )
+            elif key == "load":
+                cells.append(f"{r['load_average_before'][0]} → {r['load_average_after'][0]}")
+            else:
+                cells.append(f"{srv.get(key, '—')} MB")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
@@ -239,7 +301,10 @@ def main() -> int:
             report["runs"].append(result)
             print_run(result)
             args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"\nwritten to {args.out} (logs and locust's own CSV in {folder})")
+    table = markdown(report)
+    args.out.with_suffix(".md").write_text(table, encoding="utf-8")
+    print("\n" + table)
+    print(f"written to {args.out} and {args.out.with_suffix('.md')} (logs and locust's own CSV in {folder})")
     return 1 if any(r["failures_total"] for r in report["runs"]) else 0
 
 
