@@ -58,7 +58,7 @@ class Person(FastHttpUser):
     abstract = True
     host = PLAN["base"]
     wait_time = between(5, 15)
-    network_timeout = 120.0
+    network_timeout = 300.0  # a browser waits minutes for an answer (Dash sets no limit of its own)
     connection_timeout = 30.0
 
     def on_start(self) -> None:
