@@ -2,7 +2,7 @@
 clients (locust, headless) drive the real pages, callbacks, exports and API of the app served as in
 production (gunicorn with gunicorn.conf.py, PostgreSQL for both databases, Redis), on this machine only.
 
-    python -m benchmarks.load [--users 100 300] [--seconds 180] [--spawn-rate 5] [--out FILE]
+    python -m benchmarks.load [--users 100 300] [--seconds 180] [--spawn-rate 3] [--out FILE]
                               [--server URL [--reuse]] [--venv DIR]
 
 For each number of users: locust signs them in (``--spawn-rate`` a second), then measures for
@@ -273,7 +273,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--users", type=int, nargs="+", default=[100, 300])
     parser.add_argument("--seconds", type=int, default=180, help="measured, after the ramp-up")
-    parser.add_argument("--spawn-rate", type=float, default=5.0, help="users started a second")
+    parser.add_argument("--spawn-rate", type=float, default=3.0, help="users started a second")
     parser.add_argument("--server", help="a PostgreSQL server's superuser URL (default: a throw-away local one)")
     parser.add_argument("--reuse", action="store_true", help="keep the demo databases on --server between runs")
     parser.add_argument("--venv", type=Path, default=Path(os.environ.get("IOC_LOAD_VENV", "/tmp/ioc-load-venv")))
