@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +30,60 @@ i18n.STRICT = True  # also when ioc_app.i18n was imported before the variable wa
 TEST_SECRET_KEY = "test-only-secret-key-0123456789abcdef"
 
 
+# Which database the suite's VET databases and IOC stores live on: "sqlite" (files, the default) or
+# "postgresql" (fresh databases on the session's real server); scripts/test.sh runs the suite on both.
+TEST_DATABASE = os.environ.get("IOC_TEST_DATABASE", "sqlite")
+if TEST_DATABASE not in ("sqlite", "postgresql"):
+    raise SystemExit(f"IOC_TEST_DATABASE must be sqlite or postgresql, got {TEST_DATABASE!r}")
+
+_pg_session = ExitStack()  # the session's PostgreSQL server, started on first use, stopped at exit
+_pg_session_url: list[str] = []
+
+
+def session_pg_url() -> str:
+    """The URL of this session's PostgreSQL server (one per pytest process), started on first use."""
+    if not _pg_session_url:
+        _pg_session_url.append(_pg_session.enter_context(postgres_server()))
+    return _pg_session_url[0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _pg_session.close()
+
+
+def database_url(folder: Path, name: str) -> str:
+    """A new, empty database for a test: the SQLite file ``folder/name.sqlite3``, or under
+    IOC_TEST_DATABASE=postgresql a fresh database on the session's PostgreSQL server."""
+    if TEST_DATABASE == "postgresql":
+        return fresh_database(session_pg_url())
+    return f"sqlite:///{folder / name}.sqlite3"
+
+
+_pristine: dict[str, str] = {}  # a PostgreSQL database handed out -> the untouched original it was copied from
+
+
+def copy_database(url: str, folder: Path, name: str) -> str:
+    """A consistent copy of the database at ``url`` (a SQLite file with its WAL, or a PostgreSQL database)."""
+    if url.startswith("sqlite:///"):
+        copy = folder / f"{name}.sqlite3"
+        src, out = sqlite3.connect(url.removeprefix("sqlite:///")), sqlite3.connect(copy)
+        src.backup(out)
+        out.close()
+        src.close()
+        return f"sqlite:///{copy}"
+    # PostgreSQL copies a database nobody is connected to: the pristine original of a shared one.
+    return copy_pg_database(_pristine.get(url, url))
+
+
+def copy_pg_database(source: str) -> str:
+    copy = fresh_database(session_pg_url(), template=source.rsplit("/", 1)[1])
+    _pristine[copy] = source
+    return copy
+
+
 @pytest.fixture(scope="session")
-def pg_server_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
+def pg_server_url() -> str:
+    return session_pg_url()
 
 
 @pytest.fixture
@@ -57,7 +110,8 @@ def tiny_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'vet.sqlite3'}"
+    """A new, empty VET database (on PostgreSQL under IOC_TEST_DATABASE=postgresql, despite the name)."""
+    return database_url(tmp_path, "vet")
 
 
 def new_store(url: str) -> str:
@@ -80,8 +134,8 @@ TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
 @pytest.fixture
 def test_settings(tmp_path: Path) -> Settings:
     return Settings(
-        vet_database_url=f"sqlite:///{tmp_path / 'vet.sqlite3'}",
-        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
+        vet_database_url=database_url(tmp_path, "vet"),
+        ioc_database_url=new_store(database_url(tmp_path, "ioc")),
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,
     )
@@ -159,17 +213,15 @@ def dash_signed_in(dash_duo: Any) -> Callable[..., Any]:
 DEMO_DATA_DATE = __import__("datetime").date(2026, 11, 15)
 
 
-@pytest.fixture(scope="session")
-def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings of a small demo VET database with its first snapshot (built once per session)."""
+def build_small_demo(vet_url: str, ioc_url: str) -> Settings:
+    """Settings of a small demo VET database at ``vet_url`` with its first snapshot in a new store at ``ioc_url``."""
     from data_sources.demo import generate
     from data_sources.engine import make_engine
     from ioc_app.snapshots import refresh
 
-    folder = tmp_path_factory.mktemp("small-demo")
     settings = Settings(
-        vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
-        ioc_database_url=new_store(f"sqlite:///{folder / 'ioc.sqlite3'}"),
+        vet_database_url=vet_url,
+        ioc_database_url=new_store(ioc_url),
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,
     )
@@ -180,6 +232,41 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     vet.dispose()
     ioc.dispose()
     return settings
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a small demo VET database with its first snapshot (built once per session), on the
+    suite's database (IOC_TEST_DATABASE)."""
+    if TEST_DATABASE == "sqlite":
+        return build_small_demo_sqlite(tmp_path_factory)
+    built = build_small_demo(fresh_database(session_pg_url()), fresh_database(session_pg_url()))
+    # Tests get a copy: the originals stay free of connections, so copy_database can copy them again.
+    return replace(
+        built,
+        vet_database_url=copy_pg_database(built.vet_database_url),
+        ioc_database_url=copy_pg_database(built.ioc_database_url),
+    )
+
+
+@pytest.fixture(scope="session")
+def small_demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The small demo in SQLite files whatever the suite's database, for the tests about SQLite files
+    themselves (removed, locked, read-only, copied while a process is killed)."""
+    return build_small_demo_sqlite(tmp_path_factory)
+
+
+_SQLITE_DEMO: list[Settings] = []
+
+
+def build_small_demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The small demo in SQLite files, built once per session (small_demo and small_demo_sqlite share it)."""
+    if not _SQLITE_DEMO:
+        folder = tmp_path_factory.mktemp("small-demo")
+        _SQLITE_DEMO.append(
+            build_small_demo(f"sqlite:///{folder / 'vet.sqlite3'}", f"sqlite:///{folder / 'ioc.sqlite3'}")
+        )
+    return _SQLITE_DEMO[0]
 
 
 @pytest.fixture(scope="module")
