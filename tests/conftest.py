@@ -317,3 +317,30 @@ def pytest_configure(config: pytest.Config) -> None:
         from dash.testing.application_runners import BaseDashRunner
 
         BaseDashRunner._next_port = 58050 + 1000 * int(worker[2:])
+
+
+# Fixtures whose databases follow IOC_TEST_DATABASE; a test that uses none of them and whose module
+# calls neither helper builds no database that the switch moves (or only SQLite files on purpose).
+_SWITCHED_FIXTURES = {"small_demo", "test_settings", "sqlite_url"}
+_SWITCHED_CALLS = ("database_url(", "copy_database(")
+
+
+def follows_the_switch(item: pytest.Item) -> bool:
+    """Whether this test's databases are on PostgreSQL under IOC_TEST_DATABASE=postgresql."""
+    if _SWITCHED_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    source = Path(str(item.path)).read_text(encoding="utf-8")
+    return any(call in source for call in _SWITCHED_CALLS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """scripts/test.sh's PostgreSQL pass (IOC_TEST_SWITCHED_ONLY=1) runs the tests whose databases follow
+    the switch; the others (pages and texts without a database, tests of one named dialect) would run
+    exactly as they did in its SQLite pass."""
+    if TEST_DATABASE != "postgresql" or os.environ.get("IOC_TEST_SWITCHED_ONLY") != "1":
+        return
+    keep = [item for item in items if follows_the_switch(item)]
+    if len(keep) < len(items):
+        kept = {id(item) for item in keep}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
+        items[:] = keep
