@@ -6,6 +6,7 @@ import os
 import re
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -115,16 +118,64 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 def new_store(url: str) -> str:
-    """Create an IOC store at head (what `python -m ioc_app db upgrade` does) and return its URL."""
+    """Create an IOC store at head (what `python -m ioc_app db upgrade` does) and return its URL.
+
+    A new, empty database gets a copy of a store migrated once per session (running the migrations
+    costs a second or more per store, and many tests want one); a database with tables is upgraded.
+    """
     from data_sources.engine import make_engine
     from ioc_app import migrations
 
     engine = make_engine(url)
     try:
-        migrations.upgrade(engine)
+        if inspect(engine).get_table_names():
+            migrations.upgrade(engine)
+            return url
     finally:
         engine.dispose()
+    if url.startswith("sqlite:///") and "?" not in url:
+        with sqlite3.connect(_store_template("sqlite")) as src, sqlite3.connect(url.removeprefix("sqlite:///")) as out:
+            src.backup(out)
+        src.close()
+        out.close()
+    elif url.startswith("postgresql"):
+        # The fresh database is replaced by a copy of the template under the same name (nobody uses it yet).
+        server, name = url.rsplit("/", 1)
+        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_store_template(server)}"'))
+        admin.dispose()
+    else:
+        engine = make_engine(url)
+        try:
+            migrations.upgrade(engine)
+        finally:
+            engine.dispose()
     return url
+
+
+_store_templates: dict[str, str] = {}  # "sqlite" -> a file; a PostgreSQL server's URL -> a database on it
+
+
+def _store_template(where: str) -> str:
+    """A store at head, migrated once per session: a SQLite file, or a database on this PostgreSQL server."""
+    if where not in _store_templates:
+        from data_sources.engine import make_engine
+        from ioc_app import migrations
+
+        if where == "sqlite":
+            folder = Path(_pg_session.enter_context(tempfile.TemporaryDirectory(prefix="ioc-store-")))
+            url = f"sqlite:///{folder / 'ioc.sqlite3'}"
+        else:
+            url = fresh_database(where + "/postgres")
+        engine = make_engine(url)
+        try:
+            migrations.upgrade(engine)
+        finally:
+            engine.dispose()
+        _store_templates[where] = url.removeprefix("sqlite:///") if where == "sqlite" else url.rsplit("/", 1)[1]
+    return _store_templates[where]
 
 
 # Tests run as production does (not debug, not the embedded demo): a secret key is required.
