@@ -87,7 +87,12 @@ def test_refresh_of_an_empty_database_is_one_line(tmp_path: Path) -> None:
 
 
 def test_init_demo_then_refresh_and_refuse_overwrite(tmp_path: Path) -> None:
-    env = {"VET_DATABASE_URL": database_url(tmp_path, "vet"), "IOC_DATABASE_URL": database_url(tmp_path, "ioc")}
+    # SQLite: init-demo brings an embedded store to head itself; a PostgreSQL store behind head is
+    # refused until `db upgrade` (README, Production), which test_migrations checks.
+    env = {
+        "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
+        "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
+    }
     built = run_cli("init-demo", "--scale", "small", "--seed", "3", "--data-date", "2026-10-31", "--quiet", env=env)
     assert built.returncode == 0, built.stderr
     assert "built small demo database (seed 3, data date 2026-10-31)" in built.stdout
