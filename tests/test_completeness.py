@@ -76,8 +76,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Any:
             text(
                 "INSERT INTO report (kind, period, institution_id, province_code, legacy_province_code, "
                 "submitted_on, is_digital, gris_connected, import_id) "
-                "VALUES ('periodic', '2026-H1', 4, '25', '25', '2026-09-30', 1, 1, 'u-rep')"
-            )
+                "VALUES ('periodic', '2026-H1', 4, '25', '25', '2026-09-30', :yes, :yes, 'u-rep')"
+            ),
+            {"yes": True},  # a bound boolean: PostgreSQL's boolean columns take no 1
         )
     with Session(ioc) as s, s.begin():
         s.add_all(
