@@ -74,11 +74,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Any:
         )
         conn.execute(
             text(
-                "INSERT INTO report (kind, period, institution_id, province_code, legacy_province_code, "
+                "INSERT INTO report (id, kind, period, institution_id, province_code, legacy_province_code, "
                 "submitted_on, is_digital, gris_connected, import_id) "
-                "VALUES ('periodic', '2026-H1', 4, '25', '25', '2026-09-30', :yes, :yes, 'u-rep')"
+                "VALUES ((SELECT max(id) + 1 FROM report), "
+                "'periodic', '2026-H1', 4, '25', '25', '2026-09-30', :yes, :yes, 'u-rep')"
             ),
-            {"yes": True},  # a bound boolean: PostgreSQL's boolean columns take no 1
+            # The next id by hand: the tiny database's rows carry their ids, so PostgreSQL's sequence is
+            # still at 1; a bound boolean, since PostgreSQL's boolean columns take no 1.
+            {"yes": True},
         )
     with Session(ioc) as s, s.begin():
         s.add_all(
