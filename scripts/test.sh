@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything the tests need on a fresh Debian machine, then the test suite.
 # Debian packages: PostgreSQL and Redis (real servers are started by the tests), Chromium + ChromeDriver
-# (headless browser tests), Node.js's npm when missing (axe-core). Runs ruff, mypy and the import contracts, then pytest; extra arguments go to pytest.
+# (headless browser tests), Node.js's npm when missing (axe-core). Runs ruff, mypy and the import contracts,
+# then pytest on SQLite and on PostgreSQL; extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,5 +31,21 @@ echo "== mypy"; mypy
 echo "== import contracts"; lint-imports
 # Two workers (the CI machine has two cores): test files are shared out whole, so each file's
 # module fixtures are built once; IOC_TEST_WORKERS=0 runs everything in this process.
-echo "== pytest"
-exec python -m pytest -n "${IOC_TEST_WORKERS:-2}" --dist loadfile "$@"
+# The suite runs twice: with its databases in SQLite files, then on PostgreSQL (each worker starts a
+# throw-away server; tests/conftest.py: database_url). The PostgreSQL pass runs every test whose
+# databases follow the switch; the rest (pages and texts without a database, tests that name their
+# dialect) ran unchanged in the first pass. IOC_TEST_DATABASE=sqlite|postgresql runs one whole pass.
+passes=(sqlite postgresql)
+case "${IOC_TEST_DATABASE:-both}" in
+  both) export IOC_TEST_SWITCHED_ONLY=1 ;;
+  sqlite|postgresql) passes=("$IOC_TEST_DATABASE") ;;
+  *) echo "IOC_TEST_DATABASE must be sqlite, postgresql or both, got '$IOC_TEST_DATABASE'" >&2; exit 2 ;;
+esac
+status=0
+for db in "${passes[@]}"; do
+  echo "== pytest on $db"
+  start=$SECONDS
+  IOC_TEST_DATABASE=$db python -m pytest -n "${IOC_TEST_WORKERS:-2}" --dist loadfile "$@" || status=$?
+  echo "== pytest on $db: $((SECONDS - start)) s"
+done
+exit $status

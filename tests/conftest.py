@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -27,10 +33,60 @@ i18n.STRICT = True  # also when ioc_app.i18n was imported before the variable wa
 TEST_SECRET_KEY = "test-only-secret-key-0123456789abcdef"
 
 
+# Which database the suite's VET databases and IOC stores live on: "sqlite" (files, the default) or
+# "postgresql" (fresh databases on the session's real server); scripts/test.sh runs the suite on both.
+TEST_DATABASE = os.environ.get("IOC_TEST_DATABASE", "sqlite")
+if TEST_DATABASE not in ("sqlite", "postgresql"):
+    raise SystemExit(f"IOC_TEST_DATABASE must be sqlite or postgresql, got {TEST_DATABASE!r}")
+
+_pg_session = ExitStack()  # the session's PostgreSQL server, started on first use, stopped at exit
+_pg_session_url: list[str] = []
+
+
+def session_pg_url() -> str:
+    """The URL of this session's PostgreSQL server (one per pytest process), started on first use."""
+    if not _pg_session_url:
+        _pg_session_url.append(_pg_session.enter_context(postgres_server()))
+    return _pg_session_url[0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _pg_session.close()
+
+
+def database_url(folder: Path, name: str) -> str:
+    """A new, empty database for a test: the SQLite file ``folder/name.sqlite3``, or under
+    IOC_TEST_DATABASE=postgresql a fresh database on the session's PostgreSQL server."""
+    if TEST_DATABASE == "postgresql":
+        return fresh_database(session_pg_url())
+    return f"sqlite:///{folder / name}.sqlite3"
+
+
+_pristine: dict[str, str] = {}  # a PostgreSQL database handed out -> the untouched original it was copied from
+
+
+def copy_database(url: str, folder: Path, name: str) -> str:
+    """A consistent copy of the database at ``url`` (a SQLite file with its WAL, or a PostgreSQL database)."""
+    if url.startswith("sqlite:///"):
+        copy = folder / f"{name}.sqlite3"
+        src, out = sqlite3.connect(url.removeprefix("sqlite:///")), sqlite3.connect(copy)
+        src.backup(out)
+        out.close()
+        src.close()
+        return f"sqlite:///{copy}"
+    # PostgreSQL copies a database nobody is connected to: the pristine original of a shared one.
+    return copy_pg_database(_pristine.get(url, url))
+
+
+def copy_pg_database(source: str) -> str:
+    copy = fresh_database(session_pg_url(), template=source.rsplit("/", 1)[1])
+    _pristine[copy] = source
+    return copy
+
+
 @pytest.fixture(scope="session")
-def pg_server_url() -> Iterator[str]:
-    with postgres_server() as url:
-        yield url
+def pg_server_url() -> str:
+    return session_pg_url()
 
 
 @pytest.fixture
@@ -57,20 +113,69 @@ def tiny_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'vet.sqlite3'}"
+    """A new, empty VET database (on PostgreSQL under IOC_TEST_DATABASE=postgresql, despite the name)."""
+    return database_url(tmp_path, "vet")
 
 
 def new_store(url: str) -> str:
-    """Create an IOC store at head (what `python -m ioc_app db upgrade` does) and return its URL."""
+    """Create an IOC store at head (what `python -m ioc_app db upgrade` does) and return its URL.
+
+    A new, empty database gets a copy of a store migrated once per session (running the migrations
+    costs a second or more per store, and many tests want one); a database with tables is upgraded.
+    """
     from data_sources.engine import make_engine
     from ioc_app import migrations
 
     engine = make_engine(url)
     try:
-        migrations.upgrade(engine)
+        if inspect(engine).get_table_names():
+            migrations.upgrade(engine)
+            return url
     finally:
         engine.dispose()
+    if url.startswith("sqlite:///") and "?" not in url:
+        with sqlite3.connect(_store_template("sqlite")) as src, sqlite3.connect(url.removeprefix("sqlite:///")) as out:
+            src.backup(out)
+        src.close()
+        out.close()
+    elif url.startswith("postgresql"):
+        # The fresh database is replaced by a copy of the template under the same name (nobody uses it yet).
+        server, name = url.rsplit("/", 1)
+        admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_store_template(server)}"'))
+        admin.dispose()
+    else:
+        engine = make_engine(url)
+        try:
+            migrations.upgrade(engine)
+        finally:
+            engine.dispose()
     return url
+
+
+_store_templates: dict[str, str] = {}  # "sqlite" -> a file; a PostgreSQL server's URL -> a database on it
+
+
+def _store_template(where: str) -> str:
+    """A store at head, migrated once per session: a SQLite file, or a database on this PostgreSQL server."""
+    if where not in _store_templates:
+        from data_sources.engine import make_engine
+        from ioc_app import migrations
+
+        if where == "sqlite":
+            folder = Path(_pg_session.enter_context(tempfile.TemporaryDirectory(prefix="ioc-store-")))
+            url = f"sqlite:///{folder / 'ioc.sqlite3'}"
+        else:
+            url = fresh_database(where + "/postgres")
+        engine = make_engine(url)
+        try:
+            migrations.upgrade(engine)
+        finally:
+            engine.dispose()
+        _store_templates[where] = url.removeprefix("sqlite:///") if where == "sqlite" else url.rsplit("/", 1)[1]
+    return _store_templates[where]
 
 
 # Tests run as production does (not debug, not the embedded demo): a secret key is required.
@@ -80,8 +185,8 @@ TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
 @pytest.fixture
 def test_settings(tmp_path: Path) -> Settings:
     return Settings(
-        vet_database_url=f"sqlite:///{tmp_path / 'vet.sqlite3'}",
-        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
+        vet_database_url=database_url(tmp_path, "vet"),
+        ioc_database_url=new_store(database_url(tmp_path, "ioc")),
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,
     )
@@ -159,17 +264,15 @@ def dash_signed_in(dash_duo: Any) -> Callable[..., Any]:
 DEMO_DATA_DATE = __import__("datetime").date(2026, 11, 15)
 
 
-@pytest.fixture(scope="session")
-def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings of a small demo VET database with its first snapshot (built once per session)."""
+def build_small_demo(vet_url: str, ioc_url: str) -> Settings:
+    """Settings of a small demo VET database at ``vet_url`` with its first snapshot in a new store at ``ioc_url``."""
     from data_sources.demo import generate
     from data_sources.engine import make_engine
     from ioc_app.snapshots import refresh
 
-    folder = tmp_path_factory.mktemp("small-demo")
     settings = Settings(
-        vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
-        ioc_database_url=new_store(f"sqlite:///{folder / 'ioc.sqlite3'}"),
+        vet_database_url=vet_url,
+        ioc_database_url=new_store(ioc_url),
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,
     )
@@ -180,6 +283,41 @@ def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     vet.dispose()
     ioc.dispose()
     return settings
+
+
+@pytest.fixture(scope="session")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a small demo VET database with its first snapshot (built once per session), on the
+    suite's database (IOC_TEST_DATABASE)."""
+    if TEST_DATABASE == "sqlite":
+        return build_small_demo_sqlite(tmp_path_factory)
+    built = build_small_demo(fresh_database(session_pg_url()), fresh_database(session_pg_url()))
+    # Tests get a copy: the originals stay free of connections, so copy_database can copy them again.
+    return replace(
+        built,
+        vet_database_url=copy_pg_database(built.vet_database_url),
+        ioc_database_url=copy_pg_database(built.ioc_database_url),
+    )
+
+
+@pytest.fixture(scope="session")
+def small_demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The small demo in SQLite files whatever the suite's database, for the tests about SQLite files
+    themselves (removed, locked, read-only, copied while a process is killed)."""
+    return build_small_demo_sqlite(tmp_path_factory)
+
+
+_SQLITE_DEMO: list[Settings] = []
+
+
+def build_small_demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The small demo in SQLite files, built once per session (small_demo and small_demo_sqlite share it)."""
+    if not _SQLITE_DEMO:
+        folder = tmp_path_factory.mktemp("small-demo")
+        _SQLITE_DEMO.append(
+            build_small_demo(f"sqlite:///{folder / 'vet.sqlite3'}", f"sqlite:///{folder / 'ioc.sqlite3'}")
+        )
+    return _SQLITE_DEMO[0]
 
 
 @pytest.fixture(scope="module")
@@ -239,3 +377,30 @@ def redis_srv() -> Iterator[Any]:
 
     with redis_server() as server:
         yield server
+
+
+# Fixtures whose databases follow IOC_TEST_DATABASE; a test that uses none of them and whose module
+# calls neither helper builds no database that the switch moves (or only SQLite files on purpose).
+_SWITCHED_FIXTURES = {"small_demo", "test_settings", "sqlite_url"}
+_SWITCHED_CALLS = ("database_url(", "copy_database(")
+
+
+def follows_the_switch(item: pytest.Item) -> bool:
+    """Whether this test's databases are on PostgreSQL under IOC_TEST_DATABASE=postgresql."""
+    if _SWITCHED_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    source = Path(str(item.path)).read_text(encoding="utf-8")
+    return any(call in source for call in _SWITCHED_CALLS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """scripts/test.sh's PostgreSQL pass (IOC_TEST_SWITCHED_ONLY=1) runs the tests whose databases follow
+    the switch; the others (pages and texts without a database, tests of one named dialect) would run
+    exactly as they did in its SQLite pass."""
+    if TEST_DATABASE != "postgresql" or os.environ.get("IOC_TEST_SWITCHED_ONLY") != "1":
+        return
+    keep = [item for item in items if follows_the_switch(item)]
+    if len(keep) < len(items):
+        kept = {id(item) for item in keep}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept])
+        items[:] = keep

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 
 def _pg_bin(tool: str) -> str | None:
@@ -55,7 +56,7 @@ def postgres_server() -> Iterator[str]:
         shutil.chown(workdir, user="postgres")
     port = _free_port()
     _run([initdb, "-D", str(datadir), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], as_postgres)
-    opts = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    opts = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=500"
     _run([pg_ctl, "-D", str(datadir), "-o", opts, "-l", str(workdir / "log"), "-w", "start"], as_postgres)
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
@@ -64,11 +65,11 @@ def postgres_server() -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def fresh_database(server_url: str) -> str:
-    """Create an empty database on the server and return its URL."""
+def fresh_database(server_url: str, template: str | None = None) -> str:
+    """Create an empty database on the server (or a copy of the database ``template``) and return its URL."""
     name = f"ioc_test_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     engine.dispose()
     return server_url.rsplit("/", 1)[0] + "/" + name

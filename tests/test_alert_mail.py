@@ -24,7 +24,7 @@ from data_sources.engine import make_engine
 from ioc_app import alert_jobs, alert_mail, alert_rules, alerts
 from ioc_app.settings import Settings
 from tests import alert_fixtures as fx
-from tests.conftest import new_store
+from tests.conftest import database_url, new_store
 
 NOW = dt.datetime(2026, 11, 20, 3, 0)
 RULES_TEXT = """
@@ -75,7 +75,7 @@ def sink() -> Iterator[tuple[Sink, int]]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"))
+    engine = make_engine(new_store(database_url(tmp_path, "ioc")))
     yield engine
     engine.dispose()
 
@@ -129,7 +129,7 @@ def test_the_timer_job_evaluates_and_mails_the_stale_refresh(tmp_path: Path, sin
     rules_file = tmp_path / "rules.toml"
     rules_file.write_text(RULES_TEXT, encoding="utf-8")
     settings = Settings(
-        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
+        ioc_database_url=new_store(database_url(tmp_path, "ioc")),
         alert_rules_path=str(rules_file),
         smtp_host="127.0.0.1",
         smtp_port=port,

@@ -17,7 +17,7 @@ from ioc_app import alert_rules, alerts, audit, create_app
 from ioc_app.identity import CENTRAL, Identity
 from ioc_app.settings import Settings
 from tests import alert_fixtures as fx
-from tests.conftest import TEST_SECRET_KEY, csrf_token, new_store, signed_in_client
+from tests.conftest import TEST_SECRET_KEY, csrf_token, database_url, new_store, signed_in_client
 
 RULES = alert_rules.parse(
     tomllib.loads(
@@ -31,13 +31,13 @@ RULES = alert_rules.parse(
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder: Path = tmp_path_factory.mktemp("alert-pages")
-    ioc_url = new_store(f"sqlite:///{folder / 'ioc.sqlite3'}")
+    ioc_url = new_store(database_url(folder, "ioc"))
     engine = make_engine(ioc_url)
     alerts.evaluate(
         engine, RULES, fx.snapshot(701, {"01": fx.flat(0.2), "79": fx.flat(0.2)}), dt.datetime(2026, 11, 20)
     )
     settings = Settings(
-        vet_database_url=f"sqlite:///{folder / 'vet.sqlite3'}",
+        vet_database_url=database_url(folder, "vet"),
         ioc_database_url=ioc_url,
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,

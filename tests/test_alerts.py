@@ -15,7 +15,7 @@ from ioc_app import alert_checks, alert_rules, alerts, audit
 from ioc_app.alert_rules import RulesError
 from ioc_app.identity import CENTRAL, PROVINCE, Identity
 from tests import alert_fixtures as fx
-from tests.conftest import new_store
+from tests.conftest import database_url, new_store
 from tests.postgres_server import fresh_database
 
 NOW = dt.datetime(2026, 11, 20, 3, 0)  # UTC: 20/11/2026 10:00 in Vietnam
@@ -36,9 +36,9 @@ STALE = rules('[[rule]]\nid = "stale"\nkind = "stale_refresh"\nhours = 2\nseveri
 NO_REPORT = rules('[[rule]]\nid = "no-report"\nkind = "no_submission"\nsubmission = "report"\nperiod = "month"\n')
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
-    engine = make_engine(new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"))
+    engine = make_engine(new_store(database_url(tmp_path, "ioc")))
     request.addfinalizer(engine.dispose)
     return engine
 
@@ -227,7 +227,7 @@ def test_cli_evaluates_lists_and_refuses_a_broken_file(tmp_path: Path) -> None:
     rules_file = tmp_path / "rules.toml"
     rules_file.write_text('[[rule]]\nid = "stale"\nkind = "stale_refresh"\nhours = 2\n', encoding="utf-8")
     env = {
-        "IOC_DATABASE_URL": new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
+        "IOC_DATABASE_URL": new_store(database_url(tmp_path, "ioc")),
         "IOC_ALERT_RULES_PATH": str(rules_file),
     }
     evaluated = run_cli("alerts", "evaluate", env=env)
@@ -254,7 +254,7 @@ def test_the_scheduled_refresh_evaluates_the_rules_and_a_timer_checks_the_refres
     from ioc_app.store import AlertStatus
     from tests import tiny_vet_db
 
-    vet_url = f"sqlite:///{tmp_path / 'vet.sqlite3'}"
+    vet_url = database_url(tmp_path, "vet")
     vet = make_engine(vet_url)
     tiny_vet_db.build(vet)
     vet.dispose()
@@ -266,7 +266,7 @@ def test_the_scheduled_refresh_evaluates_the_rules_and_a_timer_checks_the_refres
     )
     settings = Settings(
         vet_database_url=vet_url,
-        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
+        ioc_database_url=new_store(database_url(tmp_path, "ioc")),
         alert_rules_path=str(rules_file),
         refresh_retries=0,
     )

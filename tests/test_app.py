@@ -16,7 +16,7 @@ from ioc_app.indicators.scopes import NATIONAL
 from ioc_app.scheduler import configure, refresh_job
 from ioc_app.settings import Settings
 from tests import tiny_vet_db
-from tests.conftest import TEST_SECRET_KEY, new_store, signed_in_client
+from tests.conftest import TEST_SECRET_KEY, database_url, new_store, signed_in_client
 
 
 def build_tiny(url: str) -> None:
@@ -47,7 +47,7 @@ def test_healthz_reports_both_databases(test_settings: Settings) -> None:
 def test_healthz_reports_an_unreachable_database(tmp_path) -> None:
     bad = Settings(
         vet_database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
-        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
+        ioc_database_url=new_store(database_url(tmp_path, "ioc")),
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,
     )

@@ -14,7 +14,7 @@ import pytest
 from ioc_app import accounts, audit, create_app
 from ioc_app.auth import SEEN_KEY, safe_next
 from ioc_app.settings import Settings, SettingsError
-from tests.conftest import TEST_PASSWORD, csrf_token, ensure_user, new_store, sign_in, signed_in_client
+from tests.conftest import TEST_PASSWORD, csrf_token, database_url, ensure_user, new_store, sign_in, signed_in_client
 
 ROOT = Path(__file__).resolve().parent.parent
 FAILED_VI = "Sai tên đăng nhập hoặc mật khẩu."
@@ -542,10 +542,10 @@ def settings_with_store(settings: Settings) -> Settings:
     return settings
 
 
-def test_the_client_address_comes_from_the_proxy_only_when_trusted(test_settings: Settings) -> None:
+def test_the_client_address_comes_from_the_proxy_only_when_trusted(test_settings: Settings, tmp_path: Path) -> None:
     for trust, expected in ((False, "127.0.0.1"), (True, "203.0.113.9")):
         settings = dataclasses.replace(
-            test_settings, trust_proxy=trust, ioc_database_url=test_settings.ioc_database_url + f".{trust}"
+            test_settings, trust_proxy=trust, ioc_database_url=database_url(tmp_path, f"ioc-{trust}")
         )
         app = create_app(settings_with_store(settings))
         client = app.server.test_client()

@@ -8,18 +8,18 @@ on any serious or critical violation, and on a document whose ``lang`` is not th
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from data_sources.engine import make_engine
 from ioc_app.i18n import t
 from ioc_app.indicators.scopes import INSTITUTION_TYPES
-from tests.conftest import TEST_SECRET_KEY, ensure_user
+from tests.conftest import TEST_SECRET_KEY, copy_database, ensure_user
 from tests.wall import WallServer, wall_browser
 
 pytestmark = pytest.mark.browser
@@ -64,17 +64,19 @@ def site(small_demo, tmp_path_factory) -> Iterator[dict[str, Any]]:
     if not AXE.exists():
         pytest.fail(f"axe-core is missing: run `npm ci --prefix {AXE.parents[2]}` (scripts/test.sh does)")
     folder: Path = tmp_path_factory.mktemp("a11y")
-    for name in ("vet.sqlite3", "ioc.sqlite3"):
-        source = Path(getattr(small_demo, f"{name.split('.')[0]}_database_url").removeprefix("sqlite:///"))
-        shutil.copy(source, folder / name)
-    vet, ioc = f"sqlite:///{folder / 'vet.sqlite3'}", f"sqlite:///{folder / 'ioc.sqlite3'}"
-    with sqlite3.connect(folder / "vet.sqlite3") as conn:
-        inst = conn.execute("SELECT id FROM institution WHERE province_code = '79' ORDER BY id LIMIT 1").fetchone()[0]
+    vet = copy_database(small_demo.vet_database_url, folder, "vet")
+    ioc = copy_database(small_demo.ioc_database_url, folder, "ioc")
+    engine = make_engine(vet)
+    with engine.connect() as conn:
+        inst = conn.scalar(text("SELECT id FROM institution WHERE province_code = '79' ORDER BY id LIMIT 1"))
         # A legacy province (before 1 July 2025) merged into another: its page says so.
-        legacy = conn.execute(
-            "SELECT legacy_province_code FROM institution WHERE legacy_province_code != province_code "
-            "ORDER BY legacy_province_code LIMIT 1"
-        ).fetchone()[0]
+        legacy = conn.scalar(
+            text(
+                "SELECT legacy_province_code FROM institution WHERE legacy_province_code != province_code "
+                "ORDER BY legacy_province_code LIMIT 1"
+            )
+        )
+    engine.dispose()
     user, password = ensure_user(ioc, "admin")
     server = WallServer(vet, ioc, TEST_SECRET_KEY)
     server.start()

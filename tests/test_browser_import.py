@@ -10,7 +10,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 
 from ioc_app import create_app
 from ioc_app.settings import Settings
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_SECRET_KEY, database_url
 from tests.submission_files import csv_bytes, headers
 from tests.test_submissions import HCM, build_world, counts, training_row
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 def test_a_provincial_user_checks_a_file_then_sees_the_problems_of_another(
     dash_duo, dash_signed_in, tmp_path: Path
 ) -> None:
-    vet_url, ioc_url = f"sqlite:///{tmp_path / 'vet.sqlite3'}", f"sqlite:///{tmp_path / 'ioc.sqlite3'}"
+    vet_url, ioc_url = database_url(tmp_path, "vet"), database_url(tmp_path, "ioc")
     world = build_world(vet_url, ioc_url)
     settings = Settings(
         vet_database_url=vet_url, ioc_database_url=ioc_url, auto_init_demo=False, secret_key=TEST_SECRET_KEY

@@ -7,7 +7,6 @@ colours, type size); the server is killed and restarted mid-rotation; the token 
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from data_sources.engine import make_engine
 from ioc_app import accounts, playlist_store
 from ioc_app.identity import DISPLAY
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_SECRET_KEY, copy_database
 from tests.wall import LAYOUT_PROBLEMS_JS, WallServer, javascript_errors, wait_for, wall_browser, wall_state
 
 pytestmark = pytest.mark.browser
@@ -43,13 +42,10 @@ SLIDES = len(PLAYLIST["slides"])
 def wall_data(small_demo, tmp_path_factory) -> Iterator[dict[str, Any]]:
     """A copy of the small demo (its IOC store gets tokens and a playlist) and a display token."""
     folder: Path = tmp_path_factory.mktemp("wall")
-    for name in ("vet.sqlite3", "ioc.sqlite3"):
-        source = Path(getattr(small_demo, f"{name.split('.')[0]}_database_url").removeprefix("sqlite:///"))
-        shutil.copy(source, folder / name)
-    ioc_url = f"sqlite:///{folder / 'ioc.sqlite3'}"
+    ioc_url = copy_database(small_demo.ioc_database_url, folder, "ioc")
     engine = make_engine(ioc_url)
     playlist_store.save(engine, PLAYLIST)
-    yield {"vet": f"sqlite:///{folder / 'vet.sqlite3'}", "ioc": ioc_url, "engine": engine}
+    yield {"vet": copy_database(small_demo.vet_database_url, folder, "vet"), "ioc": ioc_url, "engine": engine}
     engine.dispose()
 
 

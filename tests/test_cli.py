@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import new_store
+from tests.conftest import database_url, new_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,26 +51,28 @@ def test_every_command_has_help(command: list[str]) -> None:
 
 
 def test_unknown_scale_is_one_line(tmp_path: Path) -> None:
-    proc = run_cli("init-demo", "--scale", "huge", "--database-url", f"sqlite:///{tmp_path / 'v.sqlite3'}")
+    proc = run_cli("init-demo", "--scale", "huge", "--database-url", database_url(tmp_path, "v"))
     assert_one_line_error(proc, "invalid choice: 'huge'")
 
 
 def test_negative_seed_is_one_line(tmp_path: Path) -> None:
-    proc = run_cli("init-demo", "--seed", "-3", "--database-url", f"sqlite:///{tmp_path / 'v.sqlite3'}")
+    proc = run_cli("init-demo", "--seed", "-3", "--database-url", database_url(tmp_path, "v"))
     assert_one_line_error(proc, "must be zero or more")
 
 
 def test_unwritable_path_is_one_line() -> None:
+    # SQLite: a file path nobody can create.
     proc = run_cli("init-demo", "--scale", "small", "--database-url", "sqlite:////proc/ioc-nowhere/vet.sqlite3")
     assert_one_line_error(proc, "cannot")
 
 
 def test_bad_data_date_is_one_line(tmp_path: Path) -> None:
-    proc = run_cli("init-demo", "--data-date", "2026-02-30", "--database-url", f"sqlite:///{tmp_path / 'v.sqlite3'}")
+    proc = run_cli("init-demo", "--data-date", "2026-02-30", "--database-url", database_url(tmp_path, "v"))
     assert_one_line_error(proc, "YYYY-MM-DD")
 
 
 def test_refresh_of_an_empty_database_is_one_line(tmp_path: Path) -> None:
+    # SQLite: a missing VET file is reported, never created (PostgreSQL has no such file).
     env = {
         "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
         "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
@@ -85,6 +87,8 @@ def test_refresh_of_an_empty_database_is_one_line(tmp_path: Path) -> None:
 
 
 def test_init_demo_then_refresh_and_refuse_overwrite(tmp_path: Path) -> None:
+    # SQLite: init-demo brings an embedded store to head itself; a PostgreSQL store behind head is
+    # refused until `db upgrade` (README, Production), which test_migrations checks.
     env = {
         "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
         "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
@@ -128,14 +132,14 @@ def test_init_demo_then_refresh_and_refuse_overwrite(tmp_path: Path) -> None:
 def test_a_refused_progress_report_is_one_line_and_writes_nothing(
     tmp_path: Path, args: list[str], fragment: str
 ) -> None:
-    store = tmp_path / "ioc.sqlite3"
+    store = tmp_path / "ioc.sqlite3"  # SQLite: the store's file never created shows it was never opened
     proc = run_cli("tasks", "report", *args, env={"IOC_DATABASE_URL": f"sqlite:///{store}"})
     assert_one_line_error(proc, fragment)
     assert not store.exists()
 
 
 def test_record_and_list_reported_progress(tmp_path: Path) -> None:
-    env = {"IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}"}
+    env = {"IOC_DATABASE_URL": database_url(tmp_path, "ioc")}
     assert run_cli("db", "upgrade", env=env).returncode == 0
     recorded = run_cli(
         "tasks", "report", "2.1.2", "--state", "in_progress", "--on", "2026-03-31",
@@ -181,7 +185,9 @@ def _read_only_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def test_a_read_only_store_is_one_line_that_says_write(tmp_path: Path, small_demo) -> None:
+# SQLite: files made read-only (on PostgreSQL the VET database is read with read-only sessions, test_faults).
+def test_a_read_only_store_is_one_line_that_says_write(tmp_path: Path, small_demo_sqlite) -> None:
+    small_demo = small_demo_sqlite
     vet = _copy(small_demo.vet_database_url, tmp_path / "vet.sqlite3")
     ioc = _copy(small_demo.ioc_database_url, tmp_path / "ioc.sqlite3")
     env = {"VET_DATABASE_URL": f"sqlite:///{vet}", "IOC_DATABASE_URL": _read_only_url(ioc)}
@@ -196,8 +202,8 @@ def test_a_read_only_store_is_one_line_that_says_write(tmp_path: Path, small_dem
     assert listed.returncode == 0 and listed.stderr == "" and len(listed.stdout.splitlines()) == 15
 
 
-def test_a_read_only_vet_database_can_still_be_read(tmp_path: Path, small_demo) -> None:
-    vet = _copy(small_demo.vet_database_url, tmp_path / "vet.sqlite3")
+def test_a_read_only_vet_database_can_still_be_read(tmp_path: Path, small_demo_sqlite) -> None:
+    vet = _copy(small_demo_sqlite.vet_database_url, tmp_path / "vet.sqlite3")
     env = {
         "VET_DATABASE_URL": _read_only_url(vet),
         "IOC_DATABASE_URL": new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"),
@@ -218,10 +224,7 @@ def test_a_read_only_vet_database_can_still_be_read(tmp_path: Path, small_demo) 
     ],
 )
 def test_dates_are_yyyy_mm_dd_only(tmp_path: Path, args: list[str]) -> None:
-    env = {
-        "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
-        "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
-    }
+    env = {"VET_DATABASE_URL": database_url(tmp_path, "vet"), "IOC_DATABASE_URL": database_url(tmp_path, "ioc")}
     assert_one_line_error(run_cli(*args, env=env), "must be a date YYYY-MM-DD, got")
 
 

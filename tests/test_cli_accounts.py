@@ -9,20 +9,33 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect
 
 from data_sources.engine import make_engine
 from ioc_app import accounts, audit
-from tests.conftest import new_store
+from tests.conftest import database_url, new_store
 from tests.test_cli import ROOT, assert_one_line_error, run_cli
 
 PASSWORD = "a long enough password"
 
 
+def assert_never_written(url: str) -> None:
+    """The store was never opened (a SQLite file never created) or, on PostgreSQL, holds no table."""
+    if url.startswith("sqlite:///"):
+        assert not Path(url.removeprefix("sqlite:///")).exists()
+        return
+    engine = make_engine(url)
+    try:
+        assert inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     return {
-        "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}",
-        "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
+        "VET_DATABASE_URL": database_url(tmp_path, "vet"),
+        "IOC_DATABASE_URL": database_url(tmp_path, "ioc"),
         "IOC_NEW_PASSWORD": PASSWORD,
     }
 
@@ -105,7 +118,7 @@ def test_refused_accounts_are_one_line_exit_2_and_write_nothing(
     proc = run_cli("users", "add", *args, env={**env, "IOC_NEW_PASSWORD": password})
     assert proc.returncode == 2
     assert_one_line_error(proc, fragment)
-    assert not Path(env["IOC_DATABASE_URL"].removeprefix("sqlite:///")).exists()  # the store was never opened
+    assert_never_written(env["IOC_DATABASE_URL"])
 
 
 def test_a_taken_name_or_unknown_user_is_one_line(env: dict[str, str]) -> None:
@@ -132,7 +145,7 @@ def test_without_a_password_or_a_terminal_nothing_happens(env: dict[str, str]) -
     )
     assert proc.returncode == 2
     assert_one_line_error(proc, "set IOC_NEW_PASSWORD")
-    assert not Path(env["IOC_DATABASE_URL"].removeprefix("sqlite:///")).exists()
+    assert_never_written(env["IOC_DATABASE_URL"])
 
 
 def test_tokens_create_print_once_list_and_revoke(env: dict[str, str]) -> None:
@@ -211,9 +224,7 @@ def test_demo_accounts_exist_only_with_demo_data(small_demo, test_settings, tmp_
     engine.dispose()
 
     # The demo (built by an earlier release, without accounts): its accounts appear, printed once.
-    demo = dataclasses.replace(
-        small_demo, ioc_database_url=f"sqlite:///{tmp_path / 'ioc-demo.sqlite3'}", auto_init_demo=True
-    )
+    demo = dataclasses.replace(small_demo, ioc_database_url=database_url(tmp_path, "ioc-demo"), auto_init_demo=True)
     new_store(demo.ioc_database_url)
     ensure_demo_data(demo)
     assert "demo.central" in capsys.readouterr().err
@@ -223,7 +234,7 @@ def test_demo_accounts_exist_only_with_demo_data(small_demo, test_settings, tmp_
     assert [u.username for u in accounts.users(engine)] == ["demo.admin", "demo.central", "demo.hanoi", "demo.hcm"]
     engine.dispose()
     # Without IOC_AUTO_INIT_DEMO, not even for a demo database.
-    off = dataclasses.replace(demo, ioc_database_url=f"sqlite:///{tmp_path / 'ioc-off.sqlite3'}", auto_init_demo=False)
+    off = dataclasses.replace(demo, ioc_database_url=database_url(tmp_path, "ioc-off"), auto_init_demo=False)
     new_store(off.ioc_database_url)
     ensure_demo_data(off)
     engine = _store({"IOC_DATABASE_URL": off.ioc_database_url})

@@ -30,7 +30,7 @@ from ioc_app.settings import Settings
 from ioc_app.store import SubmissionImport
 from layouts import home as home_layout
 from tests import tiny_vet_db
-from tests.conftest import TEST_SECRET_KEY, new_store, signed_in_client
+from tests.conftest import TEST_SECRET_KEY, database_url, new_store, signed_in_client
 
 TODAY = dt.date(2026, 11, 20)
 ALL = 34
@@ -62,7 +62,7 @@ def _log(
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Any:
     folder = tmp_path_factory.mktemp("completeness")
-    vet_url, ioc_url = f"sqlite:///{folder / 'vet.sqlite3'}", new_store(f"sqlite:///{folder / 'ioc.sqlite3'}")
+    vet_url, ioc_url = database_url(folder, "vet"), new_store(database_url(folder, "ioc"))
     vet, ioc = make_engine(vet_url), make_engine(ioc_url)
     tiny_vet_db.build(vet)
     with vet.begin() as conn:
@@ -74,10 +74,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Any:
         )
         conn.execute(
             text(
-                "INSERT INTO report (kind, period, institution_id, province_code, legacy_province_code, "
+                "INSERT INTO report (id, kind, period, institution_id, province_code, legacy_province_code, "
                 "submitted_on, is_digital, gris_connected, import_id) "
-                "VALUES ('periodic', '2026-H1', 4, '25', '25', '2026-09-30', 1, 1, 'u-rep')"
-            )
+                "VALUES ((SELECT max(id) + 1 FROM report), "
+                "'periodic', '2026-H1', 4, '25', '25', '2026-09-30', :yes, :yes, 'u-rep')"
+            ),
+            # The next id by hand: the tiny database's rows carry their ids, so PostgreSQL's sequence is
+            # still at 1; a bound boolean, since PostgreSQL's boolean columns take no 1.
+            {"yes": True},
         )
     with Session(ioc) as s, s.begin():
         s.add_all(
@@ -243,7 +247,7 @@ def test_the_header_links_the_page() -> None:
 def test_the_same_case_on_sqlite_and_postgresql(tiny_engine: Any, tmp_path: Any) -> None:
     """The VET queries behind the figures, on both databases (the tiny database, shared by the module:
     rows added here are removed again)."""
-    ioc = make_engine(new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"))
+    ioc = make_engine(new_store(database_url(tmp_path, "ioc")))
     with Session(ioc) as s, s.begin():
         s.add(_log("pg-train", "training", dt.datetime(2026, 10, 6, 3)))
     try:

@@ -28,6 +28,8 @@ LEGACY = {p.code for p in geo_provinces.legacy_provinces()}
 CURRENT = {p.code for p in geo_provinces.provinces()}
 
 
+# SQLite files whatever the suite's database: these tests read the values as SQLite stores them (ISO
+# text dates), and test_postgres_build_equals_sqlite_build checks the PostgreSQL build row for row.
 def _build(
     path: Path, *, seed: int = SEED, data_date: dt.date = DATA_DATE, progress: bool = False
 ) -> tuple[Engine, DemoReport]:

@@ -52,8 +52,10 @@ def copy_sqlite(src: Path, dst: Path) -> None:
 
 
 @pytest.fixture
-def demo_copy(small_demo: Settings, tmp_path: Path) -> Settings:
-    """The small demo's two databases copied for one test, which may break and mend them."""
+def demo_copy(small_demo_sqlite: Settings, tmp_path: Path) -> Settings:
+    """The small demo's two databases copied for one test, which may break and mend them: SQLite files,
+    since the faults are a file removed, replaced or locked."""
+    small_demo = small_demo_sqlite
     vet, ioc = tmp_path / "vet.sqlite3", tmp_path / "ioc.sqlite3"
     copy_sqlite(_path(small_demo.vet_database_url), vet)
     copy_sqlite(_path(small_demo.ioc_database_url), ioc)

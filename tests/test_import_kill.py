@@ -52,6 +52,7 @@ def _file(path: Path) -> Path:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Any:
+    # SQLite files: the tests watch the import's write lock and read the files with sqlite3.
     vet_path, ioc_path = tmp_path / "vet.sqlite3", tmp_path / "ioc.sqlite3"
     vet_url, ioc_url = f"sqlite:///{vet_path}", new_store(f"sqlite:///{ioc_path}")
     vet = make_engine(vet_url)

@@ -16,7 +16,7 @@ from ioc_app import create_app, imports
 from ioc_app.audit import CLI
 from ioc_app.identity import Identity, set_identity
 from ioc_app.settings import Settings
-from tests.conftest import TEST_SECRET_KEY, csrf_token, signed_in_client
+from tests.conftest import TEST_SECRET_KEY, csrf_token, database_url, signed_in_client
 from tests.submission_files import csv_bytes, headers
 from tests.test_submissions import HANOI, HCM, build_world, counts, training_row
 
@@ -24,7 +24,7 @@ from tests.test_submissions import HANOI, HCM, build_world, counts, training_row
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Any:
     folder = tmp_path_factory.mktemp("import-page")
-    vet_url, ioc_url = f"sqlite:///{folder / 'vet.sqlite3'}", f"sqlite:///{folder / 'ioc.sqlite3'}"
+    vet_url, ioc_url = database_url(folder, "vet"), database_url(folder, "ioc")
     world = build_world(vet_url, ioc_url)
     settings = Settings(
         vet_database_url=vet_url,

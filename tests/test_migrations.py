@@ -28,7 +28,7 @@ from data_sources.engine import make_engine
 from ioc_app import accounts, cli, create_app, migrations, playlist_store, snapshots, task_progress
 from ioc_app.settings import Settings
 from ioc_app.store import IocBase, RefreshRun
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_SECRET_KEY, database_url
 from tests.test_cli import ROOT, assert_one_line_error, run_cli
 
 # What `IocBase.metadata.create_all` emitted for the store before migrations (release of 30/11/2026),
@@ -408,7 +408,7 @@ def test_a_store_migrated_by_a_newer_release_is_refused(store_url: str, engine: 
 
 def _settings(tmp_path: Path, ioc_url: str) -> Settings:
     return Settings(
-        vet_database_url=f"sqlite:///{tmp_path / 'vet.sqlite3'}",
+        vet_database_url=database_url(tmp_path, "vet"),
         ioc_database_url=ioc_url,
         auto_init_demo=False,
         secret_key=TEST_SECRET_KEY,  # production refuses to start without one, before it looks at the store
@@ -430,8 +430,8 @@ def test_create_app_refuses_a_store_behind_head(store_url: str, engine: Engine, 
 
 def test_gunicorns_import_of_app_fails_with_the_command_to_run(tmp_path: Path) -> None:
     env = {
-        "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'ioc.sqlite3'}",
-        "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'v.sqlite3'}",
+        "IOC_DATABASE_URL": database_url(tmp_path, "ioc"),
+        "VET_DATABASE_URL": database_url(tmp_path, "v"),
         "IOC_SECRET_KEY": TEST_SECRET_KEY,
     }
     proc = subprocess.run(
@@ -447,6 +447,7 @@ def test_gunicorns_import_of_app_fails_with_the_command_to_run(tmp_path: Path) -
 
 
 def test_the_serve_path_upgrades_an_embedded_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # SQLite: only an embedded (SQLite) store is upgraded by the serving process itself.
     url = f"sqlite:///{tmp_path / 'ioc.sqlite3'}"
     legacy = make_engine(url)
     rows = build_legacy_store(legacy)
@@ -481,11 +482,10 @@ def test_the_serve_path_refuses_a_server_store_behind_head(
     ],
 )
 def test_commands_refuse_a_store_behind_head(tmp_path: Path, command: list[str]) -> None:
-    store = tmp_path / "ioc.sqlite3"
-    env = {"IOC_DATABASE_URL": f"sqlite:///{store}", "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'v.sqlite3'}"}
+    env = {"IOC_DATABASE_URL": database_url(tmp_path, "ioc"), "VET_DATABASE_URL": database_url(tmp_path, "v")}
     proc = run_cli(*command, env=env)
     assert_one_line_error(proc, "has no tables yet: run `python -m ioc_app db upgrade`")
-    engine = make_engine(f"sqlite:///{store}")
+    engine = make_engine(env["IOC_DATABASE_URL"])
     assert table_names(engine) == set()
     engine.dispose()
 

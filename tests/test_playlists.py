@@ -30,7 +30,7 @@ from ioc_app.playlists import (
 )
 from ioc_app.settings import Settings
 from ioc_app.store import StoredPlaylist
-from tests.conftest import csrf_token, new_store, signed_in_client
+from tests.conftest import csrf_token, database_url, new_store, signed_in_client
 from tests.test_auth import _layout_csrf
 from tests.test_cli import assert_one_line_error, run_cli
 
@@ -318,8 +318,8 @@ def test_a_display_token_limited_to_a_playlist(engine) -> None:
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    url = new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}")
-    return {"VET_DATABASE_URL": f"sqlite:///{tmp_path / 'vet.sqlite3'}", "IOC_DATABASE_URL": url}
+    url = new_store(database_url(tmp_path, "ioc"))
+    return {"VET_DATABASE_URL": database_url(tmp_path, "vet"), "IOC_DATABASE_URL": url}
 
 
 def test_playlist_commands_show_import_edit_export_and_delete(cli_env: dict[str, str], tmp_path: Path) -> None:

@@ -30,7 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def demo_copy(small_demo: Settings, tmp_path: Path) -> Settings:
+def demo_copy(small_demo_sqlite: Settings, tmp_path: Path) -> Settings:
+    """SQLite files: these tests read the store with sqlite3, watch its write lock and move the VET file away."""
+    small_demo = small_demo_sqlite
     vet, ioc = tmp_path / "vet.sqlite3", tmp_path / "ioc.sqlite3"
     copy_sqlite(_path(small_demo.vet_database_url), vet)
     copy_sqlite(_path(small_demo.ioc_database_url), ioc)

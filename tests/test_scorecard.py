@@ -28,7 +28,7 @@ from ioc_app.services import Services
 from ioc_app.settings import Settings
 from layouts import scorecard as layout
 from layouts.scorecard import Cell, Unit
-from tests.conftest import new_store
+from tests.conftest import database_url, new_store
 
 # --- helpers --------------------------------------------------------------------------------------
 
@@ -291,8 +291,8 @@ def test_page_renders_in_both_languages(services: Services) -> None:
 
 def test_no_snapshot_gives_a_message(tmp_path: Any) -> None:
     settings = Settings(
-        vet_database_url=f"sqlite:///{tmp_path / 'v.sqlite3'}",
-        ioc_database_url=new_store(f"sqlite:///{tmp_path / 'i.sqlite3'}"),
+        vet_database_url=database_url(tmp_path, "v"),
+        ioc_database_url=new_store(database_url(tmp_path, "i")),
         auto_init_demo=False,
     )
     svc = Services.from_settings(settings)
@@ -360,8 +360,8 @@ def test_cache_does_not_mix_two_databases(tmp_path: Any, snap: snapshots.Snapsho
     """Two IOC stores in one process (tests, several apps): each scorecard comes from its own snapshot."""
     from tests import tiny_vet_db
 
-    vet = make_engine(f"sqlite:///{tmp_path / 'vet.sqlite3'}")
-    ioc = make_engine(new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}"))
+    vet = make_engine(database_url(tmp_path, "vet"))
+    ioc = make_engine(new_store(database_url(tmp_path, "ioc")))
     tiny_vet_db.build(vet)
     assert snapshots.refresh(vet, ioc).status == "ok"
     tiny = snapshots.current(ioc)

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 from ioc_app import create_app, inputs, security
 from ioc_app import settings as settings_module
 from ioc_app.settings import Settings, SettingsError, secret_key_for
-from tests.conftest import TEST_SECRET_KEY, new_store, signed_in_client
+from tests.conftest import TEST_SECRET_KEY, database_url, new_store, signed_in_client
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERER_HASH = (
@@ -287,9 +287,7 @@ def test_an_input_a_page_never_sends_is_400_with_one_line(app, caplog) -> None:
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
-    production = Settings(
-        vet_database_url=f"sqlite:///{tmp_path / 'v.sqlite3'}", ioc_database_url=f"sqlite:///{tmp_path / 'i.sqlite3'}"
-    )
+    production = Settings(vet_database_url=database_url(tmp_path, "v"), ioc_database_url=database_url(tmp_path, "i"))
     with pytest.raises(SettingsError, match="IOC_SECRET_KEY is not set"):
         secret_key_for(production, tmp_path / "key")
     assert not (tmp_path / "key").exists()
@@ -316,8 +314,8 @@ def test_the_embedded_demo_and_debug_mode_keep_a_generated_key(tmp_path: Path, m
 def test_the_app_refuses_in_one_line_with_exit_2(tmp_path: Path) -> None:
     env = {
         **os.environ,
-        "VET_DATABASE_URL": f"sqlite:///{tmp_path / 'v.sqlite3'}",
-        "IOC_DATABASE_URL": f"sqlite:///{tmp_path / 'i.sqlite3'}",
+        "VET_DATABASE_URL": database_url(tmp_path, "v"),
+        "IOC_DATABASE_URL": database_url(tmp_path, "i"),
     }
     env.pop("IOC_SECRET_KEY", None)
     env.pop("SECRET_KEY", None)

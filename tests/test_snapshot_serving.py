@@ -19,15 +19,15 @@ from sqlalchemy import Engine, event
 from data_sources.engine import make_engine
 from ioc_app import child_jobs, memo, request_lanes, scheduler, snapshots
 from ioc_app.settings import Settings
-from tests.test_faults import _path, copy_sqlite
+from tests.conftest import copy_database
 
 
 @pytest.fixture
 def demo_copy(small_demo: Settings, tmp_path: Path) -> Settings:
-    vet, ioc = tmp_path / "vet.sqlite3", tmp_path / "ioc.sqlite3"
-    copy_sqlite(_path(small_demo.vet_database_url), vet)
-    copy_sqlite(_path(small_demo.ioc_database_url), ioc)
-    return replace(small_demo, vet_database_url=f"sqlite:///{vet}", ioc_database_url=f"sqlite:///{ioc}")
+    vet = copy_database(small_demo.vet_database_url, tmp_path, "vet")
+    return replace(
+        small_demo, vet_database_url=vet, ioc_database_url=copy_database(small_demo.ioc_database_url, tmp_path, "ioc")
+    )
 
 
 @pytest.fixture
@@ -128,6 +128,7 @@ def test_the_embedded_scheduler_refreshes_in_a_child_process(demo_copy: Settings
 
 
 def test_a_first_run_that_cannot_start_stops_with_the_child_s_status(demo_copy: Settings, tmp_path: Path) -> None:
+    # SQLite: a VET file that does not exist.
     missing = replace(demo_copy, vet_database_url=f"sqlite:///{tmp_path / 'absent.sqlite3'}", auto_init_demo=False)
     status, outcome = child_jobs.run(child_jobs.FIRST_RUN, missing)
     assert status == 2 and outcome["status"] == 2 and outcome["pid"] != os.getpid()

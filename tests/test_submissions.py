@@ -32,7 +32,7 @@ from ioc_app.identity import Identity
 from ioc_app.indicators.scopes import Scope
 from ioc_app.settings import Settings
 from tests import independent_sql
-from tests.conftest import DEMO_DATA_DATE, TEST_SECRET_KEY, new_store
+from tests.conftest import DEMO_DATA_DATE, TEST_SECRET_KEY, database_url, new_store
 from tests.submission_files import csv_bytes, headers, with_zip_entry, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +89,7 @@ def _picks(vet: Engine) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Any:
     folder = tmp_path_factory.mktemp("submissions")
-    w = build_world(f"sqlite:///{folder / 'vet.sqlite3'}", f"sqlite:///{folder / 'ioc.sqlite3'}")
+    w = build_world(database_url(folder, "vet"), database_url(folder, "ioc"))
     w["folder"] = folder
     yield w
     w["vet"].dispose()

@@ -20,7 +20,7 @@ from ioc_app import task_progress
 from ioc_app.services import Services
 from ioc_app.settings import PROJECT_ROOT, Settings
 from layouts import tasks as layout
-from tests.conftest import new_store
+from tests.conftest import database_url, new_store
 from tests.test_scorecard import markdown_html, table_rows, texts
 
 DECISION_CANDIDATES = [
@@ -200,7 +200,7 @@ def _task_rows(page: object) -> dict[str, list[str]]:
 
 @pytest.fixture
 def store_url(tmp_path: Path) -> str:
-    return new_store(f"sqlite:///{tmp_path / 'ioc.sqlite3'}")
+    return new_store(database_url(tmp_path, "ioc"))
 
 
 def test_page_in_vietnamese_shows_schedule_statuses_and_no_report(store_url: str) -> None:
