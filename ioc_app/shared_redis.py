@@ -20,8 +20,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import redis
-
 log = logging.getLogger(__name__)
 
 CHANNEL = "ioc:snapshot"
@@ -37,7 +35,10 @@ class RedisLink:
     """One process's connection pool to one Redis, and whether Redis is answering."""
 
     def __init__(self, url: str) -> None:
+        import redis  # here, not at the top: a worker without REDIS_URL never loads the client (~7 MB)
+
         self.url = url
+        self._errors = redis.RedisError
         self.client = redis.Redis.from_url(
             url,
             socket_timeout=TIMEOUT_SECONDS,
@@ -87,7 +88,7 @@ class RedisLink:
             return None
         try:
             found = fn()
-        except redis.RedisError as exc:
+        except self._errors as exc:
             self.failed(exc, doing)
             return None
         self.worked()
@@ -128,7 +129,7 @@ class RedisLink:
             subscribed = threading.Event()
             try:
                 self._listen_once(on_news, subscribed)
-            except redis.RedisError as exc:
+            except self._errors as exc:
                 self.failed(exc, "listening for new snapshots")
             except Exception:  # e.g. the store is away: the listener goes on, and so does the poll
                 log.warning("handling a snapshot announcement failed", exc_info=True)

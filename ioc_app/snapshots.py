@@ -24,7 +24,6 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import psycopg
 from sqlalchemy import Connection, Engine, Select, Table, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -210,6 +209,8 @@ def _insert_frame(conn: Connection, table: Table, frame: pd.DataFrame, run_id: i
     names = ", ".join(quote(c) for c in columns)
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         data = _copy_text(frame, run_id, columns)
+        import psycopg  # only a PostgreSQL store needs the driver's COPY (SQLite workers never load it)
+
         driver = conn.connection.driver_connection
         assert isinstance(driver, psycopg.Connection)
         # The connection's own transaction: the COPY commits or rolls back with the rest of the snapshot.
