@@ -149,6 +149,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The periods and reported progress of {n} tasks; the table below holds the chart's figures.",
     ),
     "chart.spark_what": ("Diễn biến {code}", "{code} over time"),
+    "chart.spark_table_caption": (
+        "Diễn biến {code}: cuối mỗi năm và số liệu mới nhất (cả chuỗi ở trang chỉ tiêu)",
+        "{code} over time: each year's end and the latest figure (the whole series on the target's page)",
+    ),
     # Labels shared by several pages: one text wherever the same thing is named
     "common.national": ("Toàn quốc", "National"),
     "common.no_data": ("Chưa có dữ liệu", "No data"),

@@ -52,14 +52,27 @@ def trend_summary(what: str, dates: Sequence[dt.date], values: Sequence[float | 
 
 
 def data_table(
-    caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], lang: str, numeric_from: int = 1
+    caption: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    lang: str,
+    numeric_from: int = 1,
+    markup: bool = True,
 ) -> html.Details:
     """The chart's figures as a real table, folded: headers are column headings, the first cell of each
     row its row heading; cells from ``numeric_from`` on are right-aligned figures.
 
-    The table is one block of escaped HTML, not a component per cell: the overview sends twelve of
-    them (sixty rows each) on every filter change, and a tree of components would cost far more to build
-    and to send."""
+    A long table is one block of escaped HTML (``markup``), not a component per cell: a tree of
+    components would cost far more to build and to send. A short one (``markup=False``) is made of
+    components, so a page that has no other Markdown never loads the Markdown renderer for it (the
+    overview's first load)."""
+    table = (
+        _markup_table(caption, headers, rows, numeric_from) if markup else _table(caption, headers, rows, numeric_from)
+    )
+    return html.Details(className="ioc-chart-data", children=[html.Summary(t("chart.show_table", lang)), table])
+
+
+def _markup_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric_from: int) -> Any:
     head = tag("tr", "".join(tag("th", esc(h), scope="col") for h in headers))
     body = "".join(
         tag(
@@ -76,10 +89,32 @@ def data_table(
     table = tag(
         "table", tag("caption", esc(caption)) + tag("thead", head) + tag("tbody", body), class_="ioc-chart-table"
     )
-    return html.Details(
-        className="ioc-chart-data",
-        children=[html.Summary(t("chart.show_table", lang)), html_block(table, "ioc-chart-data-scroll")],
-    )
+    return html_block(table, "ioc-chart-data-scroll")
+
+
+def _table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric_from: int) -> html.Div:
+    head = html.Tr([html.Th(h, scope="col") for h in headers])
+    body = [
+        html.Tr(
+            [
+                html.Th(cell, scope="row")
+                if i == 0
+                else html.Td(cell, className="ioc-num")
+                if i >= numeric_from
+                else html.Td(cell)
+                for i, cell in enumerate(row)
+            ]
+        )
+        for row in rows
+    ]
+    table = html.Table([html.Caption(caption), html.Thead(head), html.Tbody(body)], className="ioc-chart-table")
+    return html.Div(table, className="ioc-chart-data-scroll")
+
+
+def year_ends(dates: Sequence[dt.date]) -> list[int]:
+    """The positions of each year's last date and of the latest date: a long series in a few rows."""
+    last_of_year = {d.year: i for i, d in enumerate(dates)}
+    return sorted(set(last_of_year.values()) | ({len(dates) - 1} if dates else set()))
 
 
 def series_rows(dates: Sequence[dt.date], columns: Sequence[Sequence[float | None]], lang: str) -> list[list[str]]:

@@ -471,11 +471,14 @@ def spark_summary(data: PanelData, lang: str) -> str:
 
 
 def spark_table(data: PanelData, lang: str) -> html.Details:
-    """The sparkline's figures: one row per period end."""
+    """The sparkline's figures at each year's end and the latest (the whole series is on the target's page,
+    where the panel links): a few rows of components, so the overview loads no Markdown renderer."""
     code = data.view.indicator.code
     headers = [t("chart.col_date", lang), t("common.value", lang)]
-    rows = chart_text.series_rows(data.spark_dates, [data.spark_values], lang)
-    return chart_text.data_table(t("chart.spark_what", lang).format(code=code), headers, rows, lang)
+    keep = chart_text.year_ends(data.spark_dates)
+    rows = chart_text.series_rows([data.spark_dates[i] for i in keep], [[data.spark_values[i] for i in keep]], lang)
+    caption = t("chart.spark_table_caption", lang).format(code=code)
+    return chart_text.data_table(caption, headers, rows, lang, markup=False)
 
 
 def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[SourceAge] | None = None) -> html.Div:

@@ -43,12 +43,31 @@ class _Table(HTMLParser):
             self.rows[-1][-1] += data
 
 
+def as_html(component: Any) -> str:
+    """A tree of Dash html components written out as HTML (tag, scope and class attributes, texts)."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return "".join(as_html(c) for c in component)
+    name = type(component).__name__.lower()
+    attrs = "".join(
+        f' {attr}="{value}"'
+        for attr, value in (
+            ("scope", getattr(component, "scope", None)),
+            ("class", getattr(component, "className", None)),
+        )
+        if value
+    )
+    return f"<{name}{attrs}>{as_html(getattr(component, 'children', None) or [])}</{name}>"
+
+
 def read_table(details: Any) -> _Table:
-    """The table folded in a chart's ``<details>`` (``chart_text.data_table``)."""
+    """The table folded in a chart's ``<details>`` (``chart_text.data_table``): one block of HTML, or
+    components (a short table)."""
     summary, block = details.children
     assert summary.children in ("Xem bảng số liệu", "Show data table")
     parser = _Table()
-    parser.feed(block.children)
+    parser.feed(block.children if isinstance(block.children, str) else as_html(block.children))
     return parser
 
 
@@ -80,12 +99,22 @@ def test_trend_summary(values: list[float | None], lang: str, expected: str) -> 
     assert chart_text.trend_summary("T01", DATES, values, lang) == expected
 
 
-def test_the_table_has_headings_for_columns_and_rows() -> None:
-    details = chart_text.data_table("T01 <&>", ["Thời điểm", "Giá trị"], [["31/12/2024", "20,0%"]], "vi")
+@pytest.mark.parametrize("markup", [True, False])
+def test_the_table_has_headings_for_columns_and_rows(markup: bool) -> None:
+    details = chart_text.data_table("T01 <&>", ["Thời điểm", "Giá trị"], [["31/12/2024", "20,0%"]], "vi", markup=markup)
     table = read_table(details)
-    assert table.caption == "T01 <&>"  # escaped in the HTML, read back as written
+    if markup:
+        assert table.caption == "T01 <&>"  # escaped in the HTML, read back as written
     assert table.rows == [["Thời điểm", "Giá trị"], ["31/12/2024", "20,0%"]]
     assert [(tag, attrs.get("scope")) for tag, attrs in table.cells[0]] == [("th", "col"), ("th", "col")]
     (first, first_attrs), (value, value_attrs) = table.cells[1]
     assert first == "th" and first_attrs.get("scope") == "row"
     assert value == "td" and value_attrs.get("class") == "ioc-num"
+
+
+def test_year_ends_keep_each_years_last_date_and_the_latest() -> None:
+    dates = [dt.date(2024, 11, 30), dt.date(2024, 12, 31), dt.date(2025, 1, 31), dt.date(2025, 12, 31),
+             dt.date(2026, 10, 31), dt.date(2026, 11, 15)]  # fmt: skip
+    assert chart_text.year_ends(dates) == [1, 3, 5]
+    assert chart_text.year_ends(dates[:1]) == [0]
+    assert chart_text.year_ends([]) == []
