@@ -24,9 +24,8 @@ import requests
 
 from ioc_app import memo, scorecard, shared_redis, snapshots
 from ioc_app.settings import Settings
-from tests.conftest import TEST_SECRET_KEY
+from tests.conftest import TEST_SECRET_KEY, copy_database
 from tests.redis_server import RedisServer
-from tests.test_faults import _path, copy_sqlite
 from tests.wall import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,10 +44,9 @@ def redis_url(redis_srv: RedisServer) -> Iterator[str]:
 
 @pytest.fixture
 def demo_copy(small_demo: Settings, tmp_path: Path) -> Settings:
-    vet, ioc = tmp_path / "vet.sqlite3", tmp_path / "ioc.sqlite3"
-    copy_sqlite(_path(small_demo.vet_database_url), vet)
-    copy_sqlite(_path(small_demo.ioc_database_url), ioc)
-    return replace(small_demo, vet_database_url=f"sqlite:///{vet}", ioc_database_url=f"sqlite:///{ioc}")
+    vet = copy_database(small_demo.vet_database_url, tmp_path, "vet")
+    ioc = copy_database(small_demo.ioc_database_url, tmp_path, "ioc")
+    return replace(small_demo, vet_database_url=vet, ioc_database_url=ioc)
 
 
 def _env(settings: Settings, redis_url: str, **extra: str) -> dict[str, str]:

@@ -28,11 +28,12 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def test_screenshots_at_phone_tablet_desk_and_4k(small_demo: Settings, tmp_path: Path) -> None:
+def test_screenshots_at_phone_tablet_desk_and_4k(small_demo_sqlite: Settings, tmp_path: Path) -> None:
+    # The command shoots an embedded data folder (its SQLite files), whatever the suite's database.
     data = tmp_path / "data"
     data.mkdir()
     for name in ("vet.sqlite3", "ioc.sqlite3"):
-        url = getattr(small_demo, f"{name.split('.')[0]}_database_url")
+        url = getattr(small_demo_sqlite, f"{name.split('.')[0]}_database_url")
         shutil.copy(url.removeprefix("sqlite:///"), data / name)
     out = tmp_path / "shots"
     run = subprocess.run(
