@@ -36,11 +36,11 @@ echo "== import contracts"; lint-imports
 # postgresql (every database a test creates on a throw-away PostgreSQL server), or both (the SQLite
 # pass, then a PostgreSQL pass of every test whose databases follow the switch). The default keeps
 # the run inside the 20 minutes CI allows itself on 2 cores; both took 31 minutes there (906 + 926 s).
-passes=(sqlite)
-case "${IOC_TEST_DATABASE:-sqlite}" in
+which=${IOC_TEST_DATABASE:-sqlite}
+case "$which" in
   both) passes=(sqlite postgresql); export IOC_TEST_SWITCHED_ONLY=1 ;;
-  sqlite|postgresql) passes=("$IOC_TEST_DATABASE") ;;
-  *) echo "IOC_TEST_DATABASE must be sqlite, postgresql or both, got '$IOC_TEST_DATABASE'" >&2; exit 2 ;;
+  sqlite|postgresql) passes=("$which") ;;
+  *) echo "IOC_TEST_DATABASE must be sqlite, postgresql or both, got '$which'" >&2; exit 2 ;;
 esac
 status=0
 for db in "${passes[@]}"; do
