@@ -19,13 +19,12 @@ from ioc_app.i18n import normalise_language, t
 from ioc_app.overview import all_panels, freshness_of
 from ioc_app.selection import Selection
 from ioc_app.services import Services
-from ioc_app.situation import target_situation
-from ioc_app.target_data import breakdowns, core_view, find_indicator, target_data
+from ioc_app.target_data import breakdowns, core_view, find_indicator
+from ioc_app.target_page import target_page
 from layouts import planner as planner_layout
 from layouts import targets as layout
 from layouts.ids import Shell
 from layouts.planner import PlanIds
-from layouts.shell import unavailable
 from layouts.targets import TargetIds
 
 PATH = "targets"
@@ -33,30 +32,20 @@ NAV_KEY = "nav.targets"
 log = logging.getLogger(__name__)
 
 
-def _highlight(selection: dict[str, Any]) -> str | None:
-    return Selection.from_store(selection).province
-
-
 def render(pctx: PageContext) -> Any:
     services, lang = pctx.services, pctx.lang
     sel = access.readable_selection(Selection.from_store(pctx.selection))
-    selection, scope, only = sel.to_store(), sel.scope, access.visible_units(sel.level)
-    fresh = freshness_of(services)
-    snap = snapshots.current(services.ioc_engine)
     if not pctx.args:
+        selection, scope, only = sel.to_store(), sel.scope, access.visible_units(sel.level)
+        fresh = freshness_of(services)
+        snap = snapshots.current(services.ioc_engine)
         panels = all_panels(snap, scope) if snap is not None else []
         return layout.target_list_page(panels, selection, scope, fresh, lang, only)
     code = pctx.args[0]
     indicator = find_indicator(code)
     if indicator is None:
         return layout.unknown_target(code, lang)
-    if snap is None:
-        return layout.target_page(code, indicator, None, selection, scope, fresh, lang, _highlight(selection), only)
-    data = target_data(snap, indicator, scope, sel.level, lang, services.settings)
-    written, plan = target_situation(snap, indicator, scope, sel.level), planner.plan(snap, indicator, scope, sel.level)
-    return layout.target_page(
-        code, indicator, data, selection, scope, fresh, lang, _highlight(selection), only, written, plan
-    )
+    return target_page(services, indicator, sel, lang, layout.page_of)  # drawn once per snapshot and view
 
 
 def update_target(
@@ -66,20 +55,13 @@ def update_target(
     code: str | None,
     lang: str | None,
 ) -> Any:
-    """The target page's data for the newest snapshot and the selection (filters are kept)."""
+    """The target page's data for the newest snapshot and the selection (filters are kept), drawn once per
+    snapshot for each reader's view (``ioc_app.target_page``)."""
     lang = normalise_language(lang)
     indicator = find_indicator(code)
     if indicator is None:
         return layout.unknown_target(str(code), lang)
-    sel = Selection.from_store(selection)
-    snap = snapshots.current(services.ioc_engine)
-    fresh = freshness_of(services, state)
-    if snap is None:
-        return [unavailable(lang)]
-    data = target_data(snap, indicator, sel.scope, sel.level, lang, services.settings)
-    written = target_situation(snap, indicator, sel.scope, sel.level)
-    plan = planner.plan(snap, indicator, sel.scope, sel.level)
-    return layout.target_body(data, sel.scope, fresh, lang, sel.province, written, plan)
+    return target_page(services, indicator, Selection.from_store(selection), lang, layout.body_of, state)
 
 
 def what_if(

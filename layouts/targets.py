@@ -23,6 +23,7 @@ from ioc_app.place_names import place_name
 from ioc_app.planner import Plan
 from ioc_app.situation import TargetSituation
 from ioc_app.target_data import Breakdown, Ranking, TargetData
+from ioc_app.target_page import TargetPage
 from layouts import chart_text, charts
 from layouts.components import STATUS_STYLE, export_header, status_badge, status_word
 from layouts.home import (
@@ -37,6 +38,7 @@ from layouts.home import (
     targets_text,
 )
 from layouts.planner import plan_section
+from layouts.shell import unavailable
 from layouts.situation import paragraph, scope_words, target_paragraph
 
 
@@ -541,6 +543,31 @@ def target_page(
             html.Div(id=TargetIds.BODY, children=body),
         ],
     )
+
+
+def page_of(page: TargetPage) -> html.Div:
+    """The whole target page (the router's first paint) for one reader."""
+    sel = page.selection
+    return target_page(
+        page.indicator.code,
+        page.indicator,
+        page.data,
+        sel.to_store(),
+        page.scope,
+        page.fresh,
+        page.lang,
+        page.highlight,
+        page.only,
+        page.situation,
+        page.plan,
+    )
+
+
+def body_of(page: TargetPage) -> list:
+    """The part below the filters (a new selection or snapshot); the unavailable notice without a snapshot."""
+    if page.data is None:
+        return [unavailable(page.lang)]
+    return target_body(page.data, page.scope, page.fresh, page.lang, page.highlight, page.situation, page.plan)
 
 
 # --- the list of the twelve -----------------------------------------------------------------------
