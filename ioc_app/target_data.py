@@ -259,18 +259,28 @@ def core_view(
     return view, province_ranking(snapshot, indicator, scope, level)
 
 
+@per_snapshot(size=256)
+def _chart_and_breakdowns(
+    snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str, lang: str, nation: bool
+) -> tuple[TrajectoryChart, list[Breakdown]]:
+    """The trajectory chart (its projection fits a trend per point) and the breakdowns in a readable scope."""
+    view, _ = core_view(snapshot, indicator, scope, level, nation)
+    return trajectory_chart(view, lang), breakdowns(snapshot, indicator, scope, lang)
+
+
 def target_data(
     snapshot: Snapshot, indicator: Indicator, scope: Scope, level: str, lang: str, settings: Settings
 ) -> TargetData:
     """The target page's values in the scope this request may read."""
     scope = access.readable(scope)
-    view, ranking = core_view(snapshot, indicator, scope, level, access.sees_nation())
-    ranking = visible_ranking(ranking)
+    nation = access.sees_nation()
+    view, ranking = core_view(snapshot, indicator, scope, level, nation)
+    chart, parts = _chart_and_breakdowns(snapshot, indicator, scope, level, lang, nation)
     return TargetData(
         view=view,
-        chart=trajectory_chart(view, lang),
-        ranking=ranking,
-        breakdowns=breakdowns(snapshot, indicator, scope, lang),
+        chart=chart,
+        ranking=visible_ranking(ranking),
+        breakdowns=parts,
         national_only=indicator.national_only and not scope.is_national,
         facts=indicator_facts(indicator, snapshot.rules, settings, lang),
     )

@@ -74,16 +74,18 @@ def data_table(
 
 def _markup_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric_from: int) -> Any:
     head = tag("tr", "".join(tag("th", esc(h), scope="col") for h in headers))
+    # Cells written directly (a long table has thousands): the same markup ``tag`` writes, built faster.
     body = "".join(
-        tag(
-            "tr",
-            "".join(
-                tag("th", esc(cell), scope="row")
-                if i == 0
-                else tag("td", esc(cell), class_="ioc-num" if i >= numeric_from else None)
-                for i, cell in enumerate(row)
-            ),
+        "<tr>"
+        + "".join(
+            f'<th scope="row">{esc(cell)}</th>'
+            if i == 0
+            else f'<td class="ioc-num">{esc(cell)}</td>'
+            if i >= numeric_from
+            else f"<td>{esc(cell)}</td>"
+            for i, cell in enumerate(row)
         )
+        + "</tr>"
         for row in rows
     )
     table = tag(

@@ -75,7 +75,10 @@ def unknown_target(code: str, lang: str) -> html.Div:
 
 def _names(table: pd.DataFrame, lang: str, full: bool = False) -> list[str]:
     """The units of a ranking table by name: short on the chart and in the export, in full in a sentence."""
-    return [place_name(n, bool(c), lang, full=full) for n, c in zip(table["name"], table["is_city"], strict=True)]
+    return [
+        place_name(n, bool(c), lang, full=full)
+        for n, c in zip(table["name"].tolist(), table["is_city"].tolist(), strict=True)
+    ]
 
 
 def verdict_card(a: Assessment, indicator: Indicator, lang: str) -> html.Div:
@@ -160,29 +163,28 @@ def ranking_section(
     children.append(
         html.P(t("targets.ranking_note", lang).format(n=fmt_number(len(table), lang)), className="ov-muted-note")
     )
+    # The table's columns read once as plain lists (34 or 63 rows): cheaper than indexing the frame per use.
+    codes, values, statuses = table["code"].tolist(), [float(v) for v in table["value"]], table["status"].tolist()
+    short, full = _names(table, lang), _names(table, lang, full=True)
     hl_name = None
-    if highlight is not None:
-        hit = table[table["code"] == highlight]
-        if len(hit):
-            hl_name = _names(hit, lang)[0]
-            children.append(
-                html.P(
-                    t("targets.rank_of", lang).format(
-                        name=_names(hit, lang, full=True)[0],
-                        rank=int(hit.index[0]) + 1,
-                        n=len(table),
-                        value=fmt_percent(hit["value"].iloc[0], lang),
-                    ),
-                    className="ov-rank-of",
-                    id="target-rank-of",
-                )
+    if highlight is not None and highlight in codes:
+        at = codes.index(highlight)
+        hl_name = short[at]
+        children.append(
+            html.P(
+                t("targets.rank_of", lang).format(
+                    name=full[at], rank=at + 1, n=len(codes), value=fmt_percent(values[at], lang)
+                ),
+                className="ov-rank-of",
+                id="target-rank-of",
             )
+        )
 
-    def fig(part: pd.DataFrame) -> dcc.Graph:
+    def fig(rows: range | list[int]) -> dcc.Graph:
         figure = charts.ranking_figure(
-            _names(part, lang),
-            [float(v) for v in part["value"]],
-            list(part["status"]),
+            [short[i] for i in rows],
+            [values[i] for i in rows],
+            [statuses[i] for i in rows],
             lang,
             national=ranking.national,
             target=target,
@@ -194,9 +196,10 @@ def ranking_section(
             style=charts.graph_style(figure),
         )
 
-    if len(table) <= 2 * RANK_SHOWN:
+    n = len(codes)
+    if n <= 2 * RANK_SHOWN:
         children.append(
-            html.Div(className="ov-rank-col", children=[html.H4(t("targets.all_ranked", lang)), fig(table)])
+            html.Div(className="ov-rank-col", children=[html.H4(t("targets.all_ranked", lang)), fig(range(n))])
         )
     else:
         children.append(
@@ -205,19 +208,19 @@ def ranking_section(
                 children=[
                     html.Div(
                         className="ov-rank-col",
-                        children=[html.H4(t("targets.best", lang).format(n=RANK_SHOWN)), fig(table.head(RANK_SHOWN))],
+                        children=[html.H4(t("targets.best", lang).format(n=RANK_SHOWN)), fig(range(RANK_SHOWN))],
                     ),
                     html.Div(
                         className="ov-rank-col",
                         children=[
                             html.H4(t("targets.worst", lang).format(n=RANK_SHOWN)),
-                            fig(table.tail(RANK_SHOWN).iloc[::-1]),
+                            fig(range(n - 1, n - 1 - RANK_SHOWN, -1)),
                         ],
                     ),
                 ],
             )
         )
-    children.append(ranking_alternative(ranking, _names(table, lang, full=True), lang))
+    children.append(ranking_alternative(ranking, full, lang))
     return html.Section(className="ov-card ov-ranking", id="target-ranking", children=children)
 
 
@@ -245,7 +248,14 @@ def ranking_alternative(ranking: Ranking, names: list[str], lang: str) -> html.D
             status_word(status, lang) if status else "—",
         ]
         for i, (name, value, num, den, status) in enumerate(
-            zip(names, table["value"], table["numerator"], table["denominator"], table["status"], strict=True)
+            zip(
+                names,
+                table["value"].tolist(),
+                table["numerator"].tolist(),
+                table["denominator"].tolist(),
+                table["status"].tolist(),
+                strict=True,
+            )
         )
     ]
     headers = [
@@ -284,12 +294,13 @@ def breakdown_section(
         )
     cols = []
     for b in breakdowns:
-        tb = b.table
+        rows = _breakdown_rows(b)
+        labels = [r[0] for r in rows]
         figure = charts.breakdown_figure(
-            list(tb["label"]),
-            [None if pd.isna(v) else float(v) for v in tb["value"]],
-            [int(n) for n in tb["numerator"]],
-            [int(d) for d in tb["denominator"]],
+            labels,
+            [r[1] for r in rows],
+            [r[2] for r in rows],
+            [r[3] for r in rows],
             lang,
             target=target,
         )
@@ -308,31 +319,42 @@ def breakdown_section(
     )
 
 
+def _breakdown_rows(breakdown: Breakdown) -> list[tuple[str, float | None, int, int]]:
+    """Each group's label, value (None: no population), numerator and denominator, as plain values (a few
+    rows: reading them once is cheaper than indexing the frame for each use)."""
+    tb = breakdown.table
+    return [
+        (str(label), None if pd.isna(value) else float(value), int(num), int(den))
+        for label, value, num, den in zip(
+            tb["label"].tolist(),
+            tb["value"].tolist(),
+            tb["numerator"].tolist(),
+            tb["denominator"].tolist(),
+            strict=True,
+        )
+    ]
+
+
 def breakdown_figure(graph: dcc.Graph, breakdown: Breakdown, title: str, lang: str) -> html.Figure:
     """A breakdown chart with its summary (the highest and lowest group) and its table."""
-    tb = breakdown.table
-    known = tb[tb["value"].notna()].sort_values("value", ascending=False)
-    if len(known):
+    rows = _breakdown_rows(breakdown)
+    known = sorted((r for r in rows if r[1] is not None), key=lambda r: -(r[1] or 0.0))  # stable: ties keep order
+    if known:
         summary = t("chart.breakdown_summary", lang).format(
             what=title,
-            top=known["label"].iloc[0],
-            top_value=fmt_percent(float(known["value"].iloc[0]), lang),
-            bottom=known["label"].iloc[-1],
-            bottom_value=fmt_percent(float(known["value"].iloc[-1]), lang),
+            top=known[0][0],
+            top_value=fmt_percent(known[0][1], lang),
+            bottom=known[-1][0],
+            bottom_value=fmt_percent(known[-1][1], lang),
         )
     else:
         summary = t("chart.summary_no_data", lang).format(what=title)
-    rows = [
-        [
-            label,
-            fmt_percent(None if pd.isna(value) else float(value), lang),
-            fmt_number(int(num), lang),
-            fmt_number(int(den), lang),
-        ]
-        for label, value, num, den in zip(tb["label"], tb["value"], tb["numerator"], tb["denominator"], strict=True)
+    cells = [
+        [label, fmt_percent(value, lang), fmt_number(num, lang), fmt_number(den, lang)]
+        for label, value, num, den in rows
     ]
     headers = [title, t("common.value", lang), t("common.numerator", lang), t("common.denominator", lang)]
-    return chart_text.figure(graph, summary, chart_text.data_table(title, headers, rows, lang))
+    return chart_text.figure(graph, summary, chart_text.data_table(title, headers, cells, lang))
 
 
 def trajectory_alternative(data: TargetData, lang: str) -> tuple[str, html.Details]:
