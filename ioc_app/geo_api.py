@@ -26,7 +26,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Engine
 
 from data_sources.institution_points import PointFilter, PointFilterError, points_geojson
-from geo import boundaries
+from geo.provinces import BOUNDARY_FILES as BUILTIN_FILES
 from ioc_app import access, snapshots
 from ioc_app.api import API_PREFIX, ApiError, unavailable_response
 from ioc_app.database_checks import is_outage
@@ -70,6 +70,8 @@ def _round_coords(coords: Any) -> Any:
 
 def provinces_payload(level: str, path: str | None) -> dict[str, Any]:
     """The boundaries of ``level`` as a compact FeatureCollection (``id`` = code; code, name)."""
+    from geo import boundaries  # geopandas: loaded by the first worker that serves the boundaries
+
     raw = boundaries.boundaries_geojson(level, path)
     features = []
     for f in raw["features"]:
@@ -93,16 +95,18 @@ def _provinces_body(level: str, source_key: tuple[str, int], path: str | None) -
 
 def _source_key(level: str, path: str | None) -> tuple[str, int]:
     """File and modification time of a boundary source: a replaced file gets a new body and ETag."""
-    p = Path(path).expanduser() if path else boundaries.BUILTIN_FILES[level]
+    p = Path(path).expanduser() if path else BUILTIN_FILES[level]
     return str(p.resolve()), p.stat().st_mtime_ns
 
 
 def provinces_body(level: str, override: str | None) -> tuple[Body, str | None]:
     """The body for ``level``; an unusable override file falls back to the built-in one (with a warning)."""
     if override:
+        from geo.boundaries import BoundaryFileError  # an override is read with geopandas anyway
+
         try:
             return _provinces_body(level, _source_key(level, override), override), None
-        except (boundaries.BoundaryFileError, OSError) as exc:
+        except (BoundaryFileError, OSError) as exc:
             # The control room must still get a map; the operator sees the reason in the log and header.
             log.error("boundary override for level %s unusable, using the built-in file: %s", level, exc)
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -158,7 +162,7 @@ def build_blueprint(services: Services) -> Blueprint:
         unknown = sorted(set(request.args) - {"set"})
         if unknown:
             raise ApiError(400, f"unknown parameter(s) {', '.join(unknown)}; use set=34 or set=63")
-        if level not in boundaries.LEVELS:
+        if level not in BUILTIN_FILES:
             raise ApiError(400, f"set must be 34 (units from 1 July 2025) or 63 (legacy units), got {level!r}")
         override = settings.boundaries_34_path if level == "34" else settings.boundaries_63_path
         body, warning = provinces_body(level, override)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from data_sources.institution_points import InstitutionPoints, points_at
-from geo.boundaries import load_archipelago_labels
+from geo.archipelagos import archipelago_labels
 from geo.provinces import DATA_DIR
 from ioc_app.indicators import registry
 from ioc_app.indicators.registry import Indicator
@@ -138,7 +138,6 @@ def national_figure(
 @lru_cache(maxsize=1)
 def archipelagos() -> tuple[dict[str, Any], ...]:
     """Label points of the two archipelagos, with their islands' positions (drawn as dots)."""
-    frame = load_archipelago_labels()
     with (DATA_DIR / "archipelagos.csv").open(encoding="utf-8", newline="") as fh:
         islands = list(csv.DictReader(fh))
     return tuple(
@@ -146,11 +145,11 @@ def archipelagos() -> tuple[dict[str, Any], ...]:
             "name": r.name,
             "name_en": r.name_en,
             "code": r.code,
-            "lat": r.geometry.y,
-            "lon": r.geometry.x,
+            "lat": r.lat,
+            "lon": r.lon,
             "islands": [(float(i["lat"]), float(i["lon"])) for i in islands if i["code34"] == r.code],
         }
-        for r in frame.itertuples(index=False)
+        for r in archipelago_labels()
     )
 
 

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from typing import Final, TypeAlias
 
 import charset_normalizer
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 INSTRUCTION_SHEETS: Final = frozenset({"hướng dẫn", "instructions"})
 MAX_ROWS: Final = 20_000
@@ -136,6 +134,10 @@ def _xlsx_grid(data: bytes, max_bytes: int) -> list[tuple[int, list[CellValue]]]
         content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
         if b"macroEnabled" in content_types:
             raise FileRefused("macros")
+    # openpyxl only when a workbook comes in: a web worker that never reads one does not hold it.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         # data_only=False: a formula is read as its text, never as a cached (or computed) result.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)

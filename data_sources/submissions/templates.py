@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from data_sources.submissions.kinds import KindSpec
 
-_HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+HEADER_COLOUR = "DCE6F1"
 
 
 def template_xlsx(kind: KindSpec) -> bytes:
+    # openpyxl only when a template is asked for: a web worker that never builds one does not hold it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header_fill = PatternFill("solid", fgColor=HEADER_COLOUR)
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its one sheet
@@ -24,7 +26,7 @@ def template_xlsx(kind: KindSpec) -> bytes:
     for row in (1, 2):
         for cell in sheet[row]:
             cell.font = Font(bold=row == 1, italic=row == 2)
-            cell.fill = _HEADER_FILL
+            cell.fill = header_fill
             cell.data_type = "s"
     for index, column in enumerate(kind.columns, start=1):
         letter = get_column_letter(index)
