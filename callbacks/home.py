@@ -6,6 +6,7 @@ milliseconds and never touches the VET database's big tables.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -16,7 +17,7 @@ from callbacks.page import PageContext
 from ioc_app import access, exports, inputs, snapshots
 from ioc_app.i18n import normalise_language, t
 from ioc_app.overview import all_panels, filter_update, first_paint, freshness_of
-from ioc_app.selection import Selection
+from ioc_app.selection import Selection, choices
 from ioc_app.services import Services
 from layouts import home as layout
 from layouts.home import CHILDREN_PARTS, PATH_PARTS, Filters, Home, Part
@@ -74,10 +75,32 @@ def selection_from_filters(
     current: dict[str, Any] | None = None,
 ) -> Any:
     """The shared selection the filter bar writes (every page reads it); nothing when it is the one
-    already there (the bar's first appearance, which would otherwise redraw the page it came with)."""
+    already there (the bar's first appearance, which would otherwise redraw the page it came with).
+
+    The browser runs the same as ``FILTERS_TO_SELECTION_JS`` (tests compare the two)."""
     sel = Selection.from_store({"level": level}).with_province(province or None).with_filters(inst_type, ownership)
     new = sel.to_store()
     return no_update if current is not None and Selection.from_store(current).to_store() == new else new
+
+
+# ``selection_from_filters`` in the browser: the filter bar's first appearance (with every page that has
+# one) and each change cost no round trip. The same cleaning as ``Selection.from_store``: unknown levels,
+# codes and filters are dropped (the server cleans whatever a store holds again when it reads it).
+FILTERS_TO_SELECTION_JS = """function(level, province, instType, ownership, current) {
+    var known = CHOICES;
+    var lvl = known.levels.indexOf(level) !== -1 ? level : '34';
+    var pick = function(value, allowed) { return typeof value === 'string' && allowed.indexOf(value) !== -1 ? value : null; };
+    var sel = {level: lvl, province: pick(province, known.provinces[lvl]),
+               type: pick(instType, known.types), ownership: pick(ownership, known.ownerships)};
+    if (current && typeof current === 'object') {
+        var now = current.level === '63' ? '63' : '34';
+        if (now === sel.level && pick(current.province, known.provinces[now]) === sel.province
+                && pick(current.type, known.types) === sel.type && pick(current.ownership, known.ownerships) === sel.ownership) {
+            return window.dash_clientside.no_update;
+        }
+    }
+    return sel;
+}""".replace("CHOICES", json.dumps(choices(), separators=(",", ":")))
 
 
 def overview_export(services: Services, fmt: str, selection: dict[str, Any] | None, lang: str | None) -> dict | None:
@@ -136,7 +159,8 @@ def register(app: Dash, services: Services) -> None:
         State(Shell.LANG, "data"),
         prevent_initial_call=True,
     )(inputs.checked(inputs.level, inputs.province, inputs.language)(level_changed))
-    app.callback(
+    app.clientside_callback(  # selection_from_filters, in the browser (FILTERS_TO_SELECTION_JS)
+        FILTERS_TO_SELECTION_JS,
         Output(Shell.SELECTION, "data", allow_duplicate=True),
         Input(Filters.LEVEL, "value"),
         Input(Filters.PROVINCE, "value"),
@@ -144,10 +168,6 @@ def register(app: Dash, services: Services) -> None:
         Input(Filters.OWNERSHIP, "value"),
         State(Shell.SELECTION, "data"),
         prevent_initial_call=True,
-    )(
-        inputs.checked(inputs.level, inputs.province, inputs.institution_type, inputs.ownership, inputs.selection)(
-            selection_from_filters
-        )
     )
     app.callback(
         output=OUTPUTS,

@@ -34,6 +34,17 @@ def _known_province(level: Level, code: Any) -> str | None:
     return code if code in known else None
 
 
+def choices() -> dict[str, Any]:
+    """What a selection may hold, for the browser's copy of :meth:`Selection.from_store`: the levels, each
+    level's province codes, the institution types and the ownerships."""
+    return {
+        "levels": list(LEVELS),
+        "provinces": {"34": sorted(geo.province_by_code()), "63": sorted(geo.legacy_by_code())},
+        "types": list(INSTITUTION_TYPES),
+        "ownerships": list(OWNERSHIPS),
+    }
+
+
 @dataclass(frozen=True)
 class Selection:
     level: Level = "34"

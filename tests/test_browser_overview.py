@@ -80,3 +80,43 @@ def test_unknown_target_and_the_list(dash_duo, dash_signed_in, small_demo) -> No
     dash_duo.wait_for_element("#target-list-T12", timeout=20)
     assert len(dash_duo.find_elements(".ov-list-row")) == 12
     assert dash_duo.get_logs() == []
+
+
+def test_the_filter_bar_writes_the_selection_in_the_browser_as_the_server_would(
+    dash_duo, dash_signed_in, small_demo
+) -> None:
+    """The filter bar's selection is written by the browser (its first appearance costs no round trip): for
+    known, unknown and missing values, the same selection as the server's ``selection_from_filters``."""
+    from dash import no_update
+
+    from callbacks import home
+
+    dash_signed_in(create_app(small_demo))
+    dash_duo.wait_for_element("#home-panel-T12 svg.ov-sparkline path", timeout=30)
+    p34, p63 = geo_provinces.provinces()[3].code, geo_provinces.legacy_provinces()[40].code
+    shown = {"level": "34", "province": p34, "type": "college", "ownership": None}
+    cases = [
+        ("34", p34, "college", None, None),
+        ("34", p34, "college", None, shown),  # what the store holds already: nothing to write
+        ("34", p34, "college", "", {**shown, "level": "x", "province": p34}),
+        ("63", p63, "centre", "private", shown),
+        ("63", p34 if p34 not in {p.code for p in geo_provinces.legacy_provinces()} else "99", None, None, shown),
+        ("99", "<b>", "school", "state", shown),
+        (None, None, None, None, {"level": "34", "province": None, "type": None, "ownership": None}),
+        ("34", "", "", "", "not a store"),
+    ]
+    for level, province, inst_type, ownership, current in cases:
+        expected = home.selection_from_filters(
+            level, province, inst_type, ownership, current if isinstance(current, dict) else None
+        )
+        got = dash_duo.driver.execute_script(
+            f"var out = ({home.FILTERS_TO_SELECTION_JS}).apply(null, arguments);"
+            "return out === window.dash_clientside.no_update ? 'no_update' : out;",
+            level,
+            province,
+            inst_type,
+            ownership,
+            current,
+        )
+        assert got == ("no_update" if expected is no_update else expected), (level, province, current)
+    assert dash_duo.get_logs() == []
