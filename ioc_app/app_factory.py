@@ -47,6 +47,9 @@ LIGHT_OUTPUT_IDS = frozenset(
     {Shell.LANG, Shell.TITLE, Shell.SUBTITLE, Shell.LANG_TOGGLE, Shell.NAV, Shell.USER, Shell.SNAPSHOT, Shell.FRESHNESS}
 )
 
+# The dropdowns' code, which dcc loads on demand (its own URL for it, without a version).
+DROPDOWN_CHUNK = "_dash-component-suites/dash/dcc/async-dropdown.js"
+
 # Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).
 PAGE_MODULES = [
     home_callbacks,
@@ -77,10 +80,14 @@ class IocDash(Dash):
         favicon: Any = "",
         renderer: Any = "",
     ) -> Any:
+        # The filter bar's dropdowns are drawn by a chunk dcc fetches only once a page shows one, after the
+        # page's own answer: asked for with the framework's scripts, it no longer waits for that answer.
+        prefix = self.config.requests_pathname_prefix or "/"
+        preload = f'<link rel="preload" as="script" href="{prefix}{DROPDOWN_CHUNK}">'
         page: str = super().interpolate_index(  # type: ignore[no-untyped-call]  # Dash leaves it unannotated
             metas=metas,
             title=title,
-            css=css,
+            css=f"{css}\n{preload}",
             config=config,
             scripts=scripts,
             app_entry=app_entry,

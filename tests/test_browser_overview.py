@@ -34,6 +34,16 @@ def test_overview_filter_language_and_target_page(dash_duo, dash_signed_in, smal
     # The sparklines are SVG: the overview fetches no plotly bundle (a target page's charts do).
     fetched = dash_duo.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert fetched and not [u for u in fetched if "plotly" in u]
+    # The dropdowns' chunk comes with the framework's scripts (preloaded), once: the same URL dcc asks for.
+    chunks = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('async-dropdown'))"
+        ".map(e => [e.initiatorType, e.startTime]);"
+    )
+    first_callback = dash_duo.driver.execute_script(
+        "return Math.min(...performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('_dash-update-component')).map(e => e.startTime));"
+    )
+    assert len(chunks) == 1 and chunks[0][0] == "link" and chunks[0][1] < first_callback, chunks
     dash_duo.wait_for_text_to_equal("#home-scope-label", "Toàn quốc", timeout=10)
     national = dash_duo.find_element(VALUE).text
     assert re.fullmatch(r"\d{1,3},\d%", national), national  # Vietnamese: decimal comma
