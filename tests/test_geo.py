@@ -21,6 +21,7 @@ import pytest
 import shapely
 
 from geo import boundaries
+from geo.archipelagos import archipelago_labels
 from geo.boundaries import (
     ATTRIBUTION,
     BUILTIN_FILES,
@@ -180,6 +181,12 @@ def test_archipelago_labels():
     truong_sa = by_code["56"].geometry
     assert 111 < hoang_sa.x < 113 and 15.5 < hoang_sa.y < 17.5
     assert 111 < truong_sa.x < 116 and 7.5 < truong_sa.y < 12
+    # The map page's plain-JSON reading of the same file (no geopandas in a web worker) agrees.
+    plain = {a.code: a for a in archipelago_labels()}
+    assert set(plain) == set(by_code)
+    for code, row in by_code.items():
+        a = plain[code]
+        assert (a.name, a.name_en, a.lat, a.lon) == (row.name, row.name_en, row.geometry.y, row.geometry.x)
 
 
 def test_island_owners_in_owner_province():
