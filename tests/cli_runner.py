@@ -24,7 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from multiprocessing import forkserver
 from pathlib import Path
@@ -208,7 +207,7 @@ def _exit_status(main: Callable[[], int | None]) -> int:
         print(exc.code, file=sys.stderr)
         return 1
     except BaseException:  # noqa: BLE001  # uncaught, as the interpreter: the traceback on stderr, status 1
-        traceback.print_exc()
+        sys.excepthook(*sys.exc_info())
         return 1
 
 
