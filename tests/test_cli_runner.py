@@ -87,3 +87,13 @@ def test_the_runner_and_the_real_entry_point_say_the_same(tmp_path: Path) -> Non
         real, forked = _real(*args, env=env), cli_runner.run_cli(args, env=env)
         assert (forked.returncode, forked.stdout, forked.stderr) == (real.returncode, real.stdout, real.stderr), args
         assert forked.args == real.args
+
+
+def test_importing_what_the_server_preloads_prints_nothing() -> None:
+    # A real run would print what these imports print (a warning, a log line) on its own stderr; a forked run
+    # cannot, since the server imported them before it: so there must be nothing to print.
+    imports = "; ".join(f"import {module}" for module in cli_runner.PRELOAD)
+    done = subprocess.run(
+        [sys.executable, "-c", imports], cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=300
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
