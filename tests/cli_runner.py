@@ -117,7 +117,12 @@ def run_in_child(
             name=" ".join(args),
         )  # fmt: skip
         child.start()
-        child.join(timeout)
+        try:
+            child.join(timeout)
+        except BaseException:  # as subprocess.run: the test interrupted, the child does not outlive it
+            child.kill()
+            child.join()
+            raise
         if child.exitcode is None:  # as subprocess.run: kill it, then report what it printed
             child.kill()
             child.join()
