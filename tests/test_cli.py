@@ -5,21 +5,20 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests import cli_runner
 from tests.conftest import database_url, new_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "ioc_app", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=300
-    )
+    """``python -m ioc_app ARGS`` in its own process, forked from a server that imported the command line once
+    (tests/cli_runner.py; test_cli_runner holds it to what the real entry point says)."""
+    return cli_runner.run_cli(args, env={**os.environ, **(env or {})}, cwd=ROOT, timeout=300)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], fragment: str) -> None:

@@ -24,6 +24,7 @@ import requests
 
 from ioc_app import memo, scorecard, shared_redis, snapshots
 from ioc_app.settings import Settings
+from tests import cli_runner
 from tests.conftest import TEST_SECRET_KEY, copy_database
 from tests.redis_server import RedisServer
 from tests.wall import free_port
@@ -126,14 +127,7 @@ def _two_workers(settings: Settings, redis_url: str, folder: Path, **extra: str)
 
 def _refresh(settings: Settings, redis_url: str) -> int:
     """``python -m ioc_app refresh`` in a process of its own, as an operator runs it; the new snapshot's id."""
-    done = subprocess.run(
-        [sys.executable, "-m", "ioc_app", "refresh"],
-        cwd=ROOT,
-        env=_env(settings, redis_url),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = cli_runner.run_cli(["refresh"], env=_env(settings, redis_url), cwd=ROOT)
     assert done.returncode == 0, done.stderr
     found = re.search(r"snapshot (\d+):", done.stdout)
     assert found, done.stdout

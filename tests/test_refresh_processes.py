@@ -23,6 +23,7 @@ from ioc_app import job_lease, snapshots
 from ioc_app.cli import main
 from ioc_app.settings import Settings
 from ioc_app.store import JobLease
+from tests import cli_runner
 from tests.conftest import new_store
 from tests.test_faults import _path, copy_sqlite
 
@@ -168,15 +169,7 @@ def test_sigkill_mid_refresh_loses_nothing(when: str, demo_copy: Settings) -> No
     # The killed process's lease lapses (here at once, rather than after IOC_REFRESH_LEASE_SECONDS).
     with ioc.begin() as conn:
         conn.execute(update(JobLease).values(expires_at=dt.datetime(2000, 1, 1)))
-    again = subprocess.run(
-        [sys.executable, "-m", "ioc_app", "refresh"],
-        cwd=ROOT,
-        env=_env(demo_copy),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    again = cli_runner.run_cli(["refresh"], env=_env(demo_copy), cwd=ROOT, timeout=120)
     assert again.returncode == 0, again.stderr
     runs = dict(_runs(store))
     assert runs[killed[0]] == "abandoned" and runs[max(runs)] == "ok"

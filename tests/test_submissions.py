@@ -13,7 +13,6 @@ import hashlib
 import io
 import os
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from ioc_app.audit import CLI
 from ioc_app.identity import Identity
 from ioc_app.indicators.scopes import Scope
 from ioc_app.settings import Settings
-from tests import independent_sql
+from tests import cli_runner, independent_sql
 from tests.conftest import DEMO_DATA_DATE, TEST_SECRET_KEY, database_url, new_store
 from tests.submission_files import csv_bytes, headers, with_zip_entry, xlsx_bytes
 
@@ -420,14 +419,7 @@ def _cli(world: Any, *args: str, **extra_env: str) -> subprocess.CompletedProces
         "IOC_DATABASE_URL": str(world["ioc"].url),
         "IOC_SECRET_KEY": TEST_SECRET_KEY,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "ioc_app", "import", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return cli_runner.run_cli(["import", *args], env=env, cwd=ROOT, timeout=120)
 
 
 def test_the_command_line_imports_and_reports_in_vietnamese(world: Any, tmp_path: Path) -> None:
