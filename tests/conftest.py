@@ -361,13 +361,28 @@ def pytest_setup_options():
     return options
 
 
+# How often a browser test's wait asks the page again. Selenium's default (0.5 s) is what dash.testing's
+# waits (wait_for_element, wait_for_text_to_equal, ...) use: a condition met just after a poll cost up
+# to half a second, and a browser test waits on dozens of them.
+BROWSER_POLL_SECONDS = 0.2
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Under pytest-xdist each worker serves its browser tests' apps on ports of its own."""
+    """Under pytest-xdist each worker serves its browser tests' apps on ports of its own; dash.testing's
+    waits poll every BROWSER_POLL_SECONDS."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if worker.startswith("gw"):
         from dash.testing.application_runners import BaseDashRunner
 
         BaseDashRunner._next_port = 58050 + 1000 * int(worker[2:])
+    import dash.testing.browser
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    class QuickerWait(WebDriverWait):  # type: ignore[type-arg]
+        def __init__(self, driver: Any, timeout: float, poll_frequency: float = BROWSER_POLL_SECONDS, **kw: Any):
+            super().__init__(driver, timeout, poll_frequency, **kw)
+
+    dash.testing.browser.WebDriverWait = QuickerWait  # type: ignore[misc]
 
 
 @pytest.fixture(scope="session")
