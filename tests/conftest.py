@@ -255,7 +255,10 @@ def dash_signed_in(dash_duo: Any) -> Callable[..., Any]:
         dash_duo.wait_for_element("#username", timeout=20).send_keys(username)
         dash_duo.find_element("#password").send_keys(password)
         dash_duo.find_element("#login-submit").click()
-        dash_duo.server_url = dash_duo.server.url  # waits for the Dash app to load
+        # The sign-in lands on the dashboard: wait for the Dash app there. (Setting ``server_url`` would load
+        # the page a second time; the URL is set without it, for the tests that build addresses from it.)
+        dash_duo.wait_for_element(dash_duo.dash_entry_locator, timeout=30)
+        dash_duo._url = dash_duo.server.url
         return dash_duo
 
     return start
@@ -378,11 +381,11 @@ def pytest_configure(config: pytest.Config) -> None:
     import dash.testing.browser
     from selenium.webdriver.support.wait import WebDriverWait
 
-    class QuickerWait(WebDriverWait):  # type: ignore[type-arg]
+    class QuickerWait(WebDriverWait):
         def __init__(self, driver: Any, timeout: float, poll_frequency: float = BROWSER_POLL_SECONDS, **kw: Any):
             super().__init__(driver, timeout, poll_frequency, **kw)
 
-    dash.testing.browser.WebDriverWait = QuickerWait  # type: ignore[misc]
+    dash.testing.browser.WebDriverWait = QuickerWait
 
 
 @pytest.fixture(scope="session")
