@@ -97,21 +97,6 @@ def _open(driver, server: WallServer, secret: str, width: int, height: int, slid
     return driver
 
 
-# The slide on screen has faded in completely (.present-slot's opacity transition is over).
-FADED_IN_JS = (
-    "const s = document.querySelector('.present-slot.is-current');"
-    "return !!s && getComputedStyle(s).opacity === '1' && s.getAnimations().length === 0;"
-)
-
-
-def _faded_in(driver, what: str, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not driver.execute_script(FADED_IN_JS):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not fade in within {timeout} s")
-        time.sleep(0.1)
-
-
 def _press(driver, *keys: str) -> None:
     """Keys as a presenter's keyboard sends them to the page."""
     for key in keys:
@@ -136,7 +121,7 @@ def _watch_rotation(driver, timeout: float) -> dict[int, list[str]]:
     for i in range(SLIDES):
         _press(driver, *str(i + 1), "Enter")
         wait_for(driver, lambda s, i=i: s["current"] == i, 20, f"slide {i + 1}")
-        _faded_in(driver, f"slide {i + 1}")
+        time.sleep(0.7)  # the slide's fade-in is over
         problems[i] = driver.execute_script(LAYOUT_PROBLEMS_JS)
     _press(driver, " ")
     wait_for(driver, lambda s: not s["paused"], 10, "resume")
