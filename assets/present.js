@@ -304,6 +304,11 @@
   function togglePause() {
     W.paused = !W.paused;
     if (W.paused) {
+      // Paused, the slide on screen stays: a rotation step still waiting for its next slide is called
+      // off (else that slide would replace it when it arrives). A slide asked for by key is still shown.
+      if (W.current !== -1) {
+        W.pending = -1;
+      }
       W.pausedFor = Date.now() - W.shownAt;
       var fill = document.getElementById("present-progress");
       if (fill) {

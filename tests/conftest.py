@@ -255,7 +255,10 @@ def dash_signed_in(dash_duo: Any) -> Callable[..., Any]:
         dash_duo.wait_for_element("#username", timeout=20).send_keys(username)
         dash_duo.find_element("#password").send_keys(password)
         dash_duo.find_element("#login-submit").click()
-        dash_duo.server_url = dash_duo.server.url  # waits for the Dash app to load
+        # The sign-in lands on the dashboard: wait for the Dash app there. (Setting ``server_url`` would load
+        # the page a second time; the URL is set without it, for the tests that build addresses from it.)
+        dash_duo.wait_for_element(dash_duo.dash_entry_locator, timeout=30)
+        dash_duo._url = dash_duo.server.url
         return dash_duo
 
     return start
@@ -361,13 +364,28 @@ def pytest_setup_options():
     return options
 
 
+# How often a browser test's wait asks the page again. Selenium's default (0.5 s) is what dash.testing's
+# waits (wait_for_element, wait_for_text_to_equal, ...) use: a condition met just after a poll cost up
+# to half a second, and a browser test waits on dozens of them.
+BROWSER_POLL_SECONDS = 0.2
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Under pytest-xdist each worker serves its browser tests' apps on ports of its own."""
+    """Under pytest-xdist each worker serves its browser tests' apps on ports of its own; dash.testing's
+    waits poll every BROWSER_POLL_SECONDS."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if worker.startswith("gw"):
         from dash.testing.application_runners import BaseDashRunner
 
         BaseDashRunner._next_port = 58050 + 1000 * int(worker[2:])
+    import dash.testing.browser
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    class QuickerWait(WebDriverWait):
+        def __init__(self, driver: Any, timeout: float, poll_frequency: float = BROWSER_POLL_SECONDS, **kw: Any):
+            super().__init__(driver, timeout, poll_frequency, **kw)
+
+    dash.testing.browser.WebDriverWait = QuickerWait
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ioc_app import create_app
+from tests.conftest import BROWSER_POLL_SECONDS
 
 pytestmark = pytest.mark.browser
 
@@ -19,11 +19,12 @@ FILLS = f"return Array.from(document.querySelectorAll('{PROVINCES}')).map(p => p
 
 
 def _wait(dash_duo, condition, timeout: float = 20):
-    return WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
+    return WebDriverWait(dash_duo.driver, timeout, BROWSER_POLL_SECONDS).until(lambda _d: condition())
 
 
 def _count(dash_duo, selector: str) -> int:
-    return len(dash_duo.driver.find_elements(By.CSS_SELECTOR, selector))
+    # Counted by the page itself: the driver's find_elements waits out its implicit wait when there are none.
+    return int(dash_duo.driver.execute_script("return document.querySelectorAll(arguments[0]).length", selector))
 
 
 def test_map_draws_provinces_points_labels_and_restyles_offline(dash_duo, dash_signed_in, small_demo) -> None:

@@ -12,6 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from geo import provinces as geo_provinces
 from ioc_app import create_app
+from tests.conftest import BROWSER_POLL_SECONDS
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ def pick_province(dash_duo, name: str) -> None:
     box = dash_duo.wait_for_element(".dash-dropdown-content input", timeout=10)
     box.send_keys(name)
     option = (By.XPATH, f"//div[contains(@class,'dash-dropdown-content')]//*[@role='option'][contains(., '{name}')]")
-    WebDriverWait(dash_duo.driver, 10).until(ec.element_to_be_clickable(option)).click()
+    WebDriverWait(dash_duo.driver, 10, BROWSER_POLL_SECONDS).until(ec.element_to_be_clickable(option)).click()
 
 
 def test_overview_filter_language_and_target_page(dash_duo, dash_signed_in, small_demo) -> None:
@@ -53,7 +54,7 @@ def test_overview_filter_language_and_target_page(dash_duo, dash_signed_in, smal
     province = geo_provinces.provinces()[0].name  # Hà Nội: listed as "TP. Hà Nội", named "Thành phố Hà Nội"
     pick_province(dash_duo, province)
     dash_duo.wait_for_text_to_equal("#home-scope-label", f"Thành phố {province}", timeout=20)
-    WebDriverWait(dash_duo.driver, 20).until(
+    WebDriverWait(dash_duo.driver, 20, BROWSER_POLL_SECONDS).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "#stat-staff .ov-tile-value").text != national_staff
     )
 

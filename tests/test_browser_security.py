@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from data_sources.engine import make_engine
 from ioc_app import create_app
+from tests.conftest import BROWSER_POLL_SECONDS
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +39,7 @@ def _open(dash_duo, path: str, ready: str) -> list[str]:
     """Open ``path``, wait until ``ready`` (a script returning true) and Dash is idle; the violations seen."""
     driver = dash_duo.driver
     driver.get(dash_duo.server_url + path)
-    wait = WebDriverWait(driver, 30)
+    wait = WebDriverWait(driver, 30, BROWSER_POLL_SECONDS)
     wait.until(lambda d: d.execute_script(f"return Boolean({ready})"), message=f"{path}: {ready}")
     wait.until(lambda d: d.execute_script(BUSY) == 0, message=f"{path}: still loading")
     return driver.execute_script("return window.__csp")
