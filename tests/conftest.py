@@ -377,7 +377,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if worker.startswith("gw"):
         from dash.testing.application_runners import BaseDashRunner
 
-        BaseDashRunner._next_port = 58050 + 1000 * int(worker[2:])
+        # scripts/test.sh runs the SQLite and the PostgreSQL pass side by side: each has its own range.
+        base = 58050 if TEST_DATABASE == "sqlite" else 61050
+        BaseDashRunner._next_port = base + 1000 * int(worker[2:])
     import dash.testing.browser
     from selenium.webdriver.support.wait import WebDriverWait
 
@@ -411,10 +413,21 @@ def follows_the_switch(item: pytest.Item) -> bool:
     return any(call in source for call in _SWITCHED_CALLS)
 
 
+def _longest_files_first(items: list[pytest.Item]) -> None:
+    """Files with browser tests first, then those marked slow: pytest-xdist hands out whole files in
+    this order, so the long ones start at once instead of leaving one worker busy at the end."""
+    weight: dict[Path, int] = {}
+    for item in items:
+        rank = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
+        weight[item.path] = min(weight.get(item.path, 2), rank)
+    items.sort(key=lambda item: weight[item.path])  # stable: each file keeps its own order
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """scripts/test.sh's PostgreSQL pass (IOC_TEST_SWITCHED_ONLY=1) runs the tests whose databases follow
-    the switch; the others (pages and texts without a database, tests of one named dialect) would run
-    exactly as they did in its SQLite pass."""
+    """The longest files first; and scripts/test.sh's PostgreSQL pass (IOC_TEST_SWITCHED_ONLY=1) runs the
+    tests whose databases follow the switch; the others (pages and texts without a database, tests of one
+    named dialect) would run exactly as they did in its SQLite pass."""
+    _longest_files_first(items)
     if TEST_DATABASE != "postgresql" or os.environ.get("IOC_TEST_SWITCHED_ONLY") != "1":
         return
     keep = [item for item in items if follows_the_switch(item)]

@@ -66,6 +66,10 @@ def _runs(store: Path) -> list[tuple[int, str]]:
         return [(i, s) for i, s in conn.execute("SELECT id, status FROM refresh_run ORDER BY id")]
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 # --- two schedulers ------------------------------------------------------------------------------------
 
 
@@ -83,6 +87,9 @@ def test_two_schedulers_refresh_once(demo_copy: Settings, tmp_path: Path) -> Non
                     env=_env(settings),
                     stdout=out,
                     stderr=subprocess.STDOUT,
+                    # Ctrl-C as at a terminal even when the tests run as a background job, which starts
+                    # with SIGINT ignored (and Python leaves an ignored SIGINT ignored).
+                    preexec_fn=_default_sigint,
                 )
             )
     try:
