@@ -40,7 +40,6 @@ ATTRIBUTION = (
 )
 
 LEVELS = ("34", "63")
-BUILTIN_FILES = BOUNDARY_FILES
 
 # Columns an override file may use for the province code, in order of preference.
 _CODE_COLUMNS = ("code", "code{level}", "ma_tinh", "MA_TINH", "gso_code", "GSO_CODE")
@@ -65,7 +64,7 @@ def _check_level(level: str) -> None:
 
 def _source_key(level: str, path: str | os.PathLike[str] | None) -> tuple[str, int]:
     """Cache key of a boundary source: resolved file name and modification time."""
-    p = Path(path) if path is not None else BUILTIN_FILES[level]
+    p = Path(path) if path is not None else BOUNDARY_FILES[level]
     p = p.expanduser().resolve()
     if not p.exists():
         if path is None:

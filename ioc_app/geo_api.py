@@ -26,7 +26,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Engine
 
 from data_sources.institution_points import PointFilter, PointFilterError, points_geojson
-from geo.provinces import BOUNDARY_FILES as BUILTIN_FILES
+from geo.provinces import BOUNDARY_FILES
 from ioc_app import access, snapshots
 from ioc_app.api import API_PREFIX, ApiError, unavailable_response
 from ioc_app.database_checks import is_outage
@@ -95,7 +95,7 @@ def _provinces_body(level: str, source_key: tuple[str, int], path: str | None) -
 
 def _source_key(level: str, path: str | None) -> tuple[str, int]:
     """File and modification time of a boundary source: a replaced file gets a new body and ETag."""
-    p = Path(path).expanduser() if path else BUILTIN_FILES[level]
+    p = Path(path).expanduser() if path else BOUNDARY_FILES[level]
     return str(p.resolve()), p.stat().st_mtime_ns
 
 
@@ -162,7 +162,7 @@ def build_blueprint(services: Services) -> Blueprint:
         unknown = sorted(set(request.args) - {"set"})
         if unknown:
             raise ApiError(400, f"unknown parameter(s) {', '.join(unknown)}; use set=34 or set=63")
-        if level not in BUILTIN_FILES:
+        if level not in BOUNDARY_FILES:
             raise ApiError(400, f"set must be 34 (units from 1 July 2025) or 63 (legacy units), got {level!r}")
         override = settings.boundaries_34_path if level == "34" else settings.boundaries_63_path
         body, warning = provinces_body(level, override)

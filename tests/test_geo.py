@@ -24,7 +24,6 @@ from geo import boundaries
 from geo.archipelagos import archipelago_labels
 from geo.boundaries import (
     ATTRIBUTION,
-    BUILTIN_FILES,
     BoundaryFileError,
     load_archipelago_labels,
     load_boundaries,
@@ -32,7 +31,7 @@ from geo.boundaries import (
     province_of_point,
     provinces_of_points,
 )
-from geo.provinces import DATA_DIR, legacy_by_code, legacy_provinces, province_by_code, provinces
+from geo.provinces import BOUNDARY_FILES, DATA_DIR, legacy_by_code, legacy_provinces, province_by_code, provinces
 
 LEVELS = ("63", "34")
 EQUAL_AREA = 6933
@@ -74,7 +73,7 @@ def level(request) -> str:
 @pytest.fixture(scope="module")
 def raw() -> dict[str, gpd.GeoDataFrame]:
     """The shipped files as written, not through load_boundaries' normalisation."""
-    return {lvl: gpd.read_file(BUILTIN_FILES[lvl]) for lvl in LEVELS}
+    return {lvl: gpd.read_file(BOUNDARY_FILES[lvl]) for lvl in LEVELS}
 
 
 def test_files_have_every_code_once_with_canonical_names(raw, level):

@@ -15,7 +15,8 @@ from callbacks import map as map_callbacks
 from data_sources.engine import make_engine
 from data_sources.institution_points import PointFilter, PointFilterError
 from data_sources.schema import Institution
-from geo.boundaries import BUILTIN_FILES, expected_codes
+from geo.boundaries import expected_codes
+from geo.provinces import BOUNDARY_FILES
 from ioc_app import create_app, kpis, map_data, snapshots
 from ioc_app.i18n import vi_sort_key
 from ioc_app.indicators import registry
@@ -114,7 +115,7 @@ def test_bad_provinces_requests_get_a_json_400(client, query: str, fragment: str
 
 
 def test_an_override_boundary_file_replaces_the_built_in_one(small_demo: Settings, tmp_path: Path) -> None:
-    raw = json.loads(BUILTIN_FILES["34"].read_text(encoding="utf-8"))
+    raw = json.loads(BOUNDARY_FILES["34"].read_text(encoding="utf-8"))
     for f in raw["features"]:  # an official file names its code column ma_tinh
         f["properties"] = {"ma_tinh": f["properties"]["code"], "ten": "x"}
     official = tmp_path / "official34.geojson"
