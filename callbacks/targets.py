@@ -34,18 +34,19 @@ log = logging.getLogger(__name__)
 
 def render(pctx: PageContext) -> Any:
     services, lang = pctx.services, pctx.lang
-    sel = access.readable_selection(Selection.from_store(pctx.selection))
+    selection = Selection.from_store(pctx.selection)
     if not pctx.args:
-        selection, scope, only = sel.to_store(), sel.scope, access.visible_units(sel.level)
+        view = access.reader_view(selection)
+        scope, only = view.selection.scope, view.only
         fresh = freshness_of(services)
         snap = snapshots.current(services.ioc_engine)
         panels = all_panels(snap, scope) if snap is not None else []
-        return layout.target_list_page(panels, selection, scope, fresh, lang, only)
+        return layout.target_list_page(panels, view.selection.to_store(), scope, fresh, lang, only)
     code = pctx.args[0]
     indicator = find_indicator(code)
     if indicator is None:
         return layout.unknown_target(code, lang)
-    return target_page(services, indicator, sel, lang, layout.page_of)  # drawn once per snapshot and view
+    return target_page(services, indicator, selection, lang, layout.page_of)  # drawn once per snapshot and view
 
 
 def update_target(

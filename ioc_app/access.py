@@ -142,6 +142,24 @@ _FORBIDDEN_PAGE = (
 )
 
 
+@dataclasses.dataclass(frozen=True)
+class ReaderView:
+    """What this request may read of a selection, decided once: the selection as it may read it, its
+    readable scope, the units whose figures it may see (None: all) and whether it sees the nation.
+    Pages key their per-snapshot memos by it, so one reader never gets another's page."""
+
+    selection: Selection
+    scope: Scope
+    only: frozenset[str] | None
+    nation: bool
+
+
+def reader_view(selection: Selection) -> ReaderView:
+    """This request's view of ``selection``; Forbidden for a province it may not read."""
+    sel = readable_selection(selection)
+    return ReaderView(sel, readable(sel.scope), visible_units(sel.level), sees_nation())
+
+
 def readable_selection(selection: Selection) -> Selection:
     """The shared selection as this request may read it: a province user's nation is their province
     (so the filter bar shows what the figures are). Another province stays as asked: reading it is

@@ -193,17 +193,15 @@ def first_paint(services: Services, selection: Selection, lang: str, build: Call
     the freshness, the sources' ages (to the minute) and the alert count. ``build`` is part of the key
     too: pass one module-level function, not a new lambda per call.
     """
-    sel = access.readable_selection(selection)
-    scope = access.readable(sel.scope)
-    only = access.visible_units(sel.level)
+    view = access.reader_view(selection)
+    sel, scope, only = view.selection, view.scope, view.only
     fresh = freshness_of(services)
     alert_count = alerts.readers_open_count(services.ioc_engine)
     snap = snapshots.current(services.ioc_engine)
     if snap is None:
         return build(OverviewPage(sel, scope, fresh, lang, only, alert_count))
     feeds = sources.panel_sources(services.ioc_engine)
-    nation = access.sees_nation()
-    key = (build, sel, scope, nation, only, fresh, lang, alert_count, _frozen(feeds))
+    key = (build, view, fresh, lang, alert_count, _frozen(feeds))
 
     def draw() -> T:
         counts, panels, situation = network_counts(snap, scope), all_panels(snap, scope), scope_situation(snap, scope)

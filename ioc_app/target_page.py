@@ -66,15 +66,13 @@ def target_page(
     another's page), the selection, the language and the freshness (``state``: the shell's snapshot
     store, else read). ``build`` is part of the key too: pass one module-level function.
     """
-    sel = access.readable_selection(selection)
-    readable = access.readable(sel.scope)  # Forbidden for a province this reader may not read
-    only = access.visible_units(sel.level)
-    nation = access.sees_nation()
+    view = access.reader_view(selection)  # Forbidden for a province this reader may not read
+    sel, only = view.selection, view.only
     fresh = freshness_of(services, state)
     snap = snapshots.current(services.ioc_engine)
     if snap is None:
         return build(TargetPage(indicator, sel, sel.scope, fresh, lang, only))
-    key: tuple[Any, ...] = (build, indicator.code, sel, readable, nation, only, fresh, lang)
+    key: tuple[Any, ...] = (build, indicator.code, view, fresh, lang)
 
     def draw() -> T:
         data = target_data(snap, indicator, sel.scope, sel.level, lang, services.settings)
