@@ -29,6 +29,7 @@ from ioc_app import (
     security,
     shared_redis,
     source_pages,
+    static_compression,
 )
 from ioc_app.i18n import t
 from ioc_app.services import Services
@@ -116,8 +117,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,  # type: ignore[arg-type]  # None turns the "Updating..." title off, as Dash documents
         suppress_callback_exceptions=True,
         serve_locally=True,  # no CDN: the control room may have no internet
-        compress=True,  # gzip/brotli: provincial officials are often on slow links
+        compress=False,  # compressed below, the framework's files once per worker (ioc_app.static_compression)
     )
+    static_compression.install(app.server)
     app.default_language = settings.default_language
     app.server.config["IOC_SERVICES"] = services
     app.server.secret_key = secret_key
