@@ -19,6 +19,7 @@ from ioc_app import (
     api,
     auth,
     brief_pages,
+    freshness,
     geo_api,
     health,
     import_pages,
@@ -130,12 +131,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     auth.init_auth(app.server, services, BACKGROUND_TRIGGERS)
     pages = {page.PATH: page for page in PAGE_MODULES}
     nav_items = [("/" + page.PATH, page.NAV_KEY) for page in PAGE_MODULES if page.NAV_KEY]
-    # Per request: the header shows who is signed in; a first visit opens in the sign-in page's language.
+    # Per request: the header shows who is signed in and how fresh the data is, in the language the browser
+    # last chose (its cookie; a first visit: the sign-in page's language).
     app.layout = lambda: shell(
         nav_items,
         auth.request_language(settings.default_language),
         settings.refresh_interval_seconds,
         auth.current_badge(),
+        freshness.shown_state(services),
     )
     shell_callbacks.register(app, services, pages, nav_items)
     for page in PAGE_MODULES:

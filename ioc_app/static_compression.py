@@ -24,7 +24,7 @@ def framework_file_key(request: Request) -> str:
     """The file a framework request is for (its version fingerprint dropped); ``NOT_KEPT`` otherwise."""
     if request.method != "GET" or not request.path.startswith(FRAMEWORK_PREFIX):
         return NOT_KEPT
-    return str(check_fingerprint(request.path)[0])
+    return str(check_fingerprint(request.path)[0])  # type: ignore[no-untyped-call]  # Dash leaves it unannotated
 
 
 class FrameworkFileCache:
