@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from importlib import import_module
 from typing import Any
 
@@ -51,6 +53,21 @@ LIGHT_OUTPUT_IDS = frozenset(
 
 # The dropdowns' code, which dcc loads on demand (its own URL for it, without a version).
 DROPDOWN_CHUNK = "_dash-component-suites/dash/dcc/async-dropdown.js"
+# The map's library: not loaded with every page, only where a map is drawn (assets/lazy_leaflet.js).
+MAP_LIBRARY_TAG = re.compile(
+    r'<script src="([^"]*/_dash-component-suites/dash_leaflet/dash_leaflet[^"/]*\.js)"></script>\n?'
+)
+
+
+def defer_map_library(scripts: str) -> tuple[str, str]:
+    """The page's script tags without the map library's, and a <meta> naming its address for
+    assets/lazy_leaflet.js (none if the page had no such tag)."""
+    found = MAP_LIBRARY_TAG.search(scripts)
+    if found is None:
+        return scripts, ""
+    meta = f'<meta name="ioc-lazy-leaflet" content="{html.escape(found.group(1))}">'
+    return scripts[: found.start()] + scripts[found.end() :], meta
+
 
 # Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).
 PAGE_MODULES = [
@@ -86,8 +103,9 @@ class IocDash(Dash):
         # page's own answer: asked for with the framework's scripts, it no longer waits for that answer.
         prefix = self.config.requests_pathname_prefix or "/"
         preload = f'<link rel="preload" as="script" href="{prefix}{DROPDOWN_CHUNK}">'
+        scripts, map_library = defer_map_library(str(scripts))
         page: str = super().interpolate_index(  # type: ignore[no-untyped-call]  # Dash leaves it unannotated
-            metas=metas,
+            metas=f"{metas}\n{map_library}",
             title=title,
             css=f"{css}\n{preload}",
             config=config,
