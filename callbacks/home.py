@@ -10,7 +10,7 @@ import json
 import logging
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.guard import guarded
 from callbacks.page import PageContext
@@ -20,7 +20,7 @@ from ioc_app.overview import all_panels, filter_update, first_paint, freshness_o
 from ioc_app.selection import Selection, choices
 from ioc_app.services import Services
 from layouts import home as layout
-from layouts.home import CHILDREN_PARTS, PATH_PARTS, Filters, Home, Part
+from layouts.home import CHILDREN_PARTS, DATA_PARTS, PATH_PARTS, Filters, Home, Part
 from layouts.ids import Shell
 
 PATH = ""
@@ -130,7 +130,29 @@ OUTPUTS: dict[str, Output] = {
     "sources_title": Output({"type": Part.SOURCES, "code": ALL}, "title"),
     **{part: Output({"type": part, "code": ALL}, "children") for part in CHILDREN_PARTS},
     **{part: Output({"type": part, "code": ALL}, "d") for part in PATH_PARTS},
+    **{part: Output({"type": part, "code": ALL}, "data") for part in DATA_PARTS},
 }
+
+
+# A panel's folded table, drawn in the browser from its rows (``layout.spark_table``) when the fold is first
+# opened (a click or Enter/Space on its summary), and again when new rows come while it has been opened.
+# The same table as ``chart_text.data_table`` draws: a caption, column headings, each row's date as its
+# heading and right-aligned figures.
+SPARK_TABLE_JS = """function(clicks, rows, drawn) {
+    var nu = window.dash_clientside.no_update;
+    var trigger = (window.dash_clientside.callback_context.triggered[0] || {}).prop_id || '';
+    if (!clicks || !rows || (drawn && trigger.indexOf('n_clicks') !== -1)) { return nu; }
+    var el = function(type, props) { return {namespace: 'dash_html_components', type: type, props: props}; };
+    var head = el('Tr', {children: rows.headers.map(function(h) { return el('Th', {children: h, scope: 'col'}); })});
+    var body = rows.rows.map(function(row) {
+        return el('Tr', {children: row.map(function(cell, i) {
+            return i === 0 ? el('Th', {children: cell, scope: 'row'}) : el('Td', {children: cell, className: 'ioc-num'});
+        })});
+    });
+    var table = el('Table', {className: 'ioc-chart-table', children: [
+        el('Caption', {children: rows.caption}), el('Thead', {children: head}), el('Tbody', {children: body})]});
+    return el('Div', {className: 'ioc-chart-data-scroll', children: table});
+}"""
 
 
 PART_KEYS = frozenset(key for key, out in OUTPUTS.items() if isinstance(out.component_id, dict))
@@ -182,6 +204,14 @@ def register(app: Dash, services: Services) -> None:
                 )
             )
         )
+    )
+    app.clientside_callback(
+        SPARK_TABLE_JS,
+        Output({"type": Part.SPARK_BODY, "code": MATCH}, "children"),
+        Input({"type": Part.SPARK_FOLD, "code": MATCH}, "n_clicks"),
+        Input({"type": Part.SPARK_ROWS, "code": MATCH}, "data"),
+        State({"type": Part.SPARK_BODY, "code": MATCH}, "children"),
+        prevent_initial_call=True,
     )
     app.callback(
         Output(Home.DOWNLOAD, "data"),

@@ -12,7 +12,7 @@ from dash import Dash, Input, Output, State, no_update
 from callbacks.page import PageContext
 from ioc_app import inputs
 from ioc_app.auth import LANG_COOKIE, current_badge
-from ioc_app.freshness import current_state
+from ioc_app.freshness import shown_state
 from ioc_app.i18n import normalise_language, t
 from ioc_app.selection import normalise_selection
 from ioc_app.services import Services
@@ -95,11 +95,7 @@ LANG_COOKIE_JS = (
 
 def poll_snapshot(services: Services, current: dict | None) -> Any:
     """The newest snapshot's state; no update (so nothing re-renders) when nothing changed."""
-    try:
-        state = current_state(services)
-    except Exception:
-        log.exception("reading the snapshot state failed")
-        state = {**(current or {}), "stale": True, "reason": "refresh_failed"}
+    state = shown_state(services, current)
     if current and all(current.get(k) == state.get(k) for k in ("id", "stale", "refreshed_at", "reason")):
         return no_update
     return state
@@ -121,6 +117,7 @@ def register(app: Dash, services: Services, pages: dict[str, ModuleType], nav_it
         Output(Shell.USER, "children"),
         Output(Shell.MENU, "children"),
         Input(Shell.LANG, "data"),
+        prevent_initial_call=True,  # the page comes with them in its language (``app_factory``'s layout)
     )(inputs.checked(inputs.language)(lambda lang: header_texts(lang, nav_items)))
     app.clientside_callback(LANG_COOKIE_JS, Input(Shell.LANG, "data"))
     app.clientside_callback(MENU_JS, Input(Shell.MENU, "n_clicks"), Input(Shell.URL, "pathname"))
@@ -135,15 +132,20 @@ def register(app: Dash, services: Services, pages: dict[str, ModuleType], nav_it
             lambda pathname, lang, search, selection: render_page(pages, services, pathname, lang, search, selection)
         )
     )
+    # The page comes with the snapshot's state and its freshness line (``app_factory``'s layout): neither is
+    # asked for again on load. A language restored from the browser's storage, the toggle and a new
+    # snapshot each change an input, so the line follows them.
     app.callback(
         Output(Shell.SNAPSHOT, "data"),
         Input(Shell.INTERVAL, "n_intervals"),
         State(Shell.SNAPSHOT, "data"),
+        prevent_initial_call=True,
     )(inputs.checked(inputs.count, inputs.snapshot_state)(lambda _n, current: poll_snapshot(services, current)))
     app.callback(
         Output(Shell.FRESHNESS, "children"),
         Input(Shell.SNAPSHOT, "data"),
         Input(Shell.LANG, "data"),
+        prevent_initial_call=True,
     )(
         inputs.checked(inputs.snapshot_state, inputs.language)(
             lambda state, lang: shell_layout.freshness(state, normalise_language(lang))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from importlib import import_module
 from typing import Any
 
@@ -19,6 +21,7 @@ from ioc_app import (
     api,
     auth,
     brief_pages,
+    freshness,
     geo_api,
     health,
     import_pages,
@@ -29,6 +32,7 @@ from ioc_app import (
     security,
     shared_redis,
     source_pages,
+    static_compression,
 )
 from ioc_app.i18n import t
 from ioc_app.services import Services
@@ -49,6 +53,21 @@ LIGHT_OUTPUT_IDS = frozenset(
 
 # The dropdowns' code, which dcc loads on demand (its own URL for it, without a version).
 DROPDOWN_CHUNK = "_dash-component-suites/dash/dcc/async-dropdown.js"
+# The map's library: not loaded with every page, only where a map is drawn (assets/lazy_leaflet.js).
+MAP_LIBRARY_TAG = re.compile(
+    r'<script src="([^"]*/_dash-component-suites/dash_leaflet/dash_leaflet[^"/]*\.js)"></script>\n?'
+)
+
+
+def defer_map_library(scripts: str) -> tuple[str, str]:
+    """The page's script tags without the map library's, and a <meta> naming its address for
+    assets/lazy_leaflet.js (none if the page had no such tag)."""
+    found = MAP_LIBRARY_TAG.search(scripts)
+    if found is None:
+        return scripts, ""
+    meta = f'<meta name="ioc-lazy-leaflet" content="{html.escape(found.group(1))}">'
+    return scripts[: found.start()] + scripts[found.end() :], meta
+
 
 # Every page of the dashboard, in navigation order (see callbacks/page.py for the protocol).
 PAGE_MODULES = [
@@ -84,8 +103,9 @@ class IocDash(Dash):
         # page's own answer: asked for with the framework's scripts, it no longer waits for that answer.
         prefix = self.config.requests_pathname_prefix or "/"
         preload = f'<link rel="preload" as="script" href="{prefix}{DROPDOWN_CHUNK}">'
+        scripts, map_library = defer_map_library(str(scripts))
         page: str = super().interpolate_index(  # type: ignore[no-untyped-call]  # Dash leaves it unannotated
-            metas=metas,
+            metas=f"{metas}\n{map_library}",
             title=title,
             css=f"{css}\n{preload}",
             config=config,
@@ -116,8 +136,9 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,  # type: ignore[arg-type]  # None turns the "Updating..." title off, as Dash documents
         suppress_callback_exceptions=True,
         serve_locally=True,  # no CDN: the control room may have no internet
-        compress=True,  # gzip/brotli: provincial officials are often on slow links
+        compress=False,  # compressed below, the framework's files once per worker (ioc_app.static_compression)
     )
+    static_compression.install(app.server)
     app.default_language = settings.default_language
     app.server.config["IOC_SERVICES"] = services
     app.server.secret_key = secret_key
@@ -128,12 +149,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     auth.init_auth(app.server, services, BACKGROUND_TRIGGERS)
     pages = {page.PATH: page for page in PAGE_MODULES}
     nav_items = [("/" + page.PATH, page.NAV_KEY) for page in PAGE_MODULES if page.NAV_KEY]
-    # Per request: the header shows who is signed in; a first visit opens in the sign-in page's language.
+    # Per request: the header shows who is signed in and how fresh the data is, in the language the browser
+    # last chose (its cookie; a first visit: the sign-in page's language).
     app.layout = lambda: shell(
         nav_items,
         auth.request_language(settings.default_language),
         settings.refresh_interval_seconds,
         auth.current_badge(),
+        freshness.shown_state(services),
     )
     shell_callbacks.register(app, services, pages, nav_items)
     for page in PAGE_MODULES:

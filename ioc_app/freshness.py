@@ -9,6 +9,7 @@ database and a successful refresh are enough.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from sqlalchemy import Engine
@@ -16,6 +17,8 @@ from sqlalchemy import Engine
 from ioc_app import snapshots
 from ioc_app.database_checks import recent_vet_check
 from ioc_app.services import Services
+
+log = logging.getLogger(__name__)
 
 # Why the data is stale, most pressing first.
 STALE_REASONS = ("vet_unreachable", "refresh_failed", "age")
@@ -53,3 +56,13 @@ def snapshot_state(
 def current_state(services: Services) -> dict[str, Any]:
     """``snapshot_state`` of the app's databases and settings, with the VET database checked."""
     return snapshot_state(services.ioc_engine, services.settings.stale_after_minutes, vet_engine=services.vet_engine)
+
+
+def shown_state(services: Services, shown: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``current_state`` for a page's header (its first paint and then its poll); when it cannot be read
+    now, what the page shows (``shown``, if any) marked stale because the refresh cannot be checked."""
+    try:
+        return current_state(services)
+    except Exception:
+        log.exception("reading the snapshot state failed")
+        return {**(shown or {}), "stale": True, "reason": "refresh_failed"}

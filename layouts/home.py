@@ -78,6 +78,9 @@ class Part(StrEnum):
     SPARK_TARGET = "ov-spark-target"
     SPARK_TEXT = "ov-spark-text"  # the sparkline in words (read with the panel's link)
     SPARK_TABLE = "ov-spark-table"  # the sparkline's figures (a table folded under the panel)
+    SPARK_FOLD = "ov-spark-fold"  # the fold (<details>) the table opens from
+    SPARK_BODY = "ov-spark-body"  # where the table is drawn, once the fold is first opened
+    SPARK_ROWS = "ov-spark-rows"  # the table's caption, headings and rows (a store)
     STAT = "ov-stat"
 
 
@@ -456,7 +459,7 @@ def panel_props(
         Part.SOURCES: sources,
         "sources_title": sources,
         Part.SPARK_TEXT: spark_summary(data, lang),
-        Part.SPARK_TABLE: spark_table(data, lang),
+        Part.SPARK_ROWS: spark_rows(data, lang),
         Part.SPARK_LINE: paths.line,
         Part.SPARK_AREA: paths.area,
         Part.SPARK_LAST: paths.last,
@@ -470,15 +473,31 @@ def spark_summary(data: PanelData, lang: str) -> str:
     return chart_text.trend_summary(what, data.spark_dates, data.spark_values, lang)
 
 
-def spark_table(data: PanelData, lang: str) -> html.Details:
+def spark_rows(data: PanelData, lang: str) -> dict[str, Any]:
     """The sparkline's figures at each year's end and the latest (the whole series is on the target's page,
-    where the panel links): a few rows of components, so the overview loads no Markdown renderer."""
-    code = data.view.indicator.code
-    headers = [t("chart.col_date", lang), t("common.value", lang)]
+    where the panel links): the caption, the column headings and the rows of its folded table."""
     keep = chart_text.year_ends(data.spark_dates)
-    rows = chart_text.series_rows([data.spark_dates[i] for i in keep], [[data.spark_values[i] for i in keep]], lang)
-    caption = t("chart.spark_table_caption", lang).format(code=code)
-    return chart_text.data_table(caption, headers, rows, lang, markup=False)
+    return {
+        "caption": t("chart.spark_table_caption", lang).format(code=data.view.indicator.code),
+        "headers": [t("chart.col_date", lang), t("common.value", lang)],
+        "rows": chart_text.series_rows(
+            [data.spark_dates[i] for i in keep], [[data.spark_values[i] for i in keep]], lang
+        ),
+    }
+
+
+def spark_table(code: str, rows: dict[str, Any], lang: str) -> html.Div:
+    """The fold under a panel with its figures. The table itself (~30 components a panel, a third of the
+    overview's) is drawn in the browser from ``rows`` when the fold is first opened
+    (``callbacks.home.SPARK_TABLE_JS``, the same table as ``chart_text.data_table``): the first paint does
+    not build twelve tables nobody has opened yet."""
+    fold = html.Details(
+        id=part_id(Part.SPARK_FOLD, code),
+        className="ioc-chart-data",
+        children=[html.Summary(t("chart.show_table", lang)), html.Div(id=part_id(Part.SPARK_BODY, code))],
+    )
+    store = dcc.Store(id=part_id(Part.SPARK_ROWS, code), data=rows)
+    return html.Div([fold, store], id=part_id(Part.SPARK_TABLE, code), className="ov-spark-data")
 
 
 def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[SourceAge] | None = None) -> html.Div:
@@ -530,7 +549,7 @@ def panel(data: PanelData, lang: str, stale: bool = False, panel_sources: list[S
         ],
     )
     # The table sits outside the link: a control inside a link is neither a link nor a control.
-    table = html.Div(props[Part.SPARK_TABLE], id=part_id(Part.SPARK_TABLE, code), className="ov-spark-data")
+    table = spark_table(code, props[Part.SPARK_ROWS], lang)
     return html.Div([link, table], id=part_id(Part.FRAME, code), className=props["class"], style=props["style"])
 
 
@@ -544,7 +563,8 @@ def panels_grid(
     return [panel(p, lang, stale, by_code.get(p.view.indicator.code)) for p in panels]
 
 
-# The panel parts whose children a new scope or snapshot changes, and the sparkline paths ("d").
+# The panel parts whose children a new scope or snapshot changes, the sparkline paths ("d") and the rows of
+# its table (a store's "data").
 CHILDREN_PARTS = (
     Part.VALUE,
     Part.DETAIL,
@@ -554,10 +574,10 @@ CHILDREN_PARTS = (
     Part.VERDICTS,
     Part.SOURCES,
     Part.SPARK_TEXT,
-    Part.SPARK_TABLE,
 )
 PATH_PARTS = (Part.SPARK_LINE, Part.SPARK_AREA, Part.SPARK_LAST, Part.SPARK_TARGET)
-PANEL_KEYS = ("class", "style", "sources_title", *CHILDREN_PARTS, *PATH_PARTS)
+DATA_PARTS = (Part.SPARK_ROWS,)  # stores: their "data"
+PANEL_KEYS = ("class", "style", "sources_title", *CHILDREN_PARTS, *PATH_PARTS, *DATA_PARTS)
 
 
 def shown(fresh: Freshness, selection: dict[str, Any], drawn: bool) -> dict[str, Any]:

@@ -21,8 +21,10 @@ def shell(
     default_language: str = DEFAULT_LANGUAGE,
     refresh_interval_seconds: int = 60,
     badge: Badge | None = None,
+    snapshot: dict | None = None,
 ) -> html.Div:
-    """The static frame; the router fills ``Shell.CONTENT`` per URL and language."""
+    """The static frame, with the header in ``default_language`` and the freshness of ``snapshot`` (the
+    newest snapshot's state, ``ioc_app.freshness``); the router fills ``Shell.CONTENT`` per URL and language."""
     return html.Div(
         className="ioc-shell",
         children=[
@@ -31,7 +33,7 @@ def shell(
             dcc.Store(id=Shell.LANG, storage_type="local", data=default_language),
             # The shared selection (province, type, ownership) lives as long as the tab.
             dcc.Store(id=Shell.SELECTION, storage_type="session", data=dict(DEFAULT_SELECTION)),
-            dcc.Store(id=Shell.SNAPSHOT, data=None),
+            dcc.Store(id=Shell.SNAPSHOT, data=snapshot),
             dcc.Interval(id=Shell.INTERVAL, interval=refresh_interval_seconds * 1000, n_intervals=0),
             # The first stop of the keyboard: past the header to the page (assets/a11y.js moves the focus).
             html.A(
@@ -78,7 +80,12 @@ def shell(
                                     ),
                                 ],
                             ),
-                            html.Div(id=Shell.FRESHNESS, className="ioc-freshness", **{"aria-live": "polite"}),  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+                            html.Div(
+                                freshness(snapshot, default_language),
+                                id=Shell.FRESHNESS,
+                                className="ioc-freshness",
+                                **{"aria-live": "polite"},  # type: ignore[arg-type]  # Dash takes aria-*/data-* props as keywords; its stubs do not list them
+                            ),
                             html.Div(id=Shell.USER, className="ioc-user", children=user_block(badge, default_language)),
                         ],
                     ),

@@ -212,3 +212,23 @@ def test_the_page_names_its_language(test_settings: Settings) -> None:
     assert '<html lang="en">' in client.get("/?lang=en").get_data(as_text=True)
     client.set_cookie("ioc_lang", "en")
     assert '<html lang="en">' in client.get("/map").get_data(as_text=True)
+
+
+def test_pages_name_the_map_library_instead_of_loading_it(test_settings: Settings) -> None:
+    """Every page's scripts but the map's library, whose address a <meta> gives (assets/lazy_leaflet.js loads
+    it where a map is drawn: tests/test_browser_map.py)."""
+    import re
+
+    from tests.conftest import signed_in_client
+
+    app, _ = _tiny_app(test_settings)
+    client = signed_in_client(app, "central")
+    for path in ("/", "/map", "/present"):
+        page = client.get(path).get_data(as_text=True)
+        scripts = re.findall(r'<script src="([^"]+)"', page)
+        assert any("dash_renderer" in s for s in scripts) and any("/assets/lazy_leaflet.js" in s for s in scripts)
+        assert not [s for s in scripts if "dash_leaflet" in s], path
+        library = re.findall(r'<meta name="ioc-lazy-leaflet" content="([^"]+)">', page)
+        assert len(library) == 1 and "/dash_leaflet/dash_leaflet." in library[0]
+        served = client.get(library[0])
+        assert served.status_code == 200 and b"dash_leaflet" in served.data

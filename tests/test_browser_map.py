@@ -87,3 +87,27 @@ def test_map_speaks_english_on_the_toggle(dash_duo, dash_signed_in, small_demo) 
     dash_duo.wait_for_contains_text("#map-legend", "No data", timeout=10)
     _wait(dash_duo, lambda: _count(dash_duo, PROVINCES) == 34)
     assert dash_duo.get_logs() == []
+
+
+MAP_LIBRARY_REQUESTS = "return performance.getEntriesByType('resource').filter(e => e.name.includes('dash_leaflet/dash_leaflet')).map(e => e.name)"
+
+
+def test_the_map_library_loads_only_when_a_map_is_drawn(dash_duo, dash_signed_in, small_demo) -> None:
+    """The overview comes without the map's ~300 kB library; following the menu to the map (no new page)
+    loads it then, once, and draws the map as a page opened at /map does."""
+    dash_signed_in(create_app(small_demo))
+    dash_duo.wait_for_element("#home-panels .ov-panel", timeout=30)
+    assert dash_duo.driver.execute_script(MAP_LIBRARY_REQUESTS) == []
+    dash_duo.driver.execute_script("window.__samePage = true")
+    dash_duo.find_element("#shell-nav a[href='/map']").click()
+    _wait(dash_duo, lambda: _count(dash_duo, PROVINCES) == 34)
+    _wait(dash_duo, lambda: _count(dash_duo, ".ioc-cluster") + _count(dash_duo, "path.ioc-inst") > 0)
+    assert dash_duo.driver.execute_script("return window.__samePage") is True  # in-app navigation, no reload
+    assert len(dash_duo.driver.execute_script(MAP_LIBRARY_REQUESTS)) == 1
+    # Back to the overview and to the map again: the library is not fetched twice.
+    dash_duo.find_element("#shell-nav a[href='/']").click()
+    dash_duo.wait_for_element("#home-panels .ov-panel", timeout=30)
+    dash_duo.find_element("#shell-nav a[href='/map']").click()
+    _wait(dash_duo, lambda: _count(dash_duo, PROVINCES) == 34)
+    assert len(dash_duo.driver.execute_script(MAP_LIBRARY_REQUESTS)) == 1
+    assert dash_duo.get_logs() == []

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -130,4 +131,51 @@ def test_the_filter_bar_writes_the_selection_in_the_browser_as_the_server_would(
             current,
         )
         assert got == ("no_update" if expected is no_update else expected), (level, province, current)
+    assert dash_duo.get_logs() == []
+
+
+# A panel's folded table, read from the page: [caption, headings, rows], or None before it is drawn.
+READ_FOLD = """
+const fold = document.getElementById('home-panel-' + arguments[0]).parentElement.querySelector('.ov-spark-data');
+const table = fold.querySelector('table.ioc-chart-table');
+if (!table) return null;
+const cells = (row) => Array.from(row.children).map(c => [c.tagName, c.getAttribute('scope') || c.className, c.textContent]);
+return [table.querySelector('caption').textContent, cells(table.querySelector('thead tr')),
+        Array.from(table.querySelectorAll('tbody tr')).map(cells)];
+"""
+
+
+def _expected(rows: dict) -> list:
+    return [
+        rows["caption"],
+        [["TH", "col", h] for h in rows["headers"]],
+        [[["TH", "row", r[0]], *[["TD", "ioc-num", c] for c in r[1:]]] for r in rows["rows"]],
+    ]
+
+
+def test_a_panels_figures_open_in_a_table_drawn_on_first_opening(dash_duo, dash_signed_in, small_demo, snap) -> None:
+    from ioc_app import overview
+    from ioc_app.indicators import registry
+    from ioc_app.selection import Selection
+    from layouts import home as layout
+
+    dash_signed_in(create_app(small_demo))
+    dash_duo.wait_for_element("#home-panel-T12 svg.ov-sparkline path", timeout=30)
+    read = lambda: dash_duo.driver.execute_script(READ_FOLD, "T01")  # noqa: E731
+    assert read() is None  # the page comes without the twelve tables
+    summary = dash_duo.driver.execute_script(
+        "return document.getElementById('home-panel-T01').parentElement.querySelector('.ov-spark-data summary')"
+    )
+    summary.send_keys(Keys.ENTER)  # the keyboard opens it as a click does
+    national = layout.spark_rows(overview.panel_data(snap, registry.get("T01"), Selection.from_store({}).scope), "vi")
+    WebDriverWait(dash_duo.driver, 10, BROWSER_POLL_SECONDS).until(lambda _d: read() == _expected(national))
+    assert dash_duo.driver.execute_script("return arguments[0].parentElement.open", summary)
+
+    # Opened once, it follows the filters: a province's figures.
+    province = geo_provinces.provinces()[0]
+    pick_province(dash_duo, province.name)
+    scope = Selection.from_store({"level": "34", "province": province.code}).scope
+    there = layout.spark_rows(overview.panel_data(snap, registry.get("T01"), scope), "vi")
+    assert there != national
+    WebDriverWait(dash_duo.driver, 20, BROWSER_POLL_SECONDS).until(lambda _d: read() == _expected(there))
     assert dash_duo.get_logs() == []

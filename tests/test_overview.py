@@ -34,7 +34,6 @@ from layouts.sparkline import HEIGHT, WIDTH, spark_paths
 from tests import tiny_vet_db
 from tests.conftest import signed_in_client
 from tests.independent_sql import network_summary
-from tests.test_chart_text import table_rows
 
 
 def texts(component: Any) -> list[str]:
@@ -155,8 +154,9 @@ def test_the_sparkline_in_words_and_in_a_table(snap: snapshots.Snapshot, api) ->
     assert f", {word} " in summary and summary.endswith(f"so với {dates[year_before]:%d/%m/%Y}")
     if word != "không đổi":
         assert f"{layout.fmt_number(abs(change), 'vi', 1)} điểm %" in summary
-    header, *rows = table_rows(props[Part.SPARK_TABLE])
-    assert header == ["Thời điểm", "Giá trị"]
+    table = props[Part.SPARK_ROWS]  # drawn in the browser when its fold is opened (test_browser_overview)
+    header, rows = table["headers"], table["rows"]
+    assert header == ["Thời điểm", "Giá trị"] and table["caption"].startswith("Diễn biến T01: cuối mỗi năm")
     # Each year's last figure and the latest (the whole series is on the target's page).
     shown = [i for i, d in enumerate(dates) if i == len(dates) - 1 or dates[i + 1].year != d.year]
     assert len(shown) >= 2
@@ -308,6 +308,8 @@ def test_an_update_sends_what_a_page_drawn_for_that_scope_shows(services: Servic
         assert shown == {code: texts(v) for code, v in sent[part].items()}, part
     for part in layout.PATH_PARTS:
         assert {c.id["code"]: c.d for c in find_all(page, part)} == sent[part], part
+    for part in layout.DATA_PARTS:
+        assert {c.id["code"]: c.data for c in find_all(page, part)} == sent[part], part
     frames = find_all(page, Part.FRAME)
     assert {f.id["code"]: f.className for f in frames} == sent["class"]
     assert {f.id["code"]: f.style for f in frames} == sent["style"]
