@@ -408,11 +408,9 @@ _SWITCHED_CALLS = ("database_url(", "copy_database(")
 def follows_the_switch(item: pytest.Item) -> bool:
     """Whether this test's databases are on PostgreSQL under IOC_TEST_DATABASE=postgresql, and it says
     something the SQLite pass has not: not a test of one named dialect (``[sqlite]``/``[postgresql]``,
-    each run in the SQLite pass already), not a check of how pages look (marked ``presentation``)."""
+    each run in the SQLite pass already)."""
     callspec = getattr(item, "callspec", None)
     if callspec is not None and any(value in ("sqlite", "postgresql") for value in callspec.params.values()):
-        return False
-    if item.get_closest_marker("presentation"):
         return False
     if _SWITCHED_FIXTURES & set(getattr(item, "fixturenames", ())):
         return True

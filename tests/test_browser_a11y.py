@@ -23,7 +23,7 @@ from ioc_app.indicators.scopes import INSTITUTION_TYPES
 from tests.conftest import TEST_SECRET_KEY, copy_database, ensure_user
 from tests.wall import WallServer, wall_browser
 
-# How pages read and lay out: the same whatever database serves their figures (the SQLite pass runs it).
+# How pages read and lay out: the same whatever database serves their figures (run once, in the PostgreSQL pass).
 pytestmark = [pytest.mark.browser, pytest.mark.presentation]
 
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"

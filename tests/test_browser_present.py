@@ -131,8 +131,8 @@ def _watch_rotation(driver, timeout: float, go_round: bool = True) -> dict[int, 
     return problems
 
 
-# How the slides lay out at a wall's size: the same whatever database serves their figures (the SQLite
-# pass runs it). The wall goes round on its own at 1080p; at 4K each slide is checked by number.
+# How the slides lay out at a wall's size: the same whatever database serves their figures (run once,
+# in the PostgreSQL pass). The wall goes round on its own at 1080p; at 4K each slide is checked by number.
 @pytest.mark.presentation
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160)])
 def test_every_slide_fits_the_wall_and_reads_from_afar(browser, server, wall_data, width, height) -> None:
