@@ -57,18 +57,14 @@ def data_table(
     rows: Sequence[Sequence[Any]],
     lang: str,
     numeric_from: int = 1,
-    markup: bool = True,
 ) -> html.Details:
     """The chart's figures as a real table, folded: headers are column headings, the first cell of each
     row its row heading; cells from ``numeric_from`` on are right-aligned figures.
 
-    A long table is one block of escaped HTML (``markup``), not a component per cell: a tree of
-    components would cost far more to build and to send. A short one (``markup=False``) is made of
-    components, so a page that has no other Markdown never loads the Markdown renderer for it (the
-    overview's first load)."""
-    table = (
-        _markup_table(caption, headers, rows, numeric_from) if markup else _table(caption, headers, rows, numeric_from)
-    )
+    The table is one block of escaped HTML, not a component per cell: a tree of components would cost
+    far more to build and to send. (The overview's short panel tables are drawn in the browser when
+    opened: ``callbacks.home.SPARK_TABLE_JS``, the same table.)"""
+    table = _markup_table(caption, headers, rows, numeric_from)
     return html.Details(className="ioc-chart-data", children=[html.Summary(t("chart.show_table", lang)), table])
 
 
@@ -92,25 +88,6 @@ def _markup_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[
         "table", tag("caption", esc(caption)) + tag("thead", head) + tag("tbody", body), class_="ioc-chart-table"
     )
     return html_block(table, "ioc-chart-data-scroll")
-
-
-def _table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric_from: int) -> html.Div:
-    head = html.Tr([html.Th(h, scope="col") for h in headers])
-    body = [
-        html.Tr(
-            [
-                html.Th(cell, scope="row")
-                if i == 0
-                else html.Td(cell, className="ioc-num")
-                if i >= numeric_from
-                else html.Td(cell)
-                for i, cell in enumerate(row)
-            ]
-        )
-        for row in rows
-    ]
-    table = html.Table([html.Caption(caption), html.Thead(head), html.Tbody(body)], className="ioc-chart-table")
-    return html.Div(table, className="ioc-chart-data-scroll")
 
 
 def year_ends(dates: Sequence[dt.date]) -> list[int]:
