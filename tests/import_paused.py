@@ -18,17 +18,24 @@ from ioc_app import imports
 from ioc_app.audit import CLI
 
 
+def _signal(ready: str, text: str) -> None:
+    """READY appears with its text whole (written aside, then renamed): the test reads it as soon as it exists."""
+    aside = Path(ready + ".part")
+    aside.write_text(text)
+    aside.replace(ready)
+
+
 def main(vet_url: str, ioc_url: str, file: str, ready: str, where: str) -> None:
     write, log = writing.write, imports._log
 
     def write_then_wait(*args: Any, **kwargs: Any) -> writing.Written:
         written = write(*args, **kwargs)
-        Path(ready).write_text(str(written.rows))
+        _signal(ready, str(written.rows))
         time.sleep(120)
         return written
 
     def wait_then_log(*args: Any, **kwargs: Any) -> None:
-        Path(ready).write_text("committed")
+        _signal(ready, "committed")
         time.sleep(120)
         log(*args, **kwargs)
 
