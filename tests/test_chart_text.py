@@ -43,31 +43,12 @@ class _Table(HTMLParser):
             self.rows[-1][-1] += data
 
 
-def as_html(component: Any) -> str:
-    """A tree of Dash html components written out as HTML (tag, scope and class attributes, texts)."""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return "".join(as_html(c) for c in component)
-    name = type(component).__name__.lower()
-    attrs = "".join(
-        f' {attr}="{value}"'
-        for attr, value in (
-            ("scope", getattr(component, "scope", None)),
-            ("class", getattr(component, "className", None)),
-        )
-        if value
-    )
-    return f"<{name}{attrs}>{as_html(getattr(component, 'children', None) or [])}</{name}>"
-
-
 def read_table(details: Any) -> _Table:
-    """The table folded in a chart's ``<details>`` (``chart_text.data_table``): one block of HTML, or
-    components (a short table)."""
+    """The table folded in a chart's ``<details>`` (``chart_text.data_table``): one block of HTML."""
     summary, block = details.children
     assert summary.children in ("Xem bảng số liệu", "Show data table")
     parser = _Table()
-    parser.feed(block.children if isinstance(block.children, str) else as_html(block.children))
+    parser.feed(block.children)
     return parser
 
 
